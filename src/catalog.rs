@@ -1,0 +1,252 @@
+//! The loaded account: fixtures indexed for lookup and search, and the rules that decide
+//! which article a widget call may return (category, status, language, visibility).
+
+use std::collections::HashMap;
+
+use crate::access::{folder_access, folder_tokens, search_tokens, Caller, Hidden, Purpose};
+use crate::fixtures::{Article, ArticleStatus, Category, FixtureSet, Folder, Id, Visibility, Widget};
+use crate::html;
+use crate::language::{Lang, Languages};
+use crate::people::{Role, User};
+use crate::search::{IndexEntry, SearchError, SearchIndex, SearchQuery};
+
+/// Suggested articles without a matching rule: this many, most viewed first.
+pub const TOP_SUGGESTIONS: usize = 5;
+
+/// An article with the folder and category it lives in.
+#[derive(Debug, Clone, Copy)]
+pub struct ArticleRef<'a> {
+    pub category: &'a Category,
+    pub folder: &'a Folder,
+    pub article: &'a Article,
+}
+
+/// Why an article is not returned: the widget answers an empty 404 for all of these,
+/// freshmock says which in `X-Freshmock-Reason`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotShown {
+    Unknown,
+    Draft,
+    OutsideWidget { category: Id },
+    Hidden { folder: Id, hidden: Hidden },
+    NoTranslation { lang: Lang },
+}
+
+/// The account as loaded from a fixture set, with its search index.
+#[derive(Debug)]
+pub struct Catalog {
+    pub fixtures: FixtureSet,
+    pub languages: Languages,
+    articles: HashMap<Id, (usize, usize, usize)>,
+    company_segments: HashMap<Id, Vec<Id>>,
+    search: SearchIndex,
+}
+
+impl Catalog {
+    /// Indexes a validated fixture set.
+    pub fn build(fixtures: FixtureSet) -> Result<Catalog, SearchError> {
+        let account = &fixtures.account;
+        let lang = |code: &str| Lang::parse(code).expect("fixtures are validated");
+        let primary = lang(&account.primary_language);
+        let languages = Languages {
+            primary,
+            portal: account.portal_language.as_deref().map_or(primary, lang),
+            supported: account.portal_languages.iter().map(|c| lang(c)).collect(),
+            multilingual: account.multilingual,
+        };
+        let mut articles = HashMap::new();
+        for (ci, category) in fixtures.solutions.iter().enumerate() {
+            for (fi, folder) in category.folders.iter().enumerate() {
+                for (ai, article) in folder.articles.iter().enumerate() {
+                    articles.insert(article.id, (ci, fi, ai));
+                }
+            }
+        }
+        let mut company_segments: HashMap<Id, Vec<Id>> = HashMap::new();
+        for company in &fixtures.companies {
+            company_segments.insert(company.id, company.segments.clone());
+        }
+        let indexed: Vec<Lang> = languages.portal_languages().collect();
+        let entries = fixtures.articles().flat_map(|(category, folder, article)| {
+            let access = folder_tokens(folder);
+            article.translations.iter().filter_map(move |(code, tr)| {
+                let mut body = html::to_text(&tr.description);
+                for attachment in &tr.attachments {
+                    body.push(' ');
+                    body.push_str(&attachment.name);
+                }
+                Some(IndexEntry {
+                    article: article.id,
+                    lang: Lang::parse(code)?,
+                    category: category.id,
+                    published: article.status == ArticleStatus::Published,
+                    access: access.clone(),
+                    title: &tr.title,
+                    body,
+                    tags: &article.tags,
+                })
+            })
+        });
+        let search = SearchIndex::build(&indexed, entries)?;
+        Ok(Catalog { fixtures, languages, articles, company_segments, search })
+    }
+
+    /// A widget by id, whether active or not.
+    pub fn widget(&self, id: Id) -> Option<&Widget> {
+        self.fixtures.widgets.iter().find(|w| w.id == id)
+    }
+
+    pub fn article(&self, id: Id) -> Option<ArticleRef<'_>> {
+        let &(ci, fi, ai) = self.articles.get(&id)?;
+        let category = &self.fixtures.solutions[ci];
+        let folder = &category.folders[fi];
+        Some(ArticleRef { category, folder, article: &folder.articles[ai] })
+    }
+
+    pub fn folder(&self, id: Id) -> Option<(&Category, &Folder)> {
+        self.fixtures
+            .solutions
+            .iter()
+            .find_map(|c| c.folders.iter().find(|f| f.id == id).map(|f| (c, f)))
+    }
+
+    /// The caller a user is for visibility: agents who may manage tickets see as agents,
+    /// everyone else as a contact with their companies and segments.
+    pub fn caller_for(&self, user: &User) -> Caller {
+        match &user.role {
+            Role::Agent { manage_tickets: true, .. } => Caller::Agent,
+            Role::Agent { .. } => Caller::Contact {
+                companies: Vec::new(),
+                contact_segments: Vec::new(),
+                company_segments: Vec::new(),
+            },
+            Role::Contact { companies, segments } => {
+                let mut company_segments: Vec<Id> = companies
+                    .iter()
+                    .flat_map(|c| self.company_segments.get(c).into_iter().flatten().copied())
+                    .collect();
+                company_segments.sort_unstable();
+                company_segments.dedup();
+                Caller::Contact {
+                    companies: companies.clone(),
+                    contact_segments: segments.clone(),
+                    company_segments,
+                }
+            }
+        }
+    }
+
+    /// The user's profile language, if it is a known code.
+    pub fn profile_language(&self, user: &User) -> Option<Lang> {
+        user.language.as_deref().and_then(Lang::parse)
+    }
+
+    /// May this caller see this article through this widget in this language (show, hit,
+    /// votes, suggested)?
+    pub fn check_article(&self, widget: &Widget, caller: &Caller, lang: Lang, id: Id) -> Result<ArticleRef<'_>, NotShown> {
+        let found = self.article(id).ok_or(NotShown::Unknown)?;
+        self.check_found(widget, caller, lang, found)?;
+        Ok(found)
+    }
+
+    fn check_found(&self, widget: &Widget, caller: &Caller, lang: Lang, found: ArticleRef<'_>) -> Result<(), NotShown> {
+        let ArticleRef { category, folder, article } = found;
+        if article.status != ArticleStatus::Published {
+            return Err(NotShown::Draft);
+        }
+        folder_access(folder, caller, Purpose::Show).map_err(|hidden| NotShown::Hidden { folder: folder.id, hidden })?;
+        if !widget.categories.contains(&category.id) && !self.leaks_unlinked(folder, caller) {
+            return Err(NotShown::OutsideWidget { category: category.id });
+        }
+        if !article.translations.contains_key(lang.code()) {
+            return Err(NotShown::NoTranslation { lang });
+        }
+        Ok(())
+    }
+
+    /// Freshdesk's known defect (off unless the fixtures turn it on): for contacts with a
+    /// company, company- and segment-restricted folders outside the widget's categories
+    /// pass on show, hit, votes and suggested.
+    fn leaks_unlinked(&self, folder: &Folder, caller: &Caller) -> bool {
+        self.fixtures.account.features.unlinked_category_leak
+            && matches!(caller, Caller::Contact { companies, .. } if !companies.is_empty())
+            && matches!(
+                folder.visibility,
+                Visibility::Companies | Visibility::ContactSegments | Visibility::CompanySegments
+            )
+    }
+
+    /// Search results for a caller, best first.
+    pub fn search(&self, widget: &Widget, caller: &Caller, lang: Lang, text: &str, offset: usize, limit: usize) -> Result<Vec<Id>, SearchError> {
+        let access = search_tokens(caller);
+        self.search.search(&SearchQuery {
+            text,
+            lang,
+            categories: &widget.categories,
+            access: &access,
+            offset,
+            limit,
+        })
+    }
+
+    /// Suggested articles: the first rule whose URL is in the referrer gives its articles
+    /// in order; without one, the most viewed visible articles.
+    pub fn suggested(&self, widget: &Widget, caller: &Caller, lang: Lang, referrer: Option<&str>) -> Vec<Id> {
+        let mut rules: Vec<_> = widget.suggestions.iter().collect();
+        rules.sort_by_key(|r| r.position);
+        let rule = referrer.and_then(|r| rules.into_iter().find(|rule| r.contains(&rule.url)));
+        let visible = |id: &Id| self.check_article(widget, caller, lang, *id).is_ok();
+        match rule {
+            Some(rule) => rule.articles.iter().copied().filter(visible).collect(),
+            None => {
+                let mut candidates: Vec<(u64, Id)> = self
+                    .fixtures
+                    .articles()
+                    .filter(|(_, _, a)| visible(&a.id))
+                    .map(|(_, _, a)| (a.hits, a.id))
+                    .collect();
+                candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                candidates.into_iter().take(TOP_SUGGESTIONS).map(|(_, id)| id).collect()
+            }
+        }
+    }
+
+    /// Plain words for a [`NotShown`], naming folders, companies and segments.
+    pub fn explain(&self, id: Id, why: &NotShown) -> String {
+        match why {
+            NotShown::Unknown => format!("article {id} does not exist"),
+            NotShown::Draft => format!("article {id} is a draft; only published articles are shown"),
+            NotShown::OutsideWidget { category } => format!(
+                "article {id} is in category {category}, which this widget does not link"
+            ),
+            NotShown::NoTranslation { lang } => format!(
+                "article {id} has no {lang} translation, and Freshdesk does not fall back to another language"
+            ),
+            NotShown::Hidden { folder, hidden } => {
+                let (_, f) = self.folder(*folder).expect("hidden folder exists");
+                let names = |ids: &[Id], kind: &str| -> String {
+                    let list: Vec<String> = ids
+                        .iter()
+                        .map(|i| match kind {
+                            "company" => self.fixtures.companies.iter().find(|c| c.id == *i).map(|c| c.name.clone()),
+                            "contact" => self.fixtures.segments.contact_segments.iter().find(|s| s.id == *i).map(|s| s.name.clone()),
+                            _ => self.fixtures.segments.company_segments.iter().find(|s| s.id == *i).map(|s| s.name.clone()),
+                        }
+                        .unwrap_or_else(|| i.to_string()))
+                        .collect();
+                    list.join(", ")
+                };
+                let rule = match hidden {
+                    Hidden::LoggedInOnly => "logged-in users only".to_owned(),
+                    Hidden::AgentsOnly => "agents only".to_owned(),
+                    Hidden::BotsOnly => "bots only (never shown in the widget)".to_owned(),
+                    Hidden::OtherCompanies => format!("contacts of {} only", names(&f.companies, "company")),
+                    Hidden::OtherContactSegments => format!("the contact segment(s) {} only", names(&f.contact_segments, "contact")),
+                    Hidden::OtherCompanySegments => format!("companies in the segment(s) {} only", names(&f.company_segments, "company_segment")),
+                    Hidden::SegmentsNotSearched => "segments, and segment folders are never searched".to_owned(),
+                };
+                format!("article {id} is in folder {folder} ({}), visible to {rule}", f.name)
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! The command line: `serve` (the default), `token`, `explain` and `check`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::clock::ClockStart;
+use crate::fixtures::{FixtureError, FixtureSet};
+use crate::state::Config;
+
+/// Port `serve` listens on unless told otherwise.
+pub const DEFAULT_PORT: u16 = 8787;
+/// Address `serve` binds unless told otherwise: loopback only.
+pub const DEFAULT_HOST: &str = "127.0.0.1";
+/// Lifetime of a token from `freshmock token` unless told otherwise.
+pub const DEFAULT_TTL: &str = "1h";
+
+/// A local, offline mock of the Freshdesk help-widget backend.
+#[derive(Debug, Parser)]
+#[command(name = "freshmock", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Options for `serve` when no subcommand is given.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the widget backend (the default).
+    Serve(ServeArgs),
+    /// Print a widget JWT that the fixtures accept.
+    Token(TokenArgs),
+    /// Print what Freshdesk would answer to a token, and why.
+    Explain(ExplainArgs),
+    /// Validate a fixture folder and exit.
+    Check(AccountArgs),
+}
+
+/// Where the account comes from, and its secret and time.
+#[derive(Debug, Clone, Args)]
+pub struct AccountArgs {
+    /// Fixture folder (account.json, widgets.json, ...); the bundled demo account if absent.
+    #[arg(long, value_name = "DIR", global = true)]
+    pub fixtures: Option<PathBuf>,
+    /// Widget secret, overriding the fixtures' (32 lowercase hex characters).
+    #[arg(long, env = "FRESHMOCK_SECRET", hide_env_values = true, global = true)]
+    pub secret: Option<String>,
+    /// The server's clock: an RFC 3339 time to freeze at (2026-01-01T00:00:00Z), or a
+    /// signed offset from real time that keeps running (+90m, -2h). Default: real time.
+    #[arg(long, value_name = "TIME", value_parser = ClockStart::parse, global = true)]
+    pub now: Option<ClockStart>,
+}
+
+impl AccountArgs {
+    pub fn fixtures(&self) -> Result<FixtureSet, FixtureError> {
+        match &self.fixtures {
+            Some(dir) => FixtureSet::from_dir(dir),
+            None => FixtureSet::bundled(),
+        }
+    }
+
+    pub fn config(&self) -> Result<Config, FixtureError> {
+        Ok(Config {
+            fixtures: self.fixtures()?,
+            secret: self.secret.clone(),
+            clock: self.now.unwrap_or_default(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Port to listen on; 0 picks a free one (printed at start).
+    #[arg(long, short, default_value_t = DEFAULT_PORT, global = true)]
+    pub port: u16,
+    /// Address to bind.
+    #[arg(long, default_value = DEFAULT_HOST, global = true)]
+    pub host: String,
+    #[command(flatten)]
+    pub account: AccountArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TokenArgs {
+    /// The customer's email (a fixture contact's, or a new one for bootstrap to create).
+    #[arg(long)]
+    pub email: String,
+    /// The customer's name; defaults to the fixture user's name for a known email.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Lifetime, e.g. 90m or 2h (Freshdesk accepts at most 2h).
+    #[arg(long, default_value = DEFAULT_TTL, value_parser = humantime::parse_duration)]
+    pub ttl: Duration,
+    /// An explicit exp (Unix seconds) instead of now + ttl.
+    #[arg(long, conflicts_with = "ttl")]
+    pub exp: Option<i64>,
+    /// Signing algorithm: HS256, HS384, HS512 (others to test refusals).
+    #[arg(long, default_value = "HS256")]
+    pub alg: String,
+    #[command(flatten)]
+    pub account: AccountArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExplainArgs {
+    /// The JWT, as sent in X-Widget-Auth.
+    pub token: String,
+    #[command(flatten)]
+    pub account: AccountArgs,
+}

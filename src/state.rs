@@ -1,0 +1,106 @@
+//! Everything the server holds, shared by every request: the clock, the loaded catalog,
+//! the users and the widget secret. Routes and the control plane meet here.
+
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use crate::catalog::Catalog;
+use crate::clock::{Clock, ClockStart};
+use crate::fixtures::validate::is_valid_secret;
+use crate::fixtures::FixtureSet;
+use crate::people::Directory;
+use crate::search::SearchError;
+use crate::token::Keys;
+
+/// How a server starts.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub fixtures: FixtureSet,
+    /// Overrides the fixtures' widget secret.
+    pub secret: Option<String>,
+    pub clock: ClockStart,
+}
+
+impl Config {
+    /// The bundled demo account, real time, its own secret.
+    pub fn bundled() -> Config {
+        Config {
+            fixtures: FixtureSet::bundled().expect("the bundled fixtures are valid"),
+            secret: None,
+            clock: ClockStart::System,
+        }
+    }
+}
+
+/// Why a server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Fixtures(#[from] crate::fixtures::FixtureError),
+    #[error(transparent)]
+    Search(#[from] SearchError),
+    #[error("the widget secret {0:?} is not 32 lowercase hexadecimal characters, as Freshdesk issues them")]
+    Secret(String),
+}
+
+/// The mutable part, swapped as a whole on reset.
+#[derive(Debug)]
+pub struct World {
+    pub catalog: Arc<Catalog>,
+    pub directory: Directory,
+    pub secret: String,
+    /// Replaced secrets and when (Unix seconds), to explain old tokens.
+    pub former_secrets: Vec<(String, i64)>,
+}
+
+impl World {
+    pub fn keys(&self) -> Keys<'_> {
+        Keys { current: &self.secret, former: &self.former_secrets }
+    }
+}
+
+#[derive(Debug)]
+struct Inner {
+    clock: Clock,
+    world: RwLock<World>,
+}
+
+/// Cheap to clone; one per server.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+impl AppState {
+    pub fn new(config: Config) -> Result<AppState, StartError> {
+        let secret = config.secret.unwrap_or_else(|| config.fixtures.account.widget_secret.clone());
+        if !is_valid_secret(&secret) {
+            return Err(StartError::Secret(secret));
+        }
+        let directory = Directory::from_fixtures(&config.fixtures);
+        let catalog = Arc::new(Catalog::build(config.fixtures)?);
+        Ok(AppState {
+            inner: Arc::new(Inner {
+                clock: Clock::new(config.clock),
+                world: RwLock::new(World { catalog, directory, secret, former_secrets: Vec::new() }),
+            }),
+        })
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.inner.clock
+    }
+
+    /// Shared access for reading; never held across an await.
+    pub fn read(&self) -> RwLockReadGuard<'_, World> {
+        self.inner.world.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Exclusive access for a change; never held across an await.
+    pub fn write(&self) -> RwLockWriteGuard<'_, World> {
+        self.inner.world.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn catalog(&self) -> Arc<Catalog> {
+        self.read().catalog.clone()
+    }
+}
