@@ -65,19 +65,29 @@ pub fn folder_access(folder: &Folder, caller: &Caller, purpose: Purpose) -> Resu
         (Agents, Caller::Agent) => Ok(()),
         (Agents, _) => Err(Hidden::AgentsOnly),
         (Companies, Caller::Agent) => Ok(()),
-        (Companies, Caller::Contact { companies, .. }) if overlaps(companies, &folder.companies) => Ok(()),
+        (Companies, Caller::Contact { companies, .. })
+            if overlaps(companies, &folder.companies) =>
+        {
+            Ok(())
+        }
         (Companies, _) => Err(Hidden::OtherCompanies),
         (ContactSegments, Caller::Agent) if purpose == Purpose::Show => Ok(()),
-        (ContactSegments, Caller::Contact { contact_segments, .. })
-            if purpose == Purpose::Show && overlaps(contact_segments, &folder.contact_segments) =>
-        {
+        (
+            ContactSegments,
+            Caller::Contact {
+                contact_segments, ..
+            },
+        ) if purpose == Purpose::Show && overlaps(contact_segments, &folder.contact_segments) => {
             Ok(())
         }
         (ContactSegments, _) => Err(segment_hidden(Hidden::OtherContactSegments)),
         (CompanySegments, Caller::Agent) if purpose == Purpose::Show => Ok(()),
-        (CompanySegments, Caller::Contact { company_segments, .. })
-            if purpose == Purpose::Show && overlaps(company_segments, &folder.company_segments) =>
-        {
+        (
+            CompanySegments,
+            Caller::Contact {
+                company_segments, ..
+            },
+        ) if purpose == Purpose::Show && overlaps(company_segments, &folder.company_segments) => {
             Ok(())
         }
         (CompanySegments, _) => Err(segment_hidden(Hidden::OtherCompanySegments)),
@@ -108,7 +118,10 @@ pub fn search_tokens(caller: &Caller) -> Vec<String> {
             .map(str::to_owned)
             .chain(companies.iter().map(|c| format!("company:{c}")))
             .collect(),
-        Caller::Agent => ["anyone", "logged_in", "agents", "companies"].into_iter().map(str::to_owned).collect(),
+        Caller::Agent => ["anyone", "logged_in", "agents", "companies"]
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
     }
 }
 
@@ -129,7 +142,11 @@ mod tests {
     }
 
     fn contact(companies: Vec<Id>, contact_segments: Vec<Id>, company_segments: Vec<Id>) -> Caller {
-        Caller::Contact { companies, contact_segments, company_segments }
+        Caller::Contact {
+            companies,
+            contact_segments,
+            company_segments,
+        }
     }
 
     /// The search column agrees with the tokens the index stores, for every pair.
@@ -158,14 +175,25 @@ mod tests {
         let member = contact(vec![], vec![20], vec![]);
         let f = folder(Visibility::ContactSegments);
         assert!(folder_access(&f, &member, Purpose::Show).is_ok());
-        assert_eq!(folder_access(&f, &member, Purpose::Search), Err(Hidden::SegmentsNotSearched));
+        assert_eq!(
+            folder_access(&f, &member, Purpose::Search),
+            Err(Hidden::SegmentsNotSearched)
+        );
     }
 
     #[test]
     fn agents_see_everything_but_bots() {
         for v in [1, 2, 3, 4, 6, 7] {
-            assert!(folder_access(&folder(Visibility::try_from(v).unwrap()), &Caller::Agent, Purpose::Show).is_ok());
+            assert!(folder_access(
+                &folder(Visibility::try_from(v).unwrap()),
+                &Caller::Agent,
+                Purpose::Show
+            )
+            .is_ok());
         }
-        assert_eq!(folder_access(&folder(Visibility::Bots), &Caller::Agent, Purpose::Show), Err(Hidden::BotsOnly));
+        assert_eq!(
+            folder_access(&folder(Visibility::Bots), &Caller::Agent, Purpose::Show),
+            Err(Hidden::BotsOnly)
+        );
     }
 }

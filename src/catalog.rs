@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 
 use crate::access::{folder_access, folder_tokens, search_tokens, Caller, Hidden, Purpose};
-use crate::fixtures::{Article, ArticleStatus, Category, FixtureSet, Folder, Id, Visibility, Widget};
+use crate::fixtures::{
+    Article, ArticleStatus, Category, FixtureSet, Folder, Id, Visibility, Widget,
+};
 use crate::html;
 use crate::language::{Lang, Languages};
 use crate::people::{Role, User};
@@ -88,7 +90,13 @@ impl Catalog {
             })
         });
         let search = SearchIndex::build(&indexed, entries)?;
-        Ok(Catalog { fixtures, languages, articles, company_segments, search })
+        Ok(Catalog {
+            fixtures,
+            languages,
+            articles,
+            company_segments,
+            search,
+        })
     }
 
     /// A widget by id, whether active or not.
@@ -100,7 +108,11 @@ impl Catalog {
         let &(ci, fi, ai) = self.articles.get(&id)?;
         let category = &self.fixtures.solutions[ci];
         let folder = &category.folders[fi];
-        Some(ArticleRef { category, folder, article: &folder.articles[ai] })
+        Some(ArticleRef {
+            category,
+            folder,
+            article: &folder.articles[ai],
+        })
     }
 
     pub fn folder(&self, id: Id) -> Option<(&Category, &Folder)> {
@@ -114,13 +126,19 @@ impl Catalog {
     /// everyone else as a contact with their companies and segments.
     pub fn caller_for(&self, user: &User) -> Caller {
         match &user.role {
-            Role::Agent { manage_tickets: true, .. } => Caller::Agent,
+            Role::Agent {
+                manage_tickets: true,
+                ..
+            } => Caller::Agent,
             Role::Agent { .. } => Caller::Contact {
                 companies: Vec::new(),
                 contact_segments: Vec::new(),
                 company_segments: Vec::new(),
             },
-            Role::Contact { companies, segments } => {
+            Role::Contact {
+                companies,
+                segments,
+            } => {
                 let mut company_segments: Vec<Id> = companies
                     .iter()
                     .flat_map(|c| self.company_segments.get(c).into_iter().flatten().copied())
@@ -143,20 +161,41 @@ impl Catalog {
 
     /// May this caller see this article through this widget in this language (show, hit,
     /// votes, suggested)?
-    pub fn check_article(&self, widget: &Widget, caller: &Caller, lang: Lang, id: Id) -> Result<ArticleRef<'_>, NotShown> {
+    pub fn check_article(
+        &self,
+        widget: &Widget,
+        caller: &Caller,
+        lang: Lang,
+        id: Id,
+    ) -> Result<ArticleRef<'_>, NotShown> {
         let found = self.article(id).ok_or(NotShown::Unknown)?;
         self.check_found(widget, caller, lang, found)?;
         Ok(found)
     }
 
-    fn check_found(&self, widget: &Widget, caller: &Caller, lang: Lang, found: ArticleRef<'_>) -> Result<(), NotShown> {
-        let ArticleRef { category, folder, article } = found;
+    fn check_found(
+        &self,
+        widget: &Widget,
+        caller: &Caller,
+        lang: Lang,
+        found: ArticleRef<'_>,
+    ) -> Result<(), NotShown> {
+        let ArticleRef {
+            category,
+            folder,
+            article,
+        } = found;
         if article.status != ArticleStatus::Published {
             return Err(NotShown::Draft);
         }
-        folder_access(folder, caller, Purpose::Show).map_err(|hidden| NotShown::Hidden { folder: folder.id, hidden })?;
+        folder_access(folder, caller, Purpose::Show).map_err(|hidden| NotShown::Hidden {
+            folder: folder.id,
+            hidden,
+        })?;
         if !widget.categories.contains(&category.id) && !self.leaks_unlinked(folder, caller) {
-            return Err(NotShown::OutsideWidget { category: category.id });
+            return Err(NotShown::OutsideWidget {
+                category: category.id,
+            });
         }
         if !article.translations.contains_key(lang.code()) {
             return Err(NotShown::NoTranslation { lang });
@@ -177,7 +216,15 @@ impl Catalog {
     }
 
     /// Search results for a caller, best first.
-    pub fn search(&self, widget: &Widget, caller: &Caller, lang: Lang, text: &str, offset: usize, limit: usize) -> Result<Vec<Id>, SearchError> {
+    pub fn search(
+        &self,
+        widget: &Widget,
+        caller: &Caller,
+        lang: Lang,
+        text: &str,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<Id>, SearchError> {
         let access = search_tokens(caller);
         self.search.search(&SearchQuery {
             text,
@@ -191,7 +238,13 @@ impl Catalog {
 
     /// Suggested articles: the first rule whose URL is in the referrer gives its articles
     /// in order; without one, the most viewed visible articles.
-    pub fn suggested(&self, widget: &Widget, caller: &Caller, lang: Lang, referrer: Option<&str>) -> Vec<Id> {
+    pub fn suggested(
+        &self,
+        widget: &Widget,
+        caller: &Caller,
+        lang: Lang,
+        referrer: Option<&str>,
+    ) -> Vec<Id> {
         let mut rules: Vec<_> = widget.suggestions.iter().collect();
         rules.sort_by_key(|r| r.position);
         let rule = referrer.and_then(|r| rules.into_iter().find(|rule| r.contains(&rule.url)));
@@ -206,7 +259,11 @@ impl Catalog {
                     .map(|(_, _, a)| (a.hits, a.id))
                     .collect();
                 candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-                candidates.into_iter().take(TOP_SUGGESTIONS).map(|(_, id)| id).collect()
+                candidates
+                    .into_iter()
+                    .take(TOP_SUGGESTIONS)
+                    .map(|(_, id)| id)
+                    .collect()
             }
         }
     }

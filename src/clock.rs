@@ -63,9 +63,7 @@ impl ClockStart {
 pub fn parse_instant(text: &str) -> Result<Millis, String> {
     OffsetDateTime::parse(text.trim(), &Rfc3339)
         .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as Millis)
-        .map_err(|e| {
-            format!("'{text}' is not an RFC 3339 time such as 2026-01-01T00:00:00Z ({e})")
-        })
+        .map_err(|e| format!("'{text}' is not an RFC 3339 time such as 2026-01-01T00:00:00Z ({e})"))
 }
 
 fn system_ms() -> Millis {
@@ -186,8 +184,14 @@ mod tests {
 
     #[test]
     fn offsets_parse_with_sign() {
-        assert_eq!(ClockStart::parse("+90m").unwrap(), ClockStart::Offset(5_400_000));
-        assert_eq!(ClockStart::parse("-2h").unwrap(), ClockStart::Offset(-7_200_000));
+        assert_eq!(
+            ClockStart::parse("+90m").unwrap(),
+            ClockStart::Offset(5_400_000)
+        );
+        assert_eq!(
+            ClockStart::parse("-2h").unwrap(),
+            ClockStart::Offset(-7_200_000)
+        );
         assert!(ClockStart::parse("tomorrow").is_err());
     }
 

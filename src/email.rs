@@ -6,7 +6,8 @@ use regex::Regex;
 
 /// Freshdesk's email pattern (spec section 3), case-insensitive.
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^[-A-Z0-9.'’_&%=~+]+@([A-Z0-9-]+\.)+[A-Z]{2,15}$").expect("email pattern compiles")
+    Regex::new(r"(?i)^[-A-Z0-9.'’_&%=~+]+@([A-Z0-9-]+\.)+[A-Z]{2,15}$")
+        .expect("email pattern compiles")
 });
 
 /// Does Freshdesk accept this as an email address?

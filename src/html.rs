@@ -10,8 +10,13 @@ pub fn to_text(html: &str) -> String {
         out.push_str(&decode_entities(&rest[..start]));
         let after = &rest[start..];
         let end = after.find('>').map_or(after.len(), |e| e + 1);
-        let tag = after[1..end.saturating_sub(1).max(1)].trim_start_matches('/').to_ascii_lowercase();
-        let name: String = tag.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        let tag = after[1..end.saturating_sub(1).max(1)]
+            .trim_start_matches('/')
+            .to_ascii_lowercase();
+        let name: String = tag
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
         rest = &after[end..];
         if (name == "script" || name == "style") && !after.starts_with("</") {
             let close = format!("</{name}");

@@ -125,7 +125,12 @@ impl Languages {
 
     /// Languages the portal offers, primary first.
     pub fn portal_languages(&self) -> impl Iterator<Item = Lang> + '_ {
-        std::iter::once(self.primary).chain(self.supported.iter().copied().filter(|l| *l != self.primary))
+        std::iter::once(self.primary).chain(
+            self.supported
+                .iter()
+                .copied()
+                .filter(|l| *l != self.primary),
+        )
     }
 
     /// The language a widget call is answered in: the first valid of the `language`
@@ -153,7 +158,11 @@ impl Languages {
             "the language parameter"
         } else if valid(hints.profile) {
             "the customer's profile language"
-        } else if hints.accept_language.and_then(|h| self.best_accepted(h)).is_some() {
+        } else if hints
+            .accept_language
+            .and_then(|h| self.best_accepted(h))
+            .is_some()
+        {
             "the Accept-Language header"
         } else if valid(Some(self.portal)) {
             "the portal's language"

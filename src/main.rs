@@ -18,11 +18,18 @@ fn main() -> ExitCode {
         Some(Command::Serve(args)) => serve(args),
         Some(Command::Token(args)) => print_token(args),
         Some(Command::Explain(args)) => explain(args),
-        Some(Command::Check(args)) => args.fixtures().map(|set| {
-            let articles = set.articles().count();
-            println!("fixtures are valid: {} widgets, {} users, {articles} articles", set.widgets.len(), set.contacts.len() + set.agents.len());
-            ExitCode::SUCCESS
-        }).map_err(Into::into),
+        Some(Command::Check(args)) => args
+            .fixtures()
+            .map(|set| {
+                let articles = set.articles().count();
+                println!(
+                    "fixtures are valid: {} widgets, {} users, {articles} articles",
+                    set.widgets.len(),
+                    set.contacts.len() + set.agents.len()
+                );
+                ExitCode::SUCCESS
+            })
+            .map_err(Into::into),
     };
     result.unwrap_or_else(|err| {
         eprintln!("freshmock: {err:#}");
@@ -32,18 +39,33 @@ fn main() -> ExitCode {
 
 fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_env("FRESHMOCK_LOG").unwrap_or_else(|_| EnvFilter::new("freshmock=info")))
+        .with_env_filter(
+            EnvFilter::try_from_env("FRESHMOCK_LOG")
+                .unwrap_or_else(|_| EnvFilter::new("freshmock=info")),
+        )
         .with_target(false)
         .init();
     let state = AppState::new(args.account.config()?)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(async move {
         let listener = TcpListener::bind((args.host.as_str(), args.port))
             .await
             .with_context(|| format!("cannot listen on {}:{}", args.host, args.port))?;
         let addr = listener.local_addr()?;
-        let widgets: Vec<String> = state.catalog().fixtures.widgets.iter().filter(|w| w.active).map(|w| w.id.to_string()).collect();
-        tracing::info!("freshmock listening on http://{addr} (widgets {})", widgets.join(", "));
+        let widgets: Vec<String> = state
+            .catalog()
+            .fixtures
+            .widgets
+            .iter()
+            .filter(|w| w.active)
+            .map(|w| w.id.to_string())
+            .collect();
+        tracing::info!(
+            "freshmock listening on http://{addr} (widgets {})",
+            widgets.join(", ")
+        );
         println!("freshmock listening on http://{addr}");
         server::run(listener, state, async {
             let _ = tokio::signal::ctrl_c().await;
@@ -64,9 +86,18 @@ fn print_token(args: TokenArgs) -> anyhow::Result<ExitCode> {
             .map(|u| u.name.clone())
             .with_context(|| format!("{} is not a fixture user: give --name", args.email))?,
     };
-    let exp = args.exp.unwrap_or_else(|| state.clock().now_secs() + args.ttl.as_secs() as i64);
+    let exp = args
+        .exp
+        .unwrap_or_else(|| state.clock().now_secs() + args.ttl.as_secs() as i64);
     let secret = state.read().secret.clone();
-    println!("{}", token::mint(&args.alg, &secret, &json!({ "name": name, "email": args.email, "exp": exp })));
+    println!(
+        "{}",
+        token::mint(
+            &args.alg,
+            &secret,
+            &json!({ "name": name, "email": args.email, "exp": exp })
+        )
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -76,11 +107,22 @@ fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
     if verdict.accepted {
         println!("Freshdesk would accept this token.");
     } else {
-        println!("Freshdesk would answer {}: {}", verdict.status, verdict.body.map(|b| b.to_string()).unwrap_or_else(|| "(empty body)".into()));
+        println!(
+            "Freshdesk would answer {}: {}",
+            verdict.status,
+            verdict
+                .body
+                .map(|b| b.to_string())
+                .unwrap_or_else(|| "(empty body)".into())
+        );
     }
     println!("Why: {}", verdict.reason);
     if let Some(claims) = verdict.claims {
         println!("Payload: {claims}");
     }
-    Ok(if verdict.accepted { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if verdict.accepted {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

@@ -53,7 +53,11 @@ impl User {
 
     /// Does this email (case-insensitively) belong to the user?
     pub fn has_email(&self, email: &str) -> bool {
-        self.email.eq_ignore_ascii_case(email) || self.other_emails.iter().any(|e| e.eq_ignore_ascii_case(email))
+        self.email.eq_ignore_ascii_case(email)
+            || self
+                .other_emails
+                .iter()
+                .any(|e| e.eq_ignore_ascii_case(email))
     }
 }
 
@@ -80,7 +84,10 @@ impl Directory {
             language: c.language.clone(),
             external_id: c.external_id.clone(),
             state: c.state,
-            role: Role::Contact { companies: c.companies.clone(), segments: c.segments.clone() },
+            role: Role::Contact {
+                companies: c.companies.clone(),
+                segments: c.segments.clone(),
+            },
             created_by_widget: false,
         });
         let agents = set.agents.iter().map(|a| User {
@@ -93,14 +100,24 @@ impl Directory {
             language: a.language.clone(),
             external_id: None,
             state: ContactState::Active,
-            role: Role::Agent { admin: a.admin, manage_tickets: a.manage_tickets, api_key: a.api_key.clone() },
+            role: Role::Agent {
+                admin: a.admin,
+                manage_tickets: a.manage_tickets,
+                api_key: a.api_key.clone(),
+            },
             created_by_widget: false,
         });
         let mut dir = Directory::default();
         for user in contacts.chain(agents) {
             dir.insert(user);
         }
-        dir.next_id = dir.users.iter().map(|u| u.id + 1).max().unwrap_or(0).max(FIRST_CREATED_ID);
+        dir.next_id = dir
+            .users
+            .iter()
+            .map(|u| u.id + 1)
+            .max()
+            .unwrap_or(0)
+            .max(FIRST_CREATED_ID);
         dir
     }
 
@@ -114,7 +131,9 @@ impl Directory {
     }
 
     pub fn find_by_email(&self, email: &str) -> Option<&User> {
-        self.by_email.get(&email.to_lowercase()).map(|&i| &self.users[i])
+        self.by_email
+            .get(&email.to_lowercase())
+            .map(|&i| &self.users[i])
     }
 
     pub fn find_by_id(&self, id: Id) -> Option<&User> {
@@ -143,7 +162,10 @@ impl Directory {
             language: None,
             external_id: None,
             state: ContactState::Active,
-            role: Role::Contact { companies: Vec::new(), segments: Vec::new() },
+            role: Role::Contact {
+                companies: Vec::new(),
+                segments: Vec::new(),
+            },
             created_by_widget: true,
         };
         self.next_id += 1;

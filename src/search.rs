@@ -9,13 +9,15 @@
 use std::collections::HashMap;
 
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, TermQuery,
+};
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STRING,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter,
-    TextAnalyzer,
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    StopWordFilter, TextAnalyzer,
 };
 use tantivy::{Index, IndexReader, TantivyDocument, Term};
 
@@ -78,7 +80,9 @@ pub struct SearchIndex {
 
 impl std::fmt::Debug for SearchIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SearchIndex").field("languages", &self.langs.keys().collect::<Vec<_>>()).finish()
+        f.debug_struct("SearchIndex")
+            .field("languages", &self.langs.keys().collect::<Vec<_>>())
+            .finish()
     }
 }
 
@@ -113,8 +117,12 @@ fn analyzer(lang: Lang) -> TextAnalyzer {
         .filter(LowerCaser);
     match stemmer_language(lang) {
         Some(language) => {
-            let stop = StopWordFilter::new(language).unwrap_or_else(|| StopWordFilter::remove(Vec::new()));
-            base.filter(stop).filter(Stemmer::new(language)).filter(AsciiFoldingFilter).build()
+            let stop =
+                StopWordFilter::new(language).unwrap_or_else(|| StopWordFilter::remove(Vec::new()));
+            base.filter(stop)
+                .filter(Stemmer::new(language))
+                .filter(AsciiFoldingFilter)
+                .build()
         }
         None => base.filter(AsciiFoldingFilter).build(),
     }
@@ -126,7 +134,10 @@ fn tokenizer_name(lang: Lang) -> String {
 
 impl SearchIndex {
     /// Builds the index for the given languages from every article translation.
-    pub fn build<'a>(languages: &[Lang], entries: impl IntoIterator<Item = IndexEntry<'a>>) -> Result<SearchIndex, SearchError> {
+    pub fn build<'a>(
+        languages: &[Lang],
+        entries: impl IntoIterator<Item = IndexEntry<'a>>,
+    ) -> Result<SearchIndex, SearchError> {
         let mut builder = Schema::builder();
         let article = builder.add_u64_field("article", FAST | INDEXED);
         let lang = builder.add_text_field("lang", STRING);
@@ -153,16 +164,35 @@ impl SearchIndex {
         }
         let langs: HashMap<Lang, LangFields> = lang_fields
             .into_iter()
-            .map(|(l, title, body, tags)| (l, LangFields { title, body, tags, analyzer: analyzer(l) }))
+            .map(|(l, title, body, tags)| {
+                (
+                    l,
+                    LangFields {
+                        title,
+                        body,
+                        tags,
+                        analyzer: analyzer(l),
+                    },
+                )
+            })
             .collect();
 
         let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 50_000_000)?;
         for entry in entries {
-            let Some(fields) = langs.get(&entry.lang) else { continue };
+            let Some(fields) = langs.get(&entry.lang) else {
+                continue;
+            };
             let mut doc = TantivyDocument::default();
             doc.add_u64(article, entry.article);
             doc.add_text(lang, entry.lang.code());
-            doc.add_text(status, if entry.published { "published" } else { "draft" });
+            doc.add_text(
+                status,
+                if entry.published {
+                    "published"
+                } else {
+                    "draft"
+                },
+            );
             doc.add_u64(category, entry.category);
             for token in &entry.access {
                 doc.add_text(access, token);
@@ -176,23 +206,40 @@ impl SearchIndex {
         }
         writer.commit()?;
         let reader = index.reader()?;
-        Ok(SearchIndex { reader, lang, status, category, access, langs })
+        Ok(SearchIndex {
+            reader,
+            lang,
+            status,
+            category,
+            access,
+            langs,
+        })
     }
 
     /// Article ids matching the query, best first. Every word must match (in the title,
     /// body or tags); the last word also matches as a prefix, for search-as-you-type.
     pub fn search(&self, q: &SearchQuery<'_>) -> Result<Vec<Id>, SearchError> {
-        let Some(fields) = self.langs.get(&q.lang) else { return Ok(Vec::new()) };
+        let Some(fields) = self.langs.get(&q.lang) else {
+            return Ok(Vec::new());
+        };
         if q.limit == 0 || q.categories.is_empty() || q.access.is_empty() {
             return Ok(Vec::new());
         }
-        let Some(text_query) = self.text_query(fields, q.text) else { return Ok(Vec::new()) };
+        let Some(text_query) = self.text_query(fields, q.text) else {
+            return Ok(Vec::new());
+        };
 
         let filter = |clauses: Vec<Box<dyn Query>>| -> Box<dyn Query> {
-            Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::union(clauses)), 0.0))
+            Box::new(ConstScoreQuery::new(
+                Box::new(BooleanQuery::union(clauses)),
+                0.0,
+            ))
         };
         let exact = |field: Field, value: &str| -> Box<dyn Query> {
-            Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, value),
+                IndexRecordOption::Basic,
+            ))
         };
         let query = BooleanQuery::new(vec![
             (Occur::Must, text_query),
@@ -204,19 +251,33 @@ impl SearchIndex {
                     q.categories
                         .iter()
                         .map(|c| -> Box<dyn Query> {
-                            Box::new(TermQuery::new(Term::from_field_u64(self.category, *c), IndexRecordOption::Basic))
+                            Box::new(TermQuery::new(
+                                Term::from_field_u64(self.category, *c),
+                                IndexRecordOption::Basic,
+                            ))
                         })
                         .collect(),
                 ),
             ),
-            (Occur::Must, filter(q.access.iter().map(|t| exact(self.access, t)).collect())),
+            (
+                Occur::Must,
+                filter(q.access.iter().map(|t| exact(self.access, t)).collect()),
+            ),
         ]);
 
         let searcher = self.reader.searcher();
-        let top = searcher.search(&query, &TopDocs::with_limit(q.limit).and_offset(q.offset).order_by_score())?;
+        let top = searcher.search(
+            &query,
+            &TopDocs::with_limit(q.limit)
+                .and_offset(q.offset)
+                .order_by_score(),
+        )?;
         let mut ids = Vec::with_capacity(top.len());
         for (_, address) in top {
-            let column = searcher.segment_reader(address.segment_ord).fast_fields().u64("article")?;
+            let column = searcher
+                .segment_reader(address.segment_ord)
+                .fast_fields()
+                .u64("article")?;
             if let Some(id) = column.first(address.doc_id) {
                 ids.push(id);
             }
@@ -265,7 +326,12 @@ impl SearchIndex {
             ]))
         };
         let term_query = |word: String| -> Box<dyn Query> {
-            per_field(&|f| Box::new(TermQuery::new(Term::from_field_text(f, &word), IndexRecordOption::WithFreqs)))
+            per_field(&|f| {
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f, &word),
+                    IndexRecordOption::WithFreqs,
+                ))
+            })
         };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let last_stemmed = if typing.is_some() { words.pop() } else { None };
@@ -274,7 +340,11 @@ impl SearchIndex {
         }
         if let Some(prefix) = typing {
             let mut either: Vec<Box<dyn Query>> = vec![per_field(&|f| {
-                Box::new(FuzzyTermQuery::new_prefix(Term::from_field_text(f, &prefix), 0, true))
+                Box::new(FuzzyTermQuery::new_prefix(
+                    Term::from_field_text(f, &prefix),
+                    0,
+                    true,
+                ))
             })];
             if let Some(word) = last_stemmed {
                 either.push(term_query(word));
@@ -293,7 +363,14 @@ mod tests {
         Lang::parse(code).unwrap()
     }
 
-    fn entry<'a>(article: Id, l: &str, title: &'a str, body: &str, access: &str, tags: &'a [String]) -> IndexEntry<'a> {
+    fn entry<'a>(
+        article: Id,
+        l: &str,
+        title: &'a str,
+        body: &str,
+        access: &str,
+        tags: &'a [String],
+    ) -> IndexEntry<'a> {
         IndexEntry {
             article,
             lang: lang(l),
@@ -309,10 +386,38 @@ mod tests {
     fn index() -> SearchIndex {
         let login = vec!["login".to_owned()];
         let entries = vec![
-            entry(1, "en", "Reset your password", "Forgot passwords happen.", "anyone", &login),
-            entry(1, "fr", "Réinitialiser votre mot de passe", "Mots de passe oubliés.", "anyone", &[]),
-            entry(2, "en", "Company password policy", "Only for Globex.", "company:101", &[]),
-            entry(3, "en", "Invoices", "Your monthly bill and password-free payments.", "anyone", &[]),
+            entry(
+                1,
+                "en",
+                "Reset your password",
+                "Forgot passwords happen.",
+                "anyone",
+                &login,
+            ),
+            entry(
+                1,
+                "fr",
+                "Réinitialiser votre mot de passe",
+                "Mots de passe oubliés.",
+                "anyone",
+                &[],
+            ),
+            entry(
+                2,
+                "en",
+                "Company password policy",
+                "Only for Globex.",
+                "company:101",
+                &[],
+            ),
+            entry(
+                3,
+                "en",
+                "Invoices",
+                "Your monthly bill and password-free payments.",
+                "anyone",
+                &[],
+            ),
         ];
         SearchIndex::build(&[lang("en"), lang("fr")], entries).unwrap()
     }
@@ -320,7 +425,14 @@ mod tests {
     fn run(index: &SearchIndex, text: &str, l: &str, access: &[&str]) -> Vec<Id> {
         let access: Vec<String> = access.iter().map(|s| s.to_string()).collect();
         index
-            .search(&SearchQuery { text, lang: lang(l), categories: &[1], access: &access, offset: 0, limit: 10 })
+            .search(&SearchQuery {
+                text,
+                lang: lang(l),
+                categories: &[1],
+                access: &access,
+                offset: 0,
+                limit: 10,
+            })
             .unwrap()
     }
 
@@ -333,7 +445,10 @@ mod tests {
     #[test]
     fn access_filter_restricts_without_reordering() {
         let idx = index();
-        assert_eq!(run(&idx, "password", "en", &["anyone", "company:101"]), vec![1, 2, 3]);
+        assert_eq!(
+            run(&idx, "password", "en", &["anyone", "company:101"]),
+            vec![1, 2, 3]
+        );
         assert_eq!(run(&idx, "password", "en", &["anyone"]), vec![1, 3]);
     }
 
@@ -347,7 +462,16 @@ mod tests {
     #[test]
     fn odd_input_never_fails() {
         let idx = index();
-        for text in ["", "   ", "\"", "title:(", "AND OR NOT", "*", "\u{0}", &"x".repeat(10_000)] {
+        for text in [
+            "",
+            "   ",
+            "\"",
+            "title:(",
+            "AND OR NOT",
+            "*",
+            "\u{0}",
+            &"x".repeat(10_000),
+        ] {
             assert!(run(&idx, text, "en", &["anyone"]).len() <= 3);
         }
     }

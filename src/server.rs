@@ -11,8 +11,16 @@ use crate::api;
 use crate::state::AppState;
 
 /// Serves freshmock on `listener` until `shutdown` completes.
-pub async fn run(listener: TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) {
-    warp::serve(api::routes(state)).incoming(listener).graceful(shutdown).run().await;
+pub async fn run(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) {
+    warp::serve(api::routes(state))
+        .incoming(listener)
+        .graceful(shutdown)
+        .run()
+        .await;
 }
 
 /// A server running in the background on `127.0.0.1` and a free port.
@@ -32,7 +40,11 @@ impl RunningServer {
         tokio::spawn(run(listener, state.clone(), async move {
             let _ = stopped.await;
         }));
-        Ok(RunningServer { addr, state, stop: Some(stop) })
+        Ok(RunningServer {
+            addr,
+            state,
+            stop: Some(stop),
+        })
     }
 
     pub fn addr(&self) -> SocketAddr {

@@ -53,8 +53,20 @@ pub struct World {
 }
 
 impl World {
+    fn from_baseline(baseline: &Baseline) -> World {
+        World {
+            directory: Directory::from_fixtures(&baseline.catalog.fixtures),
+            catalog: baseline.catalog.clone(),
+            secret: baseline.secret.clone(),
+            former_secrets: Vec::new(),
+        }
+    }
+
     pub fn keys(&self) -> Keys<'_> {
-        Keys { current: &self.secret, former: &self.former_secrets }
+        Keys {
+            current: &self.secret,
+            former: &self.former_secrets,
+        }
     }
 }
 
@@ -62,6 +74,14 @@ impl World {
 struct Inner {
     clock: Clock,
     world: RwLock<World>,
+    /// What `reset` returns to: the fixtures and secret the server runs on.
+    baseline: RwLock<Baseline>,
+}
+
+#[derive(Debug, Clone)]
+struct Baseline {
+    catalog: Arc<Catalog>,
+    secret: String,
 }
 
 /// Cheap to clone; one per server.
@@ -72,18 +92,63 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(config: Config) -> Result<AppState, StartError> {
-        let secret = config.secret.unwrap_or_else(|| config.fixtures.account.widget_secret.clone());
+        let secret = config
+            .secret
+            .unwrap_or_else(|| config.fixtures.account.widget_secret.clone());
         if !is_valid_secret(&secret) {
             return Err(StartError::Secret(secret));
         }
-        let directory = Directory::from_fixtures(&config.fixtures);
         let catalog = Arc::new(Catalog::build(config.fixtures)?);
+        let baseline = Baseline { catalog, secret };
         Ok(AppState {
             inner: Arc::new(Inner {
                 clock: Clock::new(config.clock),
-                world: RwLock::new(World { catalog, directory, secret, former_secrets: Vec::new() }),
+                world: RwLock::new(World::from_baseline(&baseline)),
+                baseline: RwLock::new(baseline),
             }),
         })
+    }
+
+    /// Back to the loaded fixtures: users, secret and clock as at start-up, and every
+    /// change made through the API forgotten.
+    pub fn reset(&self) {
+        let baseline = self
+            .inner
+            .baseline
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        *self.write() = World::from_baseline(&baseline);
+        self.clock().reset();
+    }
+
+    /// Runs on a new fixture set from now on (and after every reset). The set is validated
+    /// and indexed before anything changes, so a bad one changes nothing.
+    pub fn replace_fixtures(&self, fixtures: FixtureSet) -> Result<(), StartError> {
+        if !is_valid_secret(&fixtures.account.widget_secret) {
+            return Err(StartError::Secret(fixtures.account.widget_secret.clone()));
+        }
+        let secret = fixtures.account.widget_secret.clone();
+        let catalog = Arc::new(Catalog::build(fixtures)?);
+        let baseline = Baseline { catalog, secret };
+        *self
+            .inner
+            .baseline
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = baseline.clone();
+        *self.write() = World::from_baseline(&baseline);
+        Ok(())
+    }
+
+    /// Replaces the widget secret with a new random one (what Freshdesk's "reset secret"
+    /// does): every token signed with the old one fails from now on.
+    pub fn rotate_secret(&self) -> String {
+        let now = self.clock().now_secs();
+        let mut world = self.write();
+        let new = random_secret();
+        let old = std::mem::replace(&mut world.secret, new.clone());
+        world.former_secrets.push((old, now));
+        new
     }
 
     pub fn clock(&self) -> &Clock {
@@ -103,4 +168,11 @@ impl AppState {
     pub fn catalog(&self) -> Arc<Catalog> {
         self.read().catalog.clone()
     }
+}
+
+/// 32 lowercase hex characters from the operating system's randomness.
+pub fn random_secret() -> String {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).expect("the operating system provides randomness");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

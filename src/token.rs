@@ -85,11 +85,13 @@ pub fn verify(token: &str, keys: Keys<'_>, now: i64) -> Result<Claims, TokenErro
     let token = token.trim();
     let segments = ruby_split(token);
     if segments.len() != 3 {
-        return Err(unauthorized(SEGMENTS, segments_reason(token, segments.len())));
+        return Err(unauthorized(
+            SEGMENTS,
+            segments_reason(token, segments.len()),
+        ));
     }
-    let header = decode_json(segments[0]).ok_or_else(|| {
-        unauthorized(ENCODING, encoding_reason(token, "header (first segment)"))
-    })?;
+    let header = decode_json(segments[0])
+        .ok_or_else(|| unauthorized(ENCODING, encoding_reason(token, "header (first segment)")))?;
     let payload = decode_json(segments[1]).ok_or_else(|| {
         unauthorized(ENCODING, encoding_reason(token, "payload (second segment)"))
     })?;
@@ -270,7 +272,12 @@ fn check_payload(payload: &Map<String, Value>, alg: &str) -> Result<Claims, Toke
     })
 }
 
-fn payload_error(claim: &'static str, code: &'static str, message: &str, reason: &str) -> TokenError {
+fn payload_error(
+    claim: &'static str,
+    code: &'static str,
+    message: &str,
+    reason: &str,
+) -> TokenError {
     TokenError {
         rejection: Rejection::Payload {
             claim,
@@ -334,7 +341,11 @@ fn encoding_reason(token: &str, which: &str) -> String {
 }
 
 fn expired_reason(exp: &Value, exp_secs: i64, now: i64) -> String {
-    if !exp.is_number() && !exp.as_str().is_some_and(|s| ruby_to_i(&Value::String(s.into())) != 0) {
+    if !exp.is_number()
+        && exp
+            .as_str()
+            .is_none_or(|s| ruby_to_i(&Value::String(s.into())) == 0)
+    {
         return format!(
             "exp is {exp}, not a number; Freshdesk reads it as 0, so the token counts as expired; use Unix seconds"
         );
@@ -364,7 +375,13 @@ fn algorithm_reason(alg: Option<&Value>) -> String {
 }
 
 /// Works out, where it can, which key the token was really signed with.
-fn signature_reason(keys: Keys<'_>, alg: Algorithm, alg_name: &str, input: &str, signature: &[u8]) -> String {
+fn signature_reason(
+    keys: Keys<'_>,
+    alg: Algorithm,
+    alg_name: &str,
+    input: &str,
+    signature: &[u8],
+) -> String {
     for (former, replaced_at) in keys.former.iter().rev() {
         if signed_with(former, alg, input, signature) {
             return format!(
@@ -374,7 +391,9 @@ fn signature_reason(keys: Keys<'_>, alg: Algorithm, alg_name: &str, input: &str,
         }
     }
     let secret = keys.current;
-    let hex_decoded: Option<Vec<u8>> = (secret.len() % 2 == 0)
+    let hex_decoded: Option<Vec<u8>> = secret
+        .len()
+        .is_multiple_of(2)
         .then(|| {
             (0..secret.len())
                 .step_by(2)
@@ -426,7 +445,12 @@ fn too_far_reason(exp: i64, now: i64) -> String {
 /// `61 s`, `5 min 3 s`, `2 h 1 min`, `3 days 2 h`.
 pub fn human_duration(secs: i64) -> String {
     let secs = secs.unsigned_abs();
-    let (d, h, m, s) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60, secs % 60);
+    let (d, h, m, s) = (
+        secs / 86_400,
+        secs % 86_400 / 3600,
+        secs % 3600 / 60,
+        secs % 60,
+    );
     match (d, h, m) {
         (0, 0, 0) => format!("{s} s"),
         (0, 0, _) if s == 0 => format!("{m} min"),
@@ -442,7 +466,7 @@ fn group_thousands(n: i64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -461,7 +485,9 @@ pub fn mint(alg: &str, secret: &str, payload: &Value) -> String {
         URL_SAFE_NO_PAD.encode(payload.to_string())
     );
     let signature = match hmac_algorithm(alg) {
-        Some(a) => hmac(secret.as_bytes(), a, &input).map(|s| URL_SAFE_NO_PAD.encode(s)).unwrap_or_default(),
+        Some(a) => hmac(secret.as_bytes(), a, &input)
+            .map(|s| URL_SAFE_NO_PAD.encode(s))
+            .unwrap_or_default(),
         None if alg.eq_ignore_ascii_case("none") => String::new(),
         None => URL_SAFE_NO_PAD.encode(b"not-a-real-signature"),
     };
@@ -470,7 +496,11 @@ pub fn mint(alg: &str, secret: &str, payload: &Value) -> String {
 
 /// The usual token: HS256 over `{name, email, exp}`.
 pub fn mint_for(name: &str, email: &str, exp: i64, secret: &str) -> String {
-    mint("HS256", secret, &serde_json::json!({ "name": name, "email": email, "exp": exp }))
+    mint(
+        "HS256",
+        secret,
+        &serde_json::json!({ "name": name, "email": email, "exp": exp }),
+    )
 }
 
 #[cfg(test)]
@@ -482,7 +512,10 @@ mod tests {
     const NOW: i64 = 1_767_225_600;
 
     fn keys() -> Keys<'static> {
-        Keys { current: SECRET, former: &[] }
+        Keys {
+            current: SECRET,
+            former: &[],
+        }
     }
 
     fn check(payload: Value) -> Result<Claims, TokenError> {
@@ -495,17 +528,27 @@ mod tests {
         assert!(check(json!({"name":"A","email":"a@b.co","exp":NOW + 7200})).is_ok());
         let late = check(json!({"name":"A","email":"a@b.co","exp":NOW - 61})).unwrap_err();
         assert_eq!(late.rejection, Rejection::Unauthorized(EXPIRED));
-        assert!(late.reason.starts_with("expired 1 min 1 s ago"), "{}", late.reason);
+        assert!(
+            late.reason.starts_with("expired 1 min 1 s ago"),
+            "{}",
+            late.reason
+        );
         let far = check(json!({"name":"A","email":"a@b.co","exp":NOW + 7260})).unwrap_err();
         assert_eq!(far.rejection, Rejection::TooFarAhead);
-        assert!(far.reason.contains("exp is 7260 s ahead") && far.reason.contains("the limit is 7200"));
+        assert!(
+            far.reason.contains("exp is 7260 s ahead") && far.reason.contains("the limit is 7200")
+        );
     }
 
     #[test]
     fn milliseconds_are_named_as_such() {
         let err = check(json!({"name":"A","email":"a@b.co","exp":NOW * 1000})).unwrap_err();
         assert_eq!(err.rejection, Rejection::TooFarAhead);
-        assert!(err.reason.contains("it looks like milliseconds"), "{}", err.reason);
+        assert!(
+            err.reason.contains("it looks like milliseconds"),
+            "{}",
+            err.reason
+        );
     }
 
     #[test]
@@ -513,26 +556,55 @@ mod tests {
         assert_eq!(ruby_split("a.b.").len(), 2);
         assert_eq!(ruby_split("a.b.c.").len(), 3);
         assert_eq!(ruby_split("a..c").len(), 3);
-        let none = mint("none", SECRET, &json!({"name":"A","email":"a@b.co","exp":NOW}));
+        let none = mint(
+            "none",
+            SECRET,
+            &json!({"name":"A","email":"a@b.co","exp":NOW}),
+        );
         let err = verify(&none, keys(), NOW).unwrap_err();
         assert_eq!(err.rejection, Rejection::Unauthorized(SEGMENTS));
     }
 
     #[test]
     fn expiry_is_checked_before_the_signature() {
-        let token = mint("HS256", "0123456789abcdef0123456789abcdef", &json!({"name":"A","email":"a@b.co","exp":NOW - 1}));
-        assert_eq!(verify(&token, keys(), NOW).unwrap_err().rejection, Rejection::Unauthorized(EXPIRED));
+        let token = mint(
+            "HS256",
+            "0123456789abcdef0123456789abcdef",
+            &json!({"name":"A","email":"a@b.co","exp":NOW - 1}),
+        );
+        assert_eq!(
+            verify(&token, keys(), NOW).unwrap_err().rejection,
+            Rejection::Unauthorized(EXPIRED)
+        );
     }
 
     #[test]
     fn former_and_hex_decoded_secrets_are_recognised() {
         let old = "0123456789abcdef0123456789abcdef".to_owned();
-        let token = mint("HS256", &old, &json!({"name":"A","email":"a@b.co","exp":NOW + 60}));
+        let token = mint(
+            "HS256",
+            &old,
+            &json!({"name":"A","email":"a@b.co","exp":NOW + 60}),
+        );
         let former = [(old, NOW - 10)];
-        let err = verify(&token, Keys { current: SECRET, former: &former }, NOW).unwrap_err();
-        assert!(err.reason.contains("previous widget secret"), "{}", err.reason);
+        let err = verify(
+            &token,
+            Keys {
+                current: SECRET,
+                former: &former,
+            },
+            NOW,
+        )
+        .unwrap_err();
+        assert!(
+            err.reason.contains("previous widget secret"),
+            "{}",
+            err.reason
+        );
 
-        let bytes: Vec<u8> = (0..16).map(|i| u8::from_str_radix(&SECRET[i * 2..i * 2 + 2], 16).unwrap()).collect();
+        let bytes: Vec<u8> = (0..16)
+            .map(|i| u8::from_str_radix(&SECRET[i * 2..i * 2 + 2], 16).unwrap())
+            .collect();
         let input = format!(
             "{}.{}",
             URL_SAFE_NO_PAD.encode(r#"{"alg":"HS256"}"#),
@@ -548,20 +620,53 @@ mod tests {
         let err = check(json!({"name":"A","email":"a@b.co","exp":"tomorrow"})).unwrap_err();
         assert_eq!(err.rejection, Rejection::Unauthorized(EXPIRED));
         assert!(err.reason.contains("not a number"));
-        let err = check(json!({"name":"A","email":"a@b.co","exp":(NOW + 60).to_string()})).unwrap_err();
-        assert!(matches!(err.rejection, Rejection::Payload { claim: "exp", .. }));
+        let err =
+            check(json!({"name":"A","email":"a@b.co","exp":(NOW + 60).to_string()})).unwrap_err();
+        assert!(matches!(
+            err.rejection,
+            Rejection::Payload { claim: "exp", .. }
+        ));
     }
 
     #[test]
     fn payload_checks_run_in_order() {
         let err = check(json!({"exp": NOW + 60})).unwrap_err();
-        assert!(matches!(err.rejection, Rejection::Payload { claim: "name", code: "missing_field", .. }));
+        assert!(matches!(
+            err.rejection,
+            Rejection::Payload {
+                claim: "name",
+                code: "missing_field",
+                ..
+            }
+        ));
         let err = check(json!({"name": " ", "exp": NOW + 60})).unwrap_err();
-        assert!(matches!(err.rejection, Rejection::Payload { claim: "name", code: "invalid_value", .. }));
+        assert!(matches!(
+            err.rejection,
+            Rejection::Payload {
+                claim: "name",
+                code: "invalid_value",
+                ..
+            }
+        ));
         let err = check(json!({"name": "A", "email": "nope", "exp": NOW + 60})).unwrap_err();
-        assert!(matches!(err.rejection, Rejection::Payload { claim: "email", code: "invalid_value", .. }));
-        let err = check(json!({"name": "A".repeat(256), "email": "a@b.co", "exp": NOW + 60})).unwrap_err();
-        assert!(matches!(err.rejection, Rejection::Payload { claim: "name", code: "invalid_value", .. }));
+        assert!(matches!(
+            err.rejection,
+            Rejection::Payload {
+                claim: "email",
+                code: "invalid_value",
+                ..
+            }
+        ));
+        let err = check(json!({"name": "A".repeat(256), "email": "a@b.co", "exp": NOW + 60}))
+            .unwrap_err();
+        assert!(matches!(
+            err.rejection,
+            Rejection::Payload {
+                claim: "name",
+                code: "invalid_value",
+                ..
+            }
+        ));
     }
 
     #[test]

@@ -47,7 +47,9 @@ pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
 
 /// Freshdesk's timestamp for a fixture time.
 fn timestamp(text: &str) -> String {
-    parse_instant(text).map(|ms| format_timestamp(ms.div_euclid(1000))).unwrap_or_else(|_| text.to_owned())
+    parse_instant(text)
+        .map(|ms| format_timestamp(ms.div_euclid(1000)))
+        .unwrap_or_else(|_| text.to_owned())
 }
 
 /// The list item: `{id, title, modified_at, language_id}`.
@@ -81,7 +83,14 @@ fn search(state: &AppState, headers: WidgetHeaders, query: &str) -> Result<Respo
     }
     let ids = call
         .catalog
-        .search(call.widget(), &call.caller, lang, term, (page - 1) * per_page, per_page)
+        .search(
+            call.widget(),
+            &call.caller,
+            lang,
+            term,
+            (page - 1) * per_page,
+            per_page,
+        )
         .map_err(ApiError::internal)?;
     Ok(list(&call, lang, ids))
 }
@@ -90,8 +99,15 @@ fn search(state: &AppState, headers: WidgetHeaders, query: &str) -> Result<Respo
 fn portal_link(call: &WidgetCall, id: Id, title: &str, lang: Lang) -> String {
     let account = &call.catalog.fixtures.account;
     let host = account.portal_host.as_deref().unwrap_or(&account.domain);
-    let prefix = if account.multilingual { format!("/{}", lang.code()) } else { String::new() };
-    format!("https://{host}{prefix}/support/solutions/articles/{id}-{}", slug(title))
+    let prefix = if account.multilingual {
+        format!("/{}", lang.code())
+    } else {
+        String::new()
+    };
+    format!(
+        "https://{host}{prefix}/support/solutions/articles/{id}-{}",
+        slug(title)
+    )
 }
 
 /// Lower-cased title (first 100 characters), runs of punctuation and space as `-`.
@@ -110,7 +126,12 @@ fn slug(title: &str) -> String {
     out
 }
 
-fn show(state: &AppState, id: Id, headers: WidgetHeaders, query: &str) -> Result<Response, ApiError> {
+fn show(
+    state: &AppState,
+    id: Id,
+    headers: WidgetHeaders,
+    query: &str,
+) -> Result<Response, ApiError> {
     let call = check(state, headers, Login::Optional)?;
     let params = Params::parse(query, &["language"])?;
     let lang = call.language(params.get("language"));
@@ -154,7 +175,12 @@ fn suggested(state: &AppState, headers: WidgetHeaders, query: &str) -> Result<Re
     let call = check(state, headers, Login::Optional)?;
     let params = Params::parse(query, &["language"])?;
     let lang = call.language(params.get("language"));
-    let ids = call.catalog.suggested(call.widget(), &call.caller, lang, call.headers.referrer.as_deref());
+    let ids = call.catalog.suggested(
+        call.widget(),
+        &call.caller,
+        lang,
+        call.headers.referrer.as_deref(),
+    );
     Ok(list(&call, lang, ids))
 }
 
@@ -164,7 +190,13 @@ mod tests {
 
     #[test]
     fn slugs_follow_freshdesk() {
-        assert_eq!(slug("How to reset your password?"), "how-to-reset-your-password-");
-        assert_eq!(slug("Réinitialiser  --  mot de passe"), "réinitialiser-mot-de-passe");
+        assert_eq!(
+            slug("How to reset your password?"),
+            "how-to-reset-your-password-"
+        );
+        assert_eq!(
+            slug("Réinitialiser  --  mot de passe"),
+            "réinitialiser-mot-de-passe"
+        );
     }
 }

@@ -34,11 +34,18 @@ fn bootstrap(state: &AppState, headers: WidgetHeaders, query: &str) -> Result<Re
                 if user.name != claims.name {
                     tracing::info!(email = %claims.email, from = %user.name, to = %claims.name, "bootstrap synced the name");
                 }
-                world.directory.sync_name(user.id, &claims.name).cloned().unwrap_or(user)
+                world
+                    .directory
+                    .sync_name(user.id, &claims.name)
+                    .cloned()
+                    .unwrap_or(user)
             }
             None => {
                 tracing::info!(email = %claims.email, "bootstrap created a contact");
-                world.directory.create_contact(&claims.name, &claims.email).clone()
+                world
+                    .directory
+                    .create_contact(&claims.name, &claims.email)
+                    .clone()
             }
         }
     };

@@ -28,11 +28,14 @@ pub struct WidgetHeaders {
 }
 
 fn header(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers.get(name).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+    headers
+        .get(name)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
 }
 
 /// Extracts the widget headers; never rejects (the checks report what is missing).
-pub fn widget_headers() -> impl Filter<Extract = (WidgetHeaders,), Error = std::convert::Infallible> + Clone {
+pub fn widget_headers(
+) -> impl Filter<Extract = (WidgetHeaders,), Error = std::convert::Infallible> + Clone {
     warp::header::headers_cloned().map(|h: HeaderMap| WidgetHeaders {
         widget_id: header(&h, "x-widget-id"),
         client_id: header(&h, "x-client-id"),
@@ -69,14 +72,19 @@ pub struct WidgetCall {
 
 impl WidgetCall {
     pub fn widget(&self) -> &Widget {
-        self.catalog.widget(self.widget_id).expect("checked at the start of the call")
+        self.catalog
+            .widget(self.widget_id)
+            .expect("checked at the start of the call")
     }
 
     /// The language this call is answered in (spec section 6).
     pub fn language(&self, param: Option<&str>) -> Lang {
         self.catalog.languages.resolve(LanguageHints {
             param,
-            profile: self.user.as_ref().and_then(|u| self.catalog.profile_language(u)),
+            profile: self
+                .user
+                .as_ref()
+                .and_then(|u| self.catalog.profile_language(u)),
             accept_language: self.headers.accept_language.as_deref(),
         })
     }
@@ -94,12 +102,20 @@ pub fn lenient_id(text: &str) -> i128 {
         Some(r) => (-1, r),
         None => (1, text.strip_prefix('+').unwrap_or(text)),
     };
-    let digits: String = rest.chars().take_while(char::is_ascii_digit).take(30).collect();
+    let digits: String = rest
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .take(30)
+        .collect();
     digits.parse::<i128>().map_or(0, |n| sign * n)
 }
 
 /// The header checks, in Freshdesk's order, then the user behind the token.
-pub fn check(state: &AppState, headers: WidgetHeaders, login: Login) -> Result<WidgetCall, ApiError> {
+pub fn check(
+    state: &AppState,
+    headers: WidgetHeaders,
+    login: Login,
+) -> Result<WidgetCall, ApiError> {
     if blank(&headers.widget_id) {
         return Err(ApiError::request(
             StatusCode::BAD_REQUEST,
@@ -149,10 +165,22 @@ pub fn check(state: &AppState, headers: WidgetHeaders, login: Login) -> Result<W
     let widget_id = widget.id;
     let client_id = headers.client_id.clone().unwrap_or_default();
 
-    let token = headers.auth.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    let token = headers
+        .auth
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
     let Some(token) = token else {
         if login == Login::Optional {
-            return Ok(WidgetCall { catalog, widget_id, client_id, claims: None, user: None, caller: Caller::Anonymous, headers });
+            return Ok(WidgetCall {
+                catalog,
+                widget_id,
+                client_id,
+                claims: None,
+                user: None,
+                caller: Caller::Anonymous,
+                headers,
+            });
         }
         return Err(ApiError::request(
             StatusCode::BAD_REQUEST,
@@ -164,8 +192,18 @@ pub fn check(state: &AppState, headers: WidgetHeaders, login: Login) -> Result<W
     let user = world.directory.find_by_email(&claims.email).cloned();
     drop(world);
     if login == Login::Bootstrap {
-        let caller = user.as_ref().map_or(Caller::Anonymous, |u| catalog.caller_for(u));
-        return Ok(WidgetCall { catalog, widget_id, client_id, claims: Some(claims), user, caller, headers });
+        let caller = user
+            .as_ref()
+            .map_or(Caller::Anonymous, |u| catalog.caller_for(u));
+        return Ok(WidgetCall {
+            catalog,
+            widget_id,
+            client_id,
+            claims: Some(claims),
+            user,
+            caller,
+            headers,
+        });
     }
     let Some(user) = user else {
         return Err(ApiError::Request {
@@ -180,7 +218,15 @@ pub fn check(state: &AppState, headers: WidgetHeaders, login: Login) -> Result<W
     };
     refuse_inactive(&user)?;
     let caller = catalog.caller_for(&user);
-    Ok(WidgetCall { catalog, widget_id, client_id, claims: Some(claims), user: Some(user), caller, headers })
+    Ok(WidgetCall {
+        catalog,
+        widget_id,
+        client_id,
+        claims: Some(claims),
+        user: Some(user),
+        caller,
+        headers,
+    })
 }
 
 /// Deleted, spam and blocked users are refused. Bootstrap does this per the spec; the
@@ -196,7 +242,11 @@ pub fn refuse_inactive(user: &User) -> Result<(), ApiError> {
             "You are not authorized to perform this action on behalf of this user. id:{}, name:{}",
             user.id, user.name
         ),
-        reason: format!("{} ({}) is {:?} in the fixtures; only active users may log in", user.name, user.email, user.state).to_lowercase(),
+        reason: format!(
+            "{} ({}) is {:?} in the fixtures; only active users may log in",
+            user.name, user.email, user.state
+        )
+        .to_lowercase(),
     })
 }
 
@@ -217,7 +267,11 @@ impl Params {
             let names: Vec<&str> = unexpected.iter().map(|e| e.field.as_str()).collect();
             return Err(ApiError::Validation {
                 status: StatusCode::BAD_REQUEST,
-                reason: format!("unexpected parameter(s) {}; this endpoint takes {}", names.join(", "), allowed.join(", ")),
+                reason: format!(
+                    "unexpected parameter(s) {}; this endpoint takes {}",
+                    names.join(", "),
+                    allowed.join(", ")
+                ),
                 errors: unexpected,
             });
         }
@@ -226,16 +280,26 @@ impl Params {
 
     /// The last value given for a parameter (as Rails keeps it).
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     /// A positive integer parameter no larger than `max`, or `default` when absent.
     pub fn positive_int(&self, key: &str, max: usize, default: usize) -> Result<usize, ApiError> {
-        let Some(raw) = self.get(key) else { return Ok(default) };
+        let Some(raw) = self.get(key) else {
+            return Ok(default);
+        };
         match raw.trim().parse::<usize>() {
             Ok(n) if (1..=max).contains(&n) => Ok(n),
             _ => Err(ApiError::invalid(
-                FieldError::new(key, format!("It should be a Positive Integer less than or equal to {max}"), "datatype_mismatch"),
+                FieldError::new(
+                    key,
+                    format!("It should be a Positive Integer less than or equal to {max}"),
+                    "datatype_mismatch",
+                ),
                 format!("{key}={raw:?} must be a whole number from 1 to {max}"),
             )),
         }

@@ -20,12 +20,21 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &str, message: impl Into<String>, code: &'static str) -> FieldError {
-        FieldError { field: field.to_owned(), nested_field: None, message: message.into(), code }
+        FieldError {
+            field: field.to_owned(),
+            nested_field: None,
+            message: message.into(),
+            code,
+        }
     }
 
     /// `invalid_field`: a parameter the endpoint does not take.
     pub fn unexpected(field: &str) -> FieldError {
-        FieldError::new(field, "Unexpected/invalid field in request", "invalid_field")
+        FieldError::new(
+            field,
+            "Unexpected/invalid field in request",
+            "invalid_field",
+        )
     }
 
     fn to_json(&self) -> Value {
@@ -41,13 +50,25 @@ impl FieldError {
 #[derive(Debug, Clone)]
 pub enum ApiError {
     /// `{"code","message"}` with the given status.
-    Request { status: StatusCode, code: &'static str, message: String, reason: String },
+    Request {
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+        reason: String,
+    },
     /// `{"description":"Validation failed","errors":[...]}`.
-    Validation { status: StatusCode, errors: Vec<FieldError>, reason: String },
+    Validation {
+        status: StatusCode,
+        errors: Vec<FieldError>,
+        reason: String,
+    },
     /// Empty-body 404 (unknown path, or an article that is not shown).
     NotFound { reason: String },
     /// Known path, wrong verb.
-    MethodNotAllowed { method: Method, allowed: &'static [Method] },
+    MethodNotAllowed {
+        method: Method,
+        allowed: &'static [Method],
+    },
     /// 500 `{"message":...}`; details go to the log only.
     Internal { detail: String },
 }
@@ -55,20 +76,33 @@ pub enum ApiError {
 impl ApiError {
     /// A request error whose message equals its code (the header checks).
     pub fn request(status: StatusCode, code: &'static str, reason: impl Into<String>) -> ApiError {
-        ApiError::Request { status, code, message: code.to_owned(), reason: reason.into() }
+        ApiError::Request {
+            status,
+            code,
+            message: code.to_owned(),
+            reason: reason.into(),
+        }
     }
 
     /// A 400 validation error on one field.
     pub fn invalid(error: FieldError, reason: impl Into<String>) -> ApiError {
-        ApiError::Validation { status: StatusCode::BAD_REQUEST, errors: vec![error], reason: reason.into() }
+        ApiError::Validation {
+            status: StatusCode::BAD_REQUEST,
+            errors: vec![error],
+            reason: reason.into(),
+        }
     }
 
     pub fn not_found(reason: impl Into<String>) -> ApiError {
-        ApiError::NotFound { reason: reason.into() }
+        ApiError::NotFound {
+            reason: reason.into(),
+        }
     }
 
     pub fn internal(detail: impl std::fmt::Display) -> ApiError {
-        ApiError::Internal { detail: detail.to_string() }
+        ApiError::Internal {
+            detail: detail.to_string(),
+        }
     }
 
     pub fn status(&self) -> StatusCode {
@@ -83,9 +117,9 @@ impl ApiError {
     /// The plain-words reason, when there is one to tell the client.
     pub fn reason(&self) -> Option<String> {
         match self {
-            ApiError::Request { reason, .. } | ApiError::Validation { reason, .. } | ApiError::NotFound { reason } => {
-                Some(reason.clone()).filter(|r| !r.is_empty())
-            }
+            ApiError::Request { reason, .. }
+            | ApiError::Validation { reason, .. }
+            | ApiError::NotFound { reason } => Some(reason.clone()).filter(|r| !r.is_empty()),
             ApiError::MethodNotAllowed { method, allowed } => Some(format!(
                 "{method} is not one of the methods of this path ({})",
                 allowed_list(allowed)
@@ -97,7 +131,9 @@ impl ApiError {
     /// The JSON body Freshdesk sends (none for 404s).
     pub fn body(&self) -> Option<Value> {
         match self {
-            ApiError::Request { code, message, .. } => Some(json!({ "code": code, "message": message })),
+            ApiError::Request { code, message, .. } => {
+                Some(json!({ "code": code, "message": message }))
+            }
             ApiError::Validation { errors, .. } => Some(json!({
                 "description": "Validation failed",
                 "errors": errors.iter().map(FieldError::to_json).collect::<Vec<_>>(),
@@ -109,7 +145,9 @@ impl ApiError {
                     allowed_list(allowed)
                 )
             })),
-            ApiError::Internal { .. } => Some(json!({ "message": "We're sorry, but something went wrong." })),
+            ApiError::Internal { .. } => {
+                Some(json!({ "message": "We're sorry, but something went wrong." }))
+            }
         }
     }
 
@@ -138,14 +176,20 @@ impl ApiError {
             }
         }
         if let Some(reason) = self.reason() {
-            response.headers_mut().insert(REASON_HEADER, header_safe(&reason));
+            response
+                .headers_mut()
+                .insert(REASON_HEADER, header_safe(&reason));
         }
         response
     }
 }
 
 fn allowed_list(allowed: &[Method]) -> String {
-    allowed.iter().map(Method::as_str).collect::<Vec<_>>().join(", ")
+    allowed
+        .iter()
+        .map(Method::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Header values must be visible ASCII: other bytes are percent-encoded.
@@ -173,7 +217,11 @@ impl From<TokenError> for ApiError {
                 errors: vec![FieldError::new("token", message, "unauthorized")],
                 reason,
             },
-            Rejection::Payload { claim, code, message } => ApiError::Validation {
+            Rejection::Payload {
+                claim,
+                code,
+                message,
+            } => ApiError::Validation {
                 status: StatusCode::BAD_REQUEST,
                 errors: vec![FieldError {
                     field: "payload".into(),
@@ -185,7 +233,11 @@ impl From<TokenError> for ApiError {
             },
             Rejection::TooFarAhead => ApiError::Validation {
                 status: StatusCode::BAD_REQUEST,
-                errors: vec![FieldError::new("exp", "Expiry should be within 2 hours", "invalid_value")],
+                errors: vec![FieldError::new(
+                    "exp",
+                    "Expiry should be within 2 hours",
+                    "invalid_value",
+                )],
                 reason,
             },
         }

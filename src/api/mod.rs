@@ -73,7 +73,9 @@ impl warp::reject::Reject for WrongMethod {}
 fn allow(allowed: &'static [Method]) -> impl Filter<Extract = (), Error = Rejection> + Clone {
     warp::method()
         .and_then(move |method: Method| async move {
-            if allowed.contains(&method) || (method == Method::HEAD && allowed.contains(&Method::GET)) {
+            if allowed.contains(&method)
+                || (method == Method::HEAD && allowed.contains(&Method::GET))
+            {
                 Ok(())
             } else {
                 Err(warp::reject::custom(WrongMethod { method, allowed }))
@@ -105,12 +107,20 @@ fn preflight() -> BoxedFilter<(Response,)> {
         .and(warp::path("widget"))
         .and(warp::options())
         .and(warp::header::<String>("origin"))
-        .and(warp::header::optional::<String>("access-control-request-headers"))
+        .and(warp::header::optional::<String>(
+            "access-control-request-headers",
+        ))
         .map(|_origin: String, requested: Option<String>| {
             let mut response = Response::new(Vec::new().into());
             let headers = response.headers_mut();
-            headers.insert("access-control-allow-methods", HeaderValue::from_static(CORS_METHODS));
-            headers.insert("access-control-max-age", HeaderValue::from_static(CORS_MAX_AGE));
+            headers.insert(
+                "access-control-allow-methods",
+                HeaderValue::from_static(CORS_METHODS),
+            );
+            headers.insert(
+                "access-control-max-age",
+                HeaderValue::from_static(CORS_MAX_AGE),
+            );
             if let Some(v) = requested.and_then(|r| HeaderValue::from_str(&r).ok()) {
                 headers.insert("access-control-allow-headers", v);
             }
@@ -121,7 +131,11 @@ fn preflight() -> BoxedFilter<(Response,)> {
 
 async fn recover(rejection: Rejection) -> Result<Response, Infallible> {
     if let Some(wrong) = rejection.find::<WrongMethod>() {
-        return Ok(ApiError::MethodNotAllowed { method: wrong.method.clone(), allowed: wrong.allowed }.into_response());
+        return Ok(ApiError::MethodNotAllowed {
+            method: wrong.method.clone(),
+            allowed: wrong.allowed,
+        }
+        .into_response());
     }
     if rejection.is_not_found() {
         return Ok(ApiError::not_found("").into_response());
@@ -146,7 +160,10 @@ fn decorate(path: FullPath, origin: Option<String>, mut response: Response) -> R
     if origin.is_some() {
         headers.insert("access-control-allow-origin", HeaderValue::from_static("*"));
         // Not in Freshdesk's answers: lets a page's script read freshmock's explanation.
-        headers.insert("access-control-expose-headers", HeaderValue::from_static(REASON_HEADER));
+        headers.insert(
+            "access-control-expose-headers",
+            HeaderValue::from_static(REASON_HEADER),
+        );
     }
     response
 }

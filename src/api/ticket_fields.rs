@@ -21,14 +21,28 @@ pub fn route(state: AppState) -> BoxedFilter<(Response,)> {
         .boxed()
 }
 
-fn ticket_fields(state: &AppState, headers: WidgetHeaders, query: &str) -> Result<Response, ApiError> {
+fn ticket_fields(
+    state: &AppState,
+    headers: WidgetHeaders,
+    query: &str,
+) -> Result<Response, ApiError> {
     let call = check(state, headers, Login::Optional)?;
     // page and per_page are accepted and ignored, as Freshdesk does.
     let params = Params::parse(query, &["language", "page", "per_page"])?;
     let lang = call.language(params.get("language"));
     let primary = call.catalog.languages.primary;
-    let stamp = |t: &str| parse_instant(t).map(|ms| format_timestamp(ms.div_euclid(1000))).unwrap_or_default();
-    let mut fields: Vec<_> = call.catalog.fixtures.ticket_fields.iter().filter(|f| f.customers_can_edit).collect();
+    let stamp = |t: &str| {
+        parse_instant(t)
+            .map(|ms| format_timestamp(ms.div_euclid(1000)))
+            .unwrap_or_default()
+    };
+    let mut fields: Vec<_> = call
+        .catalog
+        .fixtures
+        .ticket_fields
+        .iter()
+        .filter(|f| f.customers_can_edit)
+        .collect();
     fields.sort_by_key(|f| (f.position, f.id));
     let body: Vec<Value> = fields
         .into_iter()

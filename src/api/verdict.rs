@@ -26,7 +26,13 @@ pub struct Verdict {
 
 /// Judges a token as a non-bootstrap widget call would, at the server's current time.
 pub fn judge(state: &AppState, token: &str) -> Verdict {
-    let widget_id = state.catalog().fixtures.widgets.iter().find(|w| w.active).map(|w| w.id.to_string());
+    let widget_id = state
+        .catalog()
+        .fixtures
+        .widgets
+        .iter()
+        .find(|w| w.active)
+        .map(|w| w.id.to_string());
     let headers = WidgetHeaders {
         widget_id,
         client_id: Some("freshmock-explain".into()),
@@ -61,7 +67,13 @@ pub fn judge(state: &AppState, token: &str) -> Verdict {
             if err.status() == StatusCode::NOT_FOUND {
                 reason.push_str(" (bootstrap would accept the token and create the contact)");
             }
-            Verdict { accepted: false, status: err.status().as_u16(), body: err.body(), reason, claims }
+            Verdict {
+                accepted: false,
+                status: err.status().as_u16(),
+                body: err.body(),
+                reason,
+                claims,
+            }
         }
     }
 }

@@ -32,9 +32,17 @@ fn config(state: &AppState, id: &str) -> Result<Response, ApiError> {
         .filter(|w| w.active)
         .ok_or_else(|| ApiError::not_found(format!("no active widget {id}: an inactive or unknown widget has no published configuration")))?;
     let account = &catalog.fixtures.account;
-    let stamp = |t: &str| parse_instant(t).map(|ms| format_timestamp(ms.div_euclid(1000))).unwrap_or_default();
+    let stamp = |t: &str| {
+        parse_instant(t)
+            .map(|ms| format_timestamp(ms.div_euclid(1000)))
+            .unwrap_or_default()
+    };
     let supported: Vec<&str> = if account.multilingual {
-        catalog.languages.portal_languages().map(|l| l.code()).collect()
+        catalog
+            .languages
+            .portal_languages()
+            .map(|l| l.code())
+            .collect()
     } else {
         vec![catalog.languages.primary.code()]
     };

@@ -1,0 +1,5 @@
+//! Integration tests over real HTTP: one binary, so warp and tantivy link once.
+
+mod property;
+mod support;
+mod vectors;

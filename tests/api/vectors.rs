@@ -1,0 +1,53 @@
+//! Tokens made by independent JWT libraries (PyJWT, npm `jsonwebtoken`) are accepted and
+//! refused exactly as Freshdesk would. The vectors and the commands that produced them are
+//! in `tests/vectors/`.
+
+use serde_json::Value;
+
+use crate::support::{self, WIDGET};
+
+async fn check_vectors(file: &str) {
+    let path = format!("{}/tests/vectors/{file}", env!("CARGO_MANIFEST_DIR"));
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(doc["now"], support::NOW, "vectors assume the pinned clock");
+    assert_eq!(
+        doc["secret"],
+        support::SECRET,
+        "vectors use the bundled secret"
+    );
+    let server = support::server().await;
+    let client = reqwest::Client::new();
+    let vectors = doc["vectors"].as_array().unwrap();
+    assert!(vectors.len() >= 10, "{file} has its vectors");
+    for vector in vectors {
+        let name = vector["name"].as_str().unwrap();
+        let response = client
+            .get(format!(
+                "{}/api/widget/search/solutions?term=reset",
+                server.uri()
+            ))
+            .header("X-Widget-Id", WIDGET)
+            .header("X-Client-Id", "vectors")
+            .header("X-Widget-Auth", vector["token"].as_str().unwrap())
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap();
+        assert_eq!(status, vector["expect"]["status"], "{file} {name}: {text}");
+        if let Some(expected) = vector["expect"].get("body") {
+            let body: Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(&body, expected, "{file} {name}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn pyjwt_tokens_get_freshdesks_answers() {
+    check_vectors("pyjwt.json").await;
+}
+
+#[tokio::test]
+async fn npm_jsonwebtoken_tokens_get_freshdesks_answers() {
+    check_vectors("jsonwebtoken-npm.json").await;
+}
