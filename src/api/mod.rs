@@ -85,7 +85,7 @@ fn allow(allowed: &'static [Method]) -> impl Filter<Extract = (), Error = Reject
 }
 
 /// Turns a handler's result into a response.
-fn respond(result: Result<Response, ApiError>) -> Response {
+pub fn respond(result: Result<Response, ApiError>) -> Response {
     result.unwrap_or_else(ApiError::into_response)
 }
 
@@ -126,6 +126,9 @@ fn preflight() -> BoxedFilter<(Response,)> {
             }
             response
         })
+        // Anything that is not a preflight is simply not this route: its own rejections
+        // (wrong method, no Origin) would otherwise outrank "not found" on unknown paths.
+        .or_else(|_| async { Err(warp::reject::not_found()) })
         .boxed()
 }
 
