@@ -3,13 +3,16 @@
 //! errors use the same [`ApiError`] as the widget API (`{"code","message"}`).
 //!
 //! With `--control-token`, every control call but the public ones (health, the clock
-//! read and the widget's live sync) wants `Authorization: Bearer <token>`.
+//! read, the widget's live sync and the dashboard's static files) wants
+//! `Authorization: Bearer <token>`.
 
 mod clock;
 mod faults;
 mod inspect;
+mod knowledge;
 mod stream;
 mod tokens;
+mod ui;
 
 use std::convert::Infallible;
 
@@ -38,6 +41,8 @@ pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
         .or(stream::widget_sync(state.clone()))
         .unify()
         .or(health(state.clone()))
+        .unify()
+        .or(ui::routes())
         .unify();
     let guarded = authorized(state.clone())
         .and(
@@ -45,6 +50,8 @@ pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
                 .or(tokens::routes(state.clone()))
                 .unify()
                 .or(inspect::routes(state.clone()))
+                .unify()
+                .or(knowledge::routes(state.clone()))
                 .unify()
                 .or(stream::events(state.clone()))
                 .unify()
