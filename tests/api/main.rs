@@ -7,3 +7,4 @@ mod property;
 mod support;
 mod tokens;
 mod vectors;
+mod view_as;
