@@ -242,6 +242,8 @@ function reloadAll() {
 }
 
 const reloadUsersSoon = debounce(() => loadUsers(), 300);
+/** Hits and votes change the tree's counters (once the server counts them). */
+const reloadKbSoon = debounce(() => loadKb(), 500);
 const refreshViewAsSoon = debounce(() => { if (state.view === 'view-as') runViewAs(); }, 300);
 
 function onRequest(entry) {
@@ -250,11 +252,13 @@ function onRequest(entry) {
   renderRequestsSoon();
   const ok = entry.status >= 200 && entry.status < 300;
   const path = entry.path || '';
-  if (entry.method === 'POST' && /\/api\/widget\/tickets\/?$/.test(path) && ok) loadTickets();
+  // Refetch on every attempt, not only on success: one cheap read, and never a stale list.
+  if (entry.method === 'POST' && /\/api\/widget\/tickets\/?$/.test(path)) loadTickets();
   const vote = path.match(/\/solutions\/(?:article\/)?(\d+)\/(thumbs_up|thumbs_down|hit)$/);
-  if (vote && ok) {
+  if (vote) {
     if (state.view === 'feedback' && String(state.feedbackArticle) === vote[1]) showFeedback(state.feedbackArticle);
-    refreshViewAsSoon();
+    if (ok) refreshViewAsSoon();
+    if (ok && state.view === 'kb') reloadKbSoon();
   }
   if (path === '/api/widget/bootstrap' && ok) reloadUsersSoon();
 }
@@ -335,6 +339,8 @@ function renderKb() {
 
   const tree = $('#kb-tree');
   tree.setAttribute('aria-busy', 'false');
+  // A re-render (new counters) keeps what the user folded.
+  const closed = new Set([...tree.querySelectorAll('details:not([open])')].map((d) => d.id));
   replace(tree, kb.categories.map((category) => {
     const linked = category.widgets.length
       ? h('span', { class: 'meta', title: category.widgets.map(widgetName).join(', ') }, `category ${category.id} · widget${category.widgets.length > 1 ? 's' : ''} ${category.widgets.join(', ')}`)
@@ -343,6 +349,10 @@ function renderKb() {
       h('summary', {}, category.name, linked),
       h('div', { class: 'kb-folders' }, category.folders.map(renderFolder)));
   }));
+  for (const id of closed) {
+    const d = document.getElementById(id);
+    if (d) d.open = false;
+  }
   applyKbFilter();
 }
 
@@ -639,10 +649,12 @@ async function loadTickets() {
     replace(unavailable, h('div', { class: 'card unavailable', id: 'tk-missing' },
       h('h3', {}, 'Tickets: not available on this server'),
       h('p', {}, 'This freshmock build does not keep tickets yet: it has no ', h('code', {}, 'GET /_freshmock/tickets'), '.')));
+    $('#tk-split').hidden = true;
     renderTickets();
     return;
   }
   replace(unavailable);
+  $('#tk-split').hidden = false;
   if (!r.ok) { showError(`GET ${API}/tickets failed (${(r.data && r.data.message) || r.status})`); return; }
   const list = ticketList(r.data);
   const first = state.tickets === null || state.tickets === 'unavailable';
@@ -652,7 +664,7 @@ async function loadTickets() {
   }
   state.tickets = list;
   renderTickets();
-  if (state.view === 'tickets' && state.ticketId) showTicket(state.ticketId, false);
+  if (state.view === 'tickets' && state.ticketId) await showTicket(state.ticketId, false);
 }
 
 function renderTickets() {
@@ -680,10 +692,34 @@ function renderTickets() {
   }));
 }
 
+/** Freshdesk's numbers for ticket status, priority and source, in words. */
+const TICKET_STATUS = { 2: 'Open', 3: 'Pending', 4: 'Resolved', 5: 'Closed' };
+const TICKET_PRIORITY = { 1: 'Low', 2: 'Medium', 3: 'High', 4: 'Urgent' };
+const TICKET_SOURCE = { 1: 'Email', 2: 'Portal', 3: 'Phone', 7: 'Chat', 9: 'Feedback widget', 10: 'Outbound email' };
+
+function named(value, names) {
+  return names[value] ? `${value} (${names[value]})` : value;
+}
+
+function articleTitle(id) {
+  const found = allArticles().find((x) => x.article.id === Number(id));
+  return found ? `${id} ${found.article.title}` : String(id);
+}
+
+/** A value for a key-value list: scalars as text, lists of scalars inline, the rest as JSON. */
+function kvValue(key, v) {
+  if (v instanceof Node || typeof v !== 'object') return v;
+  if (Array.isArray(v) && v.every((x) => x === null || typeof x !== 'object')) {
+    if (/article/i.test(key)) return h('ul', { class: 'plain' }, v.map((id) => h('li', {}, h('a', { href: `#feedback/${id}` }, articleTitle(id)))));
+    return v.join(', ');
+  }
+  return h('pre', { class: 'json' }, JSON.stringify(v, null, 2));
+}
+
 function kvList(pairs) {
   return h('dl', { class: 'kv' }, pairs.filter(([, v]) => v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && !v.length)).map(([k, v]) => [
     h('dt', {}, k),
-    h('dd', {}, typeof v === 'object' && !(v instanceof Node) ? h('pre', { class: 'json' }, JSON.stringify(v, null, 2)) : v),
+    h('dd', {}, kvValue(k, v)),
   ]));
 }
 
@@ -720,8 +756,8 @@ async function showTicket(id, focus) {
     kvList([
       ['Requester', `${who.name || ''} <${who.email || ''}>${who.id ? ` (id ${who.id})` : ''}`],
       ['Created', formatTime(t.created_at)],
-      ['Status', t.status], ['Priority', t.priority], ['Type', t.type || t.ticket_type],
-      ['Source', t.source], ['Widget', t.widget_id], ['Client id', t.client_id],
+      ['Status', named(t.status, TICKET_STATUS)], ['Priority', named(t.priority, TICKET_PRIORITY)], ['Type', t.type || t.ticket_type],
+      ['Source', named(t.source, TICKET_SOURCE)], ['Widget', t.widget_id], ['Client id', t.client_id],
       ['Phone', t.phone], ['CC', t.cc_emails], ['Tags', t.tags],
     ]),
     custom ? [h('h4', {}, 'Fields'), kvList(Object.entries(custom))] : null,
@@ -861,8 +897,10 @@ function route(moveFocus) {
   if (view === 'view-as' && changed) runViewAs();
   if (view === 'feedback') showFeedback(arg || state.feedbackArticle);
   if (view === 'tickets') {
-    if (state.tickets === null) loadTickets();
-    showTicket(arg || null, moveFocus && Boolean(arg));
+    state.ticketId = arg || null;
+    if (!arg) showTicket(null, false);
+    // loadTickets shows the chosen ticket once the list is in.
+    loadTickets().then(() => { if (moveFocus && arg && $('#tk-detail-title')) $('#tk-detail-title').focus(); });
   }
   if (view === 'requests') renderRequests();
   if (moveFocus && changed) {

@@ -580,3 +580,168 @@ async fn a_ticket_created_through_the_widget_appears_without_a_reload() {
     assert!(detail.contains("https://globex.test/account"), "{detail}");
     browser.screenshot("dashboard-ticket").await;
 }
+
+/// Installs stand-in answers for control calls in the page's `fetch` (`{path: body}`, path
+/// with its query, answered 200), leaving every other call to the server.
+async fn stub_control_calls(browser: &Browser, stubs: Value) {
+    browser
+        .eval_with(
+            "window.__stubs = arguments[0];
+             if (!window.__realFetch) {
+               window.__realFetch = window.fetch;
+               window.fetch = (url, options) => {
+                 const u = new URL(url, location.href);
+                 const body = window.__stubs[u.pathname + u.search];
+                 if (body !== undefined) {
+                   return Promise.resolve(new Response(JSON.stringify(body),
+                     { status: 200, headers: { 'Content-Type': 'application/json' } }));
+                 }
+                 return window.__realFetch(url, options);
+               };
+             }",
+            json!([stubs]),
+        )
+        .await;
+}
+
+/// The page's side of the inspection contract the feedback and ticket sections are written
+/// against (`GET /_freshmock/votes?article=`, `/tickets`, `/tickets/:id`), with stand-in
+/// answers in the page until the server has those endpoints; the refetch on a widget call
+/// is the real one, driven by the server's event stream.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn feedback_and_tickets_render_the_inspection_answers_and_follow_widget_calls() {
+    let server = server().await;
+    let browser = Browser::start().await;
+    open(&browser, &server, "kb").await;
+    browser.wait_text("#live", "connect", |t| t == "live").await;
+    let alice = json!({ "id": 1002, "name": "Alice Anders", "email": ALICE });
+    // No email: the page finds it among the users.
+    let bob = json!({ "id": 1003, "name": "Bob Brown" });
+    let greta = json!({ "id": 1011, "name": "Greta Graf", "email": "greta@example.de" });
+    stub_control_calls(
+        &browser,
+        json!({
+            "/_freshmock/votes?article=1401": {
+                "helpful": { "anonymous": 2, "users": [alice] },
+                "not_helpful": { "anonymous": 1, "users": [bob] },
+            },
+            "/_freshmock/tickets": [],
+        }),
+    )
+    .await;
+
+    browser.eval("location.hash = '#feedback/1401';").await;
+    let helpful = browser
+        .wait_text("#fb-votes .helpful", "list Alice", |t| {
+            t.contains("Alice Anders")
+        })
+        .await;
+    assert!(helpful.contains(ALICE), "{helpful}");
+    assert!(helpful.contains("2 anonymous votes"), "{helpful}");
+    let not_helpful = browser.text("#fb-votes .not-helpful").await;
+    assert!(not_helpful.contains("bob@initech.test"), "{not_helpful}");
+    assert!(not_helpful.contains("1 anonymous vote"), "{not_helpful}");
+
+    // A vote through the widget API makes the page read the votes again.
+    stub_control_calls(
+        &browser,
+        json!({
+            "/_freshmock/votes?article=1401": {
+                "helpful": { "anonymous": 2, "users": [alice, greta] },
+                "not_helpful": { "anonymous": 1, "users": [bob] },
+            },
+            "/_freshmock/tickets": [],
+        }),
+    )
+    .await;
+    widget_call(
+        &server,
+        reqwest::Method::PUT,
+        "/api/widget/solutions/article/1401/thumbs_up",
+        Some(&server.token_for("greta@example.de")),
+    )
+    .send()
+    .await
+    .unwrap();
+    browser
+        .wait_text("#fb-votes .helpful", "list Greta", |t| {
+            t.contains("greta@example.de")
+        })
+        .await;
+    browser.screenshot("dashboard-feedback-voters").await;
+
+    // Tickets: none, then one arrives after a contact-form call, without a reload.
+    browser.eval("location.hash = '#tickets';").await;
+    browser
+        .wait_text("#tk-empty", "say there are none", |t| {
+            t.contains("No tickets")
+        })
+        .await;
+    browser.eval("window.__notReloaded = true;").await;
+    let ticket = json!({
+        "id": 7,
+        "subject": "Cannot sign in with SSO",
+        "requester": { "id": 1002, "name": "Alice Anders", "email": ALICE },
+        "status": 2,
+        "priority": 1,
+        "source": 9,
+        "widget_id": 12000000025u64,
+        "created_at": 1_767_225_600,
+        "custom_fields": { "cf_order_number": "A-1001", "cf_product_area": "Mobile app" },
+        "description": "<div>Since Monday the <b>Globex SSO</b> button loops back.</div>",
+        "attachments": [{ "id": 900001, "name": "screenshot.png", "content_type": "image/png", "size": 48213 }],
+        "meta": { "referrer": "https://globex.test/account", "articles_seen": [1401, 1101] },
+    });
+    stub_control_calls(
+        &browser,
+        json!({
+            "/_freshmock/tickets": [ticket],
+            "/_freshmock/tickets/7": ticket,
+        }),
+    )
+    .await;
+    widget_call(&server, reqwest::Method::POST, "/api/widget/tickets", None)
+        .json(&json!({ "email": ALICE, "description": "Since Monday..." }))
+        .send()
+        .await
+        .unwrap();
+    browser
+        .wait_text("#tk-list tbody", "list the ticket", |t| {
+            t.contains("Cannot sign in with SSO")
+        })
+        .await;
+    assert_eq!(browser.text("#tickets-count").await, "1");
+    assert_eq!(
+        browser.eval("return window.__notReloaded === true;").await,
+        json!(true)
+    );
+    browser.click("#ticket-7 a").await;
+    let detail = browser
+        .wait_text("#tk-detail", "show the ticket", |t| {
+            t.contains("Globex SSO")
+        })
+        .await;
+    for expected in [
+        "Alice Anders <alice@globex.test>",
+        "2026-01-01 00:00:00 UTC",
+        "cf_order_number",
+        "A-1001",
+        "Since Monday the Globex SSO button loops back.",
+        "screenshot.png",
+        "47.1 KB",
+        "https://globex.test/account",
+        "2 (Open)",
+        "9 (Feedback widget)",
+        "1401 Globex single sign-on and password policy",
+    ] {
+        assert!(detail.contains(expected), "{expected:?} in {detail}");
+    }
+    // The description is the customer's HTML: shown as text, never rendered.
+    assert_eq!(
+        browser
+            .eval("return document.querySelectorAll('#tk-detail .description b').length;")
+            .await,
+        json!(0)
+    );
+    browser.screenshot("dashboard-ticket-detail").await;
+}
