@@ -145,6 +145,7 @@ async fn view_as_company_a_shows_its_article_and_hides_company_b_with_the_reason
     let suggested = browser.text("#va-suggested").await;
     assert!(suggested.contains("1401"), "{suggested}");
     browser.screenshot("dashboard-view-as").await;
+    browser.full_page_screenshot("dashboard-view-as-full").await;
 
     // Company B is the mirror image.
     browser.select("#va-persona", "bob@initech.test").await;
@@ -410,6 +411,18 @@ async fn the_sections_are_reachable_with_the_keyboard() {
 async fn a_narrow_window_shows_every_section_without_sideways_scrolling() {
     let server = server().await;
     let browser = Browser::start_sized(400, 860).await;
+    let expired = server.token(json!({ "name": "Alice Anders", "email": ALICE, "exp": 1 }));
+    for token in [Some(expired.as_str()), None] {
+        widget_call(
+            &server,
+            reqwest::Method::GET,
+            "/api/widget/search/solutions?term=password",
+            token,
+        )
+        .send()
+        .await
+        .unwrap();
+    }
     for section in [
         "kb", "view-as", "requests", "controls", "tickets", "feedback",
     ] {
@@ -431,6 +444,9 @@ async fn a_narrow_window_shows_every_section_without_sideways_scrolling() {
         browser
             .screenshot(&format!("dashboard-narrow-{section}"))
             .await;
+        if section == "view-as" {
+            browser.full_page_screenshot("dashboard-narrow-view-as-full").await;
+        }
     }
 }
 
