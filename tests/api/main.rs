@@ -1,10 +1,17 @@
 //! Integration tests over real HTTP: one binary, so warp and tantivy link once.
 
+mod bootstrap;
+mod cli;
 mod control;
 mod headers;
 mod http_conventions;
+mod language;
 mod property;
+mod suggested;
 mod support;
+mod ticket_fields;
 mod tokens;
 mod vectors;
 mod view_as;
+mod visibility;
+mod widget_config;
