@@ -445,7 +445,9 @@ async fn a_narrow_window_shows_every_section_without_sideways_scrolling() {
             .screenshot(&format!("dashboard-narrow-{section}"))
             .await;
         if section == "view-as" {
-            browser.full_page_screenshot("dashboard-narrow-view-as-full").await;
+            browser
+                .full_page_screenshot("dashboard-narrow-view-as-full")
+                .await;
         }
     }
 }
