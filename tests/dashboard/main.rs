@@ -763,3 +763,47 @@ async fn feedback_and_tickets_render_the_inspection_answers_and_follow_widget_ca
     );
     browser.screenshot("dashboard-ticket-detail").await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_protected_control_api_asks_for_the_token_once_and_then_streams() {
+    let server = MockServer::builder()
+        .now(NOW)
+        .control_token("s3cret")
+        .start()
+        .await;
+    let browser = Browser::start().await;
+    open(&browser, &server, "requests").await;
+
+    browser
+        .wait_until(
+            "return !document.querySelector('#auth-banner').hidden;",
+            "the page to ask for the control token",
+        )
+        .await;
+    browser.type_into("#auth-token", "s3cret").await;
+    browser.click("#auth-form button[type=submit]").await;
+    browser
+        .wait_text("#live", "connect with the token", |t| t == "live")
+        .await;
+    assert!(browser
+        .eval("return document.querySelector('#auth-banner').hidden;")
+        .await
+        .as_bool()
+        .unwrap());
+    widget_call(
+        &server,
+        reqwest::Method::GET,
+        "/api/widget/search/solutions?term=invoice",
+        None,
+    )
+    .send()
+    .await
+    .unwrap();
+    browser
+        .wait_text("#rq-table tbody", "show the request", |t| {
+            t.contains("term=invoice")
+        })
+        .await;
+    open(&browser, &server, "kb").await;
+    browser.find("#folder-14").await;
+}
