@@ -221,7 +221,8 @@ fn tree(catalog: &Catalog) -> Value {
     })
 }
 
-/// An article in the tree: status, languages, hits and votes (the fixtures' counters).
+/// An article in the tree: status, languages, hits and votes. The counters are the
+/// fixtures'; once the server records hits and votes, this is where they are added.
 fn article_summary(catalog: &Catalog, article: &Article) -> Value {
     let translations: Vec<Value> = article
         .translations
