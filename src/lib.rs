@@ -12,6 +12,7 @@
 //! - [`state`]: what the server holds; where routes and data meet.
 //! - [`api`]: the warp routes, their header checks and the one error type.
 //! - [`server`]: running the routes on a listener, and a handle for tests.
+//! - [`web`]: what the browser gets: the fake widget's loader and UI, and the demo site.
 //! - [`html`], [`email`]: small shared helpers.
 
 pub mod access;
@@ -28,3 +29,4 @@ pub mod search;
 pub mod server;
 pub mod state;
 pub mod token;
+pub mod web;

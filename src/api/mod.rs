@@ -39,7 +39,9 @@ pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
         .unify()
         .boxed();
     let all = widget_api
-        .or(widget_config::route(state))
+        .or(widget_config::route(state.clone()))
+        .unify()
+        .or(crate::web::routes(state))
         .unify()
         .recover(recover)
         .unify();
@@ -51,7 +53,9 @@ pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
 }
 
 /// State for a handler.
-fn with_state(state: AppState) -> impl Filter<Extract = (AppState,), Error = Infallible> + Clone {
+pub(crate) fn with_state(
+    state: AppState,
+) -> impl Filter<Extract = (AppState,), Error = Infallible> + Clone {
     warp::any().map(move || state.clone())
 }
 
@@ -70,7 +74,9 @@ struct WrongMethod {
 impl warp::reject::Reject for WrongMethod {}
 
 /// Accepts only the listed methods (HEAD where GET is allowed, as Rails does).
-fn allow(allowed: &'static [Method]) -> impl Filter<Extract = (), Error = Rejection> + Clone {
+pub(crate) fn allow(
+    allowed: &'static [Method],
+) -> impl Filter<Extract = (), Error = Rejection> + Clone {
     warp::method()
         .and_then(move |method: Method| async move {
             if allowed.contains(&method)
