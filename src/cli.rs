@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::clock::ClockStart;
 use crate::fixtures::{FixtureError, FixtureSet};
+use crate::request_log::DEFAULT_CAPACITY;
 use crate::state::Config;
 
 /// Port `serve` listens on unless told otherwise.
@@ -67,6 +68,8 @@ impl AccountArgs {
             fixtures: self.fixtures()?,
             secret: self.secret.clone(),
             clock: self.now.unwrap_or_default(),
+            request_log: DEFAULT_CAPACITY,
+            control_token: None,
         })
     }
 }
@@ -79,8 +82,29 @@ pub struct ServeArgs {
     /// Address to bind.
     #[arg(long, default_value = DEFAULT_HOST, global = true)]
     pub host: String,
+    /// Requests the request log keeps (a ring buffer: older ones are forgotten).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_CAPACITY)]
+    pub request_log: usize,
+    /// Require `Authorization: Bearer <TOKEN>` on the control API (/_freshmock/).
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "FRESHMOCK_CONTROL_TOKEN",
+        hide_env_values = true
+    )]
+    pub control_token: Option<String>,
     #[command(flatten)]
     pub account: AccountArgs,
+}
+
+impl ServeArgs {
+    /// The server configuration these options describe.
+    pub fn config(&self) -> Result<Config, FixtureError> {
+        let mut config = self.account.config()?;
+        config.request_log = self.request_log;
+        config.control_token = self.control_token.clone();
+        Ok(config)
+    }
 }
 
 #[derive(Debug, Clone, Args)]

@@ -4,10 +4,13 @@
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::catalog::Catalog;
-use crate::clock::{Clock, ClockStart};
+use crate::clock::{Clock, ClockStart, Millis};
+use crate::events::{ClockInfo, Event, EventBus};
+use crate::faults::Faults;
 use crate::fixtures::validate::is_valid_secret;
 use crate::fixtures::FixtureSet;
 use crate::people::Directory;
+use crate::request_log::{RequestLog, DEFAULT_CAPACITY};
 use crate::search::SearchError;
 use crate::token::Keys;
 
@@ -18,6 +21,10 @@ pub struct Config {
     /// Overrides the fixtures' widget secret.
     pub secret: Option<String>,
     pub clock: ClockStart,
+    /// Requests the request log keeps.
+    pub request_log: usize,
+    /// When set, the control API wants `Authorization: Bearer <token>`.
+    pub control_token: Option<String>,
 }
 
 impl Config {
@@ -27,6 +34,8 @@ impl Config {
             fixtures: FixtureSet::bundled().expect("the bundled fixtures are valid"),
             secret: None,
             clock: ClockStart::System,
+            request_log: DEFAULT_CAPACITY,
+            control_token: None,
         }
     }
 }
@@ -40,6 +49,8 @@ pub enum StartError {
     Search(#[from] SearchError),
     #[error("the widget secret {0:?} is not 32 lowercase hexadecimal characters, as Freshdesk issues them")]
     Secret(String),
+    #[error("cannot listen: {0}")]
+    Io(#[from] std::io::Error),
 }
 
 /// The mutable part, swapped as a whole on reset.
@@ -76,6 +87,10 @@ struct Inner {
     world: RwLock<World>,
     /// What `reset` returns to: the fixtures and secret the server runs on.
     baseline: RwLock<Baseline>,
+    events: EventBus,
+    requests: RequestLog,
+    faults: Faults,
+    control_token: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -105,6 +120,10 @@ impl AppState {
                 clock: Clock::new(config.clock),
                 world: RwLock::new(World::from_baseline(&baseline)),
                 baseline: RwLock::new(baseline),
+                events: EventBus::default(),
+                requests: RequestLog::new(config.request_log),
+                faults: Faults::default(),
+                control_token: config.control_token,
             }),
         })
     }
@@ -120,6 +139,8 @@ impl AppState {
             .clone();
         *self.write() = World::from_baseline(&baseline);
         self.clock().reset();
+        self.events().publish(Event::Reset);
+        self.publish_clock();
     }
 
     /// Runs on a new fixture set from now on (and after every reset). The set is validated
@@ -137,6 +158,7 @@ impl AppState {
             .write()
             .unwrap_or_else(|e| e.into_inner()) = baseline.clone();
         *self.write() = World::from_baseline(&baseline);
+        self.events().publish(Event::Fixtures);
         Ok(())
     }
 
@@ -148,7 +170,54 @@ impl AppState {
         let new = random_secret();
         let old = std::mem::replace(&mut world.secret, new.clone());
         world.former_secrets.push((old, now));
+        drop(world);
+        self.events().publish(Event::Secret {
+            rotated_at_ms: self.clock().now_ms(),
+        });
         new
+    }
+
+    pub fn events(&self) -> &EventBus {
+        &self.inner.events
+    }
+
+    pub fn requests(&self) -> &RequestLog {
+        &self.inner.requests
+    }
+
+    pub fn faults(&self) -> &Faults {
+        &self.inner.faults
+    }
+
+    pub fn control_token(&self) -> Option<&str> {
+        self.inner.control_token.as_deref()
+    }
+
+    fn publish_clock(&self) {
+        self.events()
+            .publish(Event::Clock(ClockInfo::read(self.clock())));
+    }
+
+    /// Jumps the clock to `at` (epoch milliseconds) and tells listeners.
+    pub fn set_clock(&self, at: Millis) {
+        self.clock().set(at);
+        self.publish_clock();
+    }
+
+    /// Moves the clock by `by_ms` and tells listeners.
+    pub fn advance_clock(&self, by_ms: i64) {
+        self.clock().advance(by_ms);
+        self.publish_clock();
+    }
+
+    /// Freezes (`true`) or unfreezes the clock and tells listeners.
+    pub fn freeze_clock(&self, frozen: bool) {
+        if frozen {
+            self.clock().freeze();
+        } else {
+            self.clock().unfreeze();
+        }
+        self.publish_clock();
     }
 
     pub fn clock(&self) -> &Clock {

@@ -19,7 +19,8 @@ function esc(s) {
   return String(s == null ? '' : s).replace(/[&<>"]/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]; });
 }
 function verdict(v) {
-  return '<p><b>Freshdesk would answer ' + v.status + '</b> <code>' + esc(JSON.stringify(v.body)) + '</code></p>' +
+  return (v.accepted ? '<p><b>Freshdesk would accept this token (for now).</b></p>'
+    : '<p><b>Freshdesk would answer ' + v.status + '</b> <code>' + esc(JSON.stringify(v.body)) + '</code></p>') +
     '<p><b>freshmock:</b> ' + esc(v.reason) + '</p>';
 }
 
@@ -46,6 +47,7 @@ var MISTAKES = {
     });
   },
   identify: function (section) {
+    FreshworksWidget('logout'); // start from a visitor the page knows but has not authenticated
     FreshworksWidget('identify', 'ticketForm', ALICE);
     FreshworksWidget('open', 'ticketForm');
     var auth = window.__freshmock ? window.__freshmock.state().auth.status : 'not loaded';

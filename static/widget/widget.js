@@ -124,6 +124,7 @@
     es.addEventListener('clock', function (e) { setClock(parse(e.data)); });
     es.addEventListener('secret', function () { SYNC.secretRotations++; recheck(); });
     es.addEventListener('reset', function () { SYNC.resets++; recheck(); });
+    es.addEventListener('fixtures', function () { recheck(); });
     DOM.sync = es;
   }
   // After a secret rotation or reset, the current token is checked again at once.

@@ -246,7 +246,6 @@ async fn every_token_rejection_is_warned_with_freshmocks_reason() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs the control plane (/_freshmock/clock, /_freshmock/widget/sync) from main"]
 async fn renewal_callback_runs_before_expiry_by_the_server_clock_and_keeps_the_customer_logged_in()
 {
     let fm = server().await;
@@ -293,7 +292,6 @@ async fn renewal_callback_runs_before_expiry_by_the_server_clock_and_keeps_the_c
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs the control plane (/_freshmock/clock, /_freshmock/widget/sync) from main"]
 async fn without_a_callback_the_session_ends_at_exp_by_the_server_clock() {
     let fm = server().await;
     let alice = token(&fm, "Alice Anders", "alice@globex.test", 300);
@@ -324,7 +322,6 @@ async fn without_a_callback_the_session_ends_at_exp_by_the_server_clock() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs the control plane (/_freshmock/secret/rotate, /_freshmock/widget/sync) from main"]
 async fn a_secret_rotation_reaches_the_open_widget_within_a_second_and_hides_restricted_articles() {
     let fm = server().await;
     let alice = token(&fm, "Alice Anders", "alice@globex.test", 3600);

@@ -5,7 +5,6 @@ use serde_json::json;
 use crate::support::{server, Browser};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs the control plane (/_freshmock/tokens, /_freshmock/tokens/explain) from main"]
 async fn demo_site_shows_what_each_persona_sees_side_by_side() {
     let fm = server().await;
     let browser = Browser::start().await;
@@ -37,6 +36,11 @@ async fn demo_site_shows_what_each_persona_sees_side_by_side() {
         .await;
     browser.idle().await;
     browser.screenshot("demo-site").await;
+    browser.call("'close'").await;
+    browser
+        .js("document.getElementById('grid').scrollIntoView()")
+        .await;
+    browser.screenshot("demo-site-personas").await;
 
     browser
         .goto(&format!("{}/demo/mistakes.html", fm.uri()))
