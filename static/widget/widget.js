@@ -37,7 +37,9 @@
     status: 'anonymous', token: null, claims: null, user: null, expireAt: null, callback: null,
     renewals: 0, renewedFor: null, recovering: false, waitTimer: 0, gen: 0, lastRejection: null, rejections: 0
   };
-  var CLOCK = { base: Date.now(), at: perfNow(), frozen: false, source: 'browser' };
+  // `known` once freshmock's clock was read (or could not be): until then expiry is not judged,
+  // since the server's clock may be far from the browser's.
+  var CLOCK = { base: Date.now(), at: perfNow(), frozen: false, source: 'browser', known: false };
   var SYNC = { connected: false, secretRotations: 0, resets: 0 };
 
   var TEXT = {
@@ -108,7 +110,7 @@
   function serverNow() { return CLOCK.frozen ? CLOCK.base : CLOCK.base + (perfNow() - CLOCK.at); }
   function setClock(c) {
     if (!c || typeof c.now_ms !== 'number') return;
-    CLOCK.base = c.now_ms; CLOCK.at = perfNow(); CLOCK.frozen = !!c.frozen; CLOCK.source = 'server';
+    CLOCK.base = c.now_ms; CLOCK.at = perfNow(); CLOCK.frozen = !!c.frozen; CLOCK.source = 'server'; CLOCK.known = true;
     tick();
   }
   function parse(text) { try { return JSON.parse(text); } catch (e) { return null; } }
@@ -116,7 +118,7 @@
   // /_freshmock/) the browser's clock is used and nothing is pushed.
   function connectControlPlane() {
     fetch(ORIGIN + '/_freshmock/clock').then(function (r) { return r.ok ? r.json() : null; })
-      .then(setClock, function () {});
+      .then(setClock, function () {}).then(function () { CLOCK.known = true; tick(); });
     if (!window.EventSource) return;
     var es = new EventSource(ORIGIN + '/_freshmock/widget/sync');
     es.onopen = function () { SYNC.connected = true; };
@@ -133,7 +135,7 @@
     else refresh();
   }
   function tick() {
-    if (!A.token || !A.claims || typeof A.claims.exp !== 'number') return;
+    if (!CLOCK.known || !A.token || !A.claims || typeof A.claims.exp !== 'number') return;
     var now = serverNow(), exp = A.claims.exp;
     if (Math.floor(now / 1000) > exp) {
       console.warn('[freshmock] the widget token expired at ' + new Date(exp * 1000).toISOString() + ' by the server clock; ' +

@@ -116,14 +116,54 @@ async fn locale_fr_shows_french_articles() {
             .await,
         "Rechercher des réponses"
     );
+    // Every read the widget made named the locale.
+    let log: serde_json::Value = reqwest::get(format!(
+        "{}/_freshmock/requests?path=/api/widget/",
+        fm.uri()
+    ))
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let gets: Vec<&serde_json::Value> = log["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["method"] == "GET")
+        .collect();
+    assert!(gets.len() >= 4, "{log}");
+    for entry in gets {
+        assert!(
+            entry["query"].as_str().unwrap().contains("language=fr"),
+            "{entry}"
+        );
+    }
 }
 
-/// Needs `PUT /api/widget/solutions/article/:id/hit` and `/thumbs_up` from the `writes`
-/// branch (issue 3); until they are on main the widget gets an empty 404 for them.
+/// Anonymous helpful votes on article 2101, as an agent sees them.
+async fn helpful_votes(fm: &freshmock::server::RunningServer) -> i64 {
+    let votes: serde_json::Value = reqwest::Client::new()
+        .get(format!("{}/api/_/solutions/articles/2101/votes", fm.uri()))
+        .basic_auth("agentkey0000000000000000000000002", Some("X"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    votes["helpful"]["anonymous"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("{votes}"))
+}
+
+/// Needs `PUT /api/widget/solutions/article/:id/hit`, `/thumbs_up` and the votes endpoint
+/// from the `writes` branch (issue 3); until they are on main the widget gets empty 404s.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs hit and thumbs endpoints from the writes branch (issue 3)"]
+#[ignore = "needs hit, thumbs and votes endpoints from the writes branch (issue 3)"]
 async fn opening_an_article_counts_a_hit_and_a_vote_is_recorded() {
     let fm = server().await;
+    let before = helpful_votes(&fm).await;
     let browser = Browser::start().await;
     browser
         .goto(&host(widget_page(&fm.uri(), WIDGET, "")).await)
@@ -139,12 +179,6 @@ async fn opening_an_article_counts_a_hit_and_a_vote_is_recorded() {
     let state = browser.idle().await;
     assert_eq!(state["article"]["vote"], "up");
     assert_eq!(state["article"]["voteStatus"], 204);
-    let votes: serde_json::Value =
-        reqwest::get(format!("{}/api/_/solutions/articles/2101/votes", fm.uri()))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-    assert_eq!(votes["helpful"]["anonymous"], 1, "{votes}");
+    assert_eq!(helpful_votes(&fm).await, before + 1);
+    browser.screenshot("widget-article-voted").await;
 }

@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use crate::support::{
-    control, host, host_with_tokens, server, token, widget_page, Browser, FORM_WIDGET, WIDGET,
+    control, frozen_server, host, host_with_tokens, server, token, widget_page, Browser,
+    FORM_WIDGET, WIDGET,
 };
 
 /// Page code: the customer's renewal callback, asking the page's own server for a new token
@@ -248,7 +249,8 @@ async fn every_token_rejection_is_warned_with_freshmocks_reason() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn renewal_callback_runs_before_expiry_by_the_server_clock_and_keeps_the_customer_logged_in()
 {
-    let fm = server().await;
+    // Frozen months away from the browser's clock: only the server's clock can be right.
+    let fm = frozen_server().await;
     let first = token(&fm, "Alice Anders", "alice@globex.test", 600);
     let before = format!(
         "{}\nFreshworksWidget('authenticate', {{ token: {}, callback: window.__renew }}); FreshworksWidget('open');",
@@ -362,4 +364,32 @@ async fn a_secret_rotation_reaches_the_open_widget_within_a_second_and_hides_res
             "JSON.stringify(window.__freshmock.state().search.results.map(function (a) { return a.id; })) === '[1101]'",
         )
         .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_hooks_force_renewal_and_expiry() {
+    let fm = server().await;
+    let alice = token(&fm, "Alice Anders", "alice@globex.test", 3600);
+    let before = format!(
+        "{}\nFreshworksWidget('authenticate', {{ token: {}, callback: window.__renew }}); FreshworksWidget('open');",
+        renewal("alice@globex.test", "Alice Anders", 3600, false),
+        json!(alice)
+    );
+    let browser = Browser::start().await;
+    browser
+        .goto(&host(widget_page(&fm.uri(), WIDGET, &before)).await)
+        .await;
+    browser.ready().await;
+    logged_in(&browser).await;
+
+    assert_eq!(
+        browser.js("return window.__freshmock.forceRenewal()").await,
+        json!(true)
+    );
+    assert_eq!(browser.js("return window.__renewals").await, 1);
+    browser.js("window.__freshmock.forceExpiry()").await;
+    let state = browser.state().await;
+    assert_eq!(state["auth"]["status"], "expired");
+    assert_eq!(state["auth"]["claims"], Value::Null);
+    assert_eq!(browser.search("password").await, [1101]);
 }

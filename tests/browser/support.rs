@@ -56,6 +56,19 @@ pub async fn server() -> RunningServer {
         .unwrap()
 }
 
+/// 2026-01-01T00:00:00Z, in milliseconds: far from the browser's clock on purpose.
+pub const PINNED_MS: i64 = 1_767_225_600_000;
+
+/// freshmock with its clock frozen at [`PINNED_MS`]: the widget must go by this clock, not
+/// the browser's.
+pub async fn frozen_server() -> RunningServer {
+    let mut config = Config::bundled();
+    config.clock = ClockStart::Fixed(PINNED_MS);
+    RunningServer::start(AppState::new(config).unwrap())
+        .await
+        .unwrap()
+}
+
 /// A token for `email`, signed with the server's current secret, valid for `ttl` seconds by
 /// the server's clock: what a customer's backend would send.
 pub fn token(server: &RunningServer, name: &str, email: &str, ttl: i64) -> String {
