@@ -585,13 +585,13 @@
       var d = a.data;
       box.innerHTML = '<h2 class="article-title">' + esc(d.title) + '</h2><div class="article-body">' + d.description + '</div>' +
         ((d.attachments || []).length ? '<ul class="attachments">' + d.attachments.map(function (x) {
-          return '<li>&#128206; ' + esc(x.name) + '</li>';
+          return '<li>' + esc(x.name) + '</li>';
         }).join('') + '</ul>' : '') +
         (d.meta && d.meta.portal_link ? '<p><a class="portal" target="_blank" rel="noopener" href="' + esc(d.meta.portal_link) + '">' + t('portal') + '</a></p>' : '');
     }
     q('.ask').textContent = t('helpful');
-    q('.vote-up').textContent = '\uD83D\uDC4D ' + t('yes');
-    q('.vote-down').textContent = '\uD83D\uDC4E ' + t('no');
+    q('.vote-up').textContent = t('yes');
+    q('.vote-down').textContent = t('no');
     q('.vote-up').classList.toggle('chosen', a.vote === 'up');
     q('.vote-down').classList.toggle('chosen', a.vote === 'down');
     q('.voted').textContent = a.vote ? t('thanks') : '';

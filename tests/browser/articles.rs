@@ -180,5 +180,8 @@ async fn opening_an_article_counts_a_hit_and_a_vote_is_recorded() {
     assert_eq!(state["article"]["vote"], "up");
     assert_eq!(state["article"]["voteStatus"], 204);
     assert_eq!(helpful_votes(&fm).await, before + 1);
+    browser
+        .in_panel("d.querySelector('.feedback').scrollIntoView()")
+        .await;
     browser.screenshot("widget-article-voted").await;
 }

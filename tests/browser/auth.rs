@@ -127,6 +127,7 @@ async fn submitted_ticket_has_the_tokens_requester() {
         )
         .await;
     assert_eq!(ticket["status"], 201);
+    browser.screenshot("widget-ticket-sent").await;
     let tickets: Value = reqwest::get(format!("{}/_freshmock/tickets", fm.uri()))
         .await
         .unwrap()
@@ -183,7 +184,7 @@ async fn a_token_error_during_use_calls_the_callback_once_then_the_widget_is_ano
     logged_in(&browser).await;
 
     // The secret changes behind the widget's back (no live event): the next call fails.
-    fm.state().rotate_secret();
+    let _ = fm.state().rotate_secret();
     browser.type_search("password").await;
     browser
         .wait(
@@ -392,4 +393,59 @@ async fn test_hooks_force_renewal_and_expiry() {
     assert_eq!(state["auth"]["status"], "expired");
     assert_eq!(state["auth"]["claims"], Value::Null);
     assert_eq!(browser.search("password").await, [1101]);
+}
+
+/// Needs `POST /api/widget/tickets` from the writes branch (issue 3).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs tickets from the writes branch (issue 3)"]
+async fn simple_form_shows_freshdesks_field_errors_then_sends_the_ticket() {
+    let fm = server().await;
+    let browser = Browser::start().await;
+    browser
+        .goto(
+            &host(widget_page(
+                &fm.uri(),
+                WIDGET,
+                "FreshworksWidget('open', 'ticketForm');",
+            ))
+            .await,
+        )
+        .await;
+    browser.ready().await;
+    // Without the captcha box ticked nothing is sent.
+    browser.in_panel("d.querySelector('.submit').click()").await;
+    let state = browser.idle().await;
+    assert!(state["form"]["notice"].as_str().unwrap().contains("robot"));
+
+    browser
+        .in_panel("(function () { d.getElementById('captcha').click(); d.querySelector('.submit').click(); })()")
+        .await;
+    browser
+        .wait(
+            "the field errors",
+            "window.__freshmock.state().form.errors.length",
+        )
+        .await;
+    let shown = browser
+        .in_panel("d.querySelector('[data-key=description] .field-error').textContent")
+        .await;
+    assert!(shown.as_str().unwrap().contains("mandatory"), "{shown}");
+
+    browser
+        .in_panel(
+            "(function () { d.getElementById('email').value = 'nora@example.com';
+               d.getElementById('description').value = 'The export button does nothing.';
+               d.getElementById('ticket-form').dispatchEvent(new Event('input'));
+               d.querySelector('.submit').click(); })()",
+        )
+        .await;
+    browser
+        .wait("the ticket", "window.__freshmock.state().view === 'thanks'")
+        .await;
+    assert_eq!(
+        browser
+            .in_panel("d.querySelector('.confirmation').textContent")
+            .await,
+        "Thank you for your feedback."
+    );
 }
