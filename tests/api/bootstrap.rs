@@ -6,8 +6,8 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::support::{
-    Api, ALICE, ALICE_SECONDARY, BLAKE_BLOCKED, DANA_DELETED, FRANCOIS, NOW, SECRET,
-    SPENCER_SPAM, STAN, WRONG_SECRET,
+    Api, ALICE, ALICE_SECONDARY, BLAKE_BLOCKED, DANA_DELETED, FRANCOIS, NOW, SECRET, SPENCER_SPAM,
+    STAN, WRONG_SECRET,
 };
 
 const BOOTSTRAP: &str = "/api/widget/bootstrap";
@@ -18,7 +18,10 @@ async fn bootstrap_returns_the_user_and_the_tokens_expiry() {
     let api = Api::start().await;
 
     let reply = api
-        .get_with_token(&mint_for("Alice Anders", ALICE, NOW + 3600, SECRET), BOOTSTRAP)
+        .get_with_token(
+            &mint_for("Alice Anders", ALICE, NOW + 3600, SECRET),
+            BOOTSTRAP,
+        )
         .await;
 
     assert_eq!(reply.status, StatusCode::OK);
@@ -44,7 +47,10 @@ async fn bootstrap_expire_at_is_the_exp_claim_as_a_timestamp() {
     let api = Api::start().await;
 
     let reply = api
-        .get_with_token(&mint_for("Alice Anders", ALICE, NOW + 7199, SECRET), BOOTSTRAP)
+        .get_with_token(
+            &mint_for("Alice Anders", ALICE, NOW + 7199, SECRET),
+            BOOTSTRAP,
+        )
         .await;
 
     assert_eq!(reply.status, StatusCode::OK);
@@ -170,7 +176,10 @@ async fn search_does_not_sync_the_name() {
 
     assert_eq!(reply.status, StatusCode::OK);
     let state = api.server.state().read();
-    assert_eq!(state.directory.find_by_email(ALICE).unwrap().name, "Alice Anders");
+    assert_eq!(
+        state.directory.find_by_email(ALICE).unwrap().name,
+        "Alice Anders"
+    );
 }
 
 #[tokio::test]
@@ -242,7 +251,10 @@ async fn bootstrap_refuses_a_token_more_than_two_hours_ahead() {
     let api = Api::start().await;
 
     let reply = api
-        .get_with_token(&mint_for("Alice Anders", ALICE, NOW + 7201, SECRET), BOOTSTRAP)
+        .get_with_token(
+            &mint_for("Alice Anders", ALICE, NOW + 7201, SECRET),
+            BOOTSTRAP,
+        )
         .await;
 
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
@@ -262,5 +274,8 @@ async fn bootstrap_does_not_create_a_contact_for_a_refused_token() {
 
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     let state = api.server.state().read();
-    assert!(state.directory.find_by_email("nina@newcomer.example").is_none());
+    assert!(state
+        .directory
+        .find_by_email("nina@newcomer.example")
+        .is_none());
 }

@@ -161,6 +161,17 @@ async fn non_numeric_exp_counts_as_expired() {
 }
 
 #[tokio::test]
+async fn blank_exp_counts_as_expired() {
+    let reply = search_with(&token_with(
+        json!({ "name": "Alice Anders", "email": ALICE, "exp": "" }),
+    ))
+    .await;
+
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(reply.json(), unauthorized("Signature has expired"));
+}
+
+#[tokio::test]
 async fn expired_token_signed_with_a_wrong_key_reports_expiry() {
     let token = mint("HS256", WRONG_SECRET, &alice_payload(NOW - 60));
 
