@@ -67,6 +67,8 @@ impl AccountArgs {
             fixtures: self.fixtures()?,
             secret: self.secret.clone(),
             clock: self.now.unwrap_or_default(),
+            data_dir: None,
+            captcha: true,
         })
     }
 }
@@ -79,8 +81,26 @@ pub struct ServeArgs {
     /// Address to bind.
     #[arg(long, default_value = DEFAULT_HOST, global = true)]
     pub host: String,
+    /// Keep tickets, attachments, contacts, names, hits, votes and the secret in
+    /// DIR/freshmock.sqlite, durable before each answer; default: in memory.
+    #[arg(long, value_name = "DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// Accept every ticket without a captcha answer, even where the widget asks for one.
+    #[arg(long, global = true)]
+    pub no_captcha: bool,
     #[command(flatten)]
     pub account: AccountArgs,
+}
+
+impl ServeArgs {
+    /// The server's configuration: the account, plus where state lives and the captcha switch.
+    pub fn config(&self) -> Result<Config, FixtureError> {
+        Ok(Config {
+            data_dir: self.data_dir.clone(),
+            captcha: !self.no_captcha,
+            ..self.account.config()?
+        })
+    }
 }
 
 #[derive(Debug, Clone, Args)]

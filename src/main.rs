@@ -45,7 +45,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         )
         .with_target(false)
         .init();
-    let state = AppState::new(args.account.config()?)?;
+    let state = AppState::new(args.config()?)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

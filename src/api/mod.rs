@@ -2,11 +2,16 @@
 //! configuration, and the response conventions every call shares (no-cache, API version,
 //! CORS, empty-body 404, 405 with `Allow`, JSON errors).
 
+mod admin;
 mod articles;
+mod attachments;
+pub mod body;
 mod bootstrap;
 pub mod context;
 pub mod error;
+mod feedback;
 mod ticket_fields;
+mod tickets;
 pub mod verdict;
 mod widget_config;
 
@@ -35,10 +40,18 @@ pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
         .unify()
         .or(ticket_fields::route(state.clone()))
         .unify()
+        .or(feedback::routes(state.clone()))
+        .unify()
+        .or(tickets::route(state.clone()))
+        .unify()
+        .or(attachments::route(state.clone()))
+        .unify()
         .or(preflight())
         .unify()
         .boxed();
     let all = widget_api
+        .or(admin::routes(state.clone()))
+        .unify()
         .or(widget_config::route(state))
         .unify()
         .recover(recover)
@@ -82,6 +95,16 @@ fn allow(allowed: &'static [Method]) -> impl Filter<Extract = (), Error = Reject
             }
         })
         .untuple_one()
+}
+
+/// Runs a handler that touches the store on the blocking pool: a durable commit waits for
+/// the disk, which must not stall the threads serving other requests.
+async fn blocking(
+    handler: impl FnOnce() -> Result<Response, ApiError> + Send + 'static,
+) -> Result<Response, ApiError> {
+    tokio::task::spawn_blocking(handler)
+        .await
+        .map_err(ApiError::internal)?
 }
 
 /// Turns a handler's result into a response.
