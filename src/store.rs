@@ -288,7 +288,7 @@ pub struct Overlay {
 /// The result of trying to create a ticket.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TicketOutcome {
-    Created(TicketRecord),
+    Created(Box<TicketRecord>),
     /// These attachment ids are not drafts of this widget and client: nothing was written.
     NoSuchAttachments(Vec<u64>),
 }
@@ -673,7 +673,7 @@ impl Store {
                     params![id, attachment as i64],
                 )?;
             }
-            Ok(TicketOutcome::Created(ticket))
+            Ok(TicketOutcome::Created(Box::new(ticket)))
         })
     }
 
