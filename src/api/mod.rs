@@ -1,6 +1,7 @@
-//! The HTTP face of freshmock: the widget API under `/api/widget/`, the widget's published
-//! configuration, and the response conventions every call shares (no-cache, API version,
-//! CORS, empty-body 404, 405 with `Allow`, JSON errors).
+//! The HTTP face of freshmock: the widget API under `/api/widget/` (reads, and the customer's
+//! tickets, attachments, hits and votes), the two agent calls freshmock needs (secret reset,
+//! who voted), the widget's published configuration, and the response conventions every call
+//! shares (no-cache, API version, CORS, empty-body 404, 405 with `Allow`, 415, JSON errors).
 
 mod admin;
 mod articles;
@@ -175,9 +176,14 @@ fn decorate(path: FullPath, origin: Option<String>, mut response: Response) -> R
             HeaderValue::from_static("no-cache, no-store, max-age=0, must-revalidate"),
         );
         headers.insert(http::header::PRAGMA, HeaderValue::from_static("no-cache"));
+        let requested = if path.as_str().starts_with("/api/v2/") {
+            "latest=v2; requested=v2"
+        } else {
+            "latest=v2; requested=widget"
+        };
         headers.insert(
             HeaderName::from_static("x-freshdesk-api-version"),
-            HeaderValue::from_static("latest=v2; requested=widget"),
+            HeaderValue::from_static(requested),
         );
     }
     if origin.is_some() {
