@@ -473,3 +473,86 @@ async fn get_on_tickets_is_405() {
     assert_eq!(response.status().as_u16(), 405);
     assert_eq!(response.headers()["allow"], "POST");
 }
+
+#[tokio::test]
+async fn ticket_without_a_widget_id_is_refused_by_the_header_checks() {
+    let server = support::server().await;
+    let response = reqwest::Client::new()
+        .post(format!("{}{PATH}", server.uri()))
+        .header("X-Client-Id", "c")
+        .json(&simple(json!({})))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = answer(response).await;
+    assert_eq!(status, 400);
+    assert_eq!(codes(&body), ["widget_id_not_given"]);
+}
+
+#[tokio::test]
+async fn ticket_with_a_malformed_cc_email_is_invalid_value() {
+    let server = support::server().await;
+    let (status, body) = post(
+        &server,
+        WIDGET,
+        None,
+        simple(json!({ "cc_emails": ["ok@example.com", "nope"] })),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(codes(&body), ["invalid_value"]);
+    assert_eq!(fields(&body), ["cc_emails"]);
+}
+
+#[tokio::test]
+async fn ticket_with_attachment_ids_that_are_not_numbers_is_datatype_mismatch() {
+    let server = support::server().await;
+    let (status, body) = post(
+        &server,
+        WIDGET,
+        None,
+        simple(json!({ "attachment_ids": ["one"] })),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(codes(&body), ["datatype_mismatch"]);
+    assert_eq!(fields(&body), ["attachment_ids"]);
+}
+
+#[tokio::test]
+async fn ticket_body_over_5_mb_is_refused_without_being_kept() {
+    let server = support::server().await;
+    let description = "x".repeat(6 * 1024 * 1024);
+    let (status, body) = post(
+        &server,
+        WIDGET,
+        None,
+        simple(json!({ "description": description })),
+    )
+    .await;
+    assert_eq!(status, 413);
+    assert_eq!(codes(&body), ["request_too_large"]);
+}
+
+#[tokio::test]
+async fn ticket_form_without_a_boundary_is_invalid_multipart() {
+    let server = support::server().await;
+    let response = widget(&server, Method::POST, PATH, WIDGET, "c")
+        .header("Content-Type", "multipart/form-data")
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = answer(response).await;
+    assert_eq!(status, 400);
+    assert_eq!(codes(&body), ["invalid_multipart"]);
+}
+
+#[tokio::test]
+async fn ticket_from_a_blocked_contact_is_invalid_user() {
+    let server = support::server().await;
+    let blake = token("Blake Blocked", "blake@example.com");
+    let (status, body) = post(&server, WIDGET, Some(&blake), simple(json!({}))).await;
+    assert_eq!(status, 403);
+    assert_eq!(codes(&body), ["invalid_user"]);
+}
