@@ -24,6 +24,14 @@ struct Server {
     uri: String,
 }
 
+/// A failing assertion must not leave a server process behind.
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// Starts the real binary and waits for its "listening on" line. Its output is drained in a
 /// thread so the process never blocks on a full pipe.
 fn spawn(args: &[&str]) -> Server {
@@ -313,8 +321,6 @@ async fn refused_25_mb_upload_leaves_the_servers_memory_flat() {
         grew_kb < 8 * 1024,
         "peak memory grew by {grew_kb} kB for a 25 MB upload (now {peak_after} kB, resident {rss_after} kB)"
     );
-    server.child.kill().unwrap();
-    server.child.wait().unwrap();
 }
 
 fn refused_start(data: &Path) -> String {
