@@ -289,7 +289,7 @@ fn memory_kb(pid: u32) -> (u64, u64) {
 
 #[tokio::test]
 async fn refused_25_mb_upload_leaves_the_servers_memory_flat() {
-    let mut server = spawn(&[]);
+    let server = spawn(&[]);
     let client = reqwest::Client::new();
     let upload = |content: Vec<u8>| {
         client
