@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::clock::ClockStart;
 use crate::fixtures::{FixtureError, FixtureSet};
+use crate::request_log::DEFAULT_CAPACITY;
 use crate::state::Config;
 
 /// Port `serve` listens on unless told otherwise.
@@ -69,6 +70,8 @@ impl AccountArgs {
             clock: self.now.unwrap_or_default(),
             data_dir: None,
             captcha: true,
+            request_log: DEFAULT_CAPACITY,
+            control_token: None,
         })
     }
 }
@@ -88,16 +91,30 @@ pub struct ServeArgs {
     /// Accept every ticket without a captcha answer, even where the widget asks for one.
     #[arg(long, global = true)]
     pub no_captcha: bool,
+    /// Requests the request log keeps (a ring buffer: older ones are forgotten).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_CAPACITY)]
+    pub request_log: usize,
+    /// Require `Authorization: Bearer <TOKEN>` on the control API (/_freshmock/).
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "FRESHMOCK_CONTROL_TOKEN",
+        hide_env_values = true
+    )]
+    pub control_token: Option<String>,
     #[command(flatten)]
     pub account: AccountArgs,
 }
 
 impl ServeArgs {
-    /// The server's configuration: the account, plus where state lives and the captcha switch.
+    /// The server configuration these options describe: the account, where state lives,
+    /// the captcha switch, the request log and the control token.
     pub fn config(&self) -> Result<Config, FixtureError> {
         Ok(Config {
             data_dir: self.data_dir.clone(),
             captcha: !self.no_captcha,
+            request_log: self.request_log,
+            control_token: self.control_token.clone(),
             ..self.account.config()?
         })
     }

@@ -7,8 +7,22 @@ use std::net::SocketAddr;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-use crate::api;
+use warp::filters::BoxedFilter;
+use warp::reply::Response;
+use warp::Filter;
+
 use crate::state::AppState;
+use crate::{api, control, observe};
+
+/// Everything freshmock serves: the control plane and the widget API, with faults and
+/// the request log around them.
+pub fn app(state: AppState) -> BoxedFilter<(Response,)> {
+    let routes = control::routes(state.clone())
+        .or(api::routes(state.clone()))
+        .unify()
+        .boxed();
+    observe::observed(state, routes)
+}
 
 /// Serves freshmock on `listener` until `shutdown` completes.
 pub async fn run(
@@ -16,7 +30,7 @@ pub async fn run(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
-    warp::serve(api::routes(state))
+    warp::serve(app(state))
         .incoming(listener)
         .graceful(shutdown)
         .run()

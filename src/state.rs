@@ -14,10 +14,13 @@ use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use serde::Serialize;
 
 use crate::catalog::Catalog;
-use crate::clock::{Clock, ClockStart};
+use crate::clock::{Clock, ClockStart, Millis};
+use crate::events::{ClockInfo, Event, EventBus};
+use crate::faults::Faults;
 use crate::fixtures::validate::is_valid_secret;
 use crate::fixtures::{FixtureSet, Id};
 use crate::people::{Directory, User};
+use crate::request_log::{RequestLog, DEFAULT_CAPACITY};
 use crate::search::SearchError;
 use crate::store::{
     self, AttachmentRecord, ContactRecord, Location, NewAttachment, Overlay, SecretChange, Store,
@@ -37,6 +40,10 @@ pub struct Config {
     /// Whether the contact form's captcha is checked where the widget asks for it
     /// (`--no-captcha` turns it off).
     pub captcha: bool,
+    /// Requests the request log keeps.
+    pub request_log: usize,
+    /// When set, the control API wants `Authorization: Bearer <token>`.
+    pub control_token: Option<String>,
 }
 
 impl Config {
@@ -48,6 +55,8 @@ impl Config {
             clock: ClockStart::System,
             data_dir: None,
             captcha: true,
+            request_log: DEFAULT_CAPACITY,
+            control_token: None,
         }
     }
 }
@@ -63,6 +72,8 @@ pub enum StartError {
     Secret(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("cannot listen: {0}")]
+    Io(#[from] std::io::Error),
 }
 
 /// The mutable part, swapped as a whole on reset.
@@ -117,6 +128,10 @@ struct Inner {
     baseline: RwLock<Baseline>,
     store: Store,
     captcha: bool,
+    events: EventBus,
+    requests: RequestLog,
+    faults: Faults,
+    control_token: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -164,6 +179,10 @@ impl AppState {
                 baseline: RwLock::new(baseline),
                 store,
                 captcha: config.captcha,
+                events: EventBus::default(),
+                requests: RequestLog::new(config.request_log),
+                faults: Faults::default(),
+                control_token: config.control_token,
             }),
         })
     }
@@ -190,6 +209,8 @@ impl AppState {
         *world = World::from_baseline(&baseline, &Overlay::default());
         drop(world);
         self.clock().reset();
+        self.events().publish(Event::Reset);
+        self.publish_clock();
         Ok(())
     }
 
@@ -216,6 +237,8 @@ impl AppState {
             .write()
             .unwrap_or_else(|e| e.into_inner()) = baseline.clone();
         *world = World::from_baseline(&baseline, &Overlay::default());
+        drop(world);
+        self.events().publish(Event::Fixtures);
         Ok(())
     }
 
@@ -233,6 +256,10 @@ impl AppState {
         self.inner.store.rotate_secret(&change)?;
         world.former_secrets.push((change.replaced, now));
         world.secret = change.secret.clone();
+        drop(world);
+        self.events().publish(Event::Secret {
+            rotated_at_ms: self.clock().now_ms(),
+        });
         Ok(change.secret)
     }
 
@@ -466,6 +493,49 @@ impl AppState {
             .collect();
         out.sort_by_key(|h| h.article_id);
         Ok(out)
+    }
+
+    pub fn events(&self) -> &EventBus {
+        &self.inner.events
+    }
+
+    pub fn requests(&self) -> &RequestLog {
+        &self.inner.requests
+    }
+
+    pub fn faults(&self) -> &Faults {
+        &self.inner.faults
+    }
+
+    pub fn control_token(&self) -> Option<&str> {
+        self.inner.control_token.as_deref()
+    }
+
+    fn publish_clock(&self) {
+        self.events()
+            .publish(Event::Clock(ClockInfo::read(self.clock())));
+    }
+
+    /// Jumps the clock to `at` (epoch milliseconds) and tells listeners.
+    pub fn set_clock(&self, at: Millis) {
+        self.clock().set(at);
+        self.publish_clock();
+    }
+
+    /// Moves the clock by `by_ms` and tells listeners.
+    pub fn advance_clock(&self, by_ms: i64) {
+        self.clock().advance(by_ms);
+        self.publish_clock();
+    }
+
+    /// Freezes (`true`) or unfreezes the clock and tells listeners.
+    pub fn freeze_clock(&self, frozen: bool) {
+        if frozen {
+            self.clock().freeze();
+        } else {
+            self.clock().unfreeze();
+        }
+        self.publish_clock();
     }
 
     pub fn clock(&self) -> &Clock {

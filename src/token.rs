@@ -175,6 +175,12 @@ fn lenient_base64(segment: &str) -> Option<Vec<u8>> {
     LENIENT.decode(cleaned).ok()
 }
 
+/// The payload of a token, decoded without any check (for logs and explanations).
+pub fn peek_payload(token: &str) -> Option<Value> {
+    let segments = ruby_split(token.trim());
+    decode_json(segments.get(1)?).map(Value::Object)
+}
+
 fn decode_json(segment: &str) -> Option<Map<String, Value>> {
     let bytes = lenient_base64(segment)?;
     match serde_json::from_slice(&bytes).ok()? {

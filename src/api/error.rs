@@ -71,7 +71,14 @@ pub enum ApiError {
     },
     /// 500 `{"message":...}`; details go to the log only.
     Internal { detail: String },
+    /// A refused token: answered as `inner`, and marked so the request log can tell
+    /// token refusals from other errors.
+    Token(Box<ApiError>),
 }
+
+/// Response extension set on answers to a refused token (never sent on the wire).
+#[derive(Debug, Clone, Copy)]
+pub struct TokenRefused;
 
 impl ApiError {
     /// A request error whose message equals its code (the header checks).
@@ -111,6 +118,7 @@ impl ApiError {
             ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Token(inner) => inner.status(),
         }
     }
 
@@ -125,6 +133,7 @@ impl ApiError {
                 allowed_list(allowed)
             )),
             ApiError::Internal { .. } => None,
+            ApiError::Token(inner) => inner.reason(),
         }
     }
 
@@ -148,11 +157,17 @@ impl ApiError {
             ApiError::Internal { .. } => {
                 Some(json!({ "message": "We're sorry, but something went wrong." }))
             }
+            ApiError::Token(inner) => inner.body(),
         }
     }
 
     /// The HTTP response, logged with its reason.
     pub fn into_response(self) -> Response {
+        if let ApiError::Token(inner) = self {
+            let mut response = inner.into_response();
+            response.extensions_mut().insert(TokenRefused);
+            return response;
+        }
         let status = self.status();
         match &self {
             ApiError::Internal { detail } => tracing::error!(%status, detail, "widget call failed"),
@@ -211,7 +226,7 @@ pub fn header_safe(text: &str) -> HeaderValue {
 impl From<TokenError> for ApiError {
     fn from(err: TokenError) -> ApiError {
         let reason = err.reason;
-        match err.rejection {
+        let answer = match err.rejection {
             Rejection::Unauthorized(message) => ApiError::Validation {
                 status: StatusCode::UNAUTHORIZED,
                 errors: vec![FieldError::new("token", message, "unauthorized")],
@@ -240,6 +255,7 @@ impl From<TokenError> for ApiError {
                 )],
                 reason,
             },
-        }
+        };
+        ApiError::Token(Box::new(answer))
     }
 }

@@ -109,7 +109,7 @@ async fn blocking(
 }
 
 /// Turns a handler's result into a response.
-fn respond(result: Result<Response, ApiError>) -> Response {
+pub fn respond(result: Result<Response, ApiError>) -> Response {
     result.unwrap_or_else(ApiError::into_response)
 }
 
@@ -150,6 +150,9 @@ fn preflight() -> BoxedFilter<(Response,)> {
             }
             response
         })
+        // Anything that is not a preflight is simply not this route: its own rejections
+        // (wrong method, no Origin) would otherwise outrank "not found" on unknown paths.
+        .or_else(|_| async { Err(warp::reject::not_found()) })
         .boxed()
 }
 

@@ -40,7 +40,7 @@ pub fn judge(state: &AppState, token: &str) -> Verdict {
         ..WidgetHeaders::default()
     };
     let now = state.clock().now_secs();
-    let claims = decode_payload(token);
+    let claims = crate::token::peek_payload(token);
     match check(state, headers, Login::Required) {
         Ok(call) => {
             let claims_ok = call.claims.expect("a required login has claims");
@@ -76,14 +76,4 @@ pub fn judge(state: &AppState, token: &str) -> Verdict {
             }
         }
     }
-}
-
-/// The payload as JSON, if the token has one that decodes.
-fn decode_payload(token: &str) -> Option<Value> {
-    use base64::Engine;
-    let payload = token.trim().split('.').nth(1)?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload.trim_end_matches('='))
-        .ok()?;
-    serde_json::from_slice(&bytes).ok()
 }

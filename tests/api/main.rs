@@ -2,9 +2,20 @@
 
 mod admin;
 mod attachments;
+mod bootstrap;
+mod cli;
+mod control;
 mod durability;
+mod headers;
+mod http_conventions;
+mod language;
 mod property;
+mod suggested;
 mod support;
+mod ticket_fields;
 mod tickets;
+mod tokens;
 mod vectors;
+mod visibility;
 mod votes;
+mod widget_config;

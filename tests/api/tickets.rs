@@ -331,7 +331,7 @@ async fn ticket_with_the_failing_captcha_test_value_is_access_restricted() {
 async fn captcha_is_not_checked_when_turned_off() {
     let mut config = support::config();
     config.captcha = false;
-    let server = support::server_with(config).await;
+    let server = support::server_with_config(config).await;
     let mut body = simple(json!({}));
     body.as_object_mut().unwrap().remove("g-recaptcha-response");
     let (status, _) = post(&server, WIDGET, None, body).await;

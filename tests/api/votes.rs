@@ -62,7 +62,7 @@ async fn with_agent_metrics() -> RunningServer {
     fixtures.account.features.agent_metrics = true;
     let mut config = support::config();
     config.fixtures = fixtures;
-    support::server_with(config).await
+    support::server_with_config(config).await
 }
 
 #[tokio::test]

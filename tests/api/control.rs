@@ -1,0 +1,631 @@
+//! The control plane over real HTTP: health, clock, tokens, secret, reset, fixtures,
+//! inspection, request log, events and faults; and `MockServer` in parallel tests.
+
+use std::time::Duration;
+
+use freshmock::fixtures::FixtureSet;
+use freshmock::MockServer;
+use serde_json::{json, Value};
+
+const NOW: &str = "2026-01-01T00:00:00Z";
+
+async fn mock() -> MockServer {
+    MockServer::builder().now(NOW).start().await
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::new()
+}
+
+async fn control(
+    server: &MockServer,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut req = client().request(method, format!("{}/_freshmock/{path}", server.uri()));
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+async fn post(server: &MockServer, path: &str, body: Value) -> (u16, Value) {
+    control(server, reqwest::Method::POST, path, Some(body)).await
+}
+
+async fn get(server: &MockServer, path: &str) -> (u16, Value) {
+    control(server, reqwest::Method::GET, path, None).await
+}
+
+/// A widget search as a page would send it.
+async fn search(server: &MockServer, term: &str, token: Option<&str>) -> reqwest::Response {
+    let mut req = client()
+        .get(format!(
+            "{}/api/widget/search/solutions?term={term}",
+            server.uri()
+        ))
+        .header("X-Widget-Id", "12000000025")
+        .header("X-Client-Id", "control-tests");
+    if let Some(t) = token {
+        req = req.header("X-Widget-Auth", t);
+    }
+    req.send().await.unwrap()
+}
+
+async fn error_message(res: reqwest::Response) -> String {
+    let body: Value = res.json().await.unwrap();
+    body["errors"][0]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn health_reports_ready_with_the_indexed_fixtures() {
+    let server = mock().await;
+    let (status, body) = get(&server, "health").await;
+    assert_eq!(status, 200);
+    assert_eq!(body["status"], "ready");
+    assert_eq!(body["articles"], 46);
+}
+
+#[tokio::test]
+async fn advancing_the_clock_past_exp_expires_a_valid_token() {
+    let server = mock().await;
+    let token = server.token_for("alice@globex.test");
+    assert_eq!(
+        search(&server, "password", Some(&token)).await.status(),
+        200
+    );
+
+    let (status, clock) = post(&server, "clock/advance", json!({ "seconds": 3601 })).await;
+
+    assert_eq!(status, 200);
+    assert_eq!(clock["now"], "2026-01-01T01:00:01Z");
+    let res = search(&server, "password", Some(&token)).await;
+    assert_eq!(res.status(), 401);
+    assert_eq!(error_message(res).await, "Signature has expired");
+}
+
+#[tokio::test]
+async fn the_clock_can_be_set_frozen_and_unfrozen() {
+    let server = mock().await;
+    let (_, set) = control(
+        &server,
+        reqwest::Method::PUT,
+        "clock",
+        Some(json!({ "now": "2030-05-01T12:00:00Z" })),
+    )
+    .await;
+    assert_eq!(set["now"], "2030-05-01T12:00:00Z");
+    assert_eq!(set["frozen"], true);
+
+    let (_, running) = post(&server, "clock/unfreeze", json!({})).await;
+    assert_eq!(running["frozen"], false);
+    let (_, frozen) = post(&server, "clock/freeze", json!({})).await;
+    assert_eq!(frozen["frozen"], true);
+    assert!(frozen["now_ms"].as_i64().unwrap() >= 1_903_867_200_000);
+
+    let (status, err) = post(&server, "clock/advance", json!({ "by": "soon" })).await;
+    assert_eq!(status, 400);
+    assert_eq!(err["code"], "invalid_duration");
+}
+
+#[tokio::test]
+async fn minted_tokens_follow_the_request() {
+    let server = mock().await;
+    let (_, minted) = post(
+        &server,
+        "tokens",
+        json!({ "email": "bob@initech.test", "ttl": "90m" }),
+    )
+    .await;
+    assert_eq!(minted["claims"]["name"], "Bob Brown");
+    assert_eq!(minted["claims"]["exp"], 1_767_225_600 + 5400);
+    assert_eq!(
+        search(&server, "password", minted["token"].as_str())
+            .await
+            .status(),
+        200
+    );
+
+    let (_, odd) = post(
+        &server,
+        "tokens",
+        json!({ "claims": { "name": "X", "email": "x@example.com", "exp": 1_767_225_600_000i64 }, "alg": "HS512", "secret": "0123456789abcdef0123456789abcdef" }),
+    )
+    .await;
+    assert_eq!(odd["header"]["alg"], "HS512");
+    let (_, verdict) = post(&server, "tokens/explain", json!({ "token": odd["token"] })).await;
+    assert_eq!(verdict["accepted"], false);
+    assert_eq!(verdict["status"], 401);
+    assert_eq!(
+        verdict["body"]["errors"][0]["message"],
+        "Signature verification raised"
+    );
+    assert!(
+        verdict["reason"]
+            .as_str()
+            .unwrap()
+            .contains("different secret"),
+        "{verdict}"
+    );
+}
+
+#[tokio::test]
+async fn explaining_a_millisecond_exp_names_the_mistake() {
+    let server = mock().await;
+    let (_, minted) = post(
+        &server,
+        "tokens",
+        json!({ "email": "alice@globex.test", "exp": 1_767_229_200_000i64 }),
+    )
+    .await;
+    let (_, verdict) = post(
+        &server,
+        "tokens/explain",
+        json!({ "token": minted["token"] }),
+    )
+    .await;
+    assert_eq!(verdict["status"], 400);
+    assert_eq!(
+        verdict["body"]["errors"][0]["message"],
+        "Expiry should be within 2 hours"
+    );
+    assert!(verdict["reason"].as_str().unwrap().contains("milliseconds"));
+}
+
+#[tokio::test]
+async fn rotating_the_secret_refuses_old_tokens_and_says_why() {
+    let server = mock().await;
+    let old = server.token_for("alice@globex.test");
+    let (_, before) = get(&server, "secret").await;
+
+    let (status, rotated) = post(&server, "secret/rotate", json!({})).await;
+
+    assert_eq!(status, 200);
+    let key = rotated["key"].as_str().unwrap();
+    assert!(key.len() == 32 && key != before["secret"]);
+    let res = search(&server, "password", Some(&old)).await;
+    assert_eq!(res.status(), 401);
+    let reason = res.headers()["x-freshmock-reason"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(reason.contains("previous widget secret"), "{reason}");
+    assert_eq!(
+        search(
+            &server,
+            "password",
+            Some(&server.token_for("alice@globex.test"))
+        )
+        .await
+        .status(),
+        200
+    );
+    let (_, after) = get(&server, "secret").await;
+    assert_eq!(after["former"][0]["secret"], before["secret"]);
+}
+
+#[tokio::test]
+async fn reset_restores_clock_secret_and_users() {
+    let server = mock().await;
+    let token = server
+        .token(json!({ "name": "New Person", "email": "new@example.com", "exp": 1_767_229_200 }));
+    let boot = client()
+        .get(format!("{}/api/widget/bootstrap", server.uri()))
+        .header("X-Widget-Id", "12000000025")
+        .header("X-Client-Id", "c")
+        .header("X-Widget-Auth", &token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(boot.status(), 200);
+    post(&server, "clock/advance", json!({ "seconds": 100 })).await;
+    post(&server, "secret/rotate", json!({})).await;
+    let (_, created) = get(&server, "contacts?email=new@example.com").await;
+    assert_eq!(created.as_array().unwrap().len(), 1);
+
+    let (status, _) = post(&server, "reset", json!({})).await;
+
+    assert_eq!(status, 200);
+    let (_, clock) = get(&server, "clock").await;
+    assert_eq!(clock["now"], NOW);
+    let (_, secret) = get(&server, "secret").await;
+    assert_eq!(secret["secret"], "5f3a9c1e7b2d4f6081a3c5e7f9b1d3e5");
+    let (_, gone) = get(&server, "contacts?email=new@example.com").await;
+    assert_eq!(gone, json!([]));
+}
+
+#[tokio::test]
+async fn posted_fixtures_replace_the_account_and_bad_ones_change_nothing() {
+    let server = mock().await;
+    let (_, mut doc) = get(&server, "fixtures").await;
+    doc["solutions"][0]["folders"][0]["articles"][0]["translations"]["en"]["title"] =
+        json!("Replaced title about zebras");
+    let (status, loaded) =
+        control(&server, reqwest::Method::PUT, "fixtures", Some(doc.clone())).await;
+    assert_eq!(status, 200, "{loaded}");
+    let zebras: Value = search(&server, "zebras", None).await.json().await.unwrap();
+    assert_eq!(zebras.as_array().unwrap().len(), 1);
+
+    doc["contacts"][0]["companies"] = json!([999]);
+    let (status, err) = control(&server, reqwest::Method::PUT, "fixtures", Some(doc)).await;
+
+    assert_eq!(status, 400);
+    assert_eq!(err["code"], "invalid_fixtures");
+    let message = err["message"].as_str().unwrap();
+    assert!(
+        message.contains("contacts.json")
+            && message.contains("companies")
+            && message.contains("999"),
+        "{message}"
+    );
+    let still: Value = search(&server, "zebras", None).await.json().await.unwrap();
+    assert_eq!(still.as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn the_request_log_records_caller_verdict_and_reason() {
+    let server = mock().await;
+    let good = server.token_for("alice@globex.test");
+    let expired = server
+        .token(json!({ "name": "Alice", "email": "alice@globex.test", "exp": 1_767_225_000 }));
+    search(&server, "password", Some(&good)).await;
+    search(&server, "password", Some(&expired)).await;
+    search(&server, "password", None).await;
+
+    let (_, log) = get(&server, "requests?email=alice@globex.test").await;
+
+    let entries = log["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[0]["token"], "accepted");
+    assert_eq!(entries[0]["status"], 200);
+    assert_eq!(entries[1]["token"], "refused");
+    assert_eq!(entries[1]["status"], 401);
+    assert!(entries[1]["reason"]
+        .as_str()
+        .unwrap()
+        .starts_with("expired 10 min ago"));
+    let (_, refused) = get(&server, "requests?status=401").await;
+    assert_eq!(refused["entries"].as_array().unwrap().len(), 1);
+
+    control(&server, reqwest::Method::DELETE, "requests", None).await;
+    let (_, empty) = get(&server, "requests").await;
+    assert_eq!(empty["entries"], json!([]));
+}
+
+#[tokio::test]
+async fn the_request_log_never_holds_more_than_its_bound() {
+    let server = mock().await;
+    let capacity = server.state().requests().capacity();
+    let http = client();
+    let uri = server.uri();
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let (http, uri) = (http.clone(), uri.clone());
+            tokio::spawn(async move {
+                for _ in 0..1250 {
+                    http.get(format!("{uri}/nope")).send().await.unwrap();
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+
+    let (_, log) = get(&server, "requests").await;
+
+    assert_eq!(log["capacity"], capacity);
+    let entries = log["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), capacity);
+    assert_eq!(entries.last().unwrap()["id"], 10_000);
+}
+
+#[tokio::test]
+async fn a_fault_on_search_fails_the_next_two_searches_only() {
+    let server = mock().await;
+    let (status, fault) = post(&server, "faults", json!({ "path": "/api/widget/search/*", "status": 503, "body": { "message": "down" }, "times": 2 })).await;
+    assert_eq!(status, 201, "{fault}");
+
+    assert_eq!(search(&server, "password", None).await.status(), 503);
+    assert_eq!(search(&server, "password", None).await.status(), 503);
+    assert_eq!(search(&server, "password", None).await.status(), 200);
+    let (_, faults) = get(&server, "faults").await;
+    assert_eq!(faults, json!([]));
+}
+
+#[tokio::test]
+async fn a_dropping_fault_closes_the_connection_until_cleared() {
+    let server = mock().await;
+    post(
+        &server,
+        "faults",
+        json!({ "path": "/api/widget/bootstrap", "drop": true }),
+    )
+    .await;
+    let url = format!("{}/api/widget/bootstrap", server.uri());
+
+    assert!(client()
+        .get(&url)
+        .send()
+        .await
+        .and_then(|r| r.error_for_status())
+        .is_err());
+    assert!(client()
+        .get(&url)
+        .send()
+        .await
+        .and_then(|r| r.error_for_status())
+        .is_err());
+    control(&server, reqwest::Method::DELETE, "faults", None).await;
+    assert_eq!(client().get(&url).send().await.unwrap().status(), 400);
+
+    let (_, log) = get(&server, "requests?path=bootstrap").await;
+    assert_eq!(log["entries"][0]["status"], 0);
+}
+
+#[tokio::test]
+async fn a_latency_fault_delays_the_real_answer() {
+    let server = mock().await;
+    post(
+        &server,
+        "faults",
+        json!({ "path": "/api/widget/search/solutions", "latency_ms": 300, "times": 1 }),
+    )
+    .await;
+    let res = search(&server, "password", None).await;
+    assert_eq!(res.status(), 200);
+    let (_, log) = get(&server, "requests").await;
+    // The logged duration includes the injected latency (a fact of the log, not a timing test).
+    assert!(log["entries"][0]["duration_us"].as_u64().unwrap() >= 300_000);
+}
+
+#[tokio::test]
+async fn invalid_faults_are_refused() {
+    let server = mock().await;
+    let (status, err) = post(&server, "faults", json!({ "path": "/x" })).await;
+    assert_eq!(status, 400);
+    assert_eq!(err["code"], "invalid_fault");
+    let (status, err) = post(
+        &server,
+        "faults",
+        json!({ "path": "/x", "status": 503, "color": "red" }),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(err["code"], "invalid_json");
+}
+
+#[tokio::test]
+async fn the_event_stream_carries_clock_secret_and_requests() {
+    let server = mock().await;
+    let mut stream = client()
+        .get(format!("{}/_freshmock/events", server.uri()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.headers()["content-type"], "text/event-stream");
+    post(&server, "clock/advance", json!({ "seconds": 60 })).await;
+    post(&server, "secret/rotate", json!({})).await;
+    search(&server, "password", None).await;
+
+    let mut seen = String::new();
+    while !(seen.contains("event:request")
+        && seen.contains("event:secret")
+        && seen.contains("2026-01-01T00:01:00Z"))
+    {
+        let chunk = tokio::time::timeout(Duration::from_secs(10), stream.chunk())
+            .await
+            .expect("events arrive")
+            .unwrap()
+            .unwrap();
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(seen.contains("event:clock"));
+}
+
+#[tokio::test]
+async fn the_widget_sync_stream_is_public_and_starts_with_the_clock() {
+    let server = MockServer::builder()
+        .now(NOW)
+        .control_token("s3cret")
+        .start()
+        .await;
+    let mut stream = client()
+        .get(format!("{}/_freshmock/widget/sync", server.uri()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200);
+    let chunk = tokio::time::timeout(Duration::from_secs(10), stream.chunk())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let text = String::from_utf8_lossy(&chunk);
+    assert!(
+        text.contains("event:clock") && text.contains("1767225600000"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_control_token_guards_the_control_api() {
+    let server = MockServer::builder().control_token("s3cret").start().await;
+    let (status, err) = post(&server, "reset", json!({})).await;
+    assert_eq!(status, 401);
+    assert_eq!(err["code"], "control_token_required");
+    let ok = client()
+        .post(format!("{}/_freshmock/reset", server.uri()))
+        .bearer_auth("s3cret")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 200);
+    assert_eq!(get(&server, "health").await.0, 200);
+    assert_eq!(get(&server, "clock").await.0, 200);
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_control_path() {
+    let server = mock().await;
+    let (status, doc) = get(&server, "openapi.json").await;
+    assert_eq!(status, 200);
+    assert_eq!(doc["openapi"], "3.0.3");
+    for path in [
+        "health",
+        "reset",
+        "fixtures",
+        "clock",
+        "clock/advance",
+        "tokens",
+        "tokens/explain",
+        "secret/rotate",
+        "contacts",
+        "requests",
+        "events",
+        "widget/sync",
+        "faults",
+    ] {
+        assert!(
+            doc["paths"].get(format!("/_freshmock/{path}")).is_some(),
+            "{path} is documented"
+        );
+    }
+}
+
+#[tokio::test]
+async fn mock_servers_started_in_parallel_get_their_own_ports() {
+    let servers = futures_util::future::join_all((0..6).map(|_| MockServer::start())).await;
+    let mut ports: Vec<u16> = servers
+        .iter()
+        .map(|s| s.uri().rsplit(':').next().unwrap().parse().unwrap())
+        .collect();
+    ports.sort_unstable();
+    ports.dedup();
+    assert_eq!(ports.len(), 6);
+    for s in &servers {
+        assert_eq!(get(s, "health").await.0, 200);
+    }
+}
+
+#[tokio::test]
+async fn a_mock_server_takes_custom_fixtures() {
+    let mut fixtures = FixtureSet::bundled().unwrap();
+    fixtures.widgets.retain(|w| w.id == 12000000027);
+    let server = MockServer::builder().fixtures(fixtures).start().await;
+    assert_eq!(server.widget_id(), 12000000027);
+}
+
+async fn widget_call(
+    server: &MockServer,
+    method: reqwest::Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> u16 {
+    let mut req = client()
+        .request(method, format!("{}{path}", server.uri()))
+        .header("X-Widget-Id", "12000000025")
+        .header("X-Client-Id", "control-tests");
+    if let Some(t) = token {
+        req = req.header("X-Widget-Auth", t);
+    }
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    req.send().await.unwrap().status().as_u16()
+}
+
+#[tokio::test]
+async fn inspection_shows_tickets_votes_and_hits_and_reset_restores_the_fixtures() {
+    let server = mock().await;
+    let alice = server.token_for("alice@globex.test");
+    let ticket = json!({ "email": "alice@globex.test", "description": "Help\nplease", "g-recaptcha-response": "ok", "meta": { "referrer": "https://shop.test/account" } });
+    assert_eq!(
+        widget_call(
+            &server,
+            reqwest::Method::POST,
+            "/api/widget/tickets",
+            Some(&alice),
+            Some(ticket)
+        )
+        .await,
+        201
+    );
+    assert_eq!(
+        widget_call(
+            &server,
+            reqwest::Method::PUT,
+            "/api/widget/solutions/article/1101/thumbs_up",
+            Some(&alice),
+            None
+        )
+        .await,
+        204
+    );
+    assert_eq!(
+        widget_call(
+            &server,
+            reqwest::Method::PUT,
+            "/api/widget/solutions/article/1101/thumbs_up",
+            None,
+            None
+        )
+        .await,
+        204
+    );
+    assert_eq!(
+        widget_call(
+            &server,
+            reqwest::Method::PUT,
+            "/api/widget/solutions/article/1101/hit",
+            None,
+            None
+        )
+        .await,
+        204
+    );
+    let (_, base_hits) = get(&server, "hits?article=1101").await;
+    assert_eq!(base_hits[0]["counted"], 1);
+
+    let (_, tickets) = get(&server, "tickets?email=alice@globex.test").await;
+    assert_eq!(tickets.as_array().unwrap().len(), 1);
+    assert_eq!(tickets[0]["description"], "<div>Help<br>please</div>");
+    assert_eq!(tickets[0]["meta"]["referrer"], "https://shop.test/account");
+    let id = tickets[0]["id"].as_u64().unwrap();
+    let (status, one) = get(&server, &format!("tickets/{id}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(one["source"], 9);
+    let (_, votes) = get(&server, "votes?article=1101").await;
+    assert_eq!(votes["helpful"]["users"][0]["email"], "alice@globex.test");
+    let english = |v: &Value| {
+        v["translations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["language"] == "en")
+            .unwrap()["thumbs_up"]
+            .as_u64()
+            .unwrap()
+    };
+    let voted_up = english(&votes);
+    let (_, mine) = get(&server, "votes?email=alice@globex.test").await;
+    assert_eq!(mine.as_array().unwrap().len(), 1);
+
+    post(&server, "reset", json!({})).await;
+
+    let (_, tickets) = get(&server, "tickets").await;
+    assert_eq!(tickets, json!([]));
+    let (_, votes) = get(&server, "votes?article=1101").await;
+    assert_eq!(votes["helpful"]["users"], json!([]));
+    assert_eq!(english(&votes), voted_up - 2);
+    let (_, hits) = get(&server, "hits?article=1101").await;
+    assert_eq!(hits[0]["counted"], 0);
+    assert_eq!(get(&server, &format!("tickets/{id}")).await.0, 404);
+}
