@@ -205,8 +205,12 @@ fn admin(state: AppState) -> BoxedFilter<(Response,)> {
         .and(warp::post())
         .and(with_state(state.clone()))
         .map(|state: AppState| {
-            state.reset();
-            json_response(StatusCode::OK, &json!({ "status": "reset" }))
+            crate::api::respond(
+                state
+                    .try_reset()
+                    .map_err(ApiError::internal)
+                    .and_then(|()| ok(&json!({ "status": "reset" }))),
+            )
         });
     let get_fixtures = warp::path!("fixtures")
         .and(warp::get())
@@ -236,7 +240,12 @@ fn admin(state: AppState) -> BoxedFilter<(Response,)> {
         .and(warp::post())
         .and(with_state(state))
         .map(|state: AppState| {
-            json_response(StatusCode::OK, &json!({ "key": state.rotate_secret() }))
+            crate::api::respond(
+                state
+                    .rotate_secret()
+                    .map_err(ApiError::internal)
+                    .and_then(|key| ok(&json!({ "key": key }))),
+            )
         });
     let openapi = warp::path!("openapi.json").and(warp::get()).map(|| {
         let mut response = Response::new(OPENAPI.into());

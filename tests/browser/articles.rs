@@ -160,7 +160,6 @@ async fn helpful_votes(fm: &freshmock::server::RunningServer) -> i64 {
 /// Needs `PUT /api/widget/solutions/article/:id/hit`, `/thumbs_up` and the votes endpoint
 /// from the `writes` branch (issue 3); until they are on main the widget gets empty 404s.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs hit, thumbs and votes endpoints from the writes branch (issue 3)"]
 async fn opening_an_article_counts_a_hit_and_a_vote_is_recorded() {
     let fm = server().await;
     let before = helpful_votes(&fm).await;

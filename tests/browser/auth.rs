@@ -94,7 +94,6 @@ async fn logged_in_form_shows_the_tokens_name_and_email_read_only() {
 /// Needs `POST /api/widget/attachments` and `/tickets` (writes branch, issue 3) and the
 /// control plane's ticket inspection (issue 4).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs tickets and attachments from the writes branch (issue 3)"]
 async fn submitted_ticket_has_the_tokens_requester() {
     let fm = server().await;
     let alice = token(&fm, "Alice Anders", "alice@globex.test", 3600);
@@ -397,7 +396,6 @@ async fn test_hooks_force_renewal_and_expiry() {
 
 /// Needs `POST /api/widget/tickets` from the writes branch (issue 3).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs tickets from the writes branch (issue 3)"]
 async fn simple_form_shows_freshdesks_field_errors_then_sends_the_ticket() {
     let fm = server().await;
     let browser = Browser::start().await;
