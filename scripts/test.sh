@@ -9,14 +9,20 @@ need_cmd() {
 }
 need_cmd cargo
 
-# The dashboard's browser tests (tests/dashboard/) drive Debian's Chromium over WebDriver.
-if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ]; then
-  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
-  else
-    echo "test.sh: Chromium and ChromeDriver are required: apt-get install chromium chromium-driver" >&2
+# The browser tests (tests/browser/, tests/dashboard/) drive Debian's Chromium through chromedriver.
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  echo "test.sh: installing chromium and chromium-driver for the browser tests" >&2
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "test.sh: /usr/bin/chromium or /usr/bin/chromedriver is missing and installing them needs root:" >&2
+    echo "         apt-get update && apt-get install -y chromium chromium-driver" >&2
     exit 1
   fi
+  need_cmd apt-get
+  apt-get update || { echo "test.sh: apt-get update failed" >&2; exit 1; }
+  DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver \
+    || { echo "test.sh: could not install chromium and chromium-driver" >&2; exit 1; }
+  [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] \
+    || { echo "test.sh: chromium or chromedriver still missing after apt-get install" >&2; exit 1; }
 fi
 
 cargo test --locked --all-targets

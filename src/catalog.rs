@@ -237,13 +237,16 @@ impl Catalog {
     }
 
     /// Suggested articles: the first rule whose URL is in the referrer gives its articles
-    /// in order; without one, the most viewed visible articles.
+    /// in order; without one, the most viewed visible articles. `live_hits` are the hits
+    /// now (fixtures plus those counted since), so views through the API reorder the list;
+    /// an article missing from it counts its fixture hits.
     pub fn suggested(
         &self,
         widget: &Widget,
         caller: &Caller,
         lang: Lang,
         referrer: Option<&str>,
+        live_hits: &HashMap<Id, u64>,
     ) -> Vec<Id> {
         let mut rules: Vec<_> = widget.suggestions.iter().collect();
         rules.sort_by_key(|r| r.position);
@@ -256,7 +259,7 @@ impl Catalog {
                     .fixtures
                     .articles()
                     .filter(|(_, _, a)| visible(&a.id))
-                    .map(|(_, _, a)| (a.hits, a.id))
+                    .map(|(_, _, a)| (live_hits.get(&a.id).copied().unwrap_or(a.hits), a.id))
                     .collect();
                 candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
                 candidates

@@ -68,6 +68,8 @@ impl AccountArgs {
             fixtures: self.fixtures()?,
             secret: self.secret.clone(),
             clock: self.now.unwrap_or_default(),
+            data_dir: None,
+            captcha: true,
             request_log: DEFAULT_CAPACITY,
             control_token: None,
         })
@@ -82,6 +84,13 @@ pub struct ServeArgs {
     /// Address to bind.
     #[arg(long, default_value = DEFAULT_HOST, global = true)]
     pub host: String,
+    /// Keep tickets, attachments, contacts, names, hits, votes and the secret in
+    /// DIR/freshmock.sqlite, durable before each answer; default: in memory.
+    #[arg(long, value_name = "DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// Accept every ticket without a captcha answer, even where the widget asks for one.
+    #[arg(long, global = true)]
+    pub no_captcha: bool,
     /// Requests the request log keeps (a ring buffer: older ones are forgotten).
     #[arg(long, value_name = "N", default_value_t = DEFAULT_CAPACITY)]
     pub request_log: usize,
@@ -98,12 +107,16 @@ pub struct ServeArgs {
 }
 
 impl ServeArgs {
-    /// The server configuration these options describe.
+    /// The server configuration these options describe: the account, where state lives,
+    /// the captcha switch, the request log and the control token.
     pub fn config(&self) -> Result<Config, FixtureError> {
-        let mut config = self.account.config()?;
-        config.request_log = self.request_log;
-        config.control_token = self.control_token.clone();
-        Ok(config)
+        Ok(Config {
+            data_dir: self.data_dir.clone(),
+            captcha: !self.no_captcha,
+            request_log: self.request_log,
+            control_token: self.control_token.clone(),
+            ..self.account.config()?
+        })
     }
 }
 

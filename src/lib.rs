@@ -10,8 +10,10 @@
 //! - [`people`]: contacts and agents, found by email, created and synced by bootstrap.
 //! - [`clock`]: the one clock everything reads, settable for tests.
 //! - [`state`]: what the server holds; where routes and data meet.
+//! - [`store`]: everything the API changes, in SQLite (in memory, or durable in `--data-dir`).
 //! - [`api`]: the warp routes, their header checks and the one error type.
 //! - [`server`]: running the routes on a listener, and a handle for tests.
+//! - [`web`]: what the browser gets: the fake widget's loader and UI, and the demo site.
 //! - [`html`], [`email`]: small shared helpers.
 
 pub mod access;
@@ -33,6 +35,8 @@ pub mod request_log;
 pub mod search;
 pub mod server;
 pub mod state;
+pub mod store;
 pub mod token;
+pub mod web;
 
 pub use mock::MockServer;

@@ -44,6 +44,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
                 .unwrap_or_else(|_| EnvFilter::new("freshmock=info")),
         )
         .with_target(false)
+        .with_writer(std::io::stderr)
         .init();
     let state = AppState::new(args.config()?)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -152,8 +152,19 @@ impl Directory {
 
     /// Creates an active contact, as bootstrap does for an unknown email.
     pub fn create_contact(&mut self, name: &str, email: &str) -> &User {
+        self.add_created(self.next_id, name, email)
+    }
+
+    /// The id the next created contact gets.
+    pub fn next_created_id(&self) -> Id {
+        self.next_id
+    }
+
+    /// Adds a contact created through the widget under a known id (a new one, or one the
+    /// store remembers from an earlier run).
+    pub fn add_created(&mut self, id: Id, name: &str, email: &str) -> &User {
         let user = User {
-            id: self.next_id,
+            id,
             name: name.to_owned(),
             email: email.to_owned(),
             other_emails: Vec::new(),
@@ -168,7 +179,7 @@ impl Directory {
             },
             created_by_widget: true,
         };
-        self.next_id += 1;
+        self.next_id = self.next_id.max(id + 1);
         let index = self.insert(user);
         &self.users[index]
     }

@@ -175,11 +175,13 @@ fn suggested(state: &AppState, headers: WidgetHeaders, query: &str) -> Result<Re
     let call = check(state, headers, Login::Optional)?;
     let params = Params::parse(query, &["language"])?;
     let lang = call.language(params.get("language"));
+    let hits = state.live_hits().map_err(ApiError::internal)?;
     let ids = call.catalog.suggested(
         call.widget(),
         &call.caller,
         lang,
         call.headers.referrer.as_deref(),
+        &hits,
     );
     Ok(list(&call, lang, ids))
 }

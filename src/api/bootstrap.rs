@@ -6,10 +6,10 @@ use warp::filters::BoxedFilter;
 use warp::reply::Response;
 use warp::Filter;
 
-use super::context::{check, refuse_inactive, widget_headers, Login, Params, WidgetHeaders};
+use super::context::{check, inactive_user, widget_headers, Login, Params, WidgetHeaders};
 use super::{allow, json_response, raw_query, respond, with_state, ApiError};
 use crate::clock::format_timestamp;
-use crate::state::AppState;
+use crate::state::{AppState, LogIn};
 
 pub fn route(state: AppState) -> BoxedFilter<(Response,)> {
     warp::path!("api" / "widget" / "bootstrap")
@@ -25,29 +25,12 @@ fn bootstrap(state: &AppState, headers: WidgetHeaders, query: &str) -> Result<Re
     let call = check(state, headers, Login::Bootstrap)?;
     Params::parse(query, &["language"])?;
     let claims = call.claims.expect("bootstrap requires a token");
-    let user = {
-        let mut world = state.write();
-        let existing = world.directory.find_by_email(&claims.email).cloned();
-        match existing {
-            Some(user) => {
-                refuse_inactive(&user)?;
-                if user.name != claims.name {
-                    tracing::info!(email = %claims.email, from = %user.name, to = %claims.name, "bootstrap synced the name");
-                }
-                world
-                    .directory
-                    .sync_name(user.id, &claims.name)
-                    .cloned()
-                    .unwrap_or(user)
-            }
-            None => {
-                tracing::info!(email = %claims.email, "bootstrap created a contact");
-                world
-                    .directory
-                    .create_contact(&claims.name, &claims.email)
-                    .clone()
-            }
-        }
+    let user = match state
+        .log_in(&claims.name, &claims.email)
+        .map_err(ApiError::internal)?
+    {
+        LogIn::Known(user) | LogIn::Created(user) => user,
+        LogIn::Refused(user) => return Err(inactive_user(&user)),
     };
     let language = user
         .language

@@ -182,9 +182,7 @@ pub fn check(
                 headers,
             });
         }
-        return Err(ApiError::request(
-            StatusCode::BAD_REQUEST,
-            "x_widget_auth_required",
+        return Err(auth_required(
             "this call needs a logged-in customer: send the JWT in X-Widget-Auth",
         ));
     };
@@ -229,13 +227,34 @@ pub fn check(
     })
 }
 
+fn auth_required(reason: &str) -> ApiError {
+    ApiError::request(StatusCode::BAD_REQUEST, "x_widget_auth_required", reason)
+}
+
+/// The contact form's `require_login`: the call passed [`check`] as optional, and a setting
+/// of the widget decides whether it needed a customer after all.
+pub fn login_required(call: &WidgetCall, required: bool) -> Result<(), ApiError> {
+    if required && call.user.is_none() {
+        return Err(auth_required(&format!(
+            "widget {}'s contact form requires login (contact_form.require_login): send the customer's JWT in X-Widget-Auth",
+            call.widget_id
+        )));
+    }
+    Ok(())
+}
+
 /// Deleted, spam and blocked users are refused. Bootstrap does this per the spec; the
 /// other endpoints are assumed to do the same (the spec is silent).
 pub fn refuse_inactive(user: &User) -> Result<(), ApiError> {
     if user.may_use_widget() {
         return Ok(());
     }
-    Err(ApiError::Request {
+    Err(inactive_user(user))
+}
+
+/// Freshdesk's answer to a deleted, spam or blocked user.
+pub fn inactive_user(user: &User) -> ApiError {
+    ApiError::Request {
         status: StatusCode::FORBIDDEN,
         code: "invalid_user",
         message: format!(
@@ -247,7 +266,7 @@ pub fn refuse_inactive(user: &User) -> Result<(), ApiError> {
             user.name, user.email, user.state
         )
         .to_lowercase(),
-    })
+    }
 }
 
 /// A call's query parameters, restricted to the ones the endpoint takes.

@@ -1,12 +1,18 @@
-//! The HTTP face of freshmock: the widget API under `/api/widget/`, the widget's published
-//! configuration, and the response conventions every call shares (no-cache, API version,
-//! CORS, empty-body 404, 405 with `Allow`, JSON errors).
+//! The HTTP face of freshmock: the widget API under `/api/widget/` (reads, and the customer's
+//! tickets, attachments, hits and votes), the two agent calls freshmock needs (secret reset,
+//! who voted), the widget's published configuration, and the response conventions every call
+//! shares (no-cache, API version, CORS, empty-body 404, 405 with `Allow`, 415, JSON errors).
 
+mod admin;
 mod articles;
+mod attachments;
+pub mod body;
 mod bootstrap;
 pub mod context;
 pub mod error;
+mod feedback;
 mod ticket_fields;
+mod tickets;
 pub mod verdict;
 mod widget_config;
 
@@ -35,11 +41,21 @@ pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
         .unify()
         .or(ticket_fields::route(state.clone()))
         .unify()
+        .or(feedback::routes(state.clone()))
+        .unify()
+        .or(tickets::route(state.clone()))
+        .unify()
+        .or(attachments::route(state.clone()))
+        .unify()
         .or(preflight())
         .unify()
         .boxed();
     let all = widget_api
-        .or(widget_config::route(state))
+        .or(admin::routes(state.clone()))
+        .unify()
+        .or(widget_config::route(state.clone()))
+        .unify()
+        .or(crate::web::routes(state))
         .unify()
         .recover(recover)
         .unify();
@@ -51,7 +67,9 @@ pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
 }
 
 /// State for a handler.
-fn with_state(state: AppState) -> impl Filter<Extract = (AppState,), Error = Infallible> + Clone {
+pub(crate) fn with_state(
+    state: AppState,
+) -> impl Filter<Extract = (AppState,), Error = Infallible> + Clone {
     warp::any().map(move || state.clone())
 }
 
@@ -70,7 +88,9 @@ struct WrongMethod {
 impl warp::reject::Reject for WrongMethod {}
 
 /// Accepts only the listed methods (HEAD where GET is allowed, as Rails does).
-fn allow(allowed: &'static [Method]) -> impl Filter<Extract = (), Error = Rejection> + Clone {
+pub(crate) fn allow(
+    allowed: &'static [Method],
+) -> impl Filter<Extract = (), Error = Rejection> + Clone {
     warp::method()
         .and_then(move |method: Method| async move {
             if allowed.contains(&method)
@@ -82,6 +102,16 @@ fn allow(allowed: &'static [Method]) -> impl Filter<Extract = (), Error = Reject
             }
         })
         .untuple_one()
+}
+
+/// Runs a handler that touches the store on the blocking pool: a durable commit waits for
+/// the disk, which must not stall the threads serving other requests.
+async fn blocking(
+    handler: impl FnOnce() -> Result<Response, ApiError> + Send + 'static,
+) -> Result<Response, ApiError> {
+    tokio::task::spawn_blocking(handler)
+        .await
+        .map_err(ApiError::internal)?
 }
 
 /// Turns a handler's result into a response.
@@ -155,9 +185,14 @@ fn decorate(path: FullPath, origin: Option<String>, mut response: Response) -> R
             HeaderValue::from_static("no-cache, no-store, max-age=0, must-revalidate"),
         );
         headers.insert(http::header::PRAGMA, HeaderValue::from_static("no-cache"));
+        let requested = if path.as_str().starts_with("/api/v2/") {
+            "latest=v2; requested=v2"
+        } else {
+            "latest=v2; requested=widget"
+        };
         headers.insert(
             HeaderName::from_static("x-freshdesk-api-version"),
-            HeaderValue::from_static("latest=v2; requested=widget"),
+            HeaderValue::from_static(requested),
         );
     }
     if origin.is_some() {

@@ -53,7 +53,7 @@ pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
     let kb = warp::path!("kb")
         .and(warp::get())
         .and(with_state(state.clone()))
-        .map(|state: AppState| respond(ok(&tree(&state.catalog()))));
+        .map(|state: AppState| respond(tree(&state).and_then(|t| ok(&t))));
     let view_as = warp::path!("view-as")
         .and(warp::get())
         .and(with_state(state))
@@ -144,8 +144,15 @@ fn title(catalog: &Catalog, article: &Article, lang: Option<Lang>) -> String {
         .unwrap_or_default()
 }
 
-/// Categories → folders → articles, with visibility badges, languages, hits and votes.
-fn tree(catalog: &Catalog) -> Value {
+/// Categories → folders → articles, with visibility badges, languages, and the live hits
+/// and votes (the fixtures' counters plus what the API counted since).
+fn tree(state: &AppState) -> Result<Value, ApiError> {
+    let catalog = &*state.catalog();
+    let hits = state.live_hits().map_err(ApiError::internal)?;
+    let mut votes = std::collections::HashMap::new();
+    for (_, _, a) in catalog.fixtures.articles() {
+        votes.insert(a.id, state.article_votes(a.id).map_err(ApiError::internal)?);
+    }
     let account = &catalog.fixtures.account;
     let widgets: Vec<Value> = catalog
         .fixtures
@@ -172,7 +179,13 @@ fn tree(catalog: &Catalog) -> Value {
                     let articles: Vec<Value> = folder
                         .articles
                         .iter()
-                        .map(|a| article_summary(catalog, a))
+                        .map(|a| {
+                            let live = Live {
+                                hits: hits.get(&a.id).copied().unwrap_or(a.hits),
+                                votes: votes.remove(&a.id).unwrap_or_default(),
+                            };
+                            article_summary(catalog, a, &live)
+                        })
                         .collect();
                     json!({
                         "id": folder.id,
@@ -205,7 +218,7 @@ fn tree(catalog: &Catalog) -> Value {
         .portal_languages()
         .map(|l| l.code())
         .collect();
-    json!({
+    Ok(json!({
         "account": {
             "id": account.id,
             "name": account.name,
@@ -218,32 +231,45 @@ fn tree(catalog: &Catalog) -> Value {
         "companies": companies,
         "segments": catalog.fixtures.segments,
         "categories": categories,
-    })
+    }))
 }
 
-/// An article in the tree: status, languages, hits and votes. The counters are the
-/// fixtures'; once the server records hits and votes, this is where they are added.
-fn article_summary(catalog: &Catalog, article: &Article) -> Value {
+/// An article's live counters.
+struct Live {
+    hits: u64,
+    votes: Vec<crate::state::TranslationVotes>,
+}
+
+/// An article in the tree: status, languages, hits and votes.
+fn article_summary(catalog: &Catalog, article: &Article, live: &Live) -> Value {
+    let counters = |code: &str| live.votes.iter().find(|v| v.language == code);
     let translations: Vec<Value> = article
         .translations
         .iter()
         .map(|(code, t)| {
+            let v = counters(code);
             json!({
                 "language": code,
                 "title": t.title,
-                "thumbs_up": t.thumbs_up,
-                "thumbs_down": t.thumbs_down,
+                "thumbs_up": v.map_or(t.thumbs_up, |v| v.thumbs_up),
+                "thumbs_down": v.map_or(t.thumbs_down, |v| v.thumbs_down),
             })
         })
         .collect();
-    let up: u64 = article.translations.values().map(|t| t.thumbs_up).sum();
-    let down: u64 = article.translations.values().map(|t| t.thumbs_down).sum();
+    let up: u64 = translations
+        .iter()
+        .filter_map(|t| t["thumbs_up"].as_u64())
+        .sum();
+    let down: u64 = translations
+        .iter()
+        .filter_map(|t| t["thumbs_down"].as_u64())
+        .sum();
     json!({
         "id": article.id,
         "title": title(catalog, article, None),
         "status": article.status,
         "languages": article.translations.keys().collect::<Vec<_>>(),
-        "hits": article.hits,
+        "hits": live.hits,
         "thumbs_up": up,
         "thumbs_down": down,
         "tags": article.tags,
@@ -355,11 +381,13 @@ fn view_as(state: &AppState, query: &str) -> Result<Response, ApiError> {
             .search(call.widget(), &call.caller, lang, term, 0, SEARCH_PAGE_SIZE)
             .map_err(ApiError::internal)?
     };
+    let hits = state.live_hits().map_err(ApiError::internal)?;
     let suggested = call.catalog.suggested(
         call.widget(),
         &call.caller,
         lang,
         call.headers.referrer.as_deref(),
+        &hits,
     );
     body["search"] = json!(items(&call, lang, &search));
     body["suggested"] = json!(items(&call, lang, &suggested));

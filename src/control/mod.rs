@@ -42,6 +42,7 @@ pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
         .unify()
         .or(health(state.clone()))
         .unify()
+        .map(readable_by_any_page)
         .or(ui::routes())
         .unify();
     let guarded = authorized(state.clone())
@@ -64,6 +65,16 @@ pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
     warp::path("_freshmock")
         .and(public.or(guarded).unify().recover(recover).unify())
         .boxed()
+}
+
+/// The widget runs on the customer's page, another origin: it reads the clock and the live
+/// sync cross-origin (simple GETs and an EventSource, so no preflight is needed).
+fn readable_by_any_page(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        http::header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        http::HeaderValue::from_static("*"),
+    );
+    response
 }
 
 fn with_state(state: AppState) -> impl Filter<Extract = (AppState,), Error = Infallible> + Clone {
@@ -201,8 +212,12 @@ fn admin(state: AppState) -> BoxedFilter<(Response,)> {
         .and(warp::post())
         .and(with_state(state.clone()))
         .map(|state: AppState| {
-            state.reset();
-            json_response(StatusCode::OK, &json!({ "status": "reset" }))
+            crate::api::respond(
+                state
+                    .try_reset()
+                    .map_err(ApiError::internal)
+                    .and_then(|()| ok(&json!({ "status": "reset" }))),
+            )
         });
     let get_fixtures = warp::path!("fixtures")
         .and(warp::get())
@@ -232,7 +247,12 @@ fn admin(state: AppState) -> BoxedFilter<(Response,)> {
         .and(warp::post())
         .and(with_state(state))
         .map(|state: AppState| {
-            json_response(StatusCode::OK, &json!({ "key": state.rotate_secret() }))
+            crate::api::respond(
+                state
+                    .rotate_secret()
+                    .map_err(ApiError::internal)
+                    .and_then(|key| ok(&json!({ "key": key }))),
+            )
         });
     let openapi = warp::path!("openapi.json").and(warp::get()).map(|| {
         let mut response = Response::new(OPENAPI.into());

@@ -521,3 +521,157 @@ async fn a_mock_server_takes_custom_fixtures() {
     let server = MockServer::builder().fixtures(fixtures).start().await;
     assert_eq!(server.widget_id(), 12000000027);
 }
+
+async fn widget_call(
+    server: &MockServer,
+    method: reqwest::Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> u16 {
+    let mut req = client()
+        .request(method, format!("{}{path}", server.uri()))
+        .header("X-Widget-Id", "12000000025")
+        .header("X-Client-Id", "control-tests");
+    if let Some(t) = token {
+        req = req.header("X-Widget-Auth", t);
+    }
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    req.send().await.unwrap().status().as_u16()
+}
+
+#[tokio::test]
+async fn inspection_shows_tickets_votes_and_hits_and_reset_restores_the_fixtures() {
+    let server = mock().await;
+    let alice = server.token_for("alice@globex.test");
+    let ticket = json!({ "email": "alice@globex.test", "description": "Help\nplease", "g-recaptcha-response": "ok", "meta": { "referrer": "https://shop.test/account" } });
+    assert_eq!(
+        widget_call(
+            &server,
+            reqwest::Method::POST,
+            "/api/widget/tickets",
+            Some(&alice),
+            Some(ticket)
+        )
+        .await,
+        201
+    );
+    assert_eq!(
+        widget_call(
+            &server,
+            reqwest::Method::PUT,
+            "/api/widget/solutions/article/1101/thumbs_up",
+            Some(&alice),
+            None
+        )
+        .await,
+        204
+    );
+    assert_eq!(
+        widget_call(
+            &server,
+            reqwest::Method::PUT,
+            "/api/widget/solutions/article/1101/thumbs_up",
+            None,
+            None
+        )
+        .await,
+        204
+    );
+    assert_eq!(
+        widget_call(
+            &server,
+            reqwest::Method::PUT,
+            "/api/widget/solutions/article/1101/hit",
+            None,
+            None
+        )
+        .await,
+        204
+    );
+    let (_, base_hits) = get(&server, "hits?article=1101").await;
+    assert_eq!(base_hits[0]["counted"], 1);
+
+    let (_, tickets) = get(&server, "tickets?email=alice@globex.test").await;
+    assert_eq!(tickets.as_array().unwrap().len(), 1);
+    assert_eq!(tickets[0]["description"], "<div>Help<br>please</div>");
+    assert_eq!(tickets[0]["meta"]["referrer"], "https://shop.test/account");
+    let id = tickets[0]["id"].as_u64().unwrap();
+    let (status, one) = get(&server, &format!("tickets/{id}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(one["source"], 9);
+    let (_, votes) = get(&server, "votes?article=1101").await;
+    assert_eq!(votes["helpful"]["users"][0]["email"], "alice@globex.test");
+    let english = |v: &Value| {
+        v["translations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["language"] == "en")
+            .unwrap()["thumbs_up"]
+            .as_u64()
+            .unwrap()
+    };
+    let voted_up = english(&votes);
+    let (_, mine) = get(&server, "votes?email=alice@globex.test").await;
+    assert_eq!(mine.as_array().unwrap().len(), 1);
+
+    post(&server, "reset", json!({})).await;
+
+    let (_, tickets) = get(&server, "tickets").await;
+    assert_eq!(tickets, json!([]));
+    let (_, votes) = get(&server, "votes?article=1101").await;
+    assert_eq!(votes["helpful"]["users"], json!([]));
+    assert_eq!(english(&votes), voted_up - 2);
+    let (_, hits) = get(&server, "hits?article=1101").await;
+    assert_eq!(hits[0]["counted"], 0);
+    assert_eq!(get(&server, &format!("tickets/{id}")).await.0, 404);
+}
+
+#[tokio::test]
+async fn the_knowledge_tree_shows_live_hits_and_votes() {
+    let server = mock().await;
+    let find = |kb: &Value| -> Value {
+        kb["categories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|c| c["folders"].as_array().unwrap().iter())
+            .flat_map(|f| f["articles"].as_array().unwrap().iter())
+            .find(|a| a["id"] == 1101)
+            .unwrap()
+            .clone()
+    };
+    let (_, before) = get(&server, "kb").await;
+    let before = find(&before);
+
+    widget_call(
+        &server,
+        reqwest::Method::PUT,
+        "/api/widget/solutions/article/1101/hit",
+        None,
+        None,
+    )
+    .await;
+    widget_call(
+        &server,
+        reqwest::Method::PUT,
+        "/api/widget/solutions/article/1101/thumbs_down",
+        None,
+        None,
+    )
+    .await;
+
+    let (_, after) = get(&server, "kb").await;
+    let after = find(&after);
+    assert_eq!(
+        after["hits"].as_u64().unwrap(),
+        before["hits"].as_u64().unwrap() + 1
+    );
+    assert_eq!(
+        after["thumbs_down"].as_u64().unwrap(),
+        before["thumbs_down"].as_u64().unwrap() + 1
+    );
+}

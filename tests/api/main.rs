@@ -1,8 +1,11 @@
 //! Integration tests over real HTTP: one binary, so warp and tantivy link once.
 
+mod admin;
+mod attachments;
 mod bootstrap;
 mod cli;
 mod control;
+mod durability;
 mod headers;
 mod http_conventions;
 mod language;
@@ -10,8 +13,10 @@ mod property;
 mod suggested;
 mod support;
 mod ticket_fields;
+mod tickets;
 mod tokens;
 mod vectors;
 mod view_as;
 mod visibility;
+mod votes;
 mod widget_config;

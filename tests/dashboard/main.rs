@@ -496,7 +496,6 @@ async fn feedback_and_tickets_show_their_data_or_say_it_is_not_available() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs issue 3 on main"]
 async fn a_vote_made_through_the_widget_api_shows_the_voter() {
     let server = server().await;
     let browser = Browser::start().await;
@@ -539,7 +538,6 @@ async fn a_vote_made_through_the_widget_api_shows_the_voter() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs issue 3 on main"]
 async fn a_ticket_created_through_the_widget_appears_without_a_reload() {
     // The contact form without captcha, so the test needs no captcha value.
     let mut fixtures = FixtureSet::bundled().unwrap();

@@ -1,0 +1,405 @@
+//! State that survives: a real server process with `--data-dir` killed with SIGKILL in the
+//! middle of a stream of writes loses none it acknowledged; a refused 25 MB upload leaves the
+//! server's memory flat; a data directory that is not freshmock's stops the server; reset
+//! forgets everything.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+
+use freshmock::clock::ClockStart;
+use freshmock::state::{AppState, Config};
+use freshmock::store::FILE_NAME;
+use freshmock::token::mint_for;
+use reqwest::Method;
+use serde_json::json;
+use tokio::sync::Notify;
+
+use crate::support::{self, answer, basic, multipart, multipart_type, ADMIN_KEY, WIDGET};
+
+/// A freshmock server process on a free port.
+struct Server {
+    child: Child,
+    uri: String,
+}
+
+/// A failing assertion must not leave a server process behind.
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts the real binary and waits for its "listening on" line. Its output is drained in a
+/// thread so the process never blocks on a full pipe.
+fn spawn(args: &[&str]) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_freshmock"))
+        .args(["--port", "0"])
+        .args(args)
+        .env("FRESHMOCK_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let uri = loop {
+        let line = lines
+            .next()
+            .expect("the server printed its address")
+            .unwrap();
+        if let Some(rest) = line.strip_prefix("freshmock listening on ") {
+            break rest.trim().to_owned();
+        }
+    };
+    std::thread::spawn(move || for _ in lines.by_ref() {});
+    Server { child, uri }
+}
+
+/// Real time now (the child runs on real time).
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+/// What the stream of writes got acknowledged, and the kind of request in flight when the
+/// server died (which may or may not have been committed).
+#[derive(Debug, Default)]
+struct Acknowledged {
+    tickets: Vec<(u64, String)>,
+    anonymous_thumbs: u64,
+    hits: u64,
+    /// Nora's last acknowledged vote: true for helpful.
+    nora_vote: Option<bool>,
+    in_flight: Option<&'static str>,
+}
+
+#[tokio::test]
+async fn acknowledged_writes_survive_sigkill_and_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut server = spawn(&["--data-dir", data.to_str().unwrap()]);
+    let client = reqwest::Client::new();
+
+    // Before the stream: a secret reset and a bootstrap that syncs Nora's name.
+    let response = client
+        .post(format!(
+            "{}/api/v2/admin/security_keys/widget/regenerate",
+            server.uri
+        ))
+        .header("Authorization", basic(ADMIN_KEY))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = answer(response).await;
+    assert_eq!(status, 200);
+    let secret = body["key"].as_str().unwrap().to_owned();
+    let nora = mint_for("Nora Renamed", "nora@example.com", now() + 3600, &secret);
+    let response = client
+        .get(format!("{}/api/widget/bootstrap", server.uri))
+        .header("X-Widget-Id", WIDGET)
+        .header("X-Client-Id", "crash")
+        .header("X-Widget-Auth", &nora)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+
+    // The stream, until the server dies.
+    let enough = Arc::new(Notify::new());
+    let stream = tokio::spawn({
+        let (uri, enough, nora) = (server.uri.clone(), enough.clone(), nora.clone());
+        async move {
+            let client = reqwest::Client::new();
+            let mut acked = Acknowledged::default();
+            let send = |method: Method, path: String, auth: Option<&str>| {
+                let mut r = client
+                    .request(method, format!("{uri}{path}"))
+                    .header("X-Widget-Id", WIDGET)
+                    .header("X-Client-Id", "crash");
+                if let Some(a) = auth {
+                    r = r.header("X-Widget-Auth", a);
+                }
+                r
+            };
+            for i in 0u64.. {
+                if i == 25 {
+                    enough.notify_one();
+                }
+                let email = format!("crash-{i}@example.com");
+                acked.in_flight = Some("ticket");
+                let Ok(response) = send(Method::POST, "/api/widget/tickets".into(), None)
+                    .json(&json!({ "email": email, "description": format!("ticket {i}"), "g-recaptcha-response": "ok" }))
+                    .send()
+                    .await
+                else {
+                    break;
+                };
+                // The body may be cut off by the kill: that ticket is not acknowledged.
+                if response.status().as_u16() != 201 {
+                    break;
+                }
+                let Ok(body) = response.json::<serde_json::Value>().await else {
+                    break;
+                };
+                let Some(id) = body["id"].as_u64() else {
+                    break;
+                };
+                acked.tickets.push((id, email));
+
+                acked.in_flight = Some("thumbs");
+                match send(
+                    Method::PUT,
+                    "/api/widget/solutions/article/1101/thumbs_up".into(),
+                    None,
+                )
+                .send()
+                .await
+                {
+                    Ok(r) if r.status().as_u16() == 204 => acked.anonymous_thumbs += 1,
+                    _ => break,
+                }
+                acked.in_flight = Some("hit");
+                match send(
+                    Method::PUT,
+                    "/api/widget/solutions/article/1104/hit".into(),
+                    None,
+                )
+                .send()
+                .await
+                {
+                    Ok(r) if r.status().as_u16() == 204 => acked.hits += 1,
+                    _ => break,
+                }
+                acked.in_flight = Some("vote");
+                let up = i % 2 == 0;
+                let action = if up { "thumbs_up" } else { "thumbs_down" };
+                match send(
+                    Method::PUT,
+                    format!("/api/widget/solutions/article/1102/{action}"),
+                    Some(&nora),
+                )
+                .send()
+                .await
+                {
+                    Ok(r) if r.status().as_u16() == 204 => acked.nora_vote = Some(up),
+                    _ => break,
+                }
+                acked.in_flight = None;
+            }
+            acked
+        }
+    });
+    enough.notified().await;
+    server.child.kill().unwrap(); // SIGKILL
+    server.child.wait().unwrap();
+    let acked = stream.await.unwrap();
+    assert!(acked.tickets.len() >= 25, "{acked:?}");
+
+    // Restarted in-process on the same directory.
+    let mut config = Config::bundled();
+    config.clock = ClockStart::System;
+    config.data_dir = Some(data.clone());
+    let state = AppState::new(config).unwrap();
+    let restarted = freshmock::server::RunningServer::start(state.clone())
+        .await
+        .unwrap();
+    let maybe = |kind: &str| u64::from(acked.in_flight == Some(kind));
+
+    let tickets = state.tickets(None).unwrap();
+    for (id, email) in &acked.tickets {
+        let found = state.tickets(Some(email)).unwrap();
+        assert_eq!(found.len(), 1, "ticket {id} for {email} was acknowledged");
+        assert_eq!(found[0].id, *id);
+    }
+    let extra = tickets.len() as u64 - acked.tickets.len() as u64;
+    assert!(
+        extra <= maybe("ticket"),
+        "{extra} tickets beyond those acknowledged"
+    );
+    let contacts: Vec<String> = state
+        .created_contacts()
+        .unwrap()
+        .into_iter()
+        .map(|c| c.email)
+        .collect();
+    for (_, email) in &acked.tickets {
+        assert!(contacts.contains(email), "{email} became a contact");
+    }
+
+    let up = state
+        .translation_votes(1101, "en")
+        .unwrap()
+        .unwrap()
+        .thumbs_up
+        - 41;
+    assert!((acked.anonymous_thumbs..=acked.anonymous_thumbs + maybe("thumbs")).contains(&up));
+    let hits = state
+        .article_hits()
+        .unwrap()
+        .into_iter()
+        .find(|h| h.article_id == 1104)
+        .unwrap();
+    assert!((acked.hits..=acked.hits + maybe("hit")).contains(&hits.counted));
+    let votes = state.customer_votes(1001).unwrap();
+    assert_eq!(votes.len(), 1);
+    let held = votes[0].vote == freshmock::store::Vote::Helpful;
+    if acked.in_flight != Some("vote") {
+        assert_eq!(Some(held), acked.nora_vote);
+    }
+
+    // The reset secret and the synced name came back too, and the server answers with them.
+    assert_eq!(state.read().secret, secret);
+    assert_eq!(
+        state
+            .read()
+            .directory
+            .find_by_email("nora@example.com")
+            .unwrap()
+            .name,
+        "Nora Renamed"
+    );
+    let response = reqwest::Client::new()
+        .get(format!("{}/api/widget/bootstrap", restarted.uri()))
+        .header("X-Widget-Id", WIDGET)
+        .header("X-Client-Id", "after")
+        .header("X-Widget-Auth", &nora)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+}
+
+/// Peak and current resident memory of a process, in kB.
+fn memory_kb(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap()
+    };
+    (field("VmHWM:"), field("VmRSS:"))
+}
+
+#[tokio::test]
+async fn refused_25_mb_upload_leaves_the_servers_memory_flat() {
+    let server = spawn(&[]);
+    let client = reqwest::Client::new();
+    let upload = |content: Vec<u8>| {
+        client
+            .post(format!("{}/api/widget/attachments", server.uri))
+            .header("X-Widget-Id", WIDGET)
+            .header("X-Client-Id", "memory")
+            .header("Content-Type", multipart_type())
+            .body(multipart(&[("content", Some("big.bin"), &content)]))
+            .send()
+    };
+    // Warm up every code path the big upload takes.
+    assert_eq!(
+        upload(vec![b'w'; 1024 * 1024])
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        200
+    );
+    let (peak_before, _) = memory_kb(server.child.id());
+
+    let (status, body) = answer(upload(vec![b'x'; 25 * 1024 * 1024]).await.unwrap()).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["errors"][0]["code"], "invalid_size");
+
+    let (peak_after, rss_after) = memory_kb(server.child.id());
+    let grew_kb = peak_after.saturating_sub(peak_before);
+    assert!(
+        grew_kb < 8 * 1024,
+        "peak memory grew by {grew_kb} kB for a 25 MB upload (now {peak_after} kB, resident {rss_after} kB)"
+    );
+}
+
+fn refused_start(data: &Path) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_freshmock"))
+        .args(["--port", "0", "--data-dir", data.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn a_data_directory_holding_another_file_stops_the_server_and_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(FILE_NAME);
+    std::fs::write(&file, vec![7u8; 4096]).unwrap();
+    let stderr = refused_start(dir.path());
+    assert!(stderr.contains(file.to_str().unwrap()), "{stderr}");
+    assert!(stderr.contains("not a freshmock database"), "{stderr}");
+    assert_eq!(std::fs::read(&file).unwrap(), vec![7u8; 4096]);
+}
+
+#[test]
+fn a_data_directory_made_with_other_fixtures_stops_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut fixtures = freshmock::fixtures::FixtureSet::bundled().unwrap();
+    fixtures.account.name = "Other".into();
+    let mut config = support::config();
+    config.fixtures = fixtures;
+    config.data_dir = Some(dir.path().to_owned());
+    drop(AppState::new(config).unwrap());
+    let stderr = refused_start(dir.path());
+    assert!(stderr.contains("other fixtures"), "{stderr}");
+}
+
+#[tokio::test]
+async fn reset_forgets_tickets_votes_hits_contacts_and_the_reset_secret() {
+    let server = support::server().await;
+    let client = reqwest::Client::new();
+    let put = |path: &str| {
+        client
+            .put(format!("{}{path}", server.uri()))
+            .header("X-Widget-Id", WIDGET)
+            .header("X-Client-Id", "c")
+            .send()
+    };
+    put("/api/widget/solutions/article/1101/thumbs_up")
+        .await
+        .unwrap();
+    put("/api/widget/solutions/article/1101/hit").await.unwrap();
+    let response = client
+        .post(format!("{}/api/widget/tickets", server.uri()))
+        .header("X-Widget-Id", WIDGET)
+        .header("X-Client-Id", "c")
+        .json(&json!({ "email": "fresh@example.com", "description": "d", "g-recaptcha-response": "ok" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 201);
+    let state = server.state();
+    state.rotate_secret().unwrap();
+
+    state.reset();
+
+    assert!(state.tickets(None).unwrap().is_empty());
+    assert!(state.created_contacts().unwrap().is_empty());
+    assert_eq!(
+        state
+            .translation_votes(1101, "en")
+            .unwrap()
+            .unwrap()
+            .thumbs_up,
+        41
+    );
+    assert!(state.article_hits().unwrap().iter().all(|h| h.counted == 0));
+    assert_eq!(state.read().secret, support::SECRET);
+    assert!(state
+        .read()
+        .directory
+        .find_by_email("fresh@example.com")
+        .is_none());
+}

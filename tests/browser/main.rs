@@ -1,0 +1,10 @@
+//! Browser tests: the fake FreshworksWidget in headless Chromium, driven over WebDriver.
+//! One binary; every test starts its own freshmock, chromedriver and Chromium. They fail,
+//! not skip, when Chromium or chromedriver is missing (scripts/test.sh installs them).
+//! Screenshots go to `target/screenshots/`.
+
+mod articles;
+mod auth;
+mod demo;
+mod loader;
+mod support;
