@@ -224,7 +224,7 @@ async fn blocked_and_unknown_users_are_refused_as_the_widget_refuses_them() {
 #[tokio::test]
 async fn a_rotated_secret_does_not_change_what_a_persona_sees() {
     let api = Api::start().await;
-    api.server.state().rotate_secret();
+    api.server.state().rotate_secret().unwrap();
 
     let (_, body) = view_as(&api, &format!("email={ALICE}&term=password")).await;
 
