@@ -124,8 +124,15 @@ fn ticket_list(
 ) -> Result<warp::reply::Response, ApiError> {
     let tickets = state.tickets(email).map_err(ApiError::internal)?;
     let attachments = state.attachments().map_err(ApiError::internal)?;
+    let world = state.read();
     let with_attachments = |t: &crate::store::TicketRecord| -> Value {
         let mut v = serde_json::to_value(t).unwrap_or(Value::Null);
+        let user = world.directory.find_by_id(t.requester_id);
+        v["requester"] = json!({
+            "id": t.requester_id,
+            "name": user.map(|u| u.name.clone()).or_else(|| t.name.clone()),
+            "email": t.email,
+        });
         let own: Vec<_> = attachments
             .iter()
             .filter(|a| a.ticket_id == Some(t.id))

@@ -602,6 +602,7 @@ async fn inspection_shows_tickets_votes_and_hits_and_reset_restores_the_fixtures
     let (status, one) = get(&server, &format!("tickets/{id}")).await;
     assert_eq!(status, 200);
     assert_eq!(one["source"], 9);
+    assert_eq!(one["requester"]["name"], "Alice Anders");
     let (_, votes) = get(&server, "votes?article=1101").await;
     assert_eq!(votes["helpful"]["users"][0]["email"], "alice@globex.test");
     let english = |v: &Value| {
