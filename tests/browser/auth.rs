@@ -199,8 +199,8 @@ async fn a_token_error_during_use_calls_the_callback_once_then_the_widget_is_ano
         )
         .await;
     assert_eq!(browser.search("passwords").await, [1101]);
-    assert_eq!(browser.js("return window.__renewals").await, 1);
-    let warnings = browser.js("return window.__warnings.join('\\n')").await;
+    assert_eq!(browser.eval("return window.__renewals").await, 1);
+    let warnings = browser.eval("return window.__warnings.join('\\n')").await;
     let warnings = warnings.as_str().unwrap();
     assert!(
         warnings.contains("Signature verification raised")
@@ -270,7 +270,7 @@ async fn renewal_callback_runs_before_expiry_by_the_server_clock_and_keeps_the_c
             "window.__freshmock.state().sync.connected",
         )
         .await;
-    assert_eq!(browser.js("return window.__renewals").await, 0);
+    assert_eq!(browser.eval("return window.__renewals").await, 0);
 
     // 30 s before exp by the server's clock: the widget asks the page for a new token.
     control(&fm, "clock/advance", json!({ "seconds": 570 })).await;
@@ -383,11 +383,13 @@ async fn test_hooks_force_renewal_and_expiry() {
     logged_in(&browser).await;
 
     assert_eq!(
-        browser.js("return window.__freshmock.forceRenewal()").await,
+        browser
+            .eval("return window.__freshmock.forceRenewal()")
+            .await,
         json!(true)
     );
-    assert_eq!(browser.js("return window.__renewals").await, 1);
-    browser.js("window.__freshmock.forceExpiry()").await;
+    assert_eq!(browser.eval("return window.__renewals").await, 1);
+    browser.eval("window.__freshmock.forceExpiry()").await;
     let state = browser.state().await;
     assert_eq!(state["auth"]["status"], "expired");
     assert_eq!(state["auth"]["claims"], Value::Null);

@@ -16,7 +16,7 @@ async fn demo_site_shows_what_each_persona_sees_side_by_side() {
         )
         .await;
     let shows = browser
-        .js("var out = {}; document.querySelectorAll('.col').forEach(function (c) {
+        .eval("var out = {}; document.querySelectorAll('.col').forEach(function (c) {
                out[c.dataset.persona] = c.querySelector('.show').textContent.slice(0, 3); }); return out;")
         .await;
     assert_eq!(
@@ -26,7 +26,7 @@ async fn demo_site_shows_what_each_persona_sees_side_by_side() {
     );
     // Log the widget in as Alice through the persona switcher.
     browser
-        .js("document.querySelector('input[value=alice]').click()")
+        .eval("document.querySelector('input[value=alice]').click()")
         .await;
     browser
         .wait(
@@ -38,7 +38,7 @@ async fn demo_site_shows_what_each_persona_sees_side_by_side() {
     browser.screenshot("demo-site").await;
     browser.call("'close'").await;
     browser
-        .js("document.getElementById('grid').scrollIntoView()")
+        .eval("document.getElementById('grid').scrollIntoView()")
         .await;
     browser.screenshot("demo-site-personas").await;
 
@@ -52,7 +52,7 @@ async fn demo_site_shows_what_each_persona_sees_side_by_side() {
         ("identify", "anonymous"),
     ] {
         browser
-            .js(&format!(
+            .eval(&format!(
                 "document.querySelector('[data-mistake=\"{mistake}\"] button').click()"
             ))
             .await;

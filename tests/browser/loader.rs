@@ -59,7 +59,7 @@ FreshworksWidget('open', 'ticketForm');
     );
     // The real widget's element ids, and same-origin frames a page can reach into.
     let dom = browser
-        .js(
+        .eval(
             "var p = document.getElementById('widget-frame').contentDocument;
              var l = document.getElementById('launcher-frame').contentDocument;
              return { container: !!document.querySelector('div#freshworks-container'),
@@ -91,7 +91,7 @@ async fn closed_widget_shows_only_the_launcher_and_open_shows_suggested_articles
     assert_eq!(state["open"], json!(false));
     assert_eq!(
         browser
-            .js("return getComputedStyle(document.getElementById('widget-frame')).display")
+            .eval("return getComputedStyle(document.getElementById('widget-frame')).display")
             .await,
         "none"
     );
@@ -99,7 +99,7 @@ async fn closed_widget_shows_only_the_launcher_and_open_shows_suggested_articles
 
     // A click on the launcher opens the home view.
     browser
-        .js("document.getElementById('launcher-frame').contentDocument.querySelector('.launcher-button').click()")
+        .eval("document.getElementById('launcher-frame').contentDocument.querySelector('.launcher-button').click()")
         .await;
     let state = browser.idle().await;
     assert_eq!(state["view"], "home");
@@ -144,7 +144,7 @@ async fn unknown_inactive_or_empty_widgets_render_nothing_and_never_run_the_queu
         .await;
     tokio::time::sleep(Duration::from_millis(800)).await;
     let seen = browser
-        .js("return [!!document.getElementById('freshworks-container'), window.FreshworksWidget.q.length, typeof window.__freshmock]")
+        .eval("return [!!document.getElementById('freshworks-container'), window.FreshworksWidget.q.length, typeof window.__freshmock]")
         .await;
     assert_eq!(seen, json!([false, 1, "undefined"]));
 
@@ -164,7 +164,7 @@ async fn unknown_inactive_or_empty_widgets_render_nothing_and_never_run_the_queu
             )
             .await;
         let seen = browser
-            .js("return [!!document.getElementById('freshworks-container'), window.FreshworksWidget.q.length]")
+            .eval("return [!!document.getElementById('freshworks-container'), window.FreshworksWidget.q.length]")
             .await;
         assert_eq!(seen, json!([false, 1]), "widget {id}");
     }
@@ -195,7 +195,9 @@ async fn missing_fw_settings_throws_a_type_error_and_a_missing_widget_id_does_no
     browser.goto(&host(html).await).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let seen = browser
-        .js("return [typeof window.__freshmock, !!document.getElementById('freshworks-container')]")
+        .eval(
+            "return [typeof window.__freshmock, !!document.getElementById('freshworks-container')]",
+        )
         .await;
     assert_eq!(seen, json!(["undefined", false]));
 }
@@ -211,7 +213,7 @@ async fn destroy_unmounts_and_boot_mounts_the_widget_again() {
 
     browser.call("'destroy'").await;
     let gone = browser
-        .js("return [!!document.getElementById('freshworks-container'), !!document.querySelector('link#freshworks-frame'), window.__freshmock.state().mounted]")
+        .eval("return [!!document.getElementById('freshworks-container'), !!document.querySelector('link#freshworks-frame'), window.__freshmock.state().mounted]")
         .await;
     assert_eq!(gone, json!([false, false, false]));
 
@@ -247,13 +249,16 @@ async fn hide_show_disable_clear_labels_and_settings_change_the_widget() {
         |id: &str| format!("return getComputedStyle(document.getElementById('{id}')).display");
 
     browser.call("'hide'").await;
-    assert_eq!(browser.js(&display("freshworks-container")).await, "none");
+    assert_eq!(browser.eval(&display("freshworks-container")).await, "none");
     browser.call("'show'").await;
-    assert_eq!(browser.js(&display("freshworks-container")).await, "block");
+    assert_eq!(
+        browser.eval(&display("freshworks-container")).await,
+        "block"
+    );
     browser.call("'hide', 'launcher'").await;
-    assert_eq!(browser.js(&display("launcher-frame")).await, "none");
+    assert_eq!(browser.eval(&display("launcher-frame")).await, "none");
     browser.call("'show', 'launcher'").await;
-    assert_ne!(browser.js(&display("launcher-frame")).await, "none");
+    assert_ne!(browser.eval(&display("launcher-frame")).await, "none");
 
     browser.call("'hide', 'ticketForm'").await; // no fields: nothing happens
     browser
@@ -300,5 +305,5 @@ async fn hide_show_disable_clear_labels_and_settings_change_the_widget() {
     assert_eq!(state["form"]["values"], json!({}));
     browser.call("'close'").await;
     assert_eq!(browser.state().await["open"], json!(false));
-    assert_eq!(browser.js(&display("widget-frame")).await, "none");
+    assert_eq!(browser.eval(&display("widget-frame")).await, "none");
 }

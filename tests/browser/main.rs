@@ -8,3 +8,5 @@ mod auth;
 mod demo;
 mod loader;
 mod support;
+#[path = "../common/webdriver.rs"]
+mod webdriver;

@@ -1,16 +1,9 @@
-//! Test harness: headless Chromium driven over WebDriver by a small client written on
-//! reqwest (already a dev-dependency; the dozen WebDriver commands these tests use did not
-//! justify fantoccini's dependency tree), a freshmock server per test, and host pages served
-//! from a second origin, as a customer's site would be.
+//! Test harness: headless Chromium over the shared WebDriver client (`tests/common`) with the
+//! widget's own helpers, a freshmock server per test, and host pages served from a second
+//! origin, as a customer's site would be.
 
-#![allow(dead_code)]
-
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::ops::Deref;
+use std::time::Duration;
 
 use freshmock::clock::ClockStart;
 use freshmock::server::RunningServer;
@@ -18,33 +11,14 @@ use freshmock::state::{AppState, Config};
 use serde_json::{json, Value};
 use warp::Filter;
 
+use crate::webdriver::{self, Options};
+
 /// The bundled account's widget with articles and the simple form.
 pub const WIDGET: &str = "12000000025";
 /// The ticket-fields form that needs a login.
 pub const FORM_WIDGET: &str = "12000000027";
 pub const INACTIVE_WIDGET: &str = "12000000026";
 pub const NOTHING_WIDGET: &str = "12000000028";
-
-const CHROMIUM: &str = "/usr/bin/chromium";
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-/// How long a `wait` polls before failing.
-const WAIT: Duration = Duration::from_secs(15);
-
-fn tool(var: &str, default: &str) -> String {
-    let path = std::env::var(var).unwrap_or_else(|_| default.to_owned());
-    assert!(
-        Path::new(&path).exists(),
-        "{path} is missing: the browser tests need Debian's chromium and chromium-driver \
-         (scripts/test.sh installs them: apt-get update && apt-get install -y chromium chromium-driver)"
-    );
-    path
-}
-
-/// A port nobody listens on now (chromedriver cannot take port 0).
-fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
-    listener.local_addr().unwrap().port()
-}
 
 /// freshmock on a free port with the bundled fixtures and a running clock (so the browser's
 /// clock and the server's agree even before the widget reads the server's).
@@ -147,152 +121,37 @@ pub fn widget_page(freshmock: &str, id: &str, before: &str) -> String {
     )
 }
 
-static PROFILES: AtomicUsize = AtomicUsize::new(0);
+/// A headless Chromium set up as the widget tests want it (a 1280×860 window, en-US), with
+/// the widget's helpers; everything else is [`webdriver::Browser`]'s.
+pub struct Browser(webdriver::Browser);
 
-/// One headless Chromium behind its own chromedriver; both end when this is dropped.
-pub struct Browser {
-    http: reqwest::Client,
-    driver_port: u16,
-    session: String,
-    driver: Child,
-    profile: PathBuf,
+impl Deref for Browser {
+    type Target = webdriver::Browser;
+
+    fn deref(&self) -> &webdriver::Browser {
+        &self.0
+    }
 }
 
 impl Browser {
     pub async fn start() -> Browser {
-        let chromium = tool("FRESHMOCK_CHROMIUM", CHROMIUM);
-        let chromedriver = tool("FRESHMOCK_CHROMEDRIVER", CHROMEDRIVER);
-        let driver_port = free_port();
-        let driver = Command::new(&chromedriver)
-            .arg(format!("--port={driver_port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {chromedriver}: {e}"));
-        let profile = std::env::temp_dir().join(format!(
-            "freshmock-chromium-{}-{}",
-            std::process::id(),
-            PROFILES.fetch_add(1, Ordering::SeqCst)
-        ));
-        let _ = std::fs::remove_dir_all(&profile);
-        std::fs::create_dir_all(&profile).unwrap();
-        let http = reqwest::Client::new();
-        let base = format!("http://127.0.0.1:{driver_port}");
-        let started = Instant::now();
-        loop {
-            let ready = http.get(format!("{base}/status")).send().await;
-            if let Ok(r) = ready {
-                let v: Value = r.json().await.unwrap_or_default();
-                if v["value"]["ready"] == json!(true) {
-                    break;
-                }
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "chromedriver did not become ready on port {driver_port}"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        let caps = json!({ "capabilities": { "alwaysMatch": {
-            "browserName": "chrome",
-            "goog:chromeOptions": {
-                "binary": chromium,
-                "args": [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--disable-dev-shm-usage", "--window-size=1280,860", "--lang=en-US",
-                    format!("--user-data-dir={}", profile.display()),
-                ]
-            }
-        }}});
-        let response: Value = http
-            .post(format!("{base}/session"))
-            .json(&caps)
-            .send()
-            .await
-            .expect("chromedriver answers")
-            .json()
-            .await
-            .unwrap();
-        let session = response["value"]["sessionId"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no WebDriver session: {response}"))
-            .to_owned();
-        Browser {
-            http,
-            driver_port,
-            session,
-            driver,
-            profile,
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!(
-            "http://127.0.0.1:{}/session/{}{path}",
-            self.driver_port, self.session
+        Browser(
+            webdriver::Browser::start(Options {
+                window: (1280, 860),
+                exact_viewport: false,
+                args: &["--lang=en-US"],
+                // A wait that times out shows what the widget and the console said.
+                diagnostics: Some(
+                    "return { 'widget state': window.__freshmock && window.__freshmock.state ? window.__freshmock.state() : null, 'console warnings': window.__warnings || [] };",
+                ),
+            })
+            .await,
         )
-    }
-
-    async fn command(&self, path: &str, body: Value) -> Value {
-        let response: Value = self
-            .http
-            .post(self.url(path))
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        if let Some(error) = response["value"]["error"].as_str() {
-            panic!(
-                "WebDriver {path}: {error}: {}",
-                response["value"]["message"]
-            );
-        }
-        response["value"].clone()
-    }
-
-    pub async fn goto(&self, url: &str) {
-        self.command("/url", json!({ "url": url })).await;
-    }
-
-    /// Runs a script body in the page (use `return` for a value).
-    pub async fn js(&self, script: &str) -> Value {
-        self.command("/execute/sync", json!({ "script": script, "args": [] }))
-            .await
-    }
-
-    /// Runs an async script body; it calls `done(value)` (the last argument) when finished.
-    pub async fn js_async(&self, script: &str) -> Value {
-        let wrapped = format!("var done = arguments[arguments.length - 1];\n{script}");
-        self.command("/execute/async", json!({ "script": wrapped, "args": [] }))
-            .await
-    }
-
-    /// Polls `expr` until it is truthy; fails with `what` and the widget's state.
-    pub async fn wait(&self, what: &str, expr: &str) -> Value {
-        let script = format!("try {{ return ({expr}); }} catch (e) {{ return null; }}");
-        let started = Instant::now();
-        loop {
-            let v = self.js(&script).await;
-            let truthy = !(v.is_null() || v == json!(false) || v == json!(0) || v == json!(""));
-            if truthy {
-                return v;
-            }
-            if started.elapsed() > WAIT {
-                let state = self.state().await;
-                let warnings = self.js("return window.__warnings || []").await;
-                panic!("timed out waiting for {what} ({expr});\nwidget state: {state:#}\nconsole warnings: {warnings:#}");
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
     }
 
     /// `window.__freshmock.state()`.
     pub async fn state(&self) -> Value {
-        self.js("return window.__freshmock && window.__freshmock.state ? window.__freshmock.state() : null")
+        self.eval("return window.__freshmock && window.__freshmock.state ? window.__freshmock.state() : null")
             .await
     }
 
@@ -319,12 +178,12 @@ impl Browser {
 
     /// Calls `FreshworksWidget(...)` with the given JavaScript argument list.
     pub async fn call(&self, args: &str) {
-        self.js(&format!("FreshworksWidget({args});")).await;
+        self.eval(&format!("FreshworksWidget({args});")).await;
     }
 
     /// Evaluates `expr` inside the panel frame's document (`d`).
     pub async fn in_panel(&self, expr: &str) -> Value {
-        self.js(&format!(
+        self.eval(&format!(
             "var d = document.getElementById('widget-frame').contentDocument; return ({expr});"
         ))
         .await
@@ -357,49 +216,6 @@ impl Browser {
             .iter()
             .map(|a| a["id"].as_u64().unwrap())
             .collect()
-    }
-
-    /// A PNG of the viewport in `target/screenshots/<name>.png`.
-    pub async fn screenshot(&self, name: &str) {
-        tokio::time::sleep(Duration::from_millis(150)).await;
-        let response: Value = self
-            .http
-            .get(self.url("/screenshot"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let data = response["value"].as_str().expect("a screenshot");
-        use base64::Engine;
-        let png = base64::engine::general_purpose::STANDARD
-            .decode(data)
-            .unwrap();
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
-    }
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        // Quit Chromium through chromedriver (a plain blocking request: no runtime in drop),
-        // then stop the chromedriver this test started.
-        if let Ok(mut stream) = TcpStream::connect(("127.0.0.1", self.driver_port)) {
-            let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-            let request = format!(
-                "DELETE /session/{} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-                self.session
-            );
-            if stream.write_all(request.as_bytes()).is_ok() {
-                let mut sink = Vec::new();
-                let _ = stream.read_to_end(&mut sink);
-            }
-        }
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
-        let _ = std::fs::remove_dir_all(&self.profile);
     }
 }
 

@@ -5,12 +5,13 @@
 //! Chromium and chromedriver must be installed (`scripts/test.sh` installs them); without
 //! them these tests fail.
 
+#[path = "../common/webdriver.rs"]
 mod webdriver;
 
 use freshmock::fixtures::FixtureSet;
 use freshmock::MockServer;
 use serde_json::{json, Value};
-use webdriver::Browser;
+use webdriver::{Browser, Options};
 
 const NOW: &str = "2026-01-01T00:00:00Z";
 const ALICE: &str = "alice@globex.test";
@@ -20,15 +21,31 @@ async fn server() -> MockServer {
     MockServer::builder().now(NOW).start().await
 }
 
+/// Chromium with the 1280×800 viewport the dashboard must be readable in.
+async fn browser() -> Browser {
+    browser_sized(1280, 800).await
+}
+
+/// Chromium whose viewport (not window) is `width`×`height`, without scrollbars.
+async fn browser_sized(width: u32, height: u32) -> Browser {
+    Browser::start(Options {
+        window: (width, height),
+        exact_viewport: true,
+        args: &["--hide-scrollbars"],
+        diagnostics: None,
+    })
+    .await
+}
+
 /// Opens the dashboard on a section and waits until it has loaded its data.
 async fn open(browser: &Browser, server: &MockServer, section: &str) {
     browser
         .goto(&format!("{}/_freshmock/ui#{section}", server.uri()))
         .await;
     browser
-        .wait_until(
-            "return document.body.dataset.ready === 'true';",
+        .wait(
             "the dashboard to load",
+            "document.body.dataset.ready === 'true'",
         )
         .await;
 }
@@ -61,7 +78,7 @@ async fn control_status(server: &MockServer, path: &str) -> u16 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_tree_shows_the_fixture_folders_with_their_visibility_badges() {
     let server = server().await;
-    let browser = Browser::start().await;
+    let browser = browser().await;
 
     open(&browser, &server, "kb").await;
     browser.find("#folder-18").await;
@@ -110,9 +127,9 @@ async fn the_tree_shows_the_fixture_folders_with_their_visibility_badges() {
     // The filter narrows the tree to matching articles.
     browser.type_into("#kb-filter", "globex").await;
     browser
-        .wait_until(
-            "return document.querySelector('#folder-11').hidden && !document.querySelector('#folder-14').hidden;",
+        .wait(
             "the filter to hide folders without a match",
+            "document.querySelector('#folder-11').hidden && !document.querySelector('#folder-14').hidden",
         )
         .await;
 }
@@ -120,7 +137,7 @@ async fn the_tree_shows_the_fixture_folders_with_their_visibility_badges() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn view_as_company_a_shows_its_article_and_hides_company_b_with_the_reason() {
     let server = server().await;
-    let browser = Browser::start().await;
+    let browser = browser().await;
 
     open(&browser, &server, "view-as").await;
     browser.select("#va-persona", ALICE).await;
@@ -172,7 +189,7 @@ async fn view_as_company_a_shows_its_article_and_hides_company_b_with_the_reason
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn advancing_the_clock_updates_the_shown_time() {
     let server = server().await;
-    let browser = Browser::start().await;
+    let browser = browser().await;
 
     open(&browser, &server, "controls").await;
     browser
@@ -229,7 +246,7 @@ async fn advancing_the_clock_updates_the_shown_time() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_request_log_streams_requests_with_token_reasons_and_filters_them() {
     let server = server().await;
-    let browser = Browser::start().await;
+    let browser = browser().await;
     open(&browser, &server, "requests").await;
     browser.wait_text("#live", "connect", |t| t == "live").await;
 
@@ -300,15 +317,15 @@ async fn the_request_log_streams_requests_with_token_reasons_and_filters_them() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_token_minted_in_the_dashboard_is_accepted_by_the_widget_api() {
     let server = server().await;
-    let browser = Browser::start().await;
+    let browser = browser().await;
     open(&browser, &server, "controls").await;
 
     browser.select("#ct-token-persona", ALICE).await;
     browser.click("#ct-token-form button[type=submit]").await;
     browser
-        .wait_until(
-            "return document.querySelector('#ct-token').value.split('.').length === 3;",
+        .wait(
             "a token",
+            "document.querySelector('#ct-token').value.split('.').length === 3",
         )
         .await;
     let token = browser
@@ -369,7 +386,7 @@ async fn a_token_minted_in_the_dashboard_is_accepted_by_the_widget_api() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_sections_are_reachable_with_the_keyboard() {
     let server = server().await;
-    let browser = Browser::start().await;
+    let browser = browser().await;
     open(&browser, &server, "kb").await;
 
     // The section tabs are links: focus one and press Enter.
@@ -378,9 +395,9 @@ async fn the_sections_are_reachable_with_the_keyboard() {
         .await;
     browser.keys("\u{E007}").await;
     browser
-        .wait_until(
-            "return location.hash === '#controls' && document.activeElement.id === 'ct-title';",
+        .wait(
             "Enter to open the controls and move focus to their heading",
+            "location.hash === '#controls' && document.activeElement.id === 'ct-title'",
         )
         .await;
     // Tab from the heading reaches the first control, a real button.
@@ -410,7 +427,7 @@ async fn the_sections_are_reachable_with_the_keyboard() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_narrow_window_shows_every_section_without_sideways_scrolling() {
     let server = server().await;
-    let browser = Browser::start_sized(400, 860).await;
+    let browser = browser_sized(400, 860).await;
     let expired = server.token(json!({ "name": "Alice Anders", "email": ALICE, "exp": 1 }));
     for token in [Some(expired.as_str()), None] {
         widget_call(
@@ -457,7 +474,7 @@ async fn a_narrow_window_shows_every_section_without_sideways_scrolling() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn feedback_and_tickets_show_their_data_or_say_it_is_not_available() {
     let server = server().await;
-    let browser = Browser::start().await;
+    let browser = browser().await;
 
     open(&browser, &server, "feedback/1401").await;
     if control_status(&server, "votes?article=1401").await == 404 {
@@ -498,7 +515,7 @@ async fn feedback_and_tickets_show_their_data_or_say_it_is_not_available() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_vote_made_through_the_widget_api_shows_the_voter() {
     let server = server().await;
-    let browser = Browser::start().await;
+    let browser = browser().await;
     open(&browser, &server, "feedback/1101").await;
     browser.find("#fb-votes").await;
 
@@ -556,7 +573,7 @@ async fn a_ticket_created_through_the_widget_appears_without_a_reload() {
         .now(NOW)
         .start()
         .await;
-    let browser = Browser::start().await;
+    let browser = browser().await;
     open(&browser, &server, "tickets").await;
     browser
         .wait_text("#tk-empty", "say there are none", |t| {
@@ -634,7 +651,7 @@ async fn stub_control_calls(browser: &Browser, stubs: Value) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn feedback_and_tickets_render_the_inspection_answers_and_follow_widget_calls() {
     let server = server().await;
-    let browser = Browser::start().await;
+    let browser = browser().await;
     open(&browser, &server, "kb").await;
     browser.wait_text("#live", "connect", |t| t == "live").await;
     let alice = json!({ "id": 1002, "name": "Alice Anders", "email": ALICE });
@@ -776,13 +793,13 @@ async fn a_protected_control_api_asks_for_the_token_once_and_then_streams() {
         .control_token("s3cret")
         .start()
         .await;
-    let browser = Browser::start().await;
+    let browser = browser().await;
     open(&browser, &server, "requests").await;
 
     browser
-        .wait_until(
-            "return !document.querySelector('#auth-banner').hidden;",
+        .wait(
             "the page to ask for the control token",
+            "!document.querySelector('#auth-banner').hidden",
         )
         .await;
     browser.type_into("#auth-token", "s3cret").await;
