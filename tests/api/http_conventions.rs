@@ -5,7 +5,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::support::{fetch, Api, STAN};
+use crate::support::{fetch, keys, Api, STAN};
 
 const SEARCH: &str = "/api/widget/search/solutions";
 
@@ -460,15 +460,8 @@ async fn article_show_has_freshdesks_shape() {
 
     assert_eq!(reply.status, StatusCode::OK);
     let body = reply.json();
-    let mut keys: Vec<&str> = body
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(|k| k.as_str())
-        .collect();
-    keys.sort_unstable();
     assert_eq!(
-        keys,
+        keys(&body),
         [
             "attachments",
             "description",

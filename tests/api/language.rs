@@ -5,7 +5,7 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::support::{bundled, fetch, Api, FRANCOIS, GRETA};
+use crate::support::{bundled, fetch, main_widget, Api, FRANCOIS, GRETA};
 
 const SHOW_1101: &str = "/api/widget/solutions/article/1101";
 const FR_TITLE: &str = "Réinitialiser votre mot de passe";
@@ -265,12 +265,7 @@ async fn article_without_french_is_left_out_of_french_search() {
 #[tokio::test]
 async fn article_without_french_is_left_out_of_french_suggestions() {
     let mut set = bundled();
-    let widget = set
-        .widgets
-        .iter_mut()
-        .find(|w| w.id == 12_000_000_025)
-        .unwrap();
-    widget.suggestions[0].articles = vec![1104, 1101, 1105, 1102];
+    main_widget(&mut set).suggestions[0].articles = vec![1104, 1101, 1105, 1102];
     let api = Api::start_with(set).await;
 
     let reply = fetch(

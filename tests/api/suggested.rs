@@ -7,7 +7,8 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 use crate::support::{
-    bundled, fetch, Api, Persona, ALICE, BOB, GRETA, MAX, NORA, SAM, STAN, URSULA, VERA,
+    bundled, fetch, keys, main_widget, Api, Persona, ALICE, BOB, GRETA, MAX, NORA, SAM, STAN,
+    URSULA, VERA,
 };
 
 const SUGGESTED: &str = "/api/widget/solutions/suggested_articles";
@@ -74,12 +75,7 @@ async fn rule_urls_match_case_sensitively() {
 #[tokio::test]
 async fn rules_are_tried_in_position_order() {
     let mut set = bundled();
-    let widget = set
-        .widgets
-        .iter_mut()
-        .find(|w| w.id == 12_000_000_025)
-        .unwrap();
-    widget.suggestions = vec![
+    main_widget(&mut set).suggestions = vec![
         SuggestionRule {
             position: 2,
             url: "/help".into(),
@@ -101,12 +97,7 @@ async fn rules_are_tried_in_position_order() {
 #[tokio::test]
 async fn matching_rule_whose_articles_are_all_hidden_suggests_nothing() {
     let mut set = bundled();
-    let widget = set
-        .widgets
-        .iter_mut()
-        .find(|w| w.id == 12_000_000_025)
-        .unwrap();
-    widget.suggestions[0].articles = vec![1201, 1301];
+    main_widget(&mut set).suggestions[0].articles = vec![1201, 1301];
     let api = Api::start_with(set).await;
 
     let ids = suggested(&api, None, Some("https://acme.test/pricing")).await;
@@ -149,14 +140,7 @@ async fn suggestions_are_summaries_like_search_results() {
 
     assert_eq!(reply.status, StatusCode::OK);
     let first: Value = reply.json()[0].clone();
-    let mut keys: Vec<&str> = first
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(|k| k.as_str())
-        .collect();
-    keys.sort_unstable();
-    assert_eq!(keys, ["id", "language_id", "modified_at", "title"]);
+    assert_eq!(keys(&first), ["id", "language_id", "modified_at", "title"]);
     assert_eq!(first["title"], "Understanding your invoice");
     assert_eq!(first["modified_at"], "2026-03-03T09:00:00Z");
 }

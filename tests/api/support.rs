@@ -6,7 +6,7 @@
 
 use base64::Engine;
 use freshmock::clock::ClockStart;
-use freshmock::fixtures::FixtureSet;
+use freshmock::fixtures::{FixtureSet, Widget};
 use freshmock::server::RunningServer;
 use freshmock::state::{AppState, Config};
 use freshmock::token;
@@ -75,6 +75,35 @@ pub async fn server_with(fixtures: FixtureSet) -> RunningServer {
 /// The bundled fixtures, to change before [`Api::start_with`].
 pub fn bundled() -> FixtureSet {
     FixtureSet::bundled().unwrap()
+}
+
+/// The bundled account's main widget ([`WIDGET`]) in `set`, to change.
+pub fn main_widget(set: &mut FixtureSet) -> &mut Widget {
+    set.widgets
+        .iter_mut()
+        .find(|w| w.id == 12_000_000_025)
+        .unwrap()
+}
+
+/// The `id` of every item of a JSON list, in order.
+pub fn ids(list: &Value) -> Vec<u64> {
+    list.as_array()
+        .unwrap_or_else(|| panic!("not a list: {list}"))
+        .iter()
+        .map(|item| item["id"].as_u64().unwrap())
+        .collect()
+}
+
+/// The keys of a JSON object, sorted.
+pub fn keys(object: &Value) -> Vec<&str> {
+    let mut keys: Vec<&str> = object
+        .as_object()
+        .unwrap_or_else(|| panic!("not an object: {object}"))
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    keys
 }
 
 /// The name the fixtures give this email's user, or a made-up one for a new customer.
@@ -222,12 +251,7 @@ impl Reply {
 
     /// The article ids of a list answer (search, suggested), in order.
     pub fn ids(&self) -> Vec<u64> {
-        self.json()
-            .as_array()
-            .unwrap_or_else(|| panic!("not a list: {}", self.body))
-            .iter()
-            .map(|item| item["id"].as_u64().unwrap())
-            .collect()
+        ids(&self.json())
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {

@@ -5,7 +5,7 @@ use freshmock::token::mint_for;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::support::{Api, GRETA, NOW, SECRET};
+use crate::support::{ids, keys, Api, GRETA, NOW, SECRET};
 
 const FIELDS: &str = "/api/widget/ticket_fields";
 
@@ -16,14 +16,6 @@ fn field(body: &Value, name: &str) -> Value {
         .find(|f| f["name"] == name)
         .unwrap_or_else(|| panic!("no field {name} in {body}"))
         .clone()
-}
-
-fn ids(body: &Value) -> Vec<u64> {
-    body.as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["id"].as_u64().unwrap())
-        .collect()
 }
 
 #[tokio::test]
@@ -76,15 +68,8 @@ async fn each_field_has_freshdesks_keys() {
 
     assert_eq!(reply.status, StatusCode::OK);
     let subject = field(&reply.json(), "subject");
-    let mut keys: Vec<&str> = subject
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(|k| k.as_str())
-        .collect();
-    keys.sort_unstable();
     assert_eq!(
-        keys,
+        keys(&subject),
         [
             "belongs_to_section",
             "created_at",

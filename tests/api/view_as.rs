@@ -13,14 +13,6 @@ async fn view_as(api: &Api, query: &str) -> (u16, Value) {
     (reply.status.as_u16(), reply.json())
 }
 
-fn ids(list: &Value) -> Vec<u64> {
-    list.as_array()
-        .unwrap_or_else(|| panic!("not a list: {list}"))
-        .iter()
-        .map(|a| a["id"].as_u64().unwrap())
-        .collect()
-}
-
 /// The entry for one article in view-as's `articles`.
 fn article(body: &Value, id: u64) -> Value {
     body["articles"]

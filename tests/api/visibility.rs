@@ -8,7 +8,8 @@ use freshmock::fixtures::{FixtureSet, SuggestionRule};
 use reqwest::StatusCode;
 
 use crate::support::{
-    bundled, fetch, Api, Persona, ALICE, BOB, GRETA, MAX, NORA, PERSONAS, SAM, STAN, URSULA, VERA,
+    bundled, fetch, main_widget, Api, Persona, ALICE, BOB, GRETA, MAX, NORA, PERSONAS, SAM, STAN,
+    URSULA, VERA,
 };
 
 const SHOW: &str = "/api/widget/solutions/article/";
@@ -46,12 +47,7 @@ const RULES: [(&str, u64); 11] = [
 
 fn one_rule_per_article() -> FixtureSet {
     let mut set = bundled();
-    let widget = set
-        .widgets
-        .iter_mut()
-        .find(|w| w.id == 12_000_000_025)
-        .unwrap();
-    widget.suggestions = RULES
+    main_widget(&mut set).suggestions = RULES
         .iter()
         .zip(1..)
         .map(|((url, id), position)| SuggestionRule {

@@ -4,7 +4,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::support::{fetch, Api};
+use crate::support::{fetch, keys, Api};
 
 async fn config(id: &str) -> crate::support::Reply {
     let api = Api::start().await;
@@ -17,15 +17,8 @@ async fn widget_config_has_the_published_keys() {
 
     assert_eq!(reply.status, StatusCode::OK);
     let body = reply.json();
-    let mut keys: Vec<&str> = body
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(|k| k.as_str())
-        .collect();
-    keys.sort_unstable();
     assert_eq!(
-        keys,
+        keys(&body),
         [
             "account_id",
             "account_url",
@@ -81,11 +74,6 @@ async fn widget_config_settings_have_every_published_key() {
     let reply = config("12000000025").await;
 
     let settings = reply.json()["settings"].clone();
-    let keys = |v: &serde_json::Value| {
-        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
-        k.sort_unstable();
-        k
-    };
     assert_eq!(
         keys(&settings),
         [
