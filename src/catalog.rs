@@ -2,10 +2,13 @@
 //! which article a widget call may return (category, status, language, visibility).
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use bytes::Bytes;
 
 use crate::access::{folder_access, folder_tokens, search_tokens, Caller, Hidden, Purpose};
 use crate::fixtures::{
-    Article, ArticleStatus, Category, FixtureSet, Folder, Id, Visibility, Widget,
+    Account, Article, ArticleStatus, Category, FixtureSet, Folder, Id, Visibility, Widget,
 };
 use crate::html;
 use crate::language::{Lang, Languages};
@@ -37,25 +40,71 @@ pub enum NotShown {
 /// The account as loaded from a fixture set, with its search index.
 #[derive(Debug)]
 pub struct Catalog {
-    pub fixtures: FixtureSet,
+    pub fixtures: Arc<FixtureSet>,
     pub languages: Languages,
     articles: HashMap<Id, (usize, usize, usize)>,
+    /// Every article id, most viewed first (equal hits: lower id first).
+    by_hits: Vec<Id>,
     company_segments: HashMap<Id, Vec<Id>>,
-    search: SearchIndex,
+    /// Set once, by the thread that builds the index (see [`Catalog::start`]).
+    search: Arc<OnceLock<Result<SearchIndex, SearchError>>>,
+    /// Answers rendered from this account, by a key the renderer chooses (see
+    /// [`Catalog::rendered`]); forgotten with the catalog.
+    rendered: Mutex<HashMap<String, Bytes>>,
 }
 
+/// Rendered answers remembered per catalog, at most this many.
+const REMEMBERED_RENDERINGS: usize = 4096;
+
 impl Catalog {
-    /// Indexes a validated fixture set.
+    /// Indexes a validated fixture set, and returns once the index is ready.
     pub fn build(fixtures: FixtureSet) -> Result<Catalog, SearchError> {
-        let account = &fixtures.account;
-        let lang = |code: &str| Lang::parse(code).expect("fixtures are validated");
-        let primary = lang(&account.primary_language);
-        let languages = Languages {
-            primary,
-            portal: account.portal_language.as_deref().map_or(primary, lang),
-            supported: account.portal_languages.iter().map(|c| lang(c)).collect(),
-            multilingual: account.multilingual,
+        let catalog = Catalog::start(fixtures);
+        catalog.wait_indexed()?;
+        Ok(catalog)
+    }
+
+    /// Loads a validated fixture set and starts indexing it on a thread of its own, so a
+    /// server answers while a large set is still being indexed. Searches wait for the
+    /// index ([`Catalog::wait_indexed`]); every other call can be answered at once.
+    pub fn start(fixtures: FixtureSet) -> Catalog {
+        let fixtures = Arc::new(fixtures);
+        let search = Arc::new(OnceLock::new());
+        let job = {
+            let (fixtures, search) = (fixtures.clone(), search.clone());
+            move || {
+                let _ = search.set(index(&fixtures));
+            }
         };
+        let spawned = std::thread::Builder::new()
+            .name("freshmock-index".into())
+            .spawn(job.clone());
+        if spawned.is_err() {
+            // No thread to spare: index here and now.
+            job();
+        }
+        Catalog::with_index(fixtures, search)
+    }
+
+    /// Whether the search index is ready.
+    pub fn is_indexed(&self) -> bool {
+        self.search.get().is_some()
+    }
+
+    /// Waits until the search index is ready.
+    pub fn wait_indexed(&self) -> Result<(), SearchError> {
+        self.search
+            .wait()
+            .as_ref()
+            .map(|_| ())
+            .map_err(Clone::clone)
+    }
+
+    fn with_index(
+        fixtures: Arc<FixtureSet>,
+        search: Arc<OnceLock<Result<SearchIndex, SearchError>>>,
+    ) -> Catalog {
+        let languages = account_languages(&fixtures.account);
         let mut articles = HashMap::new();
         for (ci, category) in fixtures.solutions.iter().enumerate() {
             for (fi, folder) in category.folders.iter().enumerate() {
@@ -68,35 +117,39 @@ impl Catalog {
         for company in &fixtures.companies {
             company_segments.insert(company.id, company.segments.clone());
         }
-        let indexed: Vec<Lang> = languages.portal_languages().collect();
-        let entries = fixtures.articles().flat_map(|(category, folder, article)| {
-            let access = folder_tokens(folder);
-            article.translations.iter().filter_map(move |(code, tr)| {
-                let mut body = html::to_text(&tr.description);
-                for attachment in &tr.attachments {
-                    body.push(' ');
-                    body.push_str(&attachment.name);
-                }
-                Some(IndexEntry {
-                    article: article.id,
-                    lang: Lang::parse(code)?,
-                    category: category.id,
-                    published: article.status == ArticleStatus::Published,
-                    access: access.clone(),
-                    title: &tr.title,
-                    body,
-                    tags: &article.tags,
-                })
-            })
-        });
-        let search = SearchIndex::build(&indexed, entries)?;
-        Ok(Catalog {
-            fixtures,
+        let mut by_hits: Vec<(u64, Id)> = fixtures
+            .articles()
+            .map(|(_, _, a)| (a.hits, a.id))
+            .collect();
+        by_hits.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        Catalog {
+            rendered: Mutex::default(),
             languages,
             articles,
+            by_hits: by_hits.into_iter().map(|(_, id)| id).collect(),
             company_segments,
             search,
-        })
+            fixtures,
+        }
+    }
+
+    /// An answer rendered earlier from this account under `key`. The key must name
+    /// everything besides the account that the answer depends on.
+    pub fn rendered(&self, key: &str) -> Option<Bytes> {
+        self.rendered
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(key)
+            .cloned()
+    }
+
+    /// Remembers an answer rendered from this account (see [`Catalog::rendered`]).
+    pub fn remember_rendered(&self, key: String, body: Bytes) {
+        let mut rendered = self.rendered.lock().unwrap_or_else(|e| e.into_inner());
+        if rendered.len() >= REMEMBERED_RENDERINGS {
+            rendered.clear();
+        }
+        rendered.insert(key, body);
     }
 
     /// A widget by id, whether active or not.
@@ -226,7 +279,8 @@ impl Catalog {
         limit: usize,
     ) -> Result<Vec<Id>, SearchError> {
         let access = search_tokens(caller);
-        self.search.search(&SearchQuery {
+        let index = self.search.wait().as_ref().map_err(Clone::clone)?;
+        index.search(&SearchQuery {
             text,
             lang,
             categories: &widget.categories,
@@ -251,20 +305,13 @@ impl Catalog {
         let visible = |id: &Id| self.check_article(widget, caller, lang, *id).is_ok();
         match rule {
             Some(rule) => rule.articles.iter().copied().filter(visible).collect(),
-            None => {
-                let mut candidates: Vec<(u64, Id)> = self
-                    .fixtures
-                    .articles()
-                    .filter(|(_, _, a)| visible(&a.id))
-                    .map(|(_, _, a)| (a.hits, a.id))
-                    .collect();
-                candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-                candidates
-                    .into_iter()
-                    .take(TOP_SUGGESTIONS)
-                    .map(|(_, id)| id)
-                    .collect()
-            }
+            None => self
+                .by_hits
+                .iter()
+                .copied()
+                .filter(visible)
+                .take(TOP_SUGGESTIONS)
+                .collect(),
         }
     }
 
@@ -306,4 +353,54 @@ impl Catalog {
             }
         }
     }
+}
+
+/// The account's language setup.
+fn account_languages(account: &Account) -> Languages {
+    let lang = |code: &str| Lang::parse(code).expect("fixtures are validated");
+    let primary = lang(&account.primary_language);
+    Languages {
+        primary,
+        portal: account.portal_language.as_deref().map_or(primary, lang),
+        supported: account.portal_languages.iter().map(|c| lang(c)).collect(),
+        multilingual: account.multilingual,
+    }
+}
+
+/// The search index of a fixture set: one document per translation, in portal languages.
+fn index(fixtures: &FixtureSet) -> Result<SearchIndex, SearchError> {
+    let indexed: Vec<Lang> = account_languages(&fixtures.account)
+        .portal_languages()
+        .collect();
+    // Every translation first (cheap references), so the index knows how many documents
+    // are coming and can decide how many threads to index them with.
+    let translations: Vec<_> = fixtures
+        .articles()
+        .flat_map(|(category, folder, article)| {
+            let access = folder_tokens(folder);
+            article.translations.iter().filter_map(move |(code, tr)| {
+                Some((category, article, access.clone(), Lang::parse(code)?, tr))
+            })
+        })
+        .collect();
+    let entries = translations
+        .into_iter()
+        .map(|(category, article, access, lang, tr)| {
+            let mut body = html::to_text(&tr.description);
+            for attachment in &tr.attachments {
+                body.push(' ');
+                body.push_str(&attachment.name);
+            }
+            IndexEntry {
+                article: article.id,
+                lang,
+                category: category.id,
+                published: article.status == ArticleStatus::Published,
+                access,
+                title: &tr.title,
+                body,
+                tags: &article.tags,
+            }
+        });
+    SearchIndex::build(&indexed, entries)
 }

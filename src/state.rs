@@ -1,7 +1,7 @@
 //! Everything the server holds, shared by every request: the clock, the loaded catalog,
 //! the users and the widget secret. Routes and the control plane meet here.
 
-use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::catalog::Catalog;
 use crate::clock::{Clock, ClockStart};
@@ -9,7 +9,7 @@ use crate::fixtures::validate::is_valid_secret;
 use crate::fixtures::FixtureSet;
 use crate::people::Directory;
 use crate::search::SearchError;
-use crate::token::Keys;
+use crate::token::{AcceptedTokens, Claims, Keys, TokenError};
 
 /// How a server starts.
 #[derive(Debug, Clone)]
@@ -74,6 +74,8 @@ impl World {
 struct Inner {
     clock: Clock,
     world: RwLock<World>,
+    /// Tokens accepted with the current secret (see [`AcceptedTokens`]).
+    accepted: Mutex<AcceptedTokens>,
     /// What `reset` returns to: the fixtures and secret the server runs on.
     baseline: RwLock<Baseline>,
 }
@@ -98,12 +100,14 @@ impl AppState {
         if !is_valid_secret(&secret) {
             return Err(StartError::Secret(secret));
         }
-        let catalog = Arc::new(Catalog::build(config.fixtures)?);
+        // Indexed on a thread of its own: the server answers meanwhile, and searches wait.
+        let catalog = Arc::new(Catalog::start(config.fixtures));
         let baseline = Baseline { catalog, secret };
         Ok(AppState {
             inner: Arc::new(Inner {
                 clock: Clock::new(config.clock),
                 world: RwLock::new(World::from_baseline(&baseline)),
+                accepted: Mutex::default(),
                 baseline: RwLock::new(baseline),
             }),
         })
@@ -163,6 +167,17 @@ impl AppState {
     /// Exclusive access for a change; never held across an await.
     pub fn write(&self) -> RwLockWriteGuard<'_, World> {
         self.inner.world.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Verifies a widget token as Freshdesk does, at the server's time, with these keys
+    /// (the world's, read by the caller).
+    pub fn verify_token(&self, token: &str, keys: Keys<'_>) -> Result<Arc<Claims>, TokenError> {
+        let now = self.clock().now_secs();
+        self.inner
+            .accepted
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .verify(token, keys, now)
     }
 
     pub fn catalog(&self) -> Arc<Catalog> {

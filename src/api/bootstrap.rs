@@ -9,6 +9,7 @@ use warp::Filter;
 use super::context::{check, refuse_inactive, widget_headers, Login, Params, WidgetHeaders};
 use super::{allow, json_response, raw_query, respond, with_state, ApiError};
 use crate::clock::format_timestamp;
+use crate::people::User;
 use crate::state::AppState;
 
 pub fn route(state: AppState) -> BoxedFilter<(Response,)> {
@@ -38,7 +39,7 @@ fn bootstrap(state: &AppState, headers: WidgetHeaders, query: &str) -> Result<Re
                     .directory
                     .sync_name(user.id, &claims.name)
                     .cloned()
-                    .unwrap_or(user)
+                    .unwrap_or_else(|| User::clone(&user))
             }
             None => {
                 tracing::info!(email = %claims.email, "bootstrap created a contact");

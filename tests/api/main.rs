@@ -1,5 +1,6 @@
 //! Integration tests over real HTTP: one binary, so warp and tantivy link once.
 
 mod property;
+mod search;
 mod support;
 mod vectors;
