@@ -93,6 +93,8 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// A server's state, ready to answer at once: the search index is built on a thread
+    /// of its own, and searches wait for it (see [`Catalog::start`]).
     pub fn new(config: Config) -> Result<AppState, StartError> {
         let secret = config
             .secret
