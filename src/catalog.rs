@@ -2,6 +2,7 @@
 //! which article a widget call may return (category, status, language, visibility).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use bytes::Bytes;
@@ -46,8 +47,10 @@ pub struct Catalog {
     /// Every article id, most viewed first (equal hits: lower id first).
     by_hits: Vec<Id>,
     company_segments: HashMap<Id, Vec<Id>>,
-    /// Set once, by the thread that builds the index (see [`Catalog::start`]).
+    /// Set once, by the thread that builds the index (see [`Catalog::load`]).
     search: Arc<OnceLock<Result<SearchIndex, SearchError>>>,
+    /// Whether that thread has been started.
+    indexing: AtomicBool,
     /// Answers rendered from this account, by a key the renderer chooses (see
     /// [`Catalog::rendered`]); forgotten with the catalog.
     rendered: Mutex<HashMap<String, Bytes>>,
@@ -59,19 +62,27 @@ const REMEMBERED_RENDERINGS: usize = 4096;
 impl Catalog {
     /// Indexes a validated fixture set, and returns once the index is ready.
     pub fn build(fixtures: FixtureSet) -> Result<Catalog, SearchError> {
-        let catalog = Catalog::start(fixtures);
+        let catalog = Catalog::load(fixtures);
         catalog.wait_indexed()?;
         Ok(catalog)
     }
 
-    /// Loads a validated fixture set and starts indexing it on a thread of its own, so a
-    /// server answers while a large set is still being indexed. Searches wait for the
-    /// index ([`Catalog::wait_indexed`]); every other call can be answered at once.
-    pub fn start(fixtures: FixtureSet) -> Catalog {
-        let fixtures = Arc::new(fixtures);
-        let search = Arc::new(OnceLock::new());
+    /// Loads a validated fixture set without indexing it yet: the index is built on a
+    /// thread of its own from [`Catalog::start_indexing`] (a server calls it once it
+    /// listens, so that indexing does not slow its start) or from the first search.
+    /// Searches wait for the index; every other call can be answered at once.
+    pub fn load(fixtures: FixtureSet) -> Catalog {
+        Catalog::with_index(Arc::new(fixtures), Arc::new(OnceLock::new()))
+    }
+
+    /// Starts building the search index on a thread of its own, unless it is started
+    /// already.
+    pub fn start_indexing(&self) {
+        if self.indexing.swap(true, AtomicOrdering::SeqCst) {
+            return;
+        }
         let job = {
-            let (fixtures, search) = (fixtures.clone(), search.clone());
+            let (fixtures, search) = (self.fixtures.clone(), self.search.clone());
             move || {
                 let _ = search.set(index(&fixtures));
             }
@@ -83,7 +94,6 @@ impl Catalog {
             // No thread to spare: index here and now.
             job();
         }
-        Catalog::with_index(fixtures, search)
     }
 
     /// Whether the search index is ready.
@@ -91,13 +101,14 @@ impl Catalog {
         self.search.get().is_some()
     }
 
-    /// Waits until the search index is ready.
+    /// Waits until the search index is ready, starting it if nothing has.
     pub fn wait_indexed(&self) -> Result<(), SearchError> {
-        self.search
-            .wait()
-            .as_ref()
-            .map(|_| ())
-            .map_err(Clone::clone)
+        self.search_index().map(|_| ())
+    }
+
+    fn search_index(&self) -> Result<&SearchIndex, SearchError> {
+        self.start_indexing();
+        self.search.wait().as_ref().map_err(Clone::clone)
     }
 
     fn with_index(
@@ -123,6 +134,7 @@ impl Catalog {
             .collect();
         by_hits.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         Catalog {
+            indexing: AtomicBool::new(false),
             rendered: Mutex::default(),
             languages,
             articles,
@@ -279,8 +291,7 @@ impl Catalog {
         limit: usize,
     ) -> Result<Vec<Id>, SearchError> {
         let access = search_tokens(caller);
-        let index = self.search.wait().as_ref().map_err(Clone::clone)?;
-        index.search(&SearchQuery {
+        self.search_index()?.search(&SearchQuery {
             text,
             lang,
             categories: &widget.categories,

@@ -94,7 +94,8 @@ pub struct AppState {
 
 impl AppState {
     /// A server's state, ready to answer at once: the search index is built on a thread
-    /// of its own, and searches wait for it (see [`Catalog::start`]).
+    /// of its own once the server listens (or for the first search), and searches wait
+    /// for it (see [`Catalog::load`]).
     pub fn new(config: Config) -> Result<AppState, StartError> {
         let secret = config
             .secret
@@ -102,8 +103,8 @@ impl AppState {
         if !is_valid_secret(&secret) {
             return Err(StartError::Secret(secret));
         }
-        // Indexed on a thread of its own: the server answers meanwhile, and searches wait.
-        let catalog = Arc::new(Catalog::start(config.fixtures));
+        // Indexed later, on a thread of its own: the server answers meanwhile.
+        let catalog = Arc::new(Catalog::load(config.fixtures));
         let baseline = Baseline { catalog, secret };
         Ok(AppState {
             inner: Arc::new(Inner {
