@@ -2,11 +2,12 @@
 //!
 //! One document per article translation. Each language gets its own title, body and tag
 //! fields analysed by that language's analyzer (stop words and stemming where tantivy has
-//! them), so `passwords` finds `password` and `Passwörter` finds `Passwort`. Language and
-//! status are exact `STRING` terms, applied as zero-score filters so they restrict results
-//! without changing the ranking; category and access, which are unions of many values
-//! (a widget links dozens of categories), are checked on each match's fast fields instead
-//! (see `Ranked`). This module knows nothing of HTTP.
+//! them), so `passwords` finds `password` and `Passwörter` finds `Passwort`; a search in
+//! one language only reads that language's fields, so it needs no language filter. Status,
+//! category and access decide which matches a caller may get: they are checked on each
+//! match, through the document's [`Group`] (see `Ranked`), so they restrict results without
+//! changing the ranking, which is the text query's, ties in fixture order. This module
+//! knows nothing of HTTP.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
@@ -54,8 +55,8 @@ const SEQ_FIELD: &str = "seq";
 /// The fast field holding each document's [`Group`], by number.
 const GROUP_FIELD: &str = "group";
 
-/// Indexing threads for about `docs` documents: one for small sets (most of the time
-/// goes into starting threads), then one more per [`DOCS_PER_EXTRA_THREAD`] up to the
+/// Indexing threads for about `docs` documents: one for small sets (a single segment,
+/// written on the calling thread), then one more per [`DOCS_PER_EXTRA_THREAD`] up to the
 /// cores there are.
 fn indexing_threads(docs: usize) -> usize {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
