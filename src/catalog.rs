@@ -2,10 +2,14 @@
 //! which article a widget call may return (category, status, language, visibility).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use bytes::Bytes;
 
 use crate::access::{folder_access, folder_tokens, search_tokens, Caller, Hidden, Purpose};
 use crate::fixtures::{
-    Article, ArticleStatus, Category, FixtureSet, Folder, Id, Visibility, Widget,
+    Account, Article, ArticleStatus, Category, FixtureSet, Folder, Id, Visibility, Widget,
 };
 use crate::html;
 use crate::language::{Lang, Languages};
@@ -37,25 +41,81 @@ pub enum NotShown {
 /// The account as loaded from a fixture set, with its search index.
 #[derive(Debug)]
 pub struct Catalog {
-    pub fixtures: FixtureSet,
+    pub fixtures: Arc<FixtureSet>,
     pub languages: Languages,
     articles: HashMap<Id, (usize, usize, usize)>,
+    /// Every article id, most viewed first (equal hits: lower id first).
+    by_hits: Vec<Id>,
     company_segments: HashMap<Id, Vec<Id>>,
-    search: SearchIndex,
+    /// Set once, by the thread that builds the index (see [`Catalog::load`]).
+    search: Arc<OnceLock<Result<SearchIndex, SearchError>>>,
+    /// Whether that thread has been started.
+    indexing: AtomicBool,
+    /// Answers rendered from this account, by a key the renderer chooses (see
+    /// [`Catalog::rendered`]); forgotten with the catalog.
+    rendered: Mutex<HashMap<String, Bytes>>,
 }
 
+/// Rendered answers remembered per catalog, at most this many.
+const REMEMBERED_RENDERINGS: usize = 4096;
+
 impl Catalog {
-    /// Indexes a validated fixture set.
+    /// Indexes a validated fixture set, and returns once the index is ready.
     pub fn build(fixtures: FixtureSet) -> Result<Catalog, SearchError> {
-        let account = &fixtures.account;
-        let lang = |code: &str| Lang::parse(code).expect("fixtures are validated");
-        let primary = lang(&account.primary_language);
-        let languages = Languages {
-            primary,
-            portal: account.portal_language.as_deref().map_or(primary, lang),
-            supported: account.portal_languages.iter().map(|c| lang(c)).collect(),
-            multilingual: account.multilingual,
+        let catalog = Catalog::load(fixtures);
+        catalog.wait_indexed()?;
+        Ok(catalog)
+    }
+
+    /// Loads a validated fixture set without indexing it yet: the index is built on a
+    /// thread of its own from [`Catalog::start_indexing`] (a server calls it once it
+    /// listens, so that indexing does not slow its start) or from the first search.
+    /// Searches wait for the index; every other call can be answered at once.
+    pub fn load(fixtures: FixtureSet) -> Catalog {
+        Catalog::with_index(Arc::new(fixtures), Arc::new(OnceLock::new()))
+    }
+
+    /// Starts building the search index on a thread of its own, unless it is started
+    /// already.
+    pub fn start_indexing(&self) {
+        if self.indexing.swap(true, AtomicOrdering::SeqCst) {
+            return;
+        }
+        let job = {
+            let (fixtures, search) = (self.fixtures.clone(), self.search.clone());
+            move || {
+                let _ = search.set(index(&fixtures));
+            }
         };
+        let spawned = std::thread::Builder::new()
+            .name("freshmock-index".into())
+            .spawn(job.clone());
+        if spawned.is_err() {
+            // No thread to spare: index here and now.
+            job();
+        }
+    }
+
+    /// Whether the search index is ready.
+    pub fn is_indexed(&self) -> bool {
+        self.search.get().is_some()
+    }
+
+    /// Waits until the search index is ready, starting it if nothing has.
+    pub fn wait_indexed(&self) -> Result<(), SearchError> {
+        self.search_index().map(|_| ())
+    }
+
+    fn search_index(&self) -> Result<&SearchIndex, SearchError> {
+        self.start_indexing();
+        self.search.wait().as_ref().map_err(Clone::clone)
+    }
+
+    fn with_index(
+        fixtures: Arc<FixtureSet>,
+        search: Arc<OnceLock<Result<SearchIndex, SearchError>>>,
+    ) -> Catalog {
+        let languages = account_languages(&fixtures.account);
         let mut articles = HashMap::new();
         for (ci, category) in fixtures.solutions.iter().enumerate() {
             for (fi, folder) in category.folders.iter().enumerate() {
@@ -68,35 +128,40 @@ impl Catalog {
         for company in &fixtures.companies {
             company_segments.insert(company.id, company.segments.clone());
         }
-        let indexed: Vec<Lang> = languages.portal_languages().collect();
-        let entries = fixtures.articles().flat_map(|(category, folder, article)| {
-            let access = folder_tokens(folder);
-            article.translations.iter().filter_map(move |(code, tr)| {
-                let mut body = html::to_text(&tr.description);
-                for attachment in &tr.attachments {
-                    body.push(' ');
-                    body.push_str(&attachment.name);
-                }
-                Some(IndexEntry {
-                    article: article.id,
-                    lang: Lang::parse(code)?,
-                    category: category.id,
-                    published: article.status == ArticleStatus::Published,
-                    access: access.clone(),
-                    title: &tr.title,
-                    body,
-                    tags: &article.tags,
-                })
-            })
-        });
-        let search = SearchIndex::build(&indexed, entries)?;
-        Ok(Catalog {
-            fixtures,
+        let mut by_hits: Vec<(u64, Id)> = fixtures
+            .articles()
+            .map(|(_, _, a)| (a.hits, a.id))
+            .collect();
+        by_hits.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        Catalog {
+            indexing: AtomicBool::new(false),
+            rendered: Mutex::default(),
             languages,
             articles,
+            by_hits: by_hits.into_iter().map(|(_, id)| id).collect(),
             company_segments,
             search,
-        })
+            fixtures,
+        }
+    }
+
+    /// An answer rendered earlier from this account under `key`. The key must name
+    /// everything besides the account that the answer depends on.
+    pub fn rendered(&self, key: &str) -> Option<Bytes> {
+        self.rendered
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(key)
+            .cloned()
+    }
+
+    /// Remembers an answer rendered from this account (see [`Catalog::rendered`]).
+    pub fn remember_rendered(&self, key: String, body: Bytes) {
+        let mut rendered = self.rendered.lock().unwrap_or_else(|e| e.into_inner());
+        if rendered.len() >= REMEMBERED_RENDERINGS {
+            rendered.clear();
+        }
+        rendered.insert(key, body);
     }
 
     /// A widget by id, whether active or not.
@@ -226,7 +291,7 @@ impl Catalog {
         limit: usize,
     ) -> Result<Vec<Id>, SearchError> {
         let access = search_tokens(caller);
-        self.search.search(&SearchQuery {
+        self.search_index()?.search(&SearchQuery {
             text,
             lang,
             categories: &widget.categories,
@@ -238,8 +303,9 @@ impl Catalog {
 
     /// Suggested articles: the first rule whose URL is in the referrer gives its articles
     /// in order; without one, the most viewed visible articles. `live_hits` are the hits
-    /// now (fixtures plus those counted since), so views through the API reorder the list;
-    /// an article missing from it counts its fixture hits.
+    /// now of the articles viewed since the fixtures loaded (fixtures plus those counted
+    /// since), so views through the API reorder the list; an article missing from it counts
+    /// its fixture hits.
     pub fn suggested(
         &self,
         widget: &Widget,
@@ -255,11 +321,21 @@ impl Catalog {
         match rule {
             Some(rule) => rule.articles.iter().copied().filter(visible).collect(),
             None => {
+                // `by_hits` orders by the fixtures' counts; only the articles viewed since can
+                // have moved, so the top of the rest plus those is enough to rank.
                 let mut candidates: Vec<(u64, Id)> = self
-                    .fixtures
-                    .articles()
-                    .filter(|(_, _, a)| visible(&a.id))
-                    .map(|(_, _, a)| (live_hits.get(&a.id).copied().unwrap_or(a.hits), a.id))
+                    .by_hits
+                    .iter()
+                    .copied()
+                    .filter(|id| !live_hits.contains_key(id) && visible(id))
+                    .take(TOP_SUGGESTIONS)
+                    .map(|id| (self.article(id).map_or(0, |a| a.article.hits), id))
+                    .chain(
+                        live_hits
+                            .iter()
+                            .filter(|(id, _)| visible(id))
+                            .map(|(id, hits)| (*hits, *id)),
+                    )
                     .collect();
                 candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
                 candidates
@@ -309,4 +385,54 @@ impl Catalog {
             }
         }
     }
+}
+
+/// The account's language setup.
+fn account_languages(account: &Account) -> Languages {
+    let lang = |code: &str| Lang::parse(code).expect("fixtures are validated");
+    let primary = lang(&account.primary_language);
+    Languages {
+        primary,
+        portal: account.portal_language.as_deref().map_or(primary, lang),
+        supported: account.portal_languages.iter().map(|c| lang(c)).collect(),
+        multilingual: account.multilingual,
+    }
+}
+
+/// The search index of a fixture set: one document per translation, in portal languages.
+fn index(fixtures: &FixtureSet) -> Result<SearchIndex, SearchError> {
+    let indexed: Vec<Lang> = account_languages(&fixtures.account)
+        .portal_languages()
+        .collect();
+    // Every translation first (cheap references), so the index knows how many documents
+    // are coming and can decide how many threads to index them with.
+    let translations: Vec<_> = fixtures
+        .articles()
+        .flat_map(|(category, folder, article)| {
+            let access = folder_tokens(folder);
+            article.translations.iter().filter_map(move |(code, tr)| {
+                Some((category, article, access.clone(), Lang::parse(code)?, tr))
+            })
+        })
+        .collect();
+    let entries = translations
+        .into_iter()
+        .map(|(category, article, access, lang, tr)| {
+            let mut body = html::to_text(&tr.description);
+            for attachment in &tr.attachments {
+                body.push(' ');
+                body.push_str(&attachment.name);
+            }
+            IndexEntry {
+                article: article.id,
+                lang,
+                category: category.id,
+                published: article.status == ArticleStatus::Published,
+                access,
+                title: &tr.title,
+                body,
+                tags: &article.tags,
+            }
+        });
+    SearchIndex::build(&indexed, entries)
 }

@@ -1,4 +1,4 @@
-//! The command line: `serve` (the default), `token`, `explain` and `check`.
+//! The command line: `serve` (the default), `token`, `explain`, `check` and `generate`.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -38,6 +38,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Validate a fixture folder and exit.
     Check(AccountArgs),
+    /// Write a generated fixture folder of any size (for benchmarks and load tests).
+    Generate(GenerateArgs),
 }
 
 /// Where the account comes from, and its secret and time.
@@ -139,6 +141,22 @@ pub struct TokenArgs {
     pub alg: String,
     #[command(flatten)]
     pub account: AccountArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GenerateArgs {
+    /// How many articles (each with a translation per language, a few missing).
+    #[arg(long, value_name = "N")]
+    pub articles: usize,
+    /// Comma-separated language codes, primary first (en, fr, de and es are known).
+    #[arg(long, default_value = crate::generate::DEFAULT_LANGUAGES)]
+    pub languages: String,
+    /// Seed: the same seed and options always give the same files.
+    #[arg(long, default_value_t = crate::generate::DEFAULT_SEED)]
+    pub seed: u64,
+    /// The folder to write (created if missing; its fixture files are replaced).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Clone, Args)]

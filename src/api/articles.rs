@@ -1,13 +1,16 @@
 //! Knowledge-base reads: search, show (and its alias) and suggested articles.
 
+use bytes::Bytes;
 use http::{Method, StatusCode};
+use serde::Serialize;
 use serde_json::{json, Value};
 use warp::filters::BoxedFilter;
 use warp::reply::Response;
 use warp::Filter;
 
 use super::context::{check, widget_headers, Login, Params, WidgetCall, WidgetHeaders};
-use super::{allow, json_response, raw_query, respond, with_state, ApiError};
+use super::{allow, json_bytes_response, json_response, raw_query, respond, with_state, ApiError};
+use crate::access::search_tokens;
 use crate::catalog::ArticleRef;
 use crate::clock::{format_timestamp, parse_instant};
 use crate::fixtures::Id;
@@ -27,7 +30,15 @@ pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
         .and(with_state(state.clone()))
         .and(widget_headers())
         .and(raw_query())
-        .map(|s: AppState, h, q: String| respond(search(&s, h, &q)));
+        .then(|s: AppState, h, q: String| async move {
+            // A search that arrives while the index is still being built (just after
+            // start-up) waits for it on a blocking thread, not on a runtime thread.
+            let catalog = s.catalog();
+            if !catalog.is_indexed() {
+                let _ = tokio::task::spawn_blocking(move || catalog.wait_indexed()).await;
+            }
+            respond(search(&s, h, &q))
+        });
     let show = warp::path!("api" / "widget" / "solutions" / "article" / Id)
         .or(warp::path!("api" / "widget" / "solutions" / Id))
         .unify()
@@ -47,28 +58,55 @@ pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
 
 /// Freshdesk's timestamp for a fixture time.
 fn timestamp(text: &str) -> String {
+    // Most fixture times are already written that way (`2026-09-14T08:12:30Z`), and then
+    // the answer is the text itself: parsing and formatting it again gives it back, and a
+    // text that does not parse is returned as it is. A leap second (`:60`) is the
+    // exception, left to the parser.
+    let b = text.as_bytes();
+    let canonical = b.len() == 20
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            10 => *c == b'T',
+            13 | 16 => *c == b':',
+            19 => *c == b'Z',
+            _ => c.is_ascii_digit(),
+        })
+        && &text[17..19] < "60";
+    if canonical {
+        return text.to_owned();
+    }
     parse_instant(text)
         .map(|ms| format_timestamp(ms.div_euclid(1000)))
         .unwrap_or_else(|_| text.to_owned())
 }
 
 /// The list item: `{id, title, modified_at, language_id}`.
-fn summary(found: ArticleRef<'_>, lang: Lang) -> Option<Value> {
+#[derive(Serialize)]
+struct Summary<'a> {
+    id: Id,
+    title: &'a str,
+    modified_at: String,
+    language_id: u32,
+}
+
+fn summary(found: ArticleRef<'_>, lang: Lang) -> Option<Summary<'_>> {
     let tr = found.article.translations.get(lang.code())?;
-    Some(json!({
-        "id": found.article.id,
-        "title": tr.title,
-        "modified_at": timestamp(&tr.modified_at),
-        "language_id": lang.id(),
-    }))
+    Some(Summary {
+        id: found.article.id,
+        title: &tr.title,
+        modified_at: timestamp(&tr.modified_at),
+        language_id: lang.id(),
+    })
+}
+
+fn summaries(call: &WidgetCall, lang: Lang, ids: Vec<Id>) -> Vec<Summary<'_>> {
+    ids.into_iter()
+        .filter_map(|id| call.catalog.article(id).and_then(|a| summary(a, lang)))
+        .collect()
 }
 
 fn list(call: &WidgetCall, lang: Lang, ids: Vec<Id>) -> Response {
-    let items: Vec<Value> = ids
-        .into_iter()
-        .filter_map(|id| call.catalog.article(id).and_then(|a| summary(a, lang)))
-        .collect();
-    json_response(StatusCode::OK, &items)
+    json_response(StatusCode::OK, &summaries(call, lang, ids))
 }
 
 fn search(state: &AppState, headers: WidgetHeaders, query: &str) -> Result<Response, ApiError> {
@@ -81,18 +119,27 @@ fn search(state: &AppState, headers: WidgetHeaders, query: &str) -> Result<Respo
     if term.trim().is_empty() {
         return Ok(json_response(StatusCode::OK, &Vec::<Value>::new()));
     }
+    let offset = (page - 1) * per_page;
+    // The answer depends on the account (the cache belongs to its catalog), the widget,
+    // the language, the page, what the caller may see (their access tokens) and the
+    // words: all of these make the key, so a remembered answer is the one a search
+    // would give. The caller's token and status were checked above, as on every call.
+    let key = format!(
+        "search {} {} {offset} {per_page} {:?} {term}",
+        call.widget_id,
+        lang.code(),
+        search_tokens(&call.caller)
+    );
+    if let Some(body) = call.catalog.rendered(&key) {
+        return Ok(json_bytes_response(StatusCode::OK, body));
+    }
     let ids = call
         .catalog
-        .search(
-            call.widget(),
-            &call.caller,
-            lang,
-            term,
-            (page - 1) * per_page,
-            per_page,
-        )
+        .search(call.widget(), &call.caller, lang, term, offset, per_page)
         .map_err(ApiError::internal)?;
-    Ok(list(&call, lang, ids))
+    let body = Bytes::from(serde_json::to_vec(&summaries(&call, lang, ids)).unwrap_or_default());
+    call.catalog.remember_rendered(key, body.clone());
+    Ok(json_bytes_response(StatusCode::OK, body))
 }
 
 /// `https://<portal>[/<lang>]/support/solutions/articles/<id>-<slug>`.
@@ -188,7 +235,31 @@ fn suggested(state: &AppState, headers: WidgetHeaders, query: &str) -> Result<Re
 
 #[cfg(test)]
 mod tests {
-    use super::slug;
+    use super::{slug, timestamp};
+    use crate::clock::{format_timestamp, parse_instant};
+
+    #[test]
+    fn timestamps_already_in_freshdesks_form_come_back_unchanged() {
+        let parsed = |text: &str| {
+            parse_instant(text)
+                .map(|ms| format_timestamp(ms.div_euclid(1000)))
+                .unwrap_or_else(|_| text.to_owned())
+        };
+        for text in [
+            "2026-09-14T08:12:30Z",
+            "2024-02-29T23:59:59Z",
+            "2026-02-29T10:00:00Z",
+            "2026-13-01T10:00:00Z",
+            "2026-12-31T23:59:60Z",
+            "2026-09-14T08:12:30.5Z",
+            "2026-09-14T10:12:30+02:00",
+            "2026-09-14t08:12:30z",
+            "yesterday",
+            "",
+        ] {
+            assert_eq!(timestamp(text), parsed(text), "{text}");
+        }
+    }
 
     #[test]
     fn slugs_follow_freshdesk() {

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use http::header::HeaderName;
 use http::{HeaderMap, StatusCode};
 use warp::Filter;
 
@@ -14,7 +15,7 @@ use crate::fixtures::{Id, Widget};
 use crate::language::{Lang, LanguageHints};
 use crate::people::User;
 use crate::state::AppState;
-use crate::token::{self, Claims};
+use crate::token::Claims;
 
 /// The request headers a widget call is judged by.
 #[derive(Debug, Clone, Default)]
@@ -27,22 +28,28 @@ pub struct WidgetHeaders {
     pub user_agent: Option<String>,
 }
 
-fn header(headers: &HeaderMap, name: &str) -> Option<String> {
+fn header(headers: &HeaderMap, name: &HeaderName) -> Option<String> {
     headers
         .get(name)
         .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
 }
 
+// Header names as constants: looking a header up by a string parses the name each time.
+const WIDGET_ID: HeaderName = HeaderName::from_static("x-widget-id");
+const CLIENT_ID: HeaderName = HeaderName::from_static("x-client-id");
+const WIDGET_AUTH: HeaderName = HeaderName::from_static("x-widget-auth");
+const WIDGET_REFERRER: HeaderName = HeaderName::from_static("x-widget-referrer");
+
 /// Extracts the widget headers; never rejects (the checks report what is missing).
 pub fn widget_headers(
 ) -> impl Filter<Extract = (WidgetHeaders,), Error = std::convert::Infallible> + Clone {
     warp::header::headers_cloned().map(|h: HeaderMap| WidgetHeaders {
-        widget_id: header(&h, "x-widget-id"),
-        client_id: header(&h, "x-client-id"),
-        auth: header(&h, "x-widget-auth"),
-        accept_language: header(&h, "accept-language"),
-        referrer: header(&h, "x-widget-referrer"),
-        user_agent: header(&h, "user-agent"),
+        widget_id: header(&h, &WIDGET_ID),
+        client_id: header(&h, &CLIENT_ID),
+        auth: header(&h, &WIDGET_AUTH),
+        accept_language: header(&h, &http::header::ACCEPT_LANGUAGE),
+        referrer: header(&h, &WIDGET_REFERRER),
+        user_agent: header(&h, &http::header::USER_AGENT),
     })
 }
 
@@ -63,9 +70,9 @@ pub struct WidgetCall {
     pub catalog: Arc<Catalog>,
     pub widget_id: Id,
     pub client_id: String,
-    pub claims: Option<Claims>,
+    pub claims: Option<Arc<Claims>>,
     /// The user the token names (absent for anonymous calls and first bootstraps).
-    pub user: Option<User>,
+    pub user: Option<Arc<User>>,
     pub caller: Caller,
     pub headers: WidgetHeaders,
 }
@@ -186,7 +193,7 @@ pub fn check(
             "this call needs a logged-in customer: send the JWT in X-Widget-Auth",
         ));
     };
-    let claims = token::verify(token, world.keys(), state.clock().now_secs())?;
+    let claims = state.verify_token(token, world.keys())?;
     let user = world.directory.find_by_email(&claims.email).cloned();
     drop(world);
     if login == Login::Bootstrap {

@@ -121,8 +121,12 @@ pub fn respond(result: Result<Response, ApiError>) -> Response {
 
 /// A JSON response with Freshdesk's content type.
 pub fn json_response(status: StatusCode, body: &impl Serialize) -> Response {
-    let bytes = serde_json::to_vec(body).unwrap_or_default();
-    let mut response = Response::new(bytes.into());
+    json_bytes_response(status, serde_json::to_vec(body).unwrap_or_default().into())
+}
+
+/// A JSON response from a body already serialised.
+pub fn json_bytes_response(status: StatusCode, body: bytes::Bytes) -> Response {
+    let mut response = Response::new(body.into());
     *response.status_mut() = status;
     response.headers_mut().insert(
         http::header::CONTENT_TYPE,

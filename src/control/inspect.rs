@@ -31,7 +31,6 @@ pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
             let users: Vec<_> = world
                 .directory
                 .users()
-                .iter()
                 .filter(|u| filter.email.as_deref().is_none_or(|e| u.has_email(e)))
                 .collect();
             respond(ok(&users))

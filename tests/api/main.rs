@@ -10,6 +10,7 @@ mod headers;
 mod http_conventions;
 mod language;
 mod property;
+mod search;
 mod suggested;
 mod support;
 mod ticket_fields;
