@@ -138,8 +138,15 @@ $("$FRESHMOCK" token --email alice@globex.test --exp $(($(date +%s) - 60)))"
   fi
   interval=$((SOAK / 60))
   [ "$interval" -lt 1 ] && interval=1
+  curl -s "http://$ADDR/_freshmock/fixtures" >"$WORK/fixtures.json"
+  # Two listeners on the event streams for the whole soak, as the dashboard and an open
+  # widget would be: events must not pile up for them.
+  for stream in events widget/sync; do
+    curl -s -N "http://$ADDR/_freshmock/$stream" >/dev/null &
+    PIDS+=("$!")
+  done
   log "soak: every endpoint at $CONNECTIONS connections for ${SOAK}s, RSS every ${interval}s"
-  BENCH_TOKENS="$TOKENS" wrk -t2 -c"$CONNECTIONS" -d"$SOAK"s -s scripts/bench/soak.lua "http://$ADDR" >"$WORK/soak.wrk" &
+  BENCH_FIXTURES="$WORK/fixtures.json" BENCH_TOKENS="$TOKENS" wrk -t2 -c"$CONNECTIONS" -d"$SOAK"s -s scripts/bench/soak.lua "http://$ADDR" >"$WORK/soak.wrk" &
   WRK_PID=$!
   PIDS+=("$WRK_PID")
   start=$(date +%s)
@@ -163,8 +170,9 @@ $("$FRESHMOCK" token --email alice@globex.test --exp $(($(date +%s) - 60)))"
   verdict=PASS
   [ "$second_max" -gt "$limit" ] && verdict=FAIL
   echo
-  echo "freshmock soak: every endpoint, $CONNECTIONS connections, ${SOAK}s ($(nproc) CPUs)"
-  printf '  requests            %.0f/s, p99 %.1f ms, %s refusals by design (4xx), %s socket errors\n' \
+  echo "freshmock soak: every endpoint (widget API reads and writes, control plane, static files,"
+  echo "refusals; a reset every 2000 requests per wrk thread), $CONNECTIONS connections, ${SOAK}s ($(nproc) CPUs)"
+  printf '  requests            %.0f/s, p99 %.1f ms, %s 4xx/5xx answers (refusals and faults, by design), %s socket errors\n' \
     "$rps" "$(awk -v x="$p99" 'BEGIN { print x / 1000 }')" "$non2xx" "$socket_errors"
   printf '  RSS                 start %.1f MB, end %.1f MB, peak (VmHWM) %.1f MB\n' \
     "$(awk -v x="$first" 'BEGIN { print x / 1024 }')" "$(awk -v x="$last" 'BEGIN { print x / 1024 }')" \
