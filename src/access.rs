@@ -111,17 +111,43 @@ pub fn folder_tokens(folder: &Folder) -> Vec<String> {
 
 /// The tokens a caller's search may match (the search column of the table).
 pub fn search_tokens(caller: &Caller) -> Vec<String> {
-    match caller {
-        Caller::Anonymous => vec!["anyone".into()],
-        Caller::Contact { companies, .. } => ["anyone", "logged_in"]
-            .into_iter()
-            .map(str::to_owned)
-            .chain(companies.iter().map(|c| format!("company:{c}")))
-            .collect(),
-        Caller::Agent => ["anyone", "logged_in", "agents", "companies"]
-            .into_iter()
-            .map(str::to_owned)
-            .collect(),
+    SearchAccess::of(caller).tokens()
+}
+
+/// What a caller's searches may find, in the fewest terms: two callers with the same
+/// `SearchAccess` get the same answers to the same search, so it keys remembered answers.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SearchAccess {
+    Anyone,
+    LoggedIn { companies: Vec<Id> },
+    Agent,
+}
+
+impl SearchAccess {
+    pub fn of(caller: &Caller) -> SearchAccess {
+        match caller {
+            Caller::Anonymous => SearchAccess::Anyone,
+            Caller::Contact { companies, .. } => SearchAccess::LoggedIn {
+                companies: companies.clone(),
+            },
+            Caller::Agent => SearchAccess::Agent,
+        }
+    }
+
+    /// The access tokens the search index filters on.
+    pub fn tokens(&self) -> Vec<String> {
+        match self {
+            SearchAccess::Anyone => vec!["anyone".into()],
+            SearchAccess::LoggedIn { companies } => ["anyone", "logged_in"]
+                .into_iter()
+                .map(str::to_owned)
+                .chain(companies.iter().map(|c| format!("company:{c}")))
+                .collect(),
+            SearchAccess::Agent => ["anyone", "logged_in", "agents", "companies"]
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+        }
     }
 }
 

@@ -3,11 +3,13 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use bytes::Bytes;
 
-use crate::access::{folder_access, folder_tokens, search_tokens, Caller, Hidden, Purpose};
+use crate::access::{
+    folder_access, folder_tokens, search_tokens, Caller, Hidden, Purpose, SearchAccess,
+};
 use crate::fixtures::{
     Account, Article, ArticleStatus, Category, FixtureSet, Folder, Id, Visibility, Widget,
 };
@@ -51,13 +53,25 @@ pub struct Catalog {
     search: Arc<OnceLock<Result<SearchIndex, SearchError>>>,
     /// Whether that thread has been started.
     indexing: AtomicBool,
-    /// Answers rendered from this account, by a key the renderer chooses (see
-    /// [`Catalog::rendered`]); forgotten with the catalog.
-    rendered: Mutex<HashMap<String, Bytes>>,
+    /// Search answers rendered from this account (see [`Catalog::remembered_search`]);
+    /// forgotten with the catalog.
+    searches: RwLock<HashMap<SearchKey, Bytes>>,
 }
 
-/// Rendered answers remembered per catalog, at most this many.
-const REMEMBERED_RENDERINGS: usize = 4096;
+/// Search answers remembered per catalog, at most this many.
+const REMEMBERED_SEARCHES: usize = 4096;
+
+/// Everything besides the account that a search answer depends on: the widget (its
+/// categories), the language, the page, what the caller may find, and the words.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SearchKey {
+    pub widget: Id,
+    pub lang: Lang,
+    pub offset: usize,
+    pub limit: usize,
+    pub access: SearchAccess,
+    pub text: String,
+}
 
 impl Catalog {
     /// Indexes a validated fixture set, and returns once the index is ready.
@@ -87,9 +101,20 @@ impl Catalog {
                 let _ = search.set(index(&fixtures));
             }
         };
+        let background = {
+            let job = job.clone();
+            move || {
+                // Requests come first: on a machine with few cores an index built at full
+                // priority delays the first answers by milliseconds. The nice value is a
+                // thread's own on Linux; where it cannot be set the index is merely built
+                // at the usual priority.
+                let _ = rustix::process::setpriority_process(None, 19);
+                job()
+            }
+        };
         let spawned = std::thread::Builder::new()
             .name("freshmock-index".into())
-            .spawn(job.clone());
+            .spawn(background);
         if spawned.is_err() {
             // No thread to spare: index here and now.
             job();
@@ -135,7 +160,7 @@ impl Catalog {
         by_hits.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         Catalog {
             indexing: AtomicBool::new(false),
-            rendered: Mutex::default(),
+            searches: RwLock::default(),
             languages,
             articles,
             by_hits: by_hits.into_iter().map(|(_, id)| id).collect(),
@@ -145,23 +170,23 @@ impl Catalog {
         }
     }
 
-    /// An answer rendered earlier from this account under `key`. The key must name
-    /// everything besides the account that the answer depends on.
-    pub fn rendered(&self, key: &str) -> Option<Bytes> {
-        self.rendered
-            .lock()
+    /// The answer rendered earlier from this account to the search `key` describes.
+    pub fn remembered_search(&self, key: &SearchKey) -> Option<Bytes> {
+        self.searches
+            .read()
             .unwrap_or_else(|e| e.into_inner())
             .get(key)
             .cloned()
     }
 
-    /// Remembers an answer rendered from this account (see [`Catalog::rendered`]).
-    pub fn remember_rendered(&self, key: String, body: Bytes) {
-        let mut rendered = self.rendered.lock().unwrap_or_else(|e| e.into_inner());
-        if rendered.len() >= REMEMBERED_RENDERINGS {
-            rendered.clear();
+    /// Remembers a search answer rendered from this account (see
+    /// [`Catalog::remembered_search`]); past the limit, everything is forgotten at once.
+    pub fn remember_search(&self, key: SearchKey, body: Bytes) {
+        let mut searches = self.searches.write().unwrap_or_else(|e| e.into_inner());
+        if searches.len() >= REMEMBERED_SEARCHES {
+            searches.clear();
         }
-        rendered.insert(key, body);
+        searches.insert(key, body);
     }
 
     /// A widget by id, whether active or not.

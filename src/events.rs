@@ -87,6 +87,11 @@ impl EventBus {
         let _ = self.sender.send(event);
     }
 
+    /// Whether anyone listens now (building an event nobody hears is wasted work).
+    pub fn is_listened(&self) -> bool {
+        self.sender.receiver_count() > 0
+    }
+
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.sender.subscribe()
     }

@@ -2,7 +2,8 @@
 //! given status and body, or drop the connection — for the next N requests or until
 //! cleared — so teams can see how their page copes with a slow or failing backend.
 
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -100,11 +101,19 @@ pub struct Fault {
 #[derive(Debug, Default)]
 pub struct Faults {
     inner: Mutex<(u64, Vec<Fault>)>,
+    /// How many faults are active, kept with every change: every widget request asks for
+    /// its fault, and almost always there is none, which this answers without the lock.
+    active: AtomicUsize,
 }
 
 impl Faults {
-    fn lock(&self) -> std::sync::MutexGuard<'_, (u64, Vec<Fault>)> {
+    fn lock(&self) -> MutexGuard<'_, (u64, Vec<Fault>)> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Publishes the count of the faults behind `guard`, which is still held.
+    fn counted(&self, guard: &MutexGuard<'_, (u64, Vec<Fault>)>) {
+        self.active.store(guard.1.len(), Ordering::Release);
     }
 
     pub fn add(&self, spec: FaultSpec) -> Fault {
@@ -117,6 +126,7 @@ impl Faults {
             applied: 0,
         };
         guard.1.push(fault.clone());
+        self.counted(&guard);
         fault
     }
 
@@ -129,20 +139,23 @@ impl Faults {
         let mut guard = self.lock();
         let before = guard.1.len();
         guard.1.retain(|f| f.id != id);
+        self.counted(&guard);
         guard.1.len() != before
     }
 
     pub fn clear(&self) {
-        self.lock().1.clear();
+        let mut guard = self.lock();
+        guard.1.clear();
+        self.counted(&guard);
     }
 
     /// The fault for this request, counting it as applied (and retiring used-up faults).
     pub fn take(&self, method: &str, path: &str) -> Option<FaultSpec> {
-        let mut guard = self.lock();
-        let faults = &mut guard.1;
-        if faults.is_empty() {
+        if self.active.load(Ordering::Acquire) == 0 {
             return None;
         }
+        let mut guard = self.lock();
+        let faults = &mut guard.1;
         let index = faults.iter().position(|f| f.spec.matches(method, path))?;
         let fault = &mut faults[index];
         fault.applied += 1;
@@ -153,6 +166,7 @@ impl Faults {
                 faults.remove(index);
             }
         }
+        self.counted(&guard);
         Some(spec)
     }
 }

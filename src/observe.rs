@@ -5,6 +5,7 @@
 use std::convert::Infallible;
 use std::time::{Duration, Instant};
 
+use futures_util::future::{self, Either};
 use futures_util::stream;
 use http::{HeaderValue, Method, StatusCode};
 use warp::filters::BoxedFilter;
@@ -14,12 +15,10 @@ use warp::Filter;
 
 use crate::api::error::TokenRefused;
 use crate::api::REASON_HEADER;
-use crate::clock::format_timestamp;
 use crate::events::Event;
 use crate::faults::FaultSpec;
-use crate::request_log::LogEntry;
+use crate::request_log::Recorded;
 use crate::state::AppState;
-use crate::token;
 
 /// Marks a response whose connection a fault drops (logged with status 0).
 #[derive(Debug, Clone, Copy)]
@@ -37,17 +36,16 @@ pub fn observed(state: AppState, inner: BoxedFilter<(Response,)>) -> BoxedFilter
     let faulted = warp::method()
         .and(warp::path::full())
         .and(with_state(state.clone()))
-        .and_then(
-            |method: Method, path: FullPath, state: AppState| async move {
-                let fault = (!path.as_str().starts_with(CONTROL_PREFIX))
-                    .then(|| state.faults().take(method.as_str(), path.as_str()))
-                    .flatten();
-                match fault {
-                    Some(spec) => apply(spec).await,
-                    None => Err(warp::reject::not_found()),
-                }
-            },
-        );
+        .and_then(|method: Method, path: FullPath, state: AppState| {
+            let fault = (!path.as_str().starts_with(CONTROL_PREFIX))
+                .then(|| state.faults().take(method.as_str(), path.as_str()))
+                .flatten();
+            // Nearly every request has no fault: answer that without an async block.
+            match fault {
+                Some(spec) => Either::Left(apply(spec)),
+                None => Either::Right(future::ready(Err(warp::reject::not_found()))),
+            }
+        });
     let answered = faulted.or(inner).unify();
     warp::any()
         .map(Instant::now)
@@ -111,10 +109,6 @@ fn record(
         return response;
     }
     let auth = auth.filter(|a| !a.trim().is_empty());
-    let email = auth
-        .as_deref()
-        .and_then(token::peek_payload)
-        .and_then(|p| p.get("email").and_then(|e| e.as_str()).map(str::to_owned));
     let verdict = match (&auth, response.extensions().get::<TokenRefused>()) {
         (None, _) => "none",
         (Some(_), Some(_)) => "refused",
@@ -129,12 +123,9 @@ fn record(
             .get(REASON_HEADER)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
     };
-    let at_ms = state.clock().now_ms();
-    let entry = state.requests().push(LogEntry {
-        id: 0,
-        at: format_timestamp(at_ms.div_euclid(1000)),
-        at_ms,
-        method: method.to_string(),
+    let recorded = Recorded {
+        at_ms: state.clock().now_ms(),
+        method,
         path: path.as_str().to_owned(),
         query,
         status: if dropped {
@@ -143,10 +134,16 @@ fn record(
             response.status().as_u16()
         },
         duration_us: start.elapsed().as_micros() as u64,
-        email,
+        auth,
         token: verdict,
         reason,
-    });
-    state.events().publish(Event::Request(entry));
+    };
+    // Shown only to those listening: nobody listens most of the time.
+    if state.events().is_listened() {
+        let entry = state.requests().push_shown(recorded);
+        state.events().publish(Event::Request(entry));
+    } else {
+        state.requests().push(recorded);
+    }
     response
 }

@@ -4,14 +4,59 @@
 use std::collections::VecDeque;
 use std::sync::Mutex;
 
+use http::Method;
 use serde::{Deserialize, Serialize};
 
-use crate::clock::Millis;
+use crate::clock::{format_timestamp, Millis};
+use crate::token;
 
 /// Requests kept unless `--request-log` says otherwise.
 pub const DEFAULT_CAPACITY: usize = 1000;
 
-/// One answered request.
+/// One answered request as the log keeps it: what the answer path has at hand, nothing
+/// computed. Reading the email out of the token and formatting the time wait until someone
+/// looks ([`Recorded::shown`]), which keeps the log's cost per request to a few copies.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub at_ms: Millis,
+    pub method: Method,
+    pub path: String,
+    pub query: String,
+    pub status: u16,
+    pub duration_us: u64,
+    /// The `X-Widget-Auth` header as sent, if any.
+    pub auth: Option<String>,
+    /// `none` (no token), `accepted` or `refused`.
+    pub token: &'static str,
+    /// freshmock's explanation of a refusal (`X-Freshmock-Reason`).
+    pub reason: Option<String>,
+}
+
+impl Recorded {
+    /// The entry as the control plane shows it, numbered `id`.
+    pub fn shown(&self, id: u64) -> LogEntry {
+        LogEntry {
+            id,
+            at: format_timestamp(self.at_ms.div_euclid(1000)),
+            at_ms: self.at_ms,
+            method: self.method.to_string(),
+            path: self.path.clone(),
+            query: self.query.clone(),
+            status: self.status,
+            duration_us: self.duration_us,
+            email: self.email(),
+            token: self.token,
+            reason: self.reason.clone(),
+        }
+    }
+
+    fn email(&self) -> Option<String> {
+        let payload = token::peek_payload(self.auth.as_deref()?)?;
+        payload.get("email")?.as_str().map(str::to_owned)
+    }
+}
+
+/// One answered request, as the control plane shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LogEntry {
     /// Increases by one per request since start-up.
@@ -47,10 +92,10 @@ pub struct LogFilter {
 }
 
 impl LogFilter {
-    fn matches(&self, e: &LogEntry) -> bool {
+    fn matches(&self, e: &Recorded) -> bool {
         self.email
             .as_ref()
-            .is_none_or(|m| e.email.as_ref().is_some_and(|x| x.eq_ignore_ascii_case(m)))
+            .is_none_or(|m| e.email().is_some_and(|x| x.eq_ignore_ascii_case(m)))
             && self
                 .path
                 .as_ref()
@@ -59,7 +104,7 @@ impl LogFilter {
             && self
                 .method
                 .as_ref()
-                .is_none_or(|m| e.method.eq_ignore_ascii_case(m))
+                .is_none_or(|m| e.method.as_str().eq_ignore_ascii_case(m))
     }
 }
 
@@ -67,7 +112,8 @@ impl LogFilter {
 #[derive(Debug)]
 pub struct RequestLog {
     capacity: usize,
-    entries: Mutex<(u64, VecDeque<LogEntry>)>,
+    /// The last id given, and the entries kept with their ids.
+    entries: Mutex<(u64, VecDeque<(u64, Recorded)>)>,
 }
 
 impl RequestLog {
@@ -82,32 +128,44 @@ impl RequestLog {
         self.capacity
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, (u64, VecDeque<LogEntry>)> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, (u64, VecDeque<(u64, Recorded)>)> {
         self.entries.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Records an entry, giving it the next id; returns it as stored.
-    pub fn push(&self, mut entry: LogEntry) -> LogEntry {
+    /// Records a request, giving it the next id, which it returns.
+    pub fn push(&self, entry: Recorded) -> u64 {
         let mut guard = self.lock();
-        let (next_id, entries) = &mut *guard;
-        *next_id += 1;
-        entry.id = *next_id;
+        let (last_id, entries) = &mut *guard;
+        *last_id += 1;
+        let id = *last_id;
         if self.capacity == 0 {
-            return entry;
+            return id;
         }
         if entries.len() == self.capacity {
             entries.pop_front();
         }
-        entries.push_back(entry.clone());
-        entry
+        entries.push_back((id, entry));
+        id
+    }
+
+    /// [`RequestLog::push`], returning the entry as shown (for those listening live).
+    pub fn push_shown(&self, entry: Recorded) -> LogEntry {
+        let shown = entry.shown(0);
+        let id = self.push(entry);
+        LogEntry { id, ..shown }
     }
 
     /// Matching entries, oldest first.
     pub fn list(&self, filter: &LogFilter) -> Vec<LogEntry> {
         let guard = self.lock();
-        let matching: Vec<&LogEntry> = guard.1.iter().filter(|e| filter.matches(e)).collect();
+        let matching: Vec<&(u64, Recorded)> =
+            guard.1.iter().filter(|(_, e)| filter.matches(e)).collect();
         let skip = filter.limit.map_or(0, |l| matching.len().saturating_sub(l));
-        matching.into_iter().skip(skip).cloned().collect()
+        matching
+            .into_iter()
+            .skip(skip)
+            .map(|(id, e)| e.shown(*id))
+            .collect()
     }
 
     pub fn len(&self) -> usize {
@@ -127,17 +185,15 @@ impl RequestLog {
 mod tests {
     use super::*;
 
-    fn entry(path: &str) -> LogEntry {
-        LogEntry {
-            id: 0,
-            at: String::new(),
+    fn entry(path: &str) -> Recorded {
+        Recorded {
             at_ms: 0,
-            method: "GET".into(),
+            method: Method::GET,
             path: path.into(),
             query: String::new(),
             status: 200,
             duration_us: 1,
-            email: None,
+            auth: None,
             token: "none",
             reason: None,
         }

@@ -23,7 +23,7 @@ use crate::people::{Directory, User};
 use crate::request_log::{RequestLog, DEFAULT_CAPACITY};
 use crate::search::SearchError;
 use crate::store::{
-    self, AttachmentRecord, ContactRecord, Location, NewAttachment, Overlay, SecretChange, Store,
+    AttachmentRecord, ContactRecord, Location, NewAttachment, Overlay, SecretChange, Store,
     StoreError, TicketOutcome, TicketRecord, UserVote, Vote, Voter,
 };
 use crate::token::{AcceptedTokens, Claims, Keys, TokenError};
@@ -161,10 +161,10 @@ impl AppState {
         if !is_valid_secret(&secret) {
             return Err(StartError::Secret(secret));
         }
-        let fingerprint = store::fingerprint(&config.fixtures);
+        let location = config.data_dir.map_or(Location::Memory, Location::Dir);
+        let fingerprint = location.fingerprint(&config.fixtures);
         // Indexed later, on a thread of its own: the server answers meanwhile.
         let catalog = Arc::new(Catalog::load(config.fixtures));
-        let location = config.data_dir.map_or(Location::Memory, Location::Dir);
         let store = Store::open(location, &fingerprint)?;
         let overlay = store.overlay()?;
         if let Some(first) = overlay.secrets.first() {
@@ -228,7 +228,7 @@ impl AppState {
             return Err(StartError::Secret(fixtures.account.widget_secret.clone()));
         }
         let secret = fixtures.account.widget_secret.clone();
-        let fingerprint = store::fingerprint(&fixtures);
+        let fingerprint = self.inner.store.location().fingerprint(&fixtures);
         let catalog = Arc::new(Catalog::build(fixtures)?);
         let baseline = Baseline {
             catalog,

@@ -10,8 +10,8 @@ use warp::Filter;
 
 use super::context::{check, widget_headers, Login, Params, WidgetCall, WidgetHeaders};
 use super::{allow, json_bytes_response, json_response, raw_query, respond, with_state, ApiError};
-use crate::access::search_tokens;
-use crate::catalog::ArticleRef;
+use crate::access::SearchAccess;
+use crate::catalog::{ArticleRef, SearchKey};
 use crate::clock::{format_timestamp, parse_instant};
 use crate::fixtures::Id;
 use crate::language::Lang;
@@ -120,17 +120,18 @@ fn search(state: &AppState, headers: WidgetHeaders, query: &str) -> Result<Respo
         return Ok(json_response(StatusCode::OK, &Vec::<Value>::new()));
     }
     let offset = (page - 1) * per_page;
-    // The answer depends on the account (the cache belongs to its catalog), the widget,
-    // the language, the page, what the caller may see (their access tokens) and the
-    // words: all of these make the key, so a remembered answer is the one a search
-    // would give. The caller's token and status were checked above, as on every call.
-    let key = format!(
-        "search {} {} {offset} {per_page} {:?} {term}",
-        call.widget_id,
-        lang.code(),
-        search_tokens(&call.caller)
-    );
-    if let Some(body) = call.catalog.rendered(&key) {
+    // Remembered answers belong to the account's catalog and are keyed by everything else
+    // the answer depends on, so a remembered answer is the one a search would give. The
+    // caller's token and status were checked above, as on every call.
+    let key = SearchKey {
+        widget: call.widget_id,
+        lang,
+        offset,
+        limit: per_page,
+        access: SearchAccess::of(&call.caller),
+        text: term.to_owned(),
+    };
+    if let Some(body) = call.catalog.remembered_search(&key) {
         return Ok(json_bytes_response(StatusCode::OK, body));
     }
     let ids = call
@@ -138,7 +139,7 @@ fn search(state: &AppState, headers: WidgetHeaders, query: &str) -> Result<Respo
         .search(call.widget(), &call.caller, lang, term, offset, per_page)
         .map_err(ApiError::internal)?;
     let body = Bytes::from(serde_json::to_vec(&summaries(&call, lang, ids)).unwrap_or_default());
-    call.catalog.remember_rendered(key, body.clone());
+    call.catalog.remember_search(key, body.clone());
     Ok(json_bytes_response(StatusCode::OK, body))
 }
 
