@@ -94,7 +94,7 @@ async fn upload(
     };
     let draft = NewAttachment {
         widget_id: call.widget_id,
-        client_id: call.client_id.clone(),
+        client_id: call.client_id().to_owned(),
         name: received.name,
         content_type: received.content_type,
         size: received.size,

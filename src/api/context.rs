@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use http::header::HeaderName;
-use http::{HeaderMap, StatusCode};
+use http::{HeaderMap, HeaderValue, StatusCode};
 use warp::Filter;
 
 use super::error::{ApiError, FieldError};
@@ -20,18 +20,59 @@ use crate::token::Claims;
 /// The request headers a widget call is judged by.
 #[derive(Debug, Clone, Default)]
 pub struct WidgetHeaders {
-    pub widget_id: Option<String>,
-    pub client_id: Option<String>,
-    pub auth: Option<String>,
-    pub accept_language: Option<String>,
-    pub referrer: Option<String>,
-    pub user_agent: Option<String>,
+    pub widget_id: Option<HeaderText>,
+    pub client_id: Option<HeaderText>,
+    pub auth: Option<HeaderText>,
+    pub accept_language: Option<HeaderText>,
+    pub referrer: Option<HeaderText>,
+    pub user_agent: Option<HeaderText>,
 }
 
-fn header(headers: &HeaderMap, name: &HeaderName) -> Option<String> {
-    headers
-        .get(name)
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+/// A header's text. Shared with the request where it is UTF-8, as nearly every header is,
+/// so reading a call's headers copies nothing; elsewhere a copy with the invalid bytes
+/// replaced, which the checks then refuse with their own words.
+#[derive(Debug, Clone)]
+pub enum HeaderText {
+    /// UTF-8, checked when made.
+    Shared(HeaderValue),
+    Owned(String),
+}
+
+impl HeaderText {
+    fn new(value: &HeaderValue) -> HeaderText {
+        match std::str::from_utf8(value.as_bytes()) {
+            Ok(_) => HeaderText::Shared(value.clone()),
+            Err(_) => HeaderText::Owned(String::from_utf8_lossy(value.as_bytes()).into_owned()),
+        }
+    }
+}
+
+impl std::ops::Deref for HeaderText {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            // Checked in `new`; the empty fallback cannot happen.
+            HeaderText::Shared(value) => std::str::from_utf8(value.as_bytes()).unwrap_or_default(),
+            HeaderText::Owned(text) => text,
+        }
+    }
+}
+
+impl From<String> for HeaderText {
+    fn from(text: String) -> HeaderText {
+        HeaderText::Owned(text)
+    }
+}
+
+impl From<&str> for HeaderText {
+    fn from(text: &str) -> HeaderText {
+        HeaderText::Owned(text.to_owned())
+    }
+}
+
+fn header(headers: &HeaderMap, name: &HeaderName) -> Option<HeaderText> {
+    headers.get(name).map(HeaderText::new)
 }
 
 // Header names as constants: looking a header up by a string parses the name each time.
@@ -69,7 +110,6 @@ pub enum Login {
 pub struct WidgetCall {
     pub catalog: Arc<Catalog>,
     pub widget_id: Id,
-    pub client_id: String,
     pub claims: Option<Arc<Claims>>,
     /// The user the token names (absent for anonymous calls and first bootstraps).
     pub user: Option<Arc<User>>,
@@ -78,6 +118,11 @@ pub struct WidgetCall {
 }
 
 impl WidgetCall {
+    /// `X-Client-Id`, which the checks found not blank.
+    pub fn client_id(&self) -> &str {
+        self.headers.client_id.as_deref().unwrap_or_default()
+    }
+
     pub fn widget(&self) -> &Widget {
         self.catalog
             .widget(self.widget_id)
@@ -97,7 +142,7 @@ impl WidgetCall {
     }
 }
 
-fn blank(value: &Option<String>) -> bool {
+fn blank(value: &Option<HeaderText>) -> bool {
     value.as_deref().is_none_or(|v| v.trim().is_empty())
 }
 
@@ -109,12 +154,13 @@ pub fn lenient_id(text: &str) -> i128 {
         Some(r) => (-1, r),
         None => (1, text.strip_prefix('+').unwrap_or(text)),
     };
-    let digits: String = rest
-        .chars()
-        .take_while(char::is_ascii_digit)
+    // At most 30 digits are read, which an i128 always holds.
+    let n = rest
+        .bytes()
+        .take_while(u8::is_ascii_digit)
         .take(30)
-        .collect();
-    digits.parse::<i128>().map_or(0, |n| sign * n)
+        .fold(0i128, |n, d| n * 10 + i128::from(d - b'0'));
+    sign * n
 }
 
 /// The header checks, in Freshdesk's order, then the user behind the token.
@@ -137,10 +183,10 @@ pub fn check(
             "the X-Client-Id header is missing or blank; any non-blank value identifies the browser",
         ));
     }
-    let raw_id = headers.widget_id.clone().unwrap_or_default();
+    let raw_id = headers.widget_id.as_deref().unwrap_or_default();
     let world = state.read();
     let catalog = world.catalog.clone();
-    let id = lenient_id(&raw_id);
+    let id = lenient_id(raw_id);
     let widget = u64::try_from(id).ok().and_then(|id| catalog.widget(id));
     let widget = match widget {
         Some(w) if w.active => w,
@@ -170,7 +216,6 @@ pub fn check(
         }
     };
     let widget_id = widget.id;
-    let client_id = headers.client_id.clone().unwrap_or_default();
 
     let token = headers
         .auth
@@ -182,7 +227,6 @@ pub fn check(
             return Ok(WidgetCall {
                 catalog,
                 widget_id,
-                client_id,
                 claims: None,
                 user: None,
                 caller: Caller::Anonymous,
@@ -203,7 +247,6 @@ pub fn check(
         return Ok(WidgetCall {
             catalog,
             widget_id,
-            client_id,
             claims: Some(claims),
             user,
             caller,
@@ -226,7 +269,6 @@ pub fn check(
     Ok(WidgetCall {
         catalog,
         widget_id,
-        client_id,
         claims: Some(claims),
         user: Some(user),
         caller,
@@ -342,5 +384,20 @@ mod tests {
         assert_eq!(lenient_id("abc"), 0);
         assert_eq!(lenient_id(" 42"), 42);
         assert_eq!(lenient_id("-3"), -3);
+        assert_eq!(lenient_id("+7x"), 7);
+        assert_eq!(
+            lenient_id(&"9".repeat(40)),
+            "9".repeat(30).parse::<i128>().unwrap()
+        );
+    }
+
+    #[test]
+    fn header_text_is_the_header_with_invalid_bytes_replaced() {
+        let utf8 = HeaderValue::from_bytes("12000000025 é".as_bytes()).unwrap();
+        let text = HeaderText::new(&utf8);
+        assert!(matches!(text, HeaderText::Shared(_)));
+        assert_eq!(&*text, "12000000025 é");
+        let invalid = HeaderValue::from_bytes(b"120\xff00").unwrap();
+        assert_eq!(&*HeaderText::new(&invalid), "120\u{fffd}00");
     }
 }

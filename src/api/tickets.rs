@@ -142,7 +142,7 @@ fn create(
                     "attachment(s) {} are not drafts uploaded through widget {} with X-Client-Id {:?} (or are already on a ticket)",
                     list.join(", "),
                     call.widget_id,
-                    call.client_id
+                    call.client_id()
                 ),
             ))
         }
@@ -573,7 +573,7 @@ fn validate(
             .unwrap_or_default(),
         meta: checked.get("meta").cloned().unwrap_or_else(|| json!({})),
         widget_id: call.widget_id,
-        client_id: call.client_id.clone(),
+        client_id: call.client_id().to_owned(),
         created_at: 0,
     })
 }

@@ -32,11 +32,11 @@ pub fn judge(state: &AppState, token: &str) -> Verdict {
         .widgets
         .iter()
         .find(|w| w.active)
-        .map(|w| w.id.to_string());
+        .map(|w| w.id.to_string().into());
     let headers = WidgetHeaders {
         widget_id,
         client_id: Some("freshmock-explain".into()),
-        auth: Some(token.to_owned()),
+        auth: Some(token.into()),
         ..WidgetHeaders::default()
     };
     let now = state.clock().now_secs();

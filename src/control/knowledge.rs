@@ -325,11 +325,11 @@ fn view_as(state: &AppState, query: &str) -> Result<Response, ApiError> {
         None => json!({ "kind": "anonymous" }),
     };
     let headers = WidgetHeaders {
-        widget_id: Some(widget.id.to_string()),
+        widget_id: Some(widget.id.to_string().into()),
         client_id: Some("freshmock-dashboard".into()),
-        auth: email.map(|e| persona_token(state, e)),
-        accept_language: params.accept_language.clone(),
-        referrer: params.referrer.clone(),
+        auth: email.map(|e| persona_token(state, e).into()),
+        accept_language: params.accept_language.clone().map(Into::into),
+        referrer: params.referrer.clone().map(Into::into),
         user_agent: None,
     };
     let term = params.term.as_deref().unwrap_or_default();
