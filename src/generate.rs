@@ -28,9 +28,6 @@ pub const DEFAULT_LANGUAGES: &str = "en,fr,de";
 pub const DEFAULT_SEED: u64 = 1;
 /// The widget every generated set has, linking every category but the last.
 pub const WIDGET_ID: Id = 12_000_000_025;
-/// The generated account's widget secret: the demo account's, so that tokens and pages
-/// configured for the demo work unchanged.
-pub const SECRET: &str = "5f3a9c1e7b2d4f6081a3c5e7f9b1d3e5";
 /// Roughly one category per this many articles (at least three).
 const ARTICLES_PER_CATEGORY: usize = 2500;
 /// The first generated article id; ids then follow one another.
@@ -936,95 +933,21 @@ const COMPANY_PARTS: [[&str; 8]; 2] = [
     ],
 ];
 
-fn persona_contacts(langs: &[Lang]) -> Vec<Contact> {
-    let has = |code: &str| langs.iter().any(|l| l.code() == code);
-    let contact = |id: Id, name: &str, email: &str| Contact {
-        id,
-        name: name.to_owned(),
-        email: email.to_owned(),
-        other_emails: Vec::new(),
-        phone: Some(format!("+1 555 0{}", id % 1000 + 100)),
-        mobile: None,
-        language: None,
-        external_id: None,
-        companies: Vec::new(),
-        segments: Vec::new(),
-        state: ContactState::Active,
-    };
-    let mut alice = contact(1002, "Alice Anders", "alice@globex.test");
-    alice.other_emails = vec!["alice.anders@example.com".into()];
-    alice.companies = vec![101];
-    alice.external_id = Some("globex-e-4471".into());
-    let mut bob = contact(1003, "Bob Brown", "bob@initech.test");
-    bob.companies = vec![102];
-    let mut sam = contact(1004, "Sam Segment", "sam@example.com");
-    sam.segments = vec![201];
-    let mut blake = contact(1005, "Blake Blocked", "blake@example.com");
-    blake.state = ContactState::Blocked;
-    let mut ursula = contact(1006, "Ursula Umbrella", "ursula@umbrella.test");
-    ursula.companies = vec![103];
-    let mut francois = contact(1007, "François Fournier", "francois@example.fr");
-    francois.language = has("fr").then(|| "fr".into());
-    let mut max = contact(1008, "Max Multi", "max@example.com");
-    max.companies = vec![101, 102];
-    let mut dana = contact(1009, "Dana Deleted", "dana@example.com");
-    dana.state = ContactState::Deleted;
-    let mut spencer = contact(1010, "Spencer Spam", "spencer@example.com");
-    spencer.state = ContactState::Spam;
-    let mut greta = contact(1011, "Greta Gruber", "greta@example.de");
-    greta.companies = vec![101];
-    greta.language = has("de").then(|| "de".into());
-    vec![
-        contact(1001, "Nora Nocompany", "nora@example.com"),
-        alice,
-        bob,
-        sam,
-        blake,
-        ursula,
-        francois,
-        max,
-        dana,
-        spencer,
-        greta,
-    ]
-}
-
-fn persona_agents() -> Vec<Agent> {
-    let agent = |id: Id, name: &str, email: &str, admin: bool, manage: bool, key: &str| Agent {
-        id,
-        name: name.to_owned(),
-        email: email.to_owned(),
-        language: None,
-        admin,
-        manage_tickets: manage,
-        api_key: Some(key.to_owned()),
-    };
-    vec![
-        agent(
-            2001,
-            "Agatha Admin",
-            "agatha@acme.test",
-            true,
-            true,
-            "adminkey0000000000000000000000001",
-        ),
-        agent(
-            2002,
-            "Stan Support",
-            "stan@acme.test",
-            false,
-            true,
-            "agentkey0000000000000000000000002",
-        ),
-        agent(
-            2003,
-            "Vera Viewer",
-            "vera@acme.test",
-            false,
-            false,
-            "viewerkey000000000000000000000003",
-        ),
-    ]
+/// The demo's personas, from the bundled fixtures (so a generated set logs in the same
+/// people as the demo), with preferred languages the set does not have cleared.
+fn persona_contacts(demo: &FixtureSet, langs: &[Lang]) -> Vec<Contact> {
+    let mut contacts = demo.contacts.clone();
+    for contact in &mut contacts {
+        let generated = contact
+            .language
+            .as_deref()
+            .and_then(Lang::parse)
+            .is_some_and(|l| langs.contains(&l));
+        if !generated {
+            contact.language = None;
+        }
+    }
+    contacts
 }
 
 /// A timestamp between 2024-01-01 and mid-2026.
@@ -1102,7 +1025,8 @@ pub fn generate(options: &Options) -> Result<FixtureSet, GenerateError> {
     };
 
     // Users: the demo personas, then generated customers.
-    let mut contacts = persona_contacts(langs);
+    let demo = FixtureSet::bundled()?;
+    let mut contacts = persona_contacts(&demo, langs);
     for i in 0..(n / 50).min(5000) as u64 {
         let first = rng.pick(&FIRST_NAMES);
         let last = rng.pick(&LAST_NAMES);
@@ -1142,7 +1066,7 @@ pub fn generate(options: &Options) -> Result<FixtureSet, GenerateError> {
             },
         });
     }
-    let mut agents = persona_agents();
+    let mut agents = demo.agents.clone();
     for i in 0..(n / 5000).min(100) as u64 {
         let first = rng.pick(&FIRST_NAMES);
         agents.push(Agent {
@@ -1310,7 +1234,7 @@ pub fn generate(options: &Options) -> Result<FixtureSet, GenerateError> {
 
     // The demo's contact form, labelled in the generated languages (the primary one at
     // least, in English words when the demo has no translation).
-    let mut ticket_fields = FixtureSet::bundled()?.ticket_fields;
+    let mut ticket_fields = demo.ticket_fields.clone();
     for field in &mut ticket_fields {
         let english = field.labels.get("en").cloned();
         field
@@ -1330,7 +1254,7 @@ pub fn generate(options: &Options) -> Result<FixtureSet, GenerateError> {
             name: "Acme Corp (generated)".into(),
             domain: "acme.freshdesk.com".into(),
             portal_host: Some("support.acme.test".into()),
-            widget_secret: SECRET.into(),
+            widget_secret: demo.account.widget_secret.clone(),
             primary_language: primary.code().into(),
             portal_languages: langs[1..].iter().map(|l| l.code().to_owned()).collect(),
             portal_language: None,
