@@ -1,7 +1,7 @@
 //! `GET /api/widget/bootstrap` (spec section 2): logs the customer in, creates unknown
 //! contacts, syncs names, refuses blocked, deleted and spam users.
 
-use freshmock::token::mint_for;
+use freshmock::domain::token::mint_for;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -264,7 +264,7 @@ async fn bootstrap_refuses_a_token_more_than_two_hours_ahead() {
 #[tokio::test]
 async fn bootstrap_does_not_create_a_contact_for_a_refused_token() {
     let api = Api::start().await;
-    let token = freshmock::token::mint(
+    let token = freshmock::domain::token::mint(
         "HS256",
         WRONG_SECRET,
         &json!({ "name": "Nina", "email": "nina@newcomer.example", "exp": NOW + 60 }),

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use freshmock::fixtures::FixtureSet;
+use freshmock::domain::fixtures::FixtureSet;
 use freshmock::MockServer;
 use serde_json::{json, Value};
 

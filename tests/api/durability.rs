@@ -8,10 +8,10 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 
-use freshmock::clock::ClockStart;
+use freshmock::domain::clock::ClockStart;
 use freshmock::state::{AppState, Config};
-use freshmock::store::FILE_NAME;
-use freshmock::token::mint_for;
+use freshmock::state::store::FILE_NAME;
+use freshmock::domain::token::mint_for;
 use reqwest::Method;
 use serde_json::json;
 use tokio::sync::Notify;
@@ -204,7 +204,7 @@ async fn acknowledged_writes_survive_sigkill_and_restart() {
     config.clock = ClockStart::System;
     config.data_dir = Some(data.clone());
     let state = AppState::new(config).unwrap();
-    let restarted = freshmock::server::RunningServer::start(state.clone())
+    let restarted = freshmock::http::server::RunningServer::start(state.clone())
         .await
         .unwrap();
     let maybe = |kind: &str| u64::from(acked.in_flight == Some(kind));
@@ -246,7 +246,7 @@ async fn acknowledged_writes_survive_sigkill_and_restart() {
     assert!((acked.hits..=acked.hits + maybe("hit")).contains(&hits.counted));
     let votes = state.customer_votes(1001).unwrap();
     assert_eq!(votes.len(), 1);
-    let held = votes[0].vote == freshmock::store::Vote::Helpful;
+    let held = votes[0].vote == freshmock::state::store::Vote::Helpful;
     if acked.in_flight != Some("vote") {
         assert_eq!(Some(held), acked.nora_vote);
     }
@@ -346,7 +346,7 @@ fn a_data_directory_holding_another_file_stops_the_server_and_is_left_alone() {
 #[test]
 fn a_data_directory_made_with_other_fixtures_stops_the_server() {
     let dir = tempfile::tempdir().unwrap();
-    let mut fixtures = freshmock::fixtures::FixtureSet::bundled().unwrap();
+    let mut fixtures = freshmock::domain::fixtures::FixtureSet::bundled().unwrap();
     fixtures.account.name = "Other".into();
     let mut config = support::config();
     config.fixtures = fixtures;

@@ -4,10 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use freshmock::clock::ClockStart;
-use freshmock::fixtures::*;
+use freshmock::domain::clock::ClockStart;
+use freshmock::domain::fixtures::*;
 use freshmock::state::{AppState, Config};
-use freshmock::{api, token};
+use freshmock::{http::widget as api, domain::token};
 use proptest::prelude::*;
 use serde_json::Value;
 

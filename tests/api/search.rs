@@ -2,7 +2,7 @@
 //! ranking gives, from the first request after start-up (while the index may still be
 //! being built) to later ones (answered from memory): the answers never change.
 
-use freshmock::token;
+use freshmock::domain::token;
 use serde_json::Value;
 
 use crate::support::{self, NOW, SECRET, WIDGET};
@@ -110,7 +110,7 @@ async fn remembered_answers_follow_every_change_of_state() {
     }
 
     // New fixtures: the new titles, not the remembered ones.
-    let mut set = freshmock::fixtures::FixtureSet::bundled().unwrap();
+    let mut set = freshmock::domain::fixtures::FixtureSet::bundled().unwrap();
     set.solutions[0].folders[0].articles[0]
         .translations
         .get_mut("en")

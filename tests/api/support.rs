@@ -5,11 +5,11 @@
 #![allow(dead_code)]
 
 use base64::Engine;
-use freshmock::clock::ClockStart;
-use freshmock::fixtures::{FixtureSet, Widget};
-use freshmock::server::RunningServer;
+use freshmock::domain::clock::ClockStart;
+use freshmock::domain::fixtures::{FixtureSet, Widget};
+use freshmock::http::server::RunningServer;
 use freshmock::state::{AppState, Config};
-use freshmock::token;
+use freshmock::domain::token;
 use reqwest::header::HeaderMap;
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::{json, Value};

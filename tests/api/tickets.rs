@@ -7,7 +7,7 @@ use crate::support::{
     self, answer, codes, fields, multipart, multipart_type, token, upload, widget, BARE_WIDGET,
     LOGIN_WIDGET, WIDGET,
 };
-use freshmock::server::RunningServer;
+use freshmock::http::server::RunningServer;
 
 const PATH: &str = "/api/widget/tickets";
 

@@ -320,7 +320,7 @@ async fn the_page_is_public_but_its_data_needs_the_control_token() {
     let mut config = freshmock::state::Config::bundled();
     config.control_token = Some("s3cret".into());
     let server =
-        freshmock::server::RunningServer::start(freshmock::state::AppState::new(config).unwrap())
+        freshmock::http::server::RunningServer::start(freshmock::state::AppState::new(config).unwrap())
             .await
             .unwrap();
     let http = reqwest::Client::new();

@@ -1,8 +1,8 @@
 //! Hits and votes (spec sections 2 and 5), for every kind of caller, the agents' votes
 //! endpoint, and many clients voting at once.
 
-use freshmock::fixtures::FixtureSet;
-use freshmock::server::RunningServer;
+use freshmock::domain::fixtures::FixtureSet;
+use freshmock::http::server::RunningServer;
 use reqwest::Method;
 use serde_json::{json, Value};
 

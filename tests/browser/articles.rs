@@ -142,7 +142,7 @@ async fn locale_fr_shows_french_articles() {
 }
 
 /// Anonymous helpful votes on article 2101, as an agent sees them.
-async fn helpful_votes(fm: &freshmock::server::RunningServer) -> i64 {
+async fn helpful_votes(fm: &freshmock::http::server::RunningServer) -> i64 {
     let votes: serde_json::Value = reqwest::Client::new()
         .get(format!("{}/api/_/solutions/articles/2101/votes", fm.uri()))
         .basic_auth("agentkey0000000000000000000000002", Some("X"))

@@ -1,0 +1,168 @@
+//! The command line: `serve` (the default), `token`, `explain`, `check` and `generate`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+use freshmock::domain::clock::ClockStart;
+use freshmock::domain::fixtures::{FixtureError, FixtureSet};
+use freshmock::state::request_log::DEFAULT_CAPACITY;
+use freshmock::state::Config;
+
+/// Port `serve` listens on unless told otherwise.
+pub const DEFAULT_PORT: u16 = 8787;
+/// Address `serve` binds unless told otherwise: loopback only.
+pub const DEFAULT_HOST: &str = "127.0.0.1";
+/// Lifetime of a token from `freshmock token` unless told otherwise.
+pub const DEFAULT_TTL: &str = "1h";
+
+/// A local, offline mock of the Freshdesk help-widget backend.
+#[derive(Debug, Parser)]
+#[command(name = "freshmock", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Options for `serve` when no subcommand is given.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the widget backend (the default).
+    Serve(ServeArgs),
+    /// Print a widget JWT that the fixtures accept.
+    Token(TokenArgs),
+    /// Print what Freshdesk would answer to a token, and why.
+    Explain(ExplainArgs),
+    /// Validate a fixture folder and exit.
+    Check(AccountArgs),
+    /// Write a generated fixture folder of any size (for benchmarks and load tests).
+    Generate(GenerateArgs),
+}
+
+/// Where the account comes from, and its secret and time.
+#[derive(Debug, Clone, Args)]
+pub struct AccountArgs {
+    /// Fixture folder (account.json, widgets.json, ...); the bundled demo account if absent.
+    #[arg(long, value_name = "DIR", global = true)]
+    pub fixtures: Option<PathBuf>,
+    /// Widget secret, overriding the fixtures' (32 lowercase hex characters).
+    #[arg(long, env = "FRESHMOCK_SECRET", hide_env_values = true, global = true)]
+    pub secret: Option<String>,
+    /// The server's clock: an RFC 3339 time to freeze at (2026-01-01T00:00:00Z), or a
+    /// signed offset from real time that keeps running (+90m, -2h). Default: real time.
+    #[arg(long, value_name = "TIME", value_parser = ClockStart::parse, global = true)]
+    pub now: Option<ClockStart>,
+}
+
+impl AccountArgs {
+    pub fn fixtures(&self) -> Result<FixtureSet, FixtureError> {
+        match &self.fixtures {
+            Some(dir) => FixtureSet::from_dir(dir),
+            None => FixtureSet::bundled(),
+        }
+    }
+
+    pub fn config(&self) -> Result<Config, FixtureError> {
+        Ok(Config {
+            fixtures: self.fixtures()?,
+            secret: self.secret.clone(),
+            clock: self.now.unwrap_or_default(),
+            data_dir: None,
+            captcha: true,
+            request_log: DEFAULT_CAPACITY,
+            control_token: None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Port to listen on; 0 picks a free one (printed at start).
+    #[arg(long, short, default_value_t = DEFAULT_PORT, global = true)]
+    pub port: u16,
+    /// Address to bind.
+    #[arg(long, default_value = DEFAULT_HOST, global = true)]
+    pub host: String,
+    /// Keep tickets, attachments, contacts, names, hits, votes and the secret in
+    /// DIR/freshmock.sqlite, durable before each answer; default: in memory.
+    #[arg(long, value_name = "DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// Accept every ticket without a captcha answer, even where the widget asks for one.
+    #[arg(long, global = true)]
+    pub no_captcha: bool,
+    /// Requests the request log keeps (a ring buffer: older ones are forgotten).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_CAPACITY)]
+    pub request_log: usize,
+    /// Require `Authorization: Bearer <TOKEN>` on the control API (/_freshmock/).
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "FRESHMOCK_CONTROL_TOKEN",
+        hide_env_values = true
+    )]
+    pub control_token: Option<String>,
+    #[command(flatten)]
+    pub account: AccountArgs,
+}
+
+impl ServeArgs {
+    /// The server configuration these options describe: the account, where state lives,
+    /// the captcha switch, the request log and the control token.
+    pub fn config(&self) -> Result<Config, FixtureError> {
+        Ok(Config {
+            data_dir: self.data_dir.clone(),
+            captcha: !self.no_captcha,
+            request_log: self.request_log,
+            control_token: self.control_token.clone(),
+            ..self.account.config()?
+        })
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TokenArgs {
+    /// The customer's email (a fixture contact's, or a new one for bootstrap to create).
+    #[arg(long)]
+    pub email: String,
+    /// The customer's name; defaults to the fixture user's name for a known email.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Lifetime, e.g. 90m or 2h (Freshdesk accepts at most 2h).
+    #[arg(long, default_value = DEFAULT_TTL, value_parser = humantime::parse_duration)]
+    pub ttl: Duration,
+    /// An explicit exp (Unix seconds) instead of now + ttl.
+    #[arg(long, conflicts_with = "ttl")]
+    pub exp: Option<i64>,
+    /// Signing algorithm: HS256, HS384, HS512 (others to test refusals).
+    #[arg(long, default_value = "HS256")]
+    pub alg: String,
+    #[command(flatten)]
+    pub account: AccountArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GenerateArgs {
+    /// How many articles (each with a translation per language, a few missing).
+    #[arg(long, value_name = "N")]
+    pub articles: usize,
+    /// Comma-separated language codes, primary first (en, fr, de and es are known).
+    #[arg(long, default_value = crate::generate::DEFAULT_LANGUAGES)]
+    pub languages: String,
+    /// Seed: the same seed and options always give the same files.
+    #[arg(long, default_value_t = crate::generate::DEFAULT_SEED)]
+    pub seed: u64,
+    /// The folder to write (created if missing; its fixture files are replaced).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExplainArgs {
+    /// The JWT, as sent in X-Widget-Auth.
+    pub token: String,
+    #[command(flatten)]
+    pub account: AccountArgs,
+}

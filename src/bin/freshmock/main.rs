@@ -1,0 +1,148 @@
+//! The `freshmock` binary: parse the command line, then hand over to the library.
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Parser;
+mod cli;
+mod generate;
+
+use cli::{Cli, Command, ExplainArgs, GenerateArgs, ServeArgs, TokenArgs};
+use freshmock::domain::token;
+use freshmock::http::{server, verdict};
+use freshmock::state::AppState;
+use serde_json::json;
+use tokio::net::TcpListener;
+use tracing_subscriber::EnvFilter;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => serve(cli.serve),
+        Some(Command::Serve(args)) => serve(args),
+        Some(Command::Token(args)) => print_token(args),
+        Some(Command::Explain(args)) => explain(args),
+        Some(Command::Check(args)) => args
+            .fixtures()
+            .map(|set| {
+                let articles = set.articles().count();
+                println!(
+                    "fixtures are valid: {} widgets, {} users, {articles} articles",
+                    set.widgets.len(),
+                    set.contacts.len() + set.agents.len()
+                );
+                ExitCode::SUCCESS
+            })
+            .map_err(Into::into),
+        Some(Command::Generate(args)) => generate(args),
+    };
+    result.unwrap_or_else(|err| {
+        eprintln!("freshmock: {err:#}");
+        ExitCode::FAILURE
+    })
+}
+
+fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_env("FRESHMOCK_LOG")
+                .unwrap_or_else(|_| EnvFilter::new("freshmock=info")),
+        )
+        .with_target(false)
+        .with_writer(std::io::stderr)
+        .init();
+    let state = AppState::new(args.config()?)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let listener = TcpListener::bind((args.host.as_str(), args.port))
+            .await
+            .with_context(|| format!("cannot listen on {}:{}", args.host, args.port))?;
+        let addr = listener.local_addr()?;
+        let widgets: Vec<String> = state
+            .catalog()
+            .fixtures
+            .widgets
+            .iter()
+            .filter(|w| w.active)
+            .map(|w| w.id.to_string())
+            .collect();
+        tracing::info!(
+            "freshmock listening on http://{addr} (widgets {})",
+            widgets.join(", ")
+        );
+        println!("freshmock listening on http://{addr}");
+        server::run(listener, state, async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
+    let options = generate::Options::new(args.articles, &args.languages, args.seed)?;
+    let set = generate::generate(&options)?;
+    generate::write_dir(&set, &args.out)?;
+    let translations: usize = set.articles().map(|(_, _, a)| a.translations.len()).sum();
+    println!(
+        "wrote {} articles ({translations} translations) in {} categories to {}",
+        args.articles,
+        set.solutions.len(),
+        args.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_token(args: TokenArgs) -> anyhow::Result<ExitCode> {
+    let state = AppState::new(args.account.config()?)?;
+    let name = match args.name {
+        Some(name) => name,
+        None => state
+            .read()
+            .directory
+            .find_by_email(&args.email)
+            .map(|u| u.name.clone())
+            .with_context(|| format!("{} is not a fixture user: give --name", args.email))?,
+    };
+    let exp = args
+        .exp
+        .unwrap_or_else(|| state.clock().now_secs() + args.ttl.as_secs() as i64);
+    let secret = state.read().secret.clone();
+    println!(
+        "{}",
+        token::mint(
+            &args.alg,
+            &secret,
+            &json!({ "name": name, "email": args.email, "exp": exp })
+        )
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
+    let state = AppState::new(args.account.config()?)?;
+    let verdict = verdict::judge(&state, &args.token);
+    if verdict.accepted {
+        println!("Freshdesk would accept this token.");
+    } else {
+        println!(
+            "Freshdesk would answer {}: {}",
+            verdict.status,
+            verdict
+                .body
+                .map(|b| b.to_string())
+                .unwrap_or_else(|| "(empty body)".into())
+        );
+    }
+    println!("Why: {}", verdict.reason);
+    if let Some(claims) = verdict.claims {
+        println!("Payload: {claims}");
+    }
+    Ok(if verdict.accepted {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

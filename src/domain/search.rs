@@ -1,0 +1,925 @@
+//! The article search engine: a tantivy index built in memory from the fixtures.
+//!
+//! One document per article translation. Each language gets its own title, body and tag
+//! fields analysed by that language's analyzer (stop words and stemming where tantivy has
+//! them), so `passwords` finds `password` and `Passwörter` finds `Passwort`; a search in
+//! one language only reads that language's fields, so it needs no language filter. Status,
+//! category and access decide which matches a caller may get: they are checked on each
+//! match, through the document's [`Group`] (see `Ranked`), so they restrict results without
+//! changing the ranking, which is the text query's, ties in fixture order. This module
+//! knows nothing of HTTP.
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::directory::RamDirectory;
+use tantivy::index::SegmentId;
+use tantivy::indexer::{IndexWriterOptions, NoMergePolicy};
+use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenStream, SimpleTokenizer,
+    Stemmer, StopWordFilter, TextAnalyzer, Token, TokenStream, Tokenizer, TokenizerManager,
+};
+use tantivy::{
+    DocId, Index, IndexReader, ReloadPolicy, Score, SegmentReader, TantivyDocument, Term,
+};
+
+use crate::domain::fixtures::Id;
+use crate::domain::language::Lang;
+
+/// Longest token indexed; longer "words" are noise (base64, URLs).
+const MAX_TOKEN_CHARS: usize = 40;
+/// Title matches weigh more than body matches.
+const TITLE_BOOST: f32 = 2.0;
+/// Indexing memory per indexing thread; a thread starts a new segment when it is full.
+const ARENA_BYTES_PER_THREAD: usize = 100_000_000;
+/// Indexing memory for a set indexed on one thread: this much per document ...
+const SINGLE_SEGMENT_BYTES_PER_DOC: usize = 2_000;
+/// ... and at least this much.
+const SINGLE_SEGMENT_MIN_BYTES: usize = 100_000;
+/// Below this many documents one indexing thread is quicker than starting more.
+const DOCS_PER_EXTRA_THREAD: usize = 20_000;
+/// At most this many indexing threads, however many cores there are.
+const MAX_INDEXING_THREADS: usize = 4;
+/// Words an indexing analyzer remembers the analysis of (about 100 bytes each).
+const MEMO_WORDS: usize = 200_000;
+/// The fast field holding each document's article id.
+const ARTICLE_FIELD: &str = "article";
+/// The fast field holding each document's insertion order.
+const SEQ_FIELD: &str = "seq";
+/// The fast field holding each document's [`Group`], by number.
+const GROUP_FIELD: &str = "group";
+
+/// Indexing threads for about `docs` documents: one for small sets (a single segment,
+/// written on the calling thread), then one more per [`DOCS_PER_EXTRA_THREAD`] up to the
+/// cores there are.
+fn indexing_threads(docs: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    (1 + docs / DOCS_PER_EXTRA_THREAD)
+        .min(cores)
+        .min(MAX_INDEXING_THREADS)
+}
+
+/// What the index stores about one article translation.
+#[derive(Debug, Clone)]
+pub struct IndexEntry<'a> {
+    pub article: Id,
+    pub lang: Lang,
+    pub category: Id,
+    pub published: bool,
+    /// Access tokens (see `access::folder_tokens`).
+    pub access: Vec<String>,
+    pub title: &'a str,
+    /// Plain text (HTML already stripped) plus attachment names.
+    pub body: String,
+    pub tags: &'a [String],
+}
+
+/// One search: what to look for and who is looking.
+#[derive(Debug, Clone)]
+pub struct SearchQuery<'a> {
+    pub text: &'a str,
+    pub lang: Lang,
+    /// The widget's categories; an article outside them never matches.
+    pub categories: &'a [Id],
+    /// The caller's access tokens (see `access::search_tokens`).
+    pub access: &'a [String],
+    pub offset: usize,
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("search index: {0}")]
+pub struct SearchError(#[from] tantivy::TantivyError);
+
+struct LangFields {
+    title: Field,
+    body: Field,
+    tags: Field,
+    analyzer: TextAnalyzer,
+}
+
+/// What decides whether a caller may get a document: its status, category and access
+/// tokens. Documents share a few hundred groups at most (a category's folders).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Group {
+    published: bool,
+    category: Id,
+    access: Vec<String>,
+}
+
+impl Group {
+    fn allows(&self, q: &SearchQuery<'_>) -> bool {
+        self.published
+            && q.categories.contains(&self.category)
+            && self.access.iter().any(|token| q.access.contains(token))
+    }
+}
+
+/// One segment's per-document values, read from its fast fields once (the index never
+/// changes), so that a search looks them up in plain arrays.
+struct SegmentTable {
+    segment: SegmentId,
+    article: Vec<Id>,
+    seq: Vec<u64>,
+    group: Vec<u32>,
+}
+
+impl SegmentTable {
+    fn read(segment: &SegmentReader) -> Result<Arc<SegmentTable>, SearchError> {
+        let fields = segment.fast_fields();
+        let docs = 0..segment.max_doc();
+        let values = |name: &str| -> Result<Vec<u64>, SearchError> {
+            let column = fields.u64(name)?.first_or_default_col(0);
+            Ok(docs.clone().map(|doc| column.get_val(doc)).collect())
+        };
+        Ok(Arc::new(SegmentTable {
+            segment: segment.segment_id(),
+            article: values(ARTICLE_FIELD)?,
+            seq: values(SEQ_FIELD)?,
+            group: values(GROUP_FIELD)?
+                .into_iter()
+                .map(|g| u32::try_from(g).unwrap_or(u32::MAX))
+                .collect(),
+        }))
+    }
+}
+
+/// Where a match ranks: a better score first, then the earlier document in the fixtures.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Rank {
+    score: Score,
+    seq: u64,
+}
+
+impl Eq for Rank {}
+
+impl PartialOrd for Rank {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Rank {
+    /// Greater is better.
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.score
+            .total_cmp(&other.score)
+            .then(other.seq.cmp(&self.seq))
+    }
+}
+
+/// Collects the best `wanted` matches that the caller may see: published, in one of the
+/// widget's categories, and with one of the caller's access tokens. Checking the match's
+/// [`Group`] costs one array lookup, far less than joining the text query with posting
+/// lists for these: at 100,000 articles a widget's dozens of categories made unions that
+/// took longer than the rest of a search. The filters add nothing to the score, so the
+/// ranking is the text query's, ties broken by fixture order.
+struct Ranked<'a> {
+    tables: &'a [Arc<SegmentTable>],
+    wanted: usize,
+    /// By group number: may the caller get documents of this group?
+    allowed: Arc<Vec<bool>>,
+}
+
+/// [`Ranked`] in one segment: the best matches so far, the worst on top of the heap.
+struct RankedSegment {
+    table: Arc<SegmentTable>,
+    wanted: usize,
+    allowed: Arc<Vec<bool>>,
+    best: BinaryHeap<Reverse<(Rank, DocId)>>,
+}
+
+impl Collector for Ranked<'_> {
+    type Fruit = Vec<(Rank, Id)>;
+    type Child = RankedSegment;
+
+    fn for_segment(&self, _ord: u32, segment: &SegmentReader) -> tantivy::Result<RankedSegment> {
+        let read = self
+            .tables
+            .iter()
+            .find(|t| t.segment == segment.segment_id());
+        let table = match read {
+            Some(table) => table.clone(),
+            None => SegmentTable::read(segment).map_err(|e| e.0)?,
+        };
+        Ok(RankedSegment {
+            table,
+            wanted: self.wanted,
+            allowed: self.allowed.clone(),
+            best: BinaryHeap::with_capacity(self.wanted + 1),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<(Rank, Id)>>) -> tantivy::Result<Vec<(Rank, Id)>> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+impl SegmentCollector for RankedSegment {
+    type Fruit = Vec<(Rank, Id)>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let doc_index = doc as usize;
+        let group = self.table.group.get(doc_index).copied().unwrap_or(u32::MAX);
+        if !self.allowed.get(group as usize).copied().unwrap_or(false) {
+            return;
+        }
+        let rank = Rank {
+            score,
+            seq: self.table.seq[doc_index],
+        };
+        if self.best.len() < self.wanted {
+            self.best.push(Reverse((rank, doc)));
+        } else if self
+            .best
+            .peek()
+            .is_some_and(|Reverse((worst, _))| rank > *worst)
+        {
+            self.best.pop();
+            self.best.push(Reverse((rank, doc)));
+        }
+    }
+
+    fn harvest(self) -> Vec<(Rank, Id)> {
+        self.best
+            .into_iter()
+            .map(|Reverse((rank, doc))| (rank, self.table.article[doc as usize]))
+            .collect()
+    }
+}
+
+/// The in-memory article index.
+pub struct SearchIndex {
+    reader: IndexReader,
+    /// Each segment's per-document values.
+    tables: Vec<Arc<SegmentTable>>,
+    /// Every [`Group`], by number.
+    groups: Vec<Group>,
+    langs: HashMap<Lang, LangFields>,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex")
+            .field("languages", &self.langs.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+fn stemmer_language(lang: Lang) -> Option<Language> {
+    Some(match lang.code() {
+        "ar" => Language::Arabic,
+        "da" => Language::Danish,
+        "nl" => Language::Dutch,
+        "en" => Language::English,
+        "fi" => Language::Finnish,
+        "fr" => Language::French,
+        "de" => Language::German,
+        "el" => Language::Greek,
+        "hu" => Language::Hungarian,
+        "it" => Language::Italian,
+        "nb-NO" => Language::Norwegian,
+        "pt-BR" | "pt-PT" => Language::Portuguese,
+        "ro" => Language::Romanian,
+        "ru-RU" => Language::Russian,
+        "es" | "es-LA" => Language::Spanish,
+        "sv-SE" => Language::Swedish,
+        "tr" => Language::Turkish,
+        _ => return None,
+    })
+}
+
+/// The analyzer for one language: words, lower case, stop words removed, stemmed where
+/// tantivy has a stemmer, accents folded last so `reinitialiser` finds `réinitialiser`.
+fn analyzer(lang: Lang) -> TextAnalyzer {
+    let base = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_CHARS))
+        .filter(LowerCaser);
+    match stemmer_language(lang) {
+        Some(language) => {
+            let stop =
+                StopWordFilter::new(language).unwrap_or_else(|| StopWordFilter::remove(Vec::new()));
+            base.filter(stop)
+                .filter(Stemmer::new(language))
+                .filter(AsciiFoldingFilter)
+                .build()
+        }
+        None => base.filter(AsciiFoldingFilter).build(),
+    }
+}
+
+fn tokenizer_name(lang: Lang) -> String {
+    format!("lang_{}", lang.code())
+}
+
+/// The language analyzer for indexing, with a memo of what it made of each word.
+///
+/// Every filter of [`analyzer`] works on one word at a time, so a word always analyses to
+/// the same term (or to nothing, for stop words and over-long words). A help centre
+/// repeats a few thousand words hundreds of thousands of times, and stemming them again
+/// each time was most of the indexing time. The output is exactly [`analyzer`]'s: same
+/// terms, positions and offsets. A clone starts with an empty memo (tantivy clones the
+/// analyzer for each field of each segment it writes).
+struct MemoAnalyzer {
+    words: SimpleTokenizer,
+    analyzer: TextAnalyzer,
+    memo: Memo,
+}
+
+/// Word → what the analyzer made of it (`None`: nothing, a stop word or an over-long word).
+type Memo = HashMap<String, Option<String>, BuildHasherDefault<WordHasher>>;
+
+/// FxHash, rustc's hasher: the memo's keys are short words from the account's own
+/// fixtures, so SipHash's defence against chosen keys buys nothing here, and it cost a
+/// tenth of the indexing time.
+#[derive(Default, Clone, Copy)]
+struct WordHasher(u64);
+
+impl WordHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl MemoAnalyzer {
+    fn new(lang: Lang) -> MemoAnalyzer {
+        MemoAnalyzer {
+            words: SimpleTokenizer::default(),
+            analyzer: analyzer(lang),
+            memo: Memo::default(),
+        }
+    }
+}
+
+impl Clone for MemoAnalyzer {
+    fn clone(&self) -> Self {
+        MemoAnalyzer {
+            words: SimpleTokenizer::default(),
+            analyzer: self.analyzer.clone(),
+            memo: Memo::default(),
+        }
+    }
+}
+
+impl Tokenizer for MemoAnalyzer {
+    type TokenStream<'a> = MemoTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> MemoTokenStream<'a> {
+        MemoTokenStream {
+            words: self.words.token_stream(text),
+            analyzer: &mut self.analyzer,
+            memo: &mut self.memo,
+        }
+    }
+}
+
+struct MemoTokenStream<'a> {
+    words: SimpleTokenStream<'a>,
+    analyzer: &'a mut TextAnalyzer,
+    memo: &'a mut Memo,
+}
+
+impl TokenStream for MemoTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        while self.words.advance() {
+            let token = self.words.token_mut();
+            if let Some(term) = self.memo.get(&token.text) {
+                match term {
+                    Some(term) => {
+                        token.text.clear();
+                        token.text.push_str(term);
+                        return true;
+                    }
+                    None => continue,
+                }
+            }
+            // The word alone goes through the whole analyzer: its tokenizer finds it
+            // again as one word, and the filters decide what remains of it.
+            let mut stream = self.analyzer.token_stream(&token.text);
+            let term = stream.advance().then(|| stream.token().text.clone());
+            drop(stream);
+            if self.memo.len() < MEMO_WORDS {
+                self.memo.insert(token.text.clone(), term.clone());
+            }
+            if let Some(term) = term {
+                token.text = term;
+                return true;
+            }
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        self.words.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.words.token_mut()
+    }
+}
+
+impl SearchIndex {
+    /// Builds the index for the given languages from every article translation. Large
+    /// sets are indexed on several threads (see [`indexing_threads`]), which changes
+    /// nothing in the answers.
+    pub fn build<'a>(
+        languages: &[Lang],
+        entries: impl IntoIterator<Item = IndexEntry<'a>>,
+    ) -> Result<SearchIndex, SearchError> {
+        let entries = entries.into_iter();
+        let threads = indexing_threads(entries.size_hint().0);
+        Self::build_on(threads, languages, entries)
+    }
+
+    /// [`SearchIndex::build`] on this many threads (one: a single segment on this one).
+    fn build_on<'a>(
+        threads: usize,
+        languages: &[Lang],
+        entries: impl IntoIterator<Item = IndexEntry<'a>>,
+    ) -> Result<SearchIndex, SearchError> {
+        let mut builder = Schema::builder();
+        let article = builder.add_u64_field(ARTICLE_FIELD, FAST);
+        // Insertion order: breaks score ties, whichever segment a document landed in.
+        let seq = builder.add_u64_field(SEQ_FIELD, FAST);
+        // What decides whether a match may be returned, checked on each match (see
+        // `Ranked`): status, category and access, as the number of their `Group`.
+        let group = builder.add_u64_field(GROUP_FIELD, FAST);
+        let mut lang_fields = Vec::new();
+        for &l in languages {
+            let options = || {
+                TextOptions::default().set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer(&tokenizer_name(l))
+                        // Queries are single terms and prefixes, never phrases: positions
+                        // would cost indexing time and memory for nothing.
+                        .set_index_option(IndexRecordOption::WithFreqs),
+                )
+            };
+            let title = builder.add_text_field(&format!("title_{}", l.code()), options());
+            let body = builder.add_text_field(&format!("body_{}", l.code()), options());
+            let tags = builder.add_text_field(&format!("tags_{}", l.code()), options());
+            lang_fields.push((l, title, body, tags));
+        }
+        let schema = builder.build();
+        let tokenizers = TokenizerManager::default();
+        for &l in languages {
+            tokenizers.register(&tokenizer_name(l), MemoAnalyzer::new(l));
+        }
+        let langs: HashMap<Lang, LangFields> = lang_fields
+            .into_iter()
+            .map(|(l, title, body, tags)| {
+                (
+                    l,
+                    LangFields {
+                        title,
+                        body,
+                        tags,
+                        analyzer: analyzer(l),
+                    },
+                )
+            })
+            .collect();
+
+        let started = std::time::Instant::now();
+        let entries = entries.into_iter();
+        let expected = entries.size_hint().0;
+        let mut count = 0u64;
+        let mut groups: Vec<Group> = Vec::new();
+        let mut group_ids: HashMap<Group, u64> = HashMap::new();
+        let documents = entries.filter_map(|entry| {
+            let fields = langs.get(&entry.lang)?;
+            let mut doc = TantivyDocument::default();
+            doc.add_u64(article, entry.article);
+            doc.add_u64(seq, count);
+            count += 1;
+            let key = Group {
+                published: entry.published,
+                category: entry.category,
+                access: entry.access,
+            };
+            let id = match group_ids.get(&key) {
+                Some(&id) => id,
+                None => {
+                    let id = groups.len() as u64;
+                    groups.push(key.clone());
+                    group_ids.insert(key, id);
+                    id
+                }
+            };
+            doc.add_u64(group, id);
+            doc.add_text(fields.title, entry.title);
+            doc.add_text(fields.body, &entry.body);
+            for tag in entry.tags {
+                doc.add_text(fields.tags, tag);
+            }
+            Some(doc)
+        });
+        let builder = Index::builder().schema(schema).tokenizers(tokenizers);
+        let index = if threads <= 1 {
+            // One segment written on this thread: no threads to start, and an indexing
+            // table sized for the set (tantivy's threaded writer takes at least 15 MB and
+            // spent longer clearing and scanning it than indexing a small account).
+            let budget = (expected * SINGLE_SEGMENT_BYTES_PER_DOC).max(SINGLE_SEGMENT_MIN_BYTES);
+            let mut writer = builder.single_segment_index_writer(RamDirectory::create(), budget)?;
+            for doc in documents {
+                writer.add_document(doc)?;
+            }
+            writer.finalize()?
+        } else {
+            let index = builder.create_in_ram()?;
+            let mut writer = index.writer_with_options::<TantivyDocument>(
+                IndexWriterOptions::builder()
+                    .num_worker_threads(threads)
+                    .memory_budget_per_thread(ARENA_BYTES_PER_THREAD)
+                    .num_merge_threads(1)
+                    .build(),
+            )?;
+            // The index is built once and never changes: merging its segments in the
+            // background would only compete with the requests for the cores.
+            writer.set_merge_policy(Box::new(NoMergePolicy));
+            for doc in documents {
+                writer.add_document(doc)?;
+            }
+            writer.commit()?;
+            writer.wait_merging_threads()?;
+            index
+        };
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        tracing::debug!(
+            documents = reader.searcher().num_docs(),
+            threads,
+            segments = reader.searcher().segment_readers().len(),
+            ms = started.elapsed().as_millis() as u64,
+            "search index built"
+        );
+        let tables = reader
+            .searcher()
+            .segment_readers()
+            .iter()
+            .map(SegmentTable::read)
+            .collect::<Result<_, _>>()?;
+        Ok(SearchIndex {
+            reader,
+            tables,
+            groups,
+            langs,
+        })
+    }
+
+    /// Article ids matching the query, best first. Every word must match (in the title,
+    /// body or tags); the last word also matches as a prefix, for search-as-you-type.
+    pub fn search(&self, q: &SearchQuery<'_>) -> Result<Vec<Id>, SearchError> {
+        let Some(fields) = self.langs.get(&q.lang) else {
+            return Ok(Vec::new());
+        };
+        if q.limit == 0 || q.categories.is_empty() || q.access.is_empty() {
+            return Ok(Vec::new());
+        }
+        let Some(text_query) = self.text_query(fields, q.text) else {
+            return Ok(Vec::new());
+        };
+
+        let allowed: Vec<bool> = self.groups.iter().map(|g| g.allows(q)).collect();
+        if !allowed.contains(&true) {
+            return Ok(Vec::new());
+        }
+        let collector = Ranked {
+            tables: &self.tables,
+            wanted: q.offset + q.limit,
+            allowed: Arc::new(allowed),
+        };
+        let mut ranked = self.reader.searcher().search(&*text_query, &collector)?;
+        ranked.sort_unstable_by_key(|&(rank, _)| Reverse(rank));
+        Ok(ranked
+            .into_iter()
+            .skip(q.offset)
+            .take(q.limit)
+            .map(|(_, article)| article)
+            .collect())
+    }
+
+    /// The scored part: every analysed word must match somewhere; the last one may be
+    /// a prefix of a longer word. `None` when the text has no searchable word.
+    fn text_query(&self, fields: &LangFields, text: &str) -> Option<Box<dyn Query>> {
+        let mut analyzer = fields.analyzer.clone();
+        let mut words = Vec::new();
+        let mut stream = analyzer.token_stream(text);
+        while let Some(token) = stream.next() {
+            if !words.contains(&token.text) {
+                words.push(token.text.clone());
+            }
+        }
+        // The last word as typed (lower-cased, folded, unstemmed) for prefix matching,
+        // unless the user has finished it with a space.
+        let typing = (!text.ends_with(char::is_whitespace))
+            .then(|| {
+                let mut simple = TextAnalyzer::builder(SimpleTokenizer::default())
+                    .filter(RemoveLongFilter::limit(MAX_TOKEN_CHARS))
+                    .filter(LowerCaser)
+                    .filter(AsciiFoldingFilter)
+                    .build();
+                let mut stream = simple.token_stream(text);
+                let mut last = None;
+                while let Some(t) = stream.next() {
+                    last = Some(t.text.clone());
+                }
+                last
+            })
+            .flatten()
+            .filter(|w| w.chars().count() >= 2);
+        if words.is_empty() && typing.is_none() {
+            return None;
+        }
+
+        let per_field = |make: &dyn Fn(Field) -> Box<dyn Query>| -> Box<dyn Query> {
+            Box::new(BooleanQuery::union(vec![
+                Box::new(BoostQuery::new(make(fields.title), TITLE_BOOST)),
+                make(fields.body),
+                make(fields.tags),
+            ]))
+        };
+        let term_query = |word: String| -> Box<dyn Query> {
+            per_field(&|f| {
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f, &word),
+                    IndexRecordOption::WithFreqs,
+                ))
+            })
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let last_stemmed = if typing.is_some() { words.pop() } else { None };
+        for word in words {
+            clauses.push((Occur::Must, term_query(word)));
+        }
+        if let Some(prefix) = typing {
+            let mut either: Vec<Box<dyn Query>> = vec![per_field(&|f| {
+                Box::new(FuzzyTermQuery::new_prefix(
+                    Term::from_field_text(f, &prefix),
+                    0,
+                    true,
+                ))
+            })];
+            if let Some(word) = last_stemmed {
+                either.push(term_query(word));
+            }
+            clauses.push((Occur::Must, Box::new(BooleanQuery::union(either))));
+        }
+        Some(Box::new(BooleanQuery::new(clauses)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lang(code: &str) -> Lang {
+        Lang::parse(code).unwrap()
+    }
+
+    fn entry<'a>(
+        article: Id,
+        l: &str,
+        title: &'a str,
+        body: &str,
+        access: &str,
+        tags: &'a [String],
+    ) -> IndexEntry<'a> {
+        IndexEntry {
+            article,
+            lang: lang(l),
+            category: 1,
+            published: true,
+            access: vec![access.to_owned()],
+            title,
+            body: body.to_owned(),
+            tags,
+        }
+    }
+
+    fn index() -> SearchIndex {
+        let login = vec!["login".to_owned()];
+        let entries = vec![
+            entry(
+                1,
+                "en",
+                "Reset your password",
+                "Forgot passwords happen.",
+                "anyone",
+                &login,
+            ),
+            entry(
+                1,
+                "fr",
+                "Réinitialiser votre mot de passe",
+                "Mots de passe oubliés.",
+                "anyone",
+                &[],
+            ),
+            entry(
+                2,
+                "en",
+                "Company password policy",
+                "Only for Globex.",
+                "company:101",
+                &[],
+            ),
+            entry(
+                3,
+                "en",
+                "Invoices",
+                "Your monthly bill and password-free payments.",
+                "anyone",
+                &[],
+            ),
+        ];
+        SearchIndex::build(&[lang("en"), lang("fr")], entries).unwrap()
+    }
+
+    fn run(index: &SearchIndex, text: &str, l: &str, access: &[&str]) -> Vec<Id> {
+        let access: Vec<String> = access.iter().map(|s| s.to_string()).collect();
+        index
+            .search(&SearchQuery {
+                text,
+                lang: lang(l),
+                categories: &[1],
+                access: &access,
+                offset: 0,
+                limit: 10,
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn stemming_finds_plural_and_title_ranks_first() {
+        let idx = index();
+        assert_eq!(run(&idx, "passwords ", "en", &["anyone"]), vec![1, 3]);
+    }
+
+    #[test]
+    fn access_filter_restricts_without_reordering() {
+        let idx = index();
+        assert_eq!(
+            run(&idx, "password", "en", &["anyone", "company:101"]),
+            vec![1, 2, 3]
+        );
+        assert_eq!(run(&idx, "password", "en", &["anyone"]), vec![1, 3]);
+    }
+
+    #[test]
+    fn last_word_matches_as_prefix_while_typing() {
+        let idx = index();
+        assert_eq!(run(&idx, "reset passw", "en", &["anyone"]), vec![1]);
+        assert_eq!(run(&idx, "reinitialiser", "fr", &["anyone"]), vec![1]);
+    }
+
+    #[test]
+    fn odd_input_never_fails() {
+        let idx = index();
+        for text in [
+            "",
+            "   ",
+            "\"",
+            "title:(",
+            "AND OR NOT",
+            "*",
+            "\u{0}",
+            &"x".repeat(10_000),
+        ] {
+            assert!(run(&idx, text, "en", &["anyone"]).len() <= 3);
+        }
+    }
+
+    /// Every token an analyzer makes of `text`: (term, position, offsets).
+    fn tokens(tokenizer: &mut TextAnalyzer, text: &str) -> Vec<(String, usize, usize, usize)> {
+        let mut stream = tokenizer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            out.push((t.text.clone(), t.position, t.offset_from, t.offset_to));
+        }
+        out
+    }
+
+    #[test]
+    fn the_indexing_memo_changes_nothing_the_analyzer_makes() {
+        let long = "a".repeat(MAX_TOKEN_CHARS + 1);
+        let texts = [
+            "How to reset your passwords, and the other passwords too",
+            "Réinitialiser les mots de passe oubliés, réinitialiser encore",
+            "Die Passwörter werden zurückgesetzt; Passwörter!",
+            "ÉCOLE école Ecole straße STRASSE 2FA x86_64 日本語のテキスト",
+            &format!("{long} short {long} the"),
+            "",
+        ];
+        for code in ["en", "fr", "de", "ja-JP"] {
+            let mut memo = TextAnalyzer::from(MemoAnalyzer::new(lang(code)));
+            let mut plain = analyzer(lang(code));
+            // Twice, so that the second pass is answered from the memo.
+            for _ in 0..2 {
+                for text in texts {
+                    assert_eq!(
+                        tokens(&mut memo, text),
+                        tokens(&mut plain, text),
+                        "{code}: {text}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// Entries where many documents tie, in several languages and access groups.
+    fn tied_entries(tags: &[String]) -> Vec<IndexEntry<'_>> {
+        (0..300)
+            .map(|i| IndexEntry {
+                article: 1000 + i / 2,
+                lang: lang(if i % 2 == 0 { "en" } else { "fr" }),
+                category: 1 + i % 3,
+                published: i % 7 != 0,
+                access: vec![if i % 5 == 0 { "company:101" } else { "anyone" }.to_owned()],
+                title: if i % 4 == 0 {
+                    "Reset your password"
+                } else {
+                    "Password reset"
+                },
+                body: format!(
+                    "password {}",
+                    ["help", "invoice", "export"][(i % 3) as usize]
+                ),
+                tags,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn answers_do_not_depend_on_how_many_threads_indexed() {
+        let tags = vec!["login".to_owned()];
+        let langs = [lang("en"), lang("fr")];
+        let one = SearchIndex::build_on(1, &langs, tied_entries(&tags)).unwrap();
+        let two = SearchIndex::build_on(2, &langs, tied_entries(&tags)).unwrap();
+        assert_eq!(one.reader.searcher().segment_readers().len(), 1);
+        let mut found = 0;
+        for text in [
+            "password",
+            "reset",
+            "passw",
+            "password invoice",
+            "login",
+            "help ",
+        ] {
+            for code in ["en", "fr"] {
+                for access in [&["anyone"][..], &["anyone", "company:101"][..]] {
+                    for (offset, limit) in [(0, 10), (10, 10), (0, 30), (50, 5)] {
+                        let access: Vec<String> = access.iter().map(|a| a.to_string()).collect();
+                        let q = SearchQuery {
+                            text,
+                            lang: lang(code),
+                            categories: &[1, 3],
+                            access: &access,
+                            offset,
+                            limit,
+                        };
+                        let expected = one.search(&q).unwrap();
+                        found += expected.len();
+                        assert_eq!(
+                            two.search(&q).unwrap(),
+                            expected,
+                            "{text} {code} {access:?}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(found > 500, "{found}");
+    }
+}

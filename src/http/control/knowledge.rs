@@ -1,0 +1,522 @@
+//! The knowledge base as the dashboard shows it: the tree with each folder's rule in words
+//! (`GET /_freshmock/kb`), and what one persona gets from the widget (`GET
+//! /_freshmock/view-as`).
+//!
+//! View-as answers from the same code a widget call runs: the persona gets a token signed
+//! with the current secret, the call goes through the widget's header and token checks
+//! ([`check`]), the language through the same resolution, and the articles through
+//! [`Catalog::search`], [`Catalog::suggested`], [`Catalog::check_article`] and
+//! [`Catalog::explain`]. So what it shows cannot drift from what the widget answers.
+
+use http::StatusCode;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use warp::filters::BoxedFilter;
+use warp::reply::Response;
+use warp::Filter;
+
+use super::{error, ok, with_state};
+use crate::domain::access::{folder_access, Caller, Purpose};
+use crate::http::widget::context::{check, Login, WidgetCall, WidgetHeaders};
+use crate::http::widget::{respond, ApiError};
+use crate::domain::catalog::{Catalog, NotShown};
+use crate::domain::fixtures::{Article, Folder, Id, Visibility};
+use crate::domain::language::{Lang, LanguageHints};
+use crate::domain::people::{Role, User};
+use crate::state::AppState;
+use crate::domain::token;
+
+/// Search results view-as lists: the widget's first page at its default size (spec §2).
+const SEARCH_PAGE_SIZE: usize = 10;
+/// Lifetime of the token view-as signs for a persona; it is used at once.
+const PERSONA_TOKEN_TTL_SECS: i64 = 60;
+
+/// `GET /_freshmock/view-as` parameters.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ViewAs {
+    /// A user's email (primary or secondary); absent or blank for anonymous.
+    email: Option<String>,
+    /// The widget's `language` parameter.
+    language: Option<String>,
+    /// The search term; no search when absent or blank.
+    term: Option<String>,
+    /// The page the widget is on (`X-Widget-Referrer`), for suggestion rules.
+    referrer: Option<String>,
+    /// The widget; the first active one by default.
+    widget: Option<Id>,
+    /// The browser's `Accept-Language`.
+    accept_language: Option<String>,
+}
+
+pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
+    let kb = warp::path!("kb")
+        .and(warp::get())
+        .and(with_state(state.clone()))
+        .map(|state: AppState| respond(tree(&state).and_then(|t| ok(&t))));
+    let view_as = warp::path!("view-as")
+        .and(warp::get())
+        .and(with_state(state))
+        .and(warp::query::raw().or(warp::any().map(String::new)).unify())
+        .map(|state: AppState, query: String| respond(view_as(&state, &query)));
+    kb.or(view_as).unify().boxed()
+}
+
+/// A folder's visibility in a few words, for a badge.
+fn visibility_label(v: Visibility) -> &'static str {
+    match v {
+        Visibility::Anyone => "Anyone",
+        Visibility::LoggedIn => "Logged-in users",
+        Visibility::Agents => "Agents",
+        Visibility::Companies => "Companies",
+        Visibility::Bots => "Bots",
+        Visibility::ContactSegments => "Contact segments",
+        Visibility::CompanySegments => "Company segments",
+    }
+}
+
+fn company_name(catalog: &Catalog, id: Id) -> String {
+    catalog
+        .fixtures
+        .companies
+        .iter()
+        .find(|c| c.id == id)
+        .map_or_else(|| id.to_string(), |c| c.name.clone())
+}
+
+fn contact_segment_name(catalog: &Catalog, id: Id) -> String {
+    let segments = &catalog.fixtures.segments.contact_segments;
+    segments
+        .iter()
+        .find(|s| s.id == id)
+        .map_or_else(|| id.to_string(), |s| s.name.clone())
+}
+
+fn company_segment_name(catalog: &Catalog, id: Id) -> String {
+    let segments = &catalog.fixtures.segments.company_segments;
+    segments
+        .iter()
+        .find(|s| s.id == id)
+        .map_or_else(|| id.to_string(), |s| s.name.clone())
+}
+
+fn named(ids: &[Id], name: impl Fn(Id) -> String) -> Vec<Value> {
+    ids.iter()
+        .map(|&id| json!({ "id": id, "name": name(id) }))
+        .collect()
+}
+
+/// The companies or segments a folder is restricted to, named (empty for the others).
+fn restricted_to(catalog: &Catalog, folder: &Folder) -> Vec<Value> {
+    match folder.visibility {
+        Visibility::Companies => named(&folder.companies, |id| company_name(catalog, id)),
+        Visibility::ContactSegments => named(&folder.contact_segments, |id| {
+            contact_segment_name(catalog, id)
+        }),
+        Visibility::CompanySegments => named(&folder.company_segments, |id| {
+            company_segment_name(catalog, id)
+        }),
+        _ => Vec::new(),
+    }
+}
+
+/// "Companies: Globex", "Anyone".
+fn badge(catalog: &Catalog, folder: &Folder) -> String {
+    let label = visibility_label(folder.visibility);
+    let names: Vec<String> = restricted_to(catalog, folder)
+        .iter()
+        .filter_map(|n| n["name"].as_str().map(str::to_owned))
+        .collect();
+    if names.is_empty() {
+        label.to_owned()
+    } else {
+        format!("{label}: {}", names.join(", "))
+    }
+}
+
+/// The article's title in `lang`, else in the primary language, else any.
+fn title(catalog: &Catalog, article: &Article, lang: Option<Lang>) -> String {
+    let primary = catalog.languages.primary.code();
+    lang.and_then(|l| article.translations.get(l.code()))
+        .or_else(|| article.translations.get(primary))
+        .or_else(|| article.translations.values().next())
+        .map(|t| t.title.clone())
+        .unwrap_or_default()
+}
+
+/// Categories → folders → articles, with visibility badges, languages, and the live hits
+/// and votes (the fixtures' counters plus what the API counted since).
+fn tree(state: &AppState) -> Result<Value, ApiError> {
+    let catalog = &*state.catalog();
+    let hits = state.live_hits().map_err(ApiError::internal)?;
+    let mut votes = std::collections::HashMap::new();
+    for (_, _, a) in catalog.fixtures.articles() {
+        votes.insert(a.id, state.article_votes(a.id).map_err(ApiError::internal)?);
+    }
+    let account = &catalog.fixtures.account;
+    let widgets: Vec<Value> = catalog
+        .fixtures
+        .widgets
+        .iter()
+        .map(|w| json!({ "id": w.id, "name": w.name, "active": w.active, "categories": w.categories }))
+        .collect();
+    let categories: Vec<Value> = catalog
+        .fixtures
+        .solutions
+        .iter()
+        .map(|category| {
+            let linked: Vec<Id> = catalog
+                .fixtures
+                .widgets
+                .iter()
+                .filter(|w| w.categories.contains(&category.id))
+                .map(|w| w.id)
+                .collect();
+            let folders: Vec<Value> = category
+                .folders
+                .iter()
+                .map(|folder| {
+                    let articles: Vec<Value> = folder
+                        .articles
+                        .iter()
+                        .map(|a| {
+                            let live = Live {
+                                hits: hits.get(&a.id).copied().unwrap_or(a.hits),
+                                votes: votes.remove(&a.id).unwrap_or_default(),
+                            };
+                            article_summary(catalog, a, &live)
+                        })
+                        .collect();
+                    json!({
+                        "id": folder.id,
+                        "name": folder.name,
+                        "visibility": folder.visibility,
+                        "visibility_label": visibility_label(folder.visibility),
+                        "badge": badge(catalog, folder),
+                        "restricted_to": restricted_to(catalog, folder),
+                        "articles": articles,
+                    })
+                })
+                .collect();
+            json!({ "id": category.id, "name": category.name, "widgets": linked, "folders": folders })
+        })
+        .collect();
+    let companies: Vec<Value> = catalog
+        .fixtures
+        .companies
+        .iter()
+        .map(|c| {
+            json!({
+                "id": c.id,
+                "name": c.name,
+                "segments": named(&c.segments, |id| company_segment_name(catalog, id)),
+            })
+        })
+        .collect();
+    let languages: Vec<&str> = catalog
+        .languages
+        .portal_languages()
+        .map(|l| l.code())
+        .collect();
+    Ok(json!({
+        "account": {
+            "id": account.id,
+            "name": account.name,
+            "multilingual": account.multilingual,
+            "primary_language": catalog.languages.primary.code(),
+            "languages": languages,
+            "unlinked_category_leak": account.features.unlinked_category_leak,
+        },
+        "widgets": widgets,
+        "companies": companies,
+        "segments": catalog.fixtures.segments,
+        "categories": categories,
+    }))
+}
+
+/// An article's live counters.
+struct Live {
+    hits: u64,
+    votes: Vec<crate::state::TranslationVotes>,
+}
+
+/// An article in the tree: status, languages, hits and votes.
+fn article_summary(catalog: &Catalog, article: &Article, live: &Live) -> Value {
+    let counters = |code: &str| live.votes.iter().find(|v| v.language == code);
+    let translations: Vec<Value> = article
+        .translations
+        .iter()
+        .map(|(code, t)| {
+            let v = counters(code);
+            json!({
+                "language": code,
+                "title": t.title,
+                "thumbs_up": v.map_or(t.thumbs_up, |v| v.thumbs_up),
+                "thumbs_down": v.map_or(t.thumbs_down, |v| v.thumbs_down),
+            })
+        })
+        .collect();
+    let up: u64 = translations
+        .iter()
+        .filter_map(|t| t["thumbs_up"].as_u64())
+        .sum();
+    let down: u64 = translations
+        .iter()
+        .filter_map(|t| t["thumbs_down"].as_u64())
+        .sum();
+    json!({
+        "id": article.id,
+        "title": title(catalog, article, None),
+        "status": article.status,
+        "languages": article.translations.keys().collect::<Vec<_>>(),
+        "hits": live.hits,
+        "thumbs_up": up,
+        "thumbs_down": down,
+        "tags": article.tags,
+        "translations": translations,
+    })
+}
+
+fn view_as(state: &AppState, query: &str) -> Result<Response, ApiError> {
+    let params: ViewAs = serde_urlencoded::from_str(query).map_err(|e| {
+        error(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            format!(
+                "view-as takes email, language, term, referrer, widget and accept_language: {e}"
+            ),
+        )
+    })?;
+    let catalog = state.catalog();
+    let widget = match params.widget {
+        Some(id) => catalog.widget(id).ok_or_else(|| {
+            error(
+                StatusCode::NOT_FOUND,
+                "unknown_widget",
+                format!("widget {id} is not in the fixtures"),
+            )
+        })?,
+        None => catalog
+            .fixtures
+            .widgets
+            .iter()
+            .find(|w| w.active)
+            .ok_or_else(|| {
+                error(
+                    StatusCode::NOT_FOUND,
+                    "unknown_widget",
+                    "the fixtures have no active widget",
+                )
+            })?,
+    };
+    let email = params
+        .email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty());
+    let persona = match email {
+        Some(email) => {
+            let user = state.read().directory.find_by_email(email).cloned();
+            match user {
+                Some(user) => persona_json(&catalog, &user),
+                None => json!({ "kind": "unknown", "email": email }),
+            }
+        }
+        None => json!({ "kind": "anonymous" }),
+    };
+    let headers = WidgetHeaders {
+        widget_id: Some(widget.id.to_string().into()),
+        client_id: Some("freshmock-dashboard".into()),
+        auth: email.map(|e| persona_token(state, e).into()),
+        accept_language: params.accept_language.clone().map(Into::into),
+        referrer: params.referrer.clone().map(Into::into),
+        user_agent: None,
+    };
+    let term = params.term.as_deref().unwrap_or_default();
+    let mut body = json!({
+        "widget": widget.id,
+        "persona": persona,
+        "term": term,
+        "referrer": params.referrer,
+    });
+    let call = match check(state, headers, Login::Optional) {
+        Ok(call) => call,
+        Err(refusal) => {
+            let code = refusal
+                .body()
+                .and_then(|b| b["code"].as_str().map(str::to_owned));
+            body["refused"] = json!({
+                "status": refusal.status().as_u16(),
+                "code": code,
+                "reason": refusal.reason(),
+            });
+            body["sees_as"] = json!(null);
+            body["search"] = json!([]);
+            body["suggested"] = json!([]);
+            body["articles"] = json!([]);
+            return ok(&body);
+        }
+    };
+    let lang = call.language(params.language.as_deref());
+    let hints = LanguageHints {
+        param: params.language.as_deref(),
+        profile: call
+            .user
+            .as_ref()
+            .and_then(|u| call.catalog.profile_language(u)),
+        accept_language: params.accept_language.as_deref(),
+    };
+    body["refused"] = json!(null);
+    body["sees_as"] = json!(match call.caller {
+        Caller::Anonymous => "anonymous",
+        Caller::Contact { .. } => "contact",
+        Caller::Agent => "agent",
+    });
+    body["language"] = json!(lang.code());
+    body["language_reason"] = json!(call.catalog.languages.explain(hints));
+    let search = if term.trim().is_empty() {
+        Vec::new()
+    } else {
+        call.catalog
+            .search(call.widget(), &call.caller, lang, term, 0, SEARCH_PAGE_SIZE)
+            .map_err(ApiError::internal)?
+    };
+    let hits = state.live_hits().map_err(ApiError::internal)?;
+    let suggested = call.catalog.suggested(
+        call.widget(),
+        &call.caller,
+        lang,
+        call.headers.referrer.as_deref(),
+        &hits,
+    );
+    body["search"] = json!(items(&call, lang, &search));
+    body["suggested"] = json!(items(&call, lang, &suggested));
+    body["suggestion_rule"] = json!(matching_rule(&call));
+    body["articles"] = json!(access(&call, lang));
+    ok(&body)
+}
+
+/// A token for the persona, signed with the current secret, as the customer's page would
+/// send it.
+fn persona_token(state: &AppState, email: &str) -> String {
+    let world = state.read();
+    let name = world
+        .directory
+        .find_by_email(email)
+        .map_or_else(|| email.to_owned(), |u| u.name.clone());
+    let exp = state.clock().now_secs() + PERSONA_TOKEN_TTL_SECS;
+    token::mint(
+        "HS256",
+        &world.secret,
+        &json!({ "name": name, "email": email, "exp": exp }),
+    )
+}
+
+/// Who a user is, with companies and segments named.
+fn persona_json(catalog: &Catalog, user: &User) -> Value {
+    let mut v = json!({
+        "id": user.id,
+        "name": user.name,
+        "email": user.email,
+        "state": user.state,
+        "language": user.language,
+    });
+    match &user.role {
+        Role::Contact {
+            companies,
+            segments,
+        } => {
+            v["kind"] = json!("contact");
+            v["companies"] = json!(named(companies, |id| company_name(catalog, id)));
+            v["contact_segments"] = json!(named(segments, |id| contact_segment_name(catalog, id)));
+            let mut company_segments: Vec<Id> = catalog
+                .fixtures
+                .companies
+                .iter()
+                .filter(|c| companies.contains(&c.id))
+                .flat_map(|c| c.segments.iter().copied())
+                .collect();
+            company_segments.sort_unstable();
+            company_segments.dedup();
+            v["company_segments"] = json!(named(&company_segments, |id| company_segment_name(
+                catalog, id
+            )));
+        }
+        Role::Agent {
+            admin,
+            manage_tickets,
+            ..
+        } => {
+            v["kind"] = json!("agent");
+            v["admin"] = json!(admin);
+            v["manage_tickets"] = json!(manage_tickets);
+        }
+    }
+    v
+}
+
+/// List items for ids, titled in the call's language.
+fn items(call: &WidgetCall, lang: Lang, ids: &[Id]) -> Vec<Value> {
+    ids.iter()
+        .filter_map(|&id| {
+            let found = call.catalog.article(id)?;
+            Some(json!({
+                "id": id,
+                "title": title(&call.catalog, found.article, Some(lang)),
+                "folder": found.folder.id,
+                "category": found.category.id,
+            }))
+        })
+        .collect()
+}
+
+/// The suggestion rule whose URL is in the referrer, as [`Catalog::suggested`] picks it.
+fn matching_rule(call: &WidgetCall) -> Option<String> {
+    let referrer = call.headers.referrer.as_deref()?;
+    let mut rules: Vec<_> = call.widget().suggestions.iter().collect();
+    rules.sort_by_key(|r| r.position);
+    rules
+        .into_iter()
+        .find(|rule| referrer.contains(&rule.url))
+        .map(|rule| rule.url.clone())
+}
+
+/// Every article: may this persona open it, find it by search, and if not, why not.
+fn access(call: &WidgetCall, lang: Lang) -> Vec<Value> {
+    let catalog = &call.catalog;
+    let widget = call.widget();
+    catalog
+        .fixtures
+        .articles()
+        .map(|(category, folder, article)| {
+            let id = article.id;
+            let shown = catalog.check_article(widget, &call.caller, lang, id);
+            // Search is stricter than show: the category must be the widget's (the leak
+            // does not reach search) and segment folders are never searched.
+            let searched = shown.clone().map(|_| ()).and_then(|()| {
+                if !widget.categories.contains(&category.id) {
+                    return Err(NotShown::OutsideWidget {
+                        category: category.id,
+                    });
+                }
+                folder_access(folder, &call.caller, Purpose::Search).map_err(|hidden| {
+                    NotShown::Hidden {
+                        folder: folder.id,
+                        hidden,
+                    }
+                })
+            });
+            json!({
+                "id": id,
+                "title": title(catalog, article, Some(lang)),
+                "folder": folder.id,
+                "folder_name": folder.name,
+                "category": category.id,
+                "visible": shown.is_ok(),
+                "reason": shown.err().map(|why| catalog.explain(id, &why)),
+                "searchable": searched.is_ok(),
+                "search_reason": searched.err().map(|why| catalog.explain(id, &why)),
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,261 @@
+//! Every way a widget call can fail, and the one place they become HTTP responses.
+
+use http::{HeaderValue, Method, StatusCode};
+use serde_json::{json, Value};
+use warp::reply::Response;
+
+use crate::domain::token::{Rejection, TokenError};
+
+/// Header carrying freshmock's plain-words explanation of a refusal.
+pub const REASON_HEADER: &str = "x-freshmock-reason";
+
+/// One entry of a validation error's `errors` list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub nested_field: Option<String>,
+    pub message: String,
+    pub code: &'static str,
+}
+
+impl FieldError {
+    pub fn new(field: &str, message: impl Into<String>, code: &'static str) -> FieldError {
+        FieldError {
+            field: field.to_owned(),
+            nested_field: None,
+            message: message.into(),
+            code,
+        }
+    }
+
+    /// `invalid_field`: a parameter the endpoint does not take.
+    pub fn unexpected(field: &str) -> FieldError {
+        FieldError::new(
+            field,
+            "Unexpected/invalid field in request",
+            "invalid_field",
+        )
+    }
+
+    fn to_json(&self) -> Value {
+        let mut v = json!({ "field": self.field, "message": self.message, "code": self.code });
+        if let Some(nested) = &self.nested_field {
+            v["nested_field"] = json!(nested);
+        }
+        v
+    }
+}
+
+/// A failed widget call: Freshdesk's answer plus freshmock's reason.
+#[derive(Debug, Clone)]
+pub enum ApiError {
+    /// `{"code","message"}` with the given status.
+    Request {
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+        reason: String,
+    },
+    /// `{"description":"Validation failed","errors":[...]}`.
+    Validation {
+        status: StatusCode,
+        errors: Vec<FieldError>,
+        reason: String,
+    },
+    /// Empty-body 404 (unknown path, or an article that is not shown).
+    NotFound { reason: String },
+    /// Known path, wrong verb.
+    MethodNotAllowed {
+        method: Method,
+        allowed: &'static [Method],
+    },
+    /// 500 `{"message":...}`; details go to the log only.
+    Internal { detail: String },
+    /// A refused token: answered as `inner`, and marked so the request log can tell
+    /// token refusals from other errors.
+    Token(Box<ApiError>),
+}
+
+/// Response extension set on answers to a refused token (never sent on the wire).
+#[derive(Debug, Clone, Copy)]
+pub struct TokenRefused;
+
+impl ApiError {
+    /// A request error whose message equals its code (the header checks).
+    pub fn request(status: StatusCode, code: &'static str, reason: impl Into<String>) -> ApiError {
+        ApiError::Request {
+            status,
+            code,
+            message: code.to_owned(),
+            reason: reason.into(),
+        }
+    }
+
+    /// A 400 validation error on one field.
+    pub fn invalid(error: FieldError, reason: impl Into<String>) -> ApiError {
+        ApiError::Validation {
+            status: StatusCode::BAD_REQUEST,
+            errors: vec![error],
+            reason: reason.into(),
+        }
+    }
+
+    pub fn not_found(reason: impl Into<String>) -> ApiError {
+        ApiError::NotFound {
+            reason: reason.into(),
+        }
+    }
+
+    pub fn internal(detail: impl std::fmt::Display) -> ApiError {
+        ApiError::Internal {
+            detail: detail.to_string(),
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::Request { status, .. } | ApiError::Validation { status, .. } => *status,
+            ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Token(inner) => inner.status(),
+        }
+    }
+
+    /// The plain-words reason, when there is one to tell the client.
+    pub fn reason(&self) -> Option<String> {
+        match self {
+            ApiError::Request { reason, .. }
+            | ApiError::Validation { reason, .. }
+            | ApiError::NotFound { reason } => Some(reason.clone()).filter(|r| !r.is_empty()),
+            ApiError::MethodNotAllowed { method, allowed } => Some(format!(
+                "{method} is not one of the methods of this path ({})",
+                allowed_list(allowed)
+            )),
+            ApiError::Internal { .. } => None,
+            ApiError::Token(inner) => inner.reason(),
+        }
+    }
+
+    /// The JSON body Freshdesk sends (none for 404s).
+    pub fn body(&self) -> Option<Value> {
+        match self {
+            ApiError::Request { code, message, .. } => {
+                Some(json!({ "code": code, "message": message }))
+            }
+            ApiError::Validation { errors, .. } => Some(json!({
+                "description": "Validation failed",
+                "errors": errors.iter().map(FieldError::to_json).collect::<Vec<_>>(),
+            })),
+            ApiError::NotFound { .. } => None,
+            ApiError::MethodNotAllowed { method, allowed } => Some(json!({
+                "message": format!(
+                    "{method} method is not allowed. It should be one of these method(s): {}",
+                    allowed_list(allowed)
+                )
+            })),
+            ApiError::Internal { .. } => {
+                Some(json!({ "message": "We're sorry, but something went wrong." }))
+            }
+            ApiError::Token(inner) => inner.body(),
+        }
+    }
+
+    /// The HTTP response, logged with its reason.
+    pub fn into_response(self) -> Response {
+        if let ApiError::Token(inner) = self {
+            let mut response = inner.into_response();
+            response.extensions_mut().insert(TokenRefused);
+            return response;
+        }
+        let status = self.status();
+        match &self {
+            ApiError::Internal { detail } => tracing::error!(%status, detail, "widget call failed"),
+            other => {
+                if let Some(reason) = other.reason() {
+                    tracing::info!(%status, reason, "widget call refused");
+                }
+            }
+        }
+        let mut response = match self.body() {
+            Some(body) => crate::http::widget::json_response(status, &body),
+            None => {
+                let mut r = Response::new(Vec::new().into());
+                *r.status_mut() = status;
+                r
+            }
+        };
+        if let ApiError::MethodNotAllowed { allowed, .. } = &self {
+            if let Ok(v) = HeaderValue::from_str(&allowed_list(allowed)) {
+                response.headers_mut().insert(http::header::ALLOW, v);
+            }
+        }
+        if let Some(reason) = self.reason() {
+            response
+                .headers_mut()
+                .insert(REASON_HEADER, header_safe(&reason));
+        }
+        response
+    }
+}
+
+fn allowed_list(allowed: &[Method]) -> String {
+    allowed
+        .iter()
+        .map(Method::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Header values must be visible ASCII: other bytes are percent-encoded.
+pub fn header_safe(text: &str) -> HeaderValue {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() && !c.is_ascii_control() {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    HeaderValue::from_str(&out).unwrap_or_else(|_| HeaderValue::from_static("(unprintable)"))
+}
+
+impl From<TokenError> for ApiError {
+    fn from(err: TokenError) -> ApiError {
+        let reason = err.reason;
+        let answer = match err.rejection {
+            Rejection::Unauthorized(message) => ApiError::Validation {
+                status: StatusCode::UNAUTHORIZED,
+                errors: vec![FieldError::new("token", message, "unauthorized")],
+                reason,
+            },
+            Rejection::Payload {
+                claim,
+                code,
+                message,
+            } => ApiError::Validation {
+                status: StatusCode::BAD_REQUEST,
+                errors: vec![FieldError {
+                    field: "payload".into(),
+                    nested_field: Some(format!("payload.{claim}")),
+                    message,
+                    code,
+                }],
+                reason,
+            },
+            Rejection::TooFarAhead => ApiError::Validation {
+                status: StatusCode::BAD_REQUEST,
+                errors: vec![FieldError::new(
+                    "exp",
+                    "Expiry should be within 2 hours",
+                    "invalid_value",
+                )],
+                reason,
+            },
+        };
+        ApiError::Token(Box::new(answer))
+    }
+}

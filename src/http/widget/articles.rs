@@ -1,0 +1,276 @@
+//! Knowledge-base reads: search, show (and its alias) and suggested articles.
+
+use bytes::Bytes;
+use http::{Method, StatusCode};
+use serde::Serialize;
+use serde_json::{json, Value};
+use warp::filters::BoxedFilter;
+use warp::reply::Response;
+use warp::Filter;
+
+use super::context::{check, widget_headers, Login, Params, WidgetCall, WidgetHeaders};
+use super::{allow, json_bytes_response, json_response, raw_query, respond, with_state, ApiError};
+use crate::domain::access::SearchAccess;
+use crate::domain::catalog::{ArticleRef, SearchKey};
+use crate::domain::clock::{format_timestamp, parse_instant};
+use crate::domain::fixtures::Id;
+use crate::domain::language::Lang;
+use crate::state::AppState;
+
+const GET: &[Method] = &[Method::GET];
+/// `page` may not exceed this.
+const MAX_PAGE: usize = 10;
+/// `per_page` may not exceed this.
+const MAX_PER_PAGE: usize = 30;
+const DEFAULT_PER_PAGE: usize = 10;
+
+pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
+    let search = warp::path!("api" / "widget" / "search" / "solutions")
+        .and(allow(GET))
+        .and(with_state(state.clone()))
+        .and(widget_headers())
+        .and(raw_query())
+        .then(|s: AppState, h, q: String| async move {
+            // A search that arrives while the index is still being built (just after
+            // start-up) waits for it on a blocking thread, not on a runtime thread.
+            let catalog = s.catalog();
+            if !catalog.is_indexed() {
+                let _ = tokio::task::spawn_blocking(move || catalog.wait_indexed()).await;
+            }
+            respond(search(&s, h, &q))
+        });
+    let show = warp::path!("api" / "widget" / "solutions" / "article" / Id)
+        .or(warp::path!("api" / "widget" / "solutions" / Id))
+        .unify()
+        .and(allow(GET))
+        .and(with_state(state.clone()))
+        .and(widget_headers())
+        .and(raw_query())
+        .map(|id: Id, s: AppState, h, q: String| respond(show(&s, id, h, &q)));
+    let suggested = warp::path!("api" / "widget" / "solutions" / "suggested_articles")
+        .and(allow(GET))
+        .and(with_state(state))
+        .and(widget_headers())
+        .and(raw_query())
+        .map(|s: AppState, h, q: String| respond(suggested(&s, h, &q)));
+    search.or(suggested).unify().or(show).unify().boxed()
+}
+
+/// Freshdesk's timestamp for a fixture time.
+fn timestamp(text: &str) -> String {
+    // Most fixture times are already written that way (`2026-09-14T08:12:30Z`), and then
+    // the answer is the text itself: parsing and formatting it again gives it back, and a
+    // text that does not parse is returned as it is. A leap second (`:60`) is the
+    // exception, left to the parser.
+    let b = text.as_bytes();
+    let canonical = b.len() == 20
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            10 => *c == b'T',
+            13 | 16 => *c == b':',
+            19 => *c == b'Z',
+            _ => c.is_ascii_digit(),
+        })
+        && &text[17..19] < "60";
+    if canonical {
+        return text.to_owned();
+    }
+    parse_instant(text)
+        .map(|ms| format_timestamp(ms.div_euclid(1000)))
+        .unwrap_or_else(|_| text.to_owned())
+}
+
+/// The list item: `{id, title, modified_at, language_id}`.
+#[derive(Serialize)]
+struct Summary<'a> {
+    id: Id,
+    title: &'a str,
+    modified_at: String,
+    language_id: u32,
+}
+
+fn summary(found: ArticleRef<'_>, lang: Lang) -> Option<Summary<'_>> {
+    let tr = found.article.translations.get(lang.code())?;
+    Some(Summary {
+        id: found.article.id,
+        title: &tr.title,
+        modified_at: timestamp(&tr.modified_at),
+        language_id: lang.id(),
+    })
+}
+
+fn summaries(call: &WidgetCall, lang: Lang, ids: Vec<Id>) -> Vec<Summary<'_>> {
+    ids.into_iter()
+        .filter_map(|id| call.catalog.article(id).and_then(|a| summary(a, lang)))
+        .collect()
+}
+
+fn list(call: &WidgetCall, lang: Lang, ids: Vec<Id>) -> Response {
+    json_response(StatusCode::OK, &summaries(call, lang, ids))
+}
+
+fn search(state: &AppState, headers: WidgetHeaders, query: &str) -> Result<Response, ApiError> {
+    let call = check(state, headers, Login::Optional)?;
+    let params = Params::parse(query, &["term", "page", "per_page", "language"])?;
+    let page = params.positive_int("page", MAX_PAGE, 1)?;
+    let per_page = params.positive_int("per_page", MAX_PER_PAGE, DEFAULT_PER_PAGE)?;
+    let lang = call.language(params.get("language"));
+    let term = params.get("term").unwrap_or_default();
+    if term.trim().is_empty() {
+        return Ok(json_response(StatusCode::OK, &Vec::<Value>::new()));
+    }
+    let offset = (page - 1) * per_page;
+    // Remembered answers belong to the account's catalog and are keyed by everything else
+    // the answer depends on, so a remembered answer is the one a search would give. The
+    // caller's token and status were checked above, as on every call.
+    let key = SearchKey {
+        widget: call.widget_id,
+        lang,
+        offset,
+        limit: per_page,
+        access: SearchAccess::of(&call.caller),
+        text: term.to_owned(),
+    };
+    if let Some(body) = call.catalog.remembered_search(&key) {
+        return Ok(json_bytes_response(StatusCode::OK, body));
+    }
+    let ids = call
+        .catalog
+        .search(call.widget(), &call.caller, lang, term, offset, per_page)
+        .map_err(ApiError::internal)?;
+    let body = Bytes::from(serde_json::to_vec(&summaries(&call, lang, ids)).unwrap_or_default());
+    call.catalog.remember_search(key, body.clone());
+    Ok(json_bytes_response(StatusCode::OK, body))
+}
+
+/// `https://<portal>[/<lang>]/support/solutions/articles/<id>-<slug>`.
+fn portal_link(call: &WidgetCall, id: Id, title: &str, lang: Lang) -> String {
+    let account = &call.catalog.fixtures.account;
+    let host = account.portal_host.as_deref().unwrap_or(&account.domain);
+    let prefix = if account.multilingual {
+        format!("/{}", lang.code())
+    } else {
+        String::new()
+    };
+    format!(
+        "https://{host}{prefix}/support/solutions/articles/{id}-{}",
+        slug(title)
+    )
+}
+
+/// Lower-cased title (first 100 characters), runs of punctuation and space as `-`.
+fn slug(title: &str) -> String {
+    let mut out = String::new();
+    let mut dash = false;
+    for c in title.to_lowercase().chars().take(100) {
+        if c.is_alphanumeric() {
+            out.push(c);
+            dash = false;
+        } else if !dash {
+            out.push('-');
+            dash = true;
+        }
+    }
+    out
+}
+
+fn show(
+    state: &AppState,
+    id: Id,
+    headers: WidgetHeaders,
+    query: &str,
+) -> Result<Response, ApiError> {
+    let call = check(state, headers, Login::Optional)?;
+    let params = Params::parse(query, &["language"])?;
+    let lang = call.language(params.get("language"));
+    let found = call
+        .catalog
+        .check_article(call.widget(), &call.caller, lang, id)
+        .map_err(|why| ApiError::not_found(call.catalog.explain(id, &why)))?;
+    let tr = &found.article.translations[lang.code()];
+    let modified = timestamp(&tr.modified_at);
+    let account = &call.catalog.fixtures.account;
+    let attachments: Vec<Value> = tr
+        .attachments
+        .iter()
+        .map(|a| {
+            json!({
+                "id": a.id,
+                "name": a.name,
+                "content_type": a.content_type,
+                "size": a.size,
+                "created_at": modified,
+                "updated_at": modified,
+                "attachment_url": format!("https://{}/helpdesk/attachments/{}", account.domain, a.id),
+            })
+        })
+        .collect();
+    Ok(json_response(
+        StatusCode::OK,
+        &json!({
+            "id": id,
+            "title": tr.title,
+            "modified_at": modified,
+            "language_id": lang.id(),
+            "attachments": attachments,
+            "description": tr.description,
+            "meta": { "portal_link": portal_link(&call, id, &tr.title, lang) },
+        }),
+    ))
+}
+
+fn suggested(state: &AppState, headers: WidgetHeaders, query: &str) -> Result<Response, ApiError> {
+    let call = check(state, headers, Login::Optional)?;
+    let params = Params::parse(query, &["language"])?;
+    let lang = call.language(params.get("language"));
+    let hits = state.live_hits().map_err(ApiError::internal)?;
+    let ids = call.catalog.suggested(
+        call.widget(),
+        &call.caller,
+        lang,
+        call.headers.referrer.as_deref(),
+        &hits,
+    );
+    Ok(list(&call, lang, ids))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{slug, timestamp};
+    use crate::domain::clock::{format_timestamp, parse_instant};
+
+    #[test]
+    fn timestamps_already_in_freshdesks_form_come_back_unchanged() {
+        let parsed = |text: &str| {
+            parse_instant(text)
+                .map(|ms| format_timestamp(ms.div_euclid(1000)))
+                .unwrap_or_else(|_| text.to_owned())
+        };
+        for text in [
+            "2026-09-14T08:12:30Z",
+            "2024-02-29T23:59:59Z",
+            "2026-02-29T10:00:00Z",
+            "2026-13-01T10:00:00Z",
+            "2026-12-31T23:59:60Z",
+            "2026-09-14T08:12:30.5Z",
+            "2026-09-14T10:12:30+02:00",
+            "2026-09-14t08:12:30z",
+            "yesterday",
+            "",
+        ] {
+            assert_eq!(timestamp(text), parsed(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn slugs_follow_freshdesk() {
+        assert_eq!(
+            slug("How to reset your password?"),
+            "how-to-reset-your-password-"
+        );
+        assert_eq!(
+            slug("Réinitialiser  --  mot de passe"),
+            "réinitialiser-mot-de-passe"
+        );
+    }
+}

@@ -1,0 +1,242 @@
+//! `POST /api/widget/attachments`: a file for a ticket, uploaded before the ticket as a draft
+//! of this widget and browser (`X-Client-Id`).
+//!
+//! The file is streamed: each chunk goes to an anonymous temporary file as it arrives and
+//! reading stops as soon as the 20 MB limit is passed, so an upload of any size costs the
+//! server a few buffers of memory. Only a file within the limit is copied into the store,
+//! in pieces.
+
+use std::io::{Seek, SeekFrom};
+
+use futures_util::StreamExt;
+use http::{HeaderValue, Method, StatusCode};
+use serde_json::json;
+use tokio::io::AsyncWriteExt;
+use warp::filters::BoxedFilter;
+use warp::reply::Response;
+use warp::Filter;
+
+use super::body::{self, Accepts, BodyKind, BodyStream};
+use super::context::{check, login_required, widget_headers, Login, WidgetHeaders};
+use crate::http::error::FieldError;
+use super::{allow, blocking, json_response, with_state, ApiError};
+use crate::state::AppState;
+use crate::state::store::NewAttachment;
+
+/// Freshdesk's limit on a ticket's attachments.
+pub const MAX_ATTACHMENT_BYTES: u64 = 20 * 1024 * 1024;
+/// The one part the call takes.
+const PART: &str = "content";
+
+pub fn route(state: AppState) -> BoxedFilter<(Response,)> {
+    warp::path!("api" / "widget" / "attachments")
+        .and(allow(&[Method::POST]))
+        .and(with_state(state))
+        .and(widget_headers())
+        .and(body::content_type())
+        .and(warp::header::optional::<u64>("content-length"))
+        .and(body::stream())
+        .then(
+            |s: AppState, h: WidgetHeaders, ct: Option<String>, len: Option<u64>, b: BodyStream| async move {
+                let mut response = super::respond(upload(s, h, ct, len, b).await);
+                // A refused upload may still be arriving: say the connection ends here, so
+                // the rest is never read.
+                if !response.status().is_success() {
+                    response
+                        .headers_mut()
+                        .insert(http::header::CONNECTION, HeaderValue::from_static("close"));
+                }
+                response
+            },
+        )
+        .boxed()
+}
+
+/// A file received within the limit, waiting in a temporary file.
+struct Received {
+    file: std::fs::File,
+    size: u64,
+    name: String,
+    content_type: String,
+}
+
+async fn upload(
+    state: AppState,
+    headers: WidgetHeaders,
+    content_type: Option<String>,
+    content_length: Option<u64>,
+    body: BodyStream,
+) -> Result<Response, ApiError> {
+    let kind = body::content_kind(content_type.as_deref(), Accepts::Multipart)?;
+    let call = check(&state, headers, Login::Optional)?;
+    let widget = call.widget();
+    login_required(&call, widget.settings.contact_form.require_login)?;
+    if !widget.settings.components.contact_form {
+        return Err(ApiError::request(
+            StatusCode::BAD_REQUEST,
+            "contact_form_not_enabled",
+            format!(
+                "widget {} has the contact form turned off (settings.components.contact_form)",
+                widget.id
+            ),
+        ));
+    }
+    let received = match kind {
+        BodyKind::Multipart { boundary } => receive(body, &boundary, content_length).await?,
+        BodyKind::Json => None,
+    };
+    let Some(received) = received else {
+        return Err(ApiError::invalid(
+            // Assumed wording: Freshdesk's message for a missing mandatory attribute.
+            FieldError::new(PART, "Mandatory attribute missing", "missing_field"),
+            "the upload has no part named content: send the file as multipart/form-data part 'content'",
+        ));
+    };
+    let draft = NewAttachment {
+        widget_id: call.widget_id,
+        client_id: call.client_id().to_owned(),
+        name: received.name,
+        content_type: received.content_type,
+        size: received.size,
+        created_at: state.clock().now_secs(),
+    };
+    let mut file = received.file;
+    blocking(move || {
+        file.seek(SeekFrom::Start(0)).map_err(ApiError::internal)?;
+        let record = state
+            .save_attachment(&draft, &mut file)
+            .map_err(ApiError::internal)?;
+        tracing::info!(id = record.id, size = record.size, client = %record.client_id, "attachment stored as a draft");
+        Ok(json_response(StatusCode::OK, &json!({ "id": record.id })))
+    })
+    .await
+}
+
+/// Reads the parts: `content` into a temporary file, anything else counted and refused.
+/// Stops reading once the files pass the limit.
+async fn receive(
+    body: BodyStream,
+    boundary: &str,
+    content_length: Option<u64>,
+) -> Result<Option<Received>, ApiError> {
+    let mut multipart = multer::Multipart::new(body, boundary);
+    let mut unexpected: Vec<String> = Vec::new();
+    let mut received: Option<Received> = None;
+    let mut total: u64 = 0;
+    while let Some(mut field) = multipart.next_field().await.map_err(|e| bad_form(&e))? {
+        let name = field.name().unwrap_or_default().to_owned();
+        let keep = name == PART && received.is_none();
+        if name != PART && !unexpected.contains(&name) {
+            unexpected.push(name.clone());
+        }
+        let mut spool = None;
+        if keep {
+            let file = tempfile::tempfile().map_err(ApiError::internal)?;
+            spool = Some((
+                tokio::fs::File::from_std(file),
+                field.file_name().unwrap_or("blob").to_owned(),
+                field
+                    .content_type()
+                    .map_or("application/octet-stream".to_owned(), |m| m.to_string()),
+            ));
+        }
+        let mut size = 0u64;
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|e| bad_form(&e))?;
+            size += chunk.len() as u64;
+            total += chunk.len() as u64;
+            if total > MAX_ATTACHMENT_BYTES {
+                if !unexpected.is_empty() {
+                    return Err(unexpected_parts(&unexpected));
+                }
+                return Err(too_big(content_length.unwrap_or(total).max(total)));
+            }
+            if let Some((file, _, _)) = spool.as_mut() {
+                file.write_all(&chunk).await.map_err(ApiError::internal)?;
+            }
+        }
+        if let Some((mut file, name, content_type)) = spool {
+            file.flush().await.map_err(ApiError::internal)?;
+            received = Some(Received {
+                file: file.into_std().await,
+                size,
+                name,
+                content_type,
+            });
+        }
+    }
+    if !unexpected.is_empty() {
+        return Err(unexpected_parts(&unexpected));
+    }
+    Ok(received)
+}
+
+fn unexpected_parts(names: &[String]) -> ApiError {
+    ApiError::Validation {
+        status: StatusCode::BAD_REQUEST,
+        errors: names.iter().map(|n| FieldError::unexpected(n)).collect(),
+        reason: format!(
+            "part(s) {} are not taken: the upload has one part, named content",
+            names.join(", ")
+        ),
+    }
+}
+
+fn too_big(size: u64) -> ApiError {
+    let mb = format_mb(size);
+    ApiError::invalid(
+        FieldError::new(
+            PART,
+            format!("Total attachment(s) size is {mb} MB, it should not exceed 20 MB"),
+            "invalid_size",
+        ),
+        format!(
+            "the upload passed {MAX_ATTACHMENT_BYTES} bytes (20 MB); freshmock stopped reading it there{}",
+            if size > MAX_ATTACHMENT_BYTES + 1 {
+                format!(" (the request announced {size} bytes)")
+            } else {
+                String::new()
+            }
+        ),
+    )
+}
+
+/// Megabytes as Rails' `number_to_human_size` writes them: three significant digits,
+/// trailing zeros dropped.
+fn format_mb(bytes: u64) -> String {
+    let mb = bytes as f64 / (1024.0 * 1024.0);
+    let decimals = if mb >= 100.0 {
+        0
+    } else if mb >= 10.0 {
+        1
+    } else {
+        2
+    };
+    let text = format!("{mb:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        text
+    }
+}
+
+fn bad_form(e: &multer::Error) -> ApiError {
+    ApiError::request(
+        StatusCode::BAD_REQUEST,
+        "invalid_multipart",
+        format!("the multipart body cannot be read: {e}"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_mb;
+
+    #[test]
+    fn sizes_read_like_rails() {
+        assert_eq!(format_mb(25 * 1024 * 1024 + 300), "25");
+        assert_eq!(format_mb(20 * 1024 * 1024 + 1), "20");
+        assert_eq!(format_mb(1024 * 1024 * 1024), "1024");
+        assert_eq!(format_mb(21 * 1024 * 1024 + 512 * 1024), "21.5");
+    }
+}

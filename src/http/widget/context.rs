@@ -1,0 +1,403 @@
+//! What every `/api/widget/` call goes through first: the header checks in Freshdesk's
+//! order (widget id, client id, widget lookup, token), the user behind the token, and the
+//! query parameters each endpoint allows.
+
+use std::sync::Arc;
+
+use http::header::HeaderName;
+use http::{HeaderMap, HeaderValue, StatusCode};
+use warp::Filter;
+
+use crate::http::error::{ApiError, FieldError};
+use crate::domain::access::Caller;
+use crate::domain::catalog::Catalog;
+use crate::domain::fixtures::{Id, Widget};
+use crate::domain::language::{Lang, LanguageHints};
+use crate::domain::people::User;
+use crate::state::AppState;
+use crate::domain::token::Claims;
+
+/// The request headers a widget call is judged by.
+#[derive(Debug, Clone, Default)]
+pub struct WidgetHeaders {
+    pub widget_id: Option<HeaderText>,
+    pub client_id: Option<HeaderText>,
+    pub auth: Option<HeaderText>,
+    pub accept_language: Option<HeaderText>,
+    pub referrer: Option<HeaderText>,
+    pub user_agent: Option<HeaderText>,
+}
+
+/// A header's text. Shared with the request where it is UTF-8, as nearly every header is,
+/// so reading a call's headers copies nothing; elsewhere a copy with the invalid bytes
+/// replaced, which the checks then refuse with their own words.
+#[derive(Debug, Clone)]
+pub enum HeaderText {
+    /// UTF-8, checked when made.
+    Shared(HeaderValue),
+    Owned(String),
+}
+
+impl HeaderText {
+    fn new(value: &HeaderValue) -> HeaderText {
+        match std::str::from_utf8(value.as_bytes()) {
+            Ok(_) => HeaderText::Shared(value.clone()),
+            Err(_) => HeaderText::Owned(String::from_utf8_lossy(value.as_bytes()).into_owned()),
+        }
+    }
+}
+
+impl std::ops::Deref for HeaderText {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            // Checked in `new`; the empty fallback cannot happen.
+            HeaderText::Shared(value) => std::str::from_utf8(value.as_bytes()).unwrap_or_default(),
+            HeaderText::Owned(text) => text,
+        }
+    }
+}
+
+impl From<String> for HeaderText {
+    fn from(text: String) -> HeaderText {
+        HeaderText::Owned(text)
+    }
+}
+
+impl From<&str> for HeaderText {
+    fn from(text: &str) -> HeaderText {
+        HeaderText::Owned(text.to_owned())
+    }
+}
+
+fn header(headers: &HeaderMap, name: &HeaderName) -> Option<HeaderText> {
+    headers.get(name).map(HeaderText::new)
+}
+
+// Header names as constants: looking a header up by a string parses the name each time.
+const WIDGET_ID: HeaderName = HeaderName::from_static("x-widget-id");
+const CLIENT_ID: HeaderName = HeaderName::from_static("x-client-id");
+const WIDGET_AUTH: HeaderName = HeaderName::from_static("x-widget-auth");
+const WIDGET_REFERRER: HeaderName = HeaderName::from_static("x-widget-referrer");
+
+/// Extracts the widget headers; never rejects (the checks report what is missing).
+pub fn widget_headers(
+) -> impl Filter<Extract = (WidgetHeaders,), Error = std::convert::Infallible> + Clone {
+    warp::header::headers_cloned().map(|h: HeaderMap| WidgetHeaders {
+        widget_id: header(&h, &WIDGET_ID),
+        client_id: header(&h, &CLIENT_ID),
+        auth: header(&h, &WIDGET_AUTH),
+        accept_language: header(&h, &http::header::ACCEPT_LANGUAGE),
+        referrer: header(&h, &WIDGET_REFERRER),
+        user_agent: header(&h, &http::header::USER_AGENT),
+    })
+}
+
+/// Whether an endpoint needs a logged-in customer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Login {
+    /// Anonymous unless a token is sent; a bad token is still fatal.
+    Optional,
+    /// A token naming an existing, active user.
+    Required,
+    /// A valid token; the user may not exist yet (bootstrap creates them).
+    Bootstrap,
+}
+
+/// A widget call that passed the header checks.
+#[derive(Debug, Clone)]
+pub struct WidgetCall {
+    pub catalog: Arc<Catalog>,
+    pub widget_id: Id,
+    pub claims: Option<Arc<Claims>>,
+    /// The user the token names (absent for anonymous calls and first bootstraps).
+    pub user: Option<Arc<User>>,
+    pub caller: Caller,
+    pub headers: WidgetHeaders,
+}
+
+impl WidgetCall {
+    /// `X-Client-Id`, which the checks found not blank.
+    pub fn client_id(&self) -> &str {
+        self.headers.client_id.as_deref().unwrap_or_default()
+    }
+
+    pub fn widget(&self) -> &Widget {
+        self.catalog
+            .widget(self.widget_id)
+            .expect("checked at the start of the call")
+    }
+
+    /// The language this call is answered in (spec section 6).
+    pub fn language(&self, param: Option<&str>) -> Lang {
+        self.catalog.languages.resolve(LanguageHints {
+            param,
+            profile: self
+                .user
+                .as_ref()
+                .and_then(|u| self.catalog.profile_language(u)),
+            accept_language: self.headers.accept_language.as_deref(),
+        })
+    }
+}
+
+fn blank(value: &Option<HeaderText>) -> bool {
+    value.as_deref().is_none_or(|v| v.trim().is_empty())
+}
+
+/// Ruby's `String#to_i`, which Freshdesk applies to `X-Widget-Id`: `"12abc"` is 12,
+/// `"abc"` is 0.
+pub fn lenient_id(text: &str) -> i128 {
+    let text = text.trim_start();
+    let (sign, rest) = match text.strip_prefix('-') {
+        Some(r) => (-1, r),
+        None => (1, text.strip_prefix('+').unwrap_or(text)),
+    };
+    // At most 30 digits are read, which an i128 always holds.
+    let n = rest
+        .bytes()
+        .take_while(u8::is_ascii_digit)
+        .take(30)
+        .fold(0i128, |n, d| n * 10 + i128::from(d - b'0'));
+    sign * n
+}
+
+/// The header checks, in Freshdesk's order, then the user behind the token.
+pub fn check(
+    state: &AppState,
+    headers: WidgetHeaders,
+    login: Login,
+) -> Result<WidgetCall, ApiError> {
+    if blank(&headers.widget_id) {
+        return Err(ApiError::request(
+            StatusCode::BAD_REQUEST,
+            "widget_id_not_given",
+            "the X-Widget-Id header is missing or blank; the widget sends its id with every call",
+        ));
+    }
+    if blank(&headers.client_id) {
+        return Err(ApiError::request(
+            StatusCode::BAD_REQUEST,
+            "cliend_id_not_given",
+            "the X-Client-Id header is missing or blank; any non-blank value identifies the browser",
+        ));
+    }
+    let raw_id = headers.widget_id.as_deref().unwrap_or_default();
+    let world = state.read();
+    let catalog = world.catalog.clone();
+    let id = lenient_id(raw_id);
+    let widget = u64::try_from(id).ok().and_then(|id| catalog.widget(id));
+    let widget = match widget {
+        Some(w) if w.active => w,
+        Some(w) => {
+            return Err(ApiError::request(
+                StatusCode::BAD_REQUEST,
+                "invalid_help_widget",
+                format!("widget {} is not active", w.id),
+            ))
+        }
+        None => {
+            let known: Vec<String> = catalog
+                .fixtures
+                .widgets
+                .iter()
+                .filter(|w| w.active)
+                .map(|w| w.id.to_string())
+                .collect();
+            return Err(ApiError::request(
+                StatusCode::BAD_REQUEST,
+                "invalid_help_widget",
+                format!(
+                    "X-Widget-Id {raw_id:?} reads as {id}, which is no active widget of this account (active: {})",
+                    known.join(", ")
+                ),
+            ));
+        }
+    };
+    let widget_id = widget.id;
+
+    let token = headers
+        .auth
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    let Some(token) = token else {
+        if login == Login::Optional {
+            return Ok(WidgetCall {
+                catalog,
+                widget_id,
+                claims: None,
+                user: None,
+                caller: Caller::Anonymous,
+                headers,
+            });
+        }
+        return Err(auth_required(
+            "this call needs a logged-in customer: send the JWT in X-Widget-Auth",
+        ));
+    };
+    let claims = state.verify_token(token, world.keys())?;
+    let user = world.directory.find_by_email(&claims.email).cloned();
+    drop(world);
+    if login == Login::Bootstrap {
+        let caller = user
+            .as_ref()
+            .map_or(Caller::Anonymous, |u| catalog.caller_for(u));
+        return Ok(WidgetCall {
+            catalog,
+            widget_id,
+            claims: Some(claims),
+            user,
+            caller,
+            headers,
+        });
+    }
+    let Some(user) = user else {
+        return Err(ApiError::Request {
+            status: StatusCode::NOT_FOUND,
+            code: "absent_in_db",
+            message: "There is no user matching the given email".into(),
+            reason: format!(
+                "no contact or agent has the email {}; call bootstrap first, which creates the contact",
+                claims.email
+            ),
+        });
+    };
+    refuse_inactive(&user)?;
+    let caller = catalog.caller_for(&user);
+    Ok(WidgetCall {
+        catalog,
+        widget_id,
+        claims: Some(claims),
+        user: Some(user),
+        caller,
+        headers,
+    })
+}
+
+fn auth_required(reason: &str) -> ApiError {
+    ApiError::request(StatusCode::BAD_REQUEST, "x_widget_auth_required", reason)
+}
+
+/// The contact form's `require_login`: the call passed [`check`] as optional, and a setting
+/// of the widget decides whether it needed a customer after all.
+pub fn login_required(call: &WidgetCall, required: bool) -> Result<(), ApiError> {
+    if required && call.user.is_none() {
+        return Err(auth_required(&format!(
+            "widget {}'s contact form requires login (contact_form.require_login): send the customer's JWT in X-Widget-Auth",
+            call.widget_id
+        )));
+    }
+    Ok(())
+}
+
+/// Deleted, spam and blocked users are refused. Bootstrap does this per the spec; the
+/// other endpoints are assumed to do the same (the spec is silent).
+pub fn refuse_inactive(user: &User) -> Result<(), ApiError> {
+    if user.may_use_widget() {
+        return Ok(());
+    }
+    Err(inactive_user(user))
+}
+
+/// Freshdesk's answer to a deleted, spam or blocked user.
+pub fn inactive_user(user: &User) -> ApiError {
+    ApiError::Request {
+        status: StatusCode::FORBIDDEN,
+        code: "invalid_user",
+        message: format!(
+            "You are not authorized to perform this action on behalf of this user. id:{}, name:{}",
+            user.id, user.name
+        ),
+        reason: format!(
+            "{} ({}) is {:?} in the fixtures; only active users may log in",
+            user.name, user.email, user.state
+        )
+        .to_lowercase(),
+    }
+}
+
+/// A call's query parameters, restricted to the ones the endpoint takes.
+#[derive(Debug, Clone, Default)]
+pub struct Params(Vec<(String, String)>);
+
+impl Params {
+    /// Parses the query string; any parameter not in `allowed` is an `invalid_field` error.
+    pub fn parse(raw: &str, allowed: &[&str]) -> Result<Params, ApiError> {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw).unwrap_or_default();
+        let unexpected: Vec<FieldError> = pairs
+            .iter()
+            .filter(|(k, _)| !allowed.contains(&k.as_str()))
+            .map(|(k, _)| FieldError::unexpected(k))
+            .collect();
+        if !unexpected.is_empty() {
+            let names: Vec<&str> = unexpected.iter().map(|e| e.field.as_str()).collect();
+            return Err(ApiError::Validation {
+                status: StatusCode::BAD_REQUEST,
+                reason: format!(
+                    "unexpected parameter(s) {}; this endpoint takes {}",
+                    names.join(", "),
+                    allowed.join(", ")
+                ),
+                errors: unexpected,
+            });
+        }
+        Ok(Params(pairs))
+    }
+
+    /// The last value given for a parameter (as Rails keeps it).
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A positive integer parameter no larger than `max`, or `default` when absent.
+    pub fn positive_int(&self, key: &str, max: usize, default: usize) -> Result<usize, ApiError> {
+        let Some(raw) = self.get(key) else {
+            return Ok(default);
+        };
+        match raw.trim().parse::<usize>() {
+            Ok(n) if (1..=max).contains(&n) => Ok(n),
+            _ => Err(ApiError::invalid(
+                FieldError::new(
+                    key,
+                    format!("It should be a Positive Integer less than or equal to {max}"),
+                    "datatype_mismatch",
+                ),
+                format!("{key}={raw:?} must be a whole number from 1 to {max}"),
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widget_ids_read_like_ruby_to_i() {
+        assert_eq!(lenient_id("12abc"), 12);
+        assert_eq!(lenient_id("abc"), 0);
+        assert_eq!(lenient_id(" 42"), 42);
+        assert_eq!(lenient_id("-3"), -3);
+        assert_eq!(lenient_id("+7x"), 7);
+        assert_eq!(
+            lenient_id(&"9".repeat(40)),
+            "9".repeat(30).parse::<i128>().unwrap()
+        );
+    }
+
+    #[test]
+    fn header_text_is_the_header_with_invalid_bytes_replaced() {
+        let utf8 = HeaderValue::from_bytes("12000000025 é".as_bytes()).unwrap();
+        let text = HeaderText::new(&utf8);
+        assert!(matches!(text, HeaderText::Shared(_)));
+        assert_eq!(&*text, "12000000025 é");
+        let invalid = HeaderValue::from_bytes(b"120\xff00").unwrap();
+        assert_eq!(&*HeaderText::new(&invalid), "120\u{fffd}00");
+    }
+}

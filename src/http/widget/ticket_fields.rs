@@ -1,0 +1,78 @@
+//! `GET /api/widget/ticket_fields`: the contact form's fields, labelled in the customer's language.
+
+use http::{Method, StatusCode};
+use serde_json::{json, Value};
+use warp::filters::BoxedFilter;
+use warp::reply::Response;
+use warp::Filter;
+
+use super::context::{check, widget_headers, Login, Params, WidgetHeaders};
+use super::{allow, json_response, raw_query, respond, with_state, ApiError};
+use crate::domain::clock::{format_timestamp, parse_instant};
+use crate::state::AppState;
+
+pub fn route(state: AppState) -> BoxedFilter<(Response,)> {
+    warp::path!("api" / "widget" / "ticket_fields")
+        .and(allow(&[Method::GET]))
+        .and(with_state(state))
+        .and(widget_headers())
+        .and(raw_query())
+        .map(|s: AppState, h, q: String| respond(ticket_fields(&s, h, &q)))
+        .boxed()
+}
+
+fn ticket_fields(
+    state: &AppState,
+    headers: WidgetHeaders,
+    query: &str,
+) -> Result<Response, ApiError> {
+    let call = check(state, headers, Login::Optional)?;
+    // page and per_page are accepted and ignored, as Freshdesk does.
+    let params = Params::parse(query, &["language", "page", "per_page"])?;
+    let lang = call.language(params.get("language"));
+    let primary = call.catalog.languages.primary;
+    let stamp = |t: &str| {
+        parse_instant(t)
+            .map(|ms| format_timestamp(ms.div_euclid(1000)))
+            .unwrap_or_default()
+    };
+    let mut fields: Vec<_> = call
+        .catalog
+        .fixtures
+        .ticket_fields
+        .iter()
+        .filter(|f| f.customers_can_edit)
+        .collect();
+    fields.sort_by_key(|f| (f.position, f.id));
+    let body: Vec<Value> = fields
+        .into_iter()
+        .map(|f| {
+            // Field labels fall back to the primary language (unlike articles).
+            let labels = f.labels.get(lang.code()).or_else(|| f.labels.get(primary.code()));
+            let label = labels.map(|l| l.label.clone()).unwrap_or_else(|| f.name.clone());
+            let mut v = json!({
+                "id": f.id,
+                "name": f.name,
+                "label": label,
+                "description": labels.and_then(|l| l.description.clone()),
+                "position": f.position,
+                "required_for_closure": f.required_for_closure,
+                "required_for_agents": f.required_for_agents,
+                "type": f.field_type,
+                "default": f.default,
+                "customers_can_edit": f.customers_can_edit,
+                "label_for_customers": labels.and_then(|l| l.label_for_customers.clone()).unwrap_or(label),
+                "required_for_customers": f.required_for_customers,
+                "displayed_to_customers": f.displayed_to_customers,
+                "belongs_to_section": f.belongs_to_section,
+                "created_at": stamp(&f.created_at),
+                "updated_at": stamp(&f.updated_at),
+            });
+            if let Some(choices) = &f.choices {
+                v["choices"] = choices.clone();
+            }
+            v
+        })
+        .collect();
+    Ok(json_response(StatusCode::OK, &body))
+}

@@ -1,0 +1,579 @@
+//! `POST /api/widget/tickets`: the contact form, checked in Freshdesk's order (spec section 2):
+//! creation allowed, allowed keys, the form's required fields and types, the logged-in
+//! customer's email, the captcha, the attachment drafts; then stored with source 9.
+
+use std::collections::BTreeSet;
+
+use http::{Method, StatusCode};
+use serde_json::{json, Map, Value};
+use warp::filters::BoxedFilter;
+use warp::reply::Response;
+use warp::Filter;
+
+use super::body::{self, Accepts, BodyStream, FormParams};
+use super::context::{check, login_required, widget_headers, Login, WidgetCall, WidgetHeaders};
+use crate::http::error::FieldError;
+use super::{allow, blocking, json_response, with_state, ApiError};
+use crate::domain::email::is_valid_email;
+use crate::domain::fixtures::TicketField;
+use crate::domain::html::text_to_html;
+use crate::state::AppState;
+use crate::state::store::{TicketOutcome, TicketRecord};
+
+/// The captcha answer that always fails (freshmock cannot ask Google): lets a test see the
+/// 403 a wrong answer gets. Any other non-blank answer passes.
+pub const CAPTCHA_FAIL: &str = "freshmock-captcha-fail";
+
+/// Where tickets created through the widget come from.
+pub const SOURCE_WIDGET: u8 = 9;
+/// Freshdesk's defaults for a new ticket: Open, Low.
+const DEFAULT_STATUS: i64 = 2;
+const DEFAULT_PRIORITY: i64 = 1;
+
+const MANDATORY: &str =
+    "It should not be blank as this is a mandatory field for help widget ticket";
+const EMAIL_FORMAT: &str = "It should be in the 'valid email address' format";
+
+/// Keys every widget ticket may carry, besides the customer-editable ticket fields.
+const BASE_KEYS: [&str; 16] = [
+    "email",
+    "name",
+    "phone",
+    "subject",
+    "requester_id",
+    "unique_external_id",
+    "product_id",
+    "source",
+    "tags",
+    "cc_emails",
+    "attachment_ids",
+    "custom_fields",
+    "g-recaptcha-response",
+    "meta",
+    "predictive",
+    // Assumed: the simple form always has a description, whatever ticket_fields.json says.
+    "description",
+];
+
+pub fn route(state: AppState) -> BoxedFilter<(Response,)> {
+    warp::path!("api" / "widget" / "tickets")
+        .and(allow(&[Method::POST]))
+        .and(with_state(state))
+        .and(widget_headers())
+        .and(body::content_type())
+        .and(body::stream())
+        .then(
+            |s: AppState, h: WidgetHeaders, ct: Option<String>, b: BodyStream| async move {
+                super::respond(receive(s, h, ct, b).await)
+            },
+        )
+        .boxed()
+}
+
+async fn receive(
+    state: AppState,
+    headers: WidgetHeaders,
+    content_type: Option<String>,
+    body: BodyStream,
+) -> Result<Response, ApiError> {
+    let kind = body::content_kind(content_type.as_deref(), Accepts::JsonOrMultipart)?;
+    let params = body::read_params(kind, body).await?;
+    blocking(move || create(&state, headers, params)).await
+}
+
+fn create(
+    state: &AppState,
+    headers: WidgetHeaders,
+    form: FormParams,
+) -> Result<Response, ApiError> {
+    let call = check(state, headers, Login::Optional)?;
+    login_required(&call, call.widget().settings.contact_form.require_login)?;
+    let widget = call.widget();
+    let components = &widget.settings.components;
+    if !components.contact_form && !components.predictive_support {
+        return Err(ApiError::request(
+            StatusCode::BAD_REQUEST,
+            "ticket_creation_not_allowed",
+            format!(
+                "widget {} has both the contact form and predictive support turned off (settings.components)",
+                widget.id
+            ),
+        ));
+    }
+    let fields = editable_fields(&call);
+    refuse_unknown_keys(&form.params, &fields)?;
+    let mut ticket = validate(&call, &form, &fields)?;
+    ticket.created_at = state.clock().now_secs();
+
+    // A logged-in customer files tickets as themselves.
+    if let Some(user) = &call.user {
+        if !user.has_email(&ticket.email) {
+            tracing::info!(given = %ticket.email, used = %user.email, "the logged-in customer's email replaced the form's");
+            ticket.email = user.email.clone();
+        }
+    }
+
+    if state.captcha_checked() && widget.settings.contact_form.captcha {
+        check_captcha(form.params.get("g-recaptcha-response"))?;
+    }
+
+    let name = form
+        .params
+        .get("name")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    match state
+        .create_ticket(ticket, name.as_deref())
+        .map_err(ApiError::internal)?
+    {
+        TicketOutcome::Created(t) => {
+            tracing::info!(id = t.id, email = %t.email, "ticket created");
+            Ok(json_response(StatusCode::CREATED, &json!({ "id": t.id })))
+        }
+        TicketOutcome::NoSuchAttachments(ids) => {
+            let list: Vec<String> = ids.iter().map(u64::to_string).collect();
+            Err(ApiError::invalid(
+                FieldError::new(
+                    "attachment_ids",
+                    format!("There are no records matching the ids: '{}'", list.join(", ")),
+                    "invalid_value",
+                ),
+                format!(
+                    "attachment(s) {} are not drafts uploaded through widget {} with X-Client-Id {:?} (or are already on a ticket)",
+                    list.join(", "),
+                    call.widget_id,
+                    call.client_id()
+                ),
+            ))
+        }
+    }
+}
+
+fn check_captcha(answer: Option<&Value>) -> Result<(), ApiError> {
+    let answer = answer.and_then(Value::as_str).map(str::trim).unwrap_or("");
+    let reason = if answer.is_empty() {
+        "the widget asks for a captcha and the ticket has no g-recaptcha-response; freshmock accepts any non-blank answer (or start it with --no-captcha)"
+    } else if answer == CAPTCHA_FAIL {
+        "g-recaptcha-response is freshmock's failing test value"
+    } else {
+        return Ok(());
+    };
+    Err(ApiError::request(
+        StatusCode::FORBIDDEN,
+        "access_restricted",
+        reason,
+    ))
+}
+
+/// The ticket fields a customer may fill in.
+fn editable_fields(call: &WidgetCall) -> Vec<TicketField> {
+    call.catalog
+        .fixtures
+        .ticket_fields
+        .iter()
+        .filter(|f| f.customers_can_edit)
+        .cloned()
+        .collect()
+}
+
+fn is_custom(field: &TicketField) -> bool {
+    !field.default
+}
+
+fn refuse_unknown_keys(
+    params: &Map<String, Value>,
+    fields: &[TicketField],
+) -> Result<(), ApiError> {
+    let allowed: BTreeSet<&str> = BASE_KEYS
+        .iter()
+        .copied()
+        .chain(fields.iter().map(|f| f.name.as_str()))
+        .collect();
+    let mut bad: Vec<FieldError> = params
+        .keys()
+        .filter(|k| !allowed.contains(k.as_str()))
+        .map(|k| FieldError::unexpected(k))
+        .collect();
+    if let Some(Value::Object(custom)) = params.get("custom_fields") {
+        bad.extend(
+            custom
+                .keys()
+                .filter(|k| !fields.iter().any(|f| is_custom(f) && &f.name == *k))
+                .map(|k| FieldError::unexpected(k)),
+        );
+    }
+    if bad.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<&str> = bad.iter().map(|e| e.field.as_str()).collect();
+    Err(ApiError::Validation {
+        status: StatusCode::BAD_REQUEST,
+        reason: format!(
+            "{} not a field customers may send; allowed: {}",
+            names.join(", ") + if names.len() == 1 { " is" } else { " are" },
+            allowed.into_iter().collect::<Vec<_>>().join(", ")
+        ),
+        errors: bad,
+    })
+}
+
+/// What a value must be.
+#[derive(Debug, Clone)]
+enum Kind {
+    Text,
+    PositiveInt,
+    Int,
+    Number,
+    Bool,
+    Date,
+    TextChoice(Vec<String>),
+    IntChoice(Vec<i64>),
+    Array(Box<Kind>),
+    Object,
+}
+
+impl Kind {
+    fn name(&self) -> &'static str {
+        match self {
+            Kind::Text | Kind::TextChoice(_) => "String",
+            Kind::PositiveInt => "Positive Integer",
+            Kind::Int | Kind::IntChoice(_) => "Integer",
+            Kind::Number => "Number",
+            Kind::Bool => "Boolean",
+            Kind::Date => "Date",
+            Kind::Array(_) => "Array",
+            Kind::Object => "key/value pair",
+        }
+    }
+}
+
+fn kind_of_default(name: &str, field: Option<&TicketField>) -> Kind {
+    let choices = field.and_then(|f| f.choices.as_ref());
+    match name {
+        "requester_id" | "product_id" | "group_id" | "responder_id" | "source" => Kind::PositiveInt,
+        "priority" => Kind::IntChoice(match choices {
+            Some(Value::Object(m)) => m.values().filter_map(Value::as_i64).collect(),
+            _ => vec![1, 2, 3, 4],
+        }),
+        "status" => Kind::IntChoice(match choices {
+            Some(Value::Object(m)) => m.keys().filter_map(|k| k.parse().ok()).collect(),
+            _ => vec![2, 3, 4, 5],
+        }),
+        "type" => match choices {
+            Some(Value::Array(items)) => Kind::TextChoice(
+                items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect(),
+            ),
+            _ => Kind::Text,
+        },
+        "tags" | "cc_emails" => Kind::Array(Box::new(Kind::Text)),
+        "attachment_ids" => Kind::Array(Box::new(Kind::PositiveInt)),
+        "custom_fields" | "meta" => Kind::Object,
+        "predictive" => Kind::Bool,
+        _ => Kind::Text,
+    }
+}
+
+fn kind_of_custom(field: &TicketField) -> Kind {
+    match field.field_type.as_str() {
+        "custom_number" => Kind::Int,
+        "custom_decimal" => Kind::Number,
+        "custom_checkbox" => Kind::Bool,
+        "custom_date" => Kind::Date,
+        "custom_dropdown" => match &field.choices {
+            Some(Value::Array(items)) => Kind::TextChoice(
+                items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect(),
+            ),
+            _ => Kind::Text,
+        },
+        _ => Kind::Text,
+    }
+}
+
+fn is_blank(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(m) => m.is_empty(),
+        _ => false,
+    }
+}
+
+/// Checks a value against its kind; form values (text) are read as Rails would. Returns the
+/// value as stored (numbers as numbers).
+fn check_kind(
+    field: &str,
+    value: &Value,
+    kind: &Kind,
+    from_form: bool,
+) -> Result<Value, FieldError> {
+    let mismatch = || {
+        FieldError::new(
+            field,
+            format!("It should be a/an {}", kind.name()),
+            "datatype_mismatch",
+        )
+    };
+    let form_text = if from_form {
+        value.as_str().map(str::trim)
+    } else {
+        None
+    };
+    match kind {
+        Kind::Text => value.as_str().map(|_| value.clone()).ok_or_else(mismatch),
+        Kind::PositiveInt | Kind::Int | Kind::IntChoice(_) => {
+            let n = value
+                .as_i64()
+                .or_else(|| form_text.and_then(|t| t.parse::<i64>().ok()))
+                .ok_or_else(mismatch)?;
+            if matches!(kind, Kind::PositiveInt) && n <= 0 {
+                return Err(mismatch());
+            }
+            if let Kind::IntChoice(choices) = kind {
+                if !choices.contains(&n) {
+                    return Err(not_included(field, choices.iter().map(i64::to_string)));
+                }
+            }
+            Ok(json!(n))
+        }
+        Kind::Number => value
+            .as_f64()
+            .or_else(|| form_text.and_then(|t| t.parse::<f64>().ok()))
+            .map(|n| json!(n))
+            .ok_or_else(mismatch),
+        Kind::Bool => value
+            .as_bool()
+            .or_else(|| form_text.and_then(|t| t.parse::<bool>().ok()))
+            .map(Value::Bool)
+            .ok_or_else(mismatch),
+        Kind::Date => {
+            let text = value.as_str().ok_or_else(mismatch)?;
+            let format = time::macros::format_description!("[year]-[month]-[day]");
+            time::Date::parse(text, &format)
+                .map(|_| value.clone())
+                .map_err(|_| {
+                    FieldError::new(
+                        field,
+                        "It should be in the 'yyyy-mm-dd' format",
+                        "invalid_value",
+                    )
+                })
+        }
+        Kind::TextChoice(choices) => {
+            let text = value.as_str().ok_or_else(mismatch)?;
+            if choices.iter().any(|c| c == text) {
+                Ok(value.clone())
+            } else {
+                Err(not_included(field, choices.iter().cloned()))
+            }
+        }
+        Kind::Array(element) => {
+            let items = value.as_array().ok_or_else(mismatch)?;
+            items
+                .iter()
+                .map(|item| {
+                    check_kind(field, item, element, from_form).map_err(|_| {
+                        FieldError::new(
+                            field,
+                            format!("It should contain elements of type {} only", element.name()),
+                            "datatype_mismatch",
+                        )
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(Value::Array)
+        }
+        Kind::Object => value
+            .as_object()
+            .map(|_| value.clone())
+            .ok_or_else(mismatch),
+    }
+}
+
+fn not_included(field: &str, choices: impl Iterator<Item = String>) -> FieldError {
+    FieldError::new(
+        field,
+        format!(
+            "It should be one of these values: '{}'",
+            choices.collect::<Vec<_>>().join(",")
+        ),
+        "not_included",
+    )
+}
+
+/// The form's required fields, types and formats; every error at once, as Freshdesk lists them.
+fn validate(
+    call: &WidgetCall,
+    form: &FormParams,
+    fields: &[TicketField],
+) -> Result<TicketRecord, ApiError> {
+    let params = &form.params;
+    let mut errors: Vec<FieldError> = Vec::new();
+    let form_type = call.widget().settings.contact_form.form_type;
+
+    // Custom fields may come inside custom_fields or at the top level (assumed: both reach
+    // the same place); the object's entries win.
+    let mut custom: Map<String, Value> = fields
+        .iter()
+        .filter(|f| is_custom(f))
+        .filter_map(|f| params.get(&f.name).map(|v| (f.name.clone(), v.clone())))
+        .collect();
+    let custom_object = params.get("custom_fields");
+    if let Some(Value::Object(inner)) = custom_object {
+        custom.extend(inner.clone());
+    }
+
+    // Required: the simple form needs email and description; the ticket-fields form needs
+    // what ticket_fields.json marks required_for_customers.
+    let required: Vec<&str> = if form_type == 2 {
+        fields
+            .iter()
+            .filter(|f| f.required_for_customers)
+            .map(|f| f.name.as_str())
+            .collect()
+    } else {
+        vec!["email", "description"]
+    };
+    let mut missing = BTreeSet::new();
+    for name in &required {
+        let value = params.get(*name).or_else(|| custom.get(*name));
+        match value {
+            None => {
+                errors.push(FieldError::new(name, MANDATORY, "missing_field"));
+                missing.insert(*name);
+            }
+            Some(v) if is_blank(v) => {
+                errors.push(FieldError::new(name, MANDATORY, "invalid_value"));
+                missing.insert(*name);
+            }
+            Some(_) => {}
+        }
+    }
+
+    // Types of everything present (null is "not given" for optional fields).
+    let mut checked = Map::new();
+    for (key, value) in params {
+        if missing.contains(key.as_str()) || value.is_null() {
+            continue;
+        }
+        let field = fields.iter().find(|f| &f.name == key);
+        let kind = match field {
+            Some(f) if is_custom(f) => continue, // checked with the custom fields below
+            _ => kind_of_default(key, field),
+        };
+        match check_kind(key, value, &kind, form.from_form) {
+            Ok(v) => {
+                checked.insert(key.clone(), v);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    let mut custom_checked = Map::new();
+    if custom_object.is_none_or(Value::is_object) {
+        for (key, value) in &custom {
+            if missing.contains(key.as_str()) || value.is_null() {
+                continue;
+            }
+            let Some(field) = fields.iter().find(|f| &f.name == key && is_custom(f)) else {
+                continue;
+            };
+            match check_kind(key, value, &kind_of_custom(field), form.from_form) {
+                Ok(v) => {
+                    custom_checked.insert(key.clone(), v);
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+    }
+
+    // Formats.
+    if let Some(Value::String(email)) = checked.get("email") {
+        if !email.trim().is_empty() && !is_valid_email(email.trim()) {
+            errors.push(FieldError::new("email", EMAIL_FORMAT, "invalid_value"));
+        }
+    }
+    if let Some(Value::Array(ccs)) = checked.get("cc_emails") {
+        if ccs
+            .iter()
+            .any(|c| c.as_str().is_none_or(|c| !is_valid_email(c.trim())))
+        {
+            errors.push(FieldError::new(
+                "cc_emails",
+                "It should contain elements that are in the 'valid email address' format",
+                "invalid_value",
+            ));
+        }
+    }
+
+    if !errors.is_empty() {
+        let reason = errors
+            .iter()
+            .map(|e| format!("{}: {} ({})", e.field, e.message, e.code))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let form = if form_type == 2 {
+            "the ticket-fields form (form_type 2): required fields follow ticket_fields.json"
+        } else {
+            "the simple form (form_type 1) needs email and description"
+        };
+        return Err(ApiError::Validation {
+            status: StatusCode::BAD_REQUEST,
+            errors,
+            reason: format!("{reason}; widget {} uses {form}", call.widget_id),
+        });
+    }
+
+    let text = |key: &str| checked.get(key).and_then(Value::as_str).map(str::to_owned);
+    let int = |key: &str| checked.get(key).and_then(Value::as_i64);
+    let strings = |key: &str| -> Vec<String> {
+        checked
+            .get(key)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let description_text = text("description").unwrap_or_default();
+    Ok(TicketRecord {
+        id: 0,
+        requester_id: 0,
+        email: text("email")
+            .map(|e| e.trim().to_owned())
+            .unwrap_or_default(),
+        name: text("name"),
+        phone: text("phone"),
+        subject: text("subject"),
+        description: text_to_html(&description_text),
+        description_text,
+        source: SOURCE_WIDGET,
+        product_id: call.widget().product_id,
+        status: int("status").unwrap_or(DEFAULT_STATUS),
+        priority: int("priority").unwrap_or(DEFAULT_PRIORITY),
+        ticket_type: text("type"),
+        group_id: int("group_id").map(|g| g as u64),
+        tags: strings("tags"),
+        cc_emails: strings("cc_emails"),
+        custom_fields: custom_checked,
+        attachment_ids: checked
+            .get("attachment_ids")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_u64).collect())
+            .unwrap_or_default(),
+        meta: checked.get("meta").cloned().unwrap_or_else(|| json!({})),
+        widget_id: call.widget_id,
+        client_id: call.client_id().to_owned(),
+        created_at: 0,
+    })
+}

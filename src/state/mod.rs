@@ -1,0 +1,640 @@
+//! Everything the server holds, shared by every request: the clock, the loaded catalog,
+//! the users, the widget secret and the store of what the API changed. Routes and the
+//! control plane meet here.
+//!
+//! Lock order, everywhere: the world lock, then the store's. Changes to users and the secret
+//! hold the world's write lock while the store commits, so memory never shows what the
+//! database does not hold; counters hold its read lock, so a reset cannot interleave.
+
+pub mod events;
+pub mod faults;
+pub mod request_log;
+pub mod store;
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use serde::Serialize;
+
+use crate::domain::catalog::Catalog;
+use crate::domain::clock::{Clock, ClockStart, Millis};
+use crate::state::events::{ClockInfo, Event, EventBus};
+use crate::state::faults::Faults;
+use crate::domain::fixtures::validate::is_valid_secret;
+use crate::domain::fixtures::{FixtureSet, Id};
+use crate::domain::people::{Directory, User};
+use crate::state::request_log::{RequestLog, DEFAULT_CAPACITY};
+use crate::domain::search::SearchError;
+use crate::state::store::{
+    AttachmentRecord, ContactRecord, Location, NewAttachment, Overlay, SecretChange, Store,
+    StoreError, TicketOutcome, TicketRecord, UserVote, Vote, Voter,
+};
+use crate::domain::token::{AcceptedTokens, Claims, Keys, TokenError};
+
+/// How a server starts.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub fixtures: FixtureSet,
+    /// Overrides the fixtures' widget secret.
+    pub secret: Option<String>,
+    pub clock: ClockStart,
+    /// Where changes are kept durably (`DIR/freshmock.sqlite`); in memory when `None`.
+    pub data_dir: Option<PathBuf>,
+    /// Whether the contact form's captcha is checked where the widget asks for it
+    /// (`--no-captcha` turns it off).
+    pub captcha: bool,
+    /// Requests the request log keeps.
+    pub request_log: usize,
+    /// When set, the control API wants `Authorization: Bearer <token>`.
+    pub control_token: Option<String>,
+}
+
+impl Config {
+    /// The bundled demo account, real time, its own secret, state in memory, captcha on.
+    pub fn bundled() -> Config {
+        Config {
+            fixtures: FixtureSet::bundled().expect("the bundled fixtures are valid"),
+            secret: None,
+            clock: ClockStart::System,
+            data_dir: None,
+            captcha: true,
+            request_log: DEFAULT_CAPACITY,
+            control_token: None,
+        }
+    }
+}
+
+/// Why a server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Fixtures(#[from] crate::domain::fixtures::FixtureError),
+    #[error(transparent)]
+    Search(#[from] SearchError),
+    #[error("the widget secret {0:?} is not 32 lowercase hexadecimal characters, as Freshdesk issues them")]
+    Secret(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot listen: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The mutable part, swapped as a whole on reset.
+#[derive(Debug)]
+pub struct World {
+    pub catalog: Arc<Catalog>,
+    pub directory: Directory,
+    pub secret: String,
+    /// Replaced secrets and when (Unix seconds), to explain old tokens.
+    pub former_secrets: Vec<(String, i64)>,
+}
+
+impl World {
+    /// The baseline with what the store remembers laid over it.
+    fn from_baseline(baseline: &Baseline, overlay: &Overlay) -> World {
+        let mut directory = Directory::from_fixtures(&baseline.catalog.fixtures);
+        for contact in &overlay.contacts {
+            directory.add_created(contact.id, &contact.name, &contact.email);
+        }
+        for (id, name) in &overlay.names {
+            directory.sync_name(*id, name);
+        }
+        let secret = overlay
+            .secrets
+            .last()
+            .map_or_else(|| baseline.secret.clone(), |c| c.secret.clone());
+        World {
+            directory,
+            catalog: baseline.catalog.clone(),
+            secret,
+            former_secrets: overlay
+                .secrets
+                .iter()
+                .map(|c| (c.replaced.clone(), c.replaced_at))
+                .collect(),
+        }
+    }
+
+    pub fn keys(&self) -> Keys<'_> {
+        Keys {
+            current: &self.secret,
+            former: &self.former_secrets,
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Inner {
+    clock: Clock,
+    world: RwLock<World>,
+    /// Tokens accepted with the current secret (see [`AcceptedTokens`]).
+    accepted: Mutex<AcceptedTokens>,
+    /// What `reset` returns to: the fixtures and secret the server runs on.
+    baseline: RwLock<Baseline>,
+    store: Store,
+    captcha: bool,
+    events: EventBus,
+    requests: RequestLog,
+    faults: Faults,
+    control_token: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+struct Baseline {
+    catalog: Arc<Catalog>,
+    secret: String,
+    fingerprint: String,
+}
+
+/// Cheap to clone; one per server.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+impl AppState {
+    /// Loads the fixtures and opens the store; a data directory's changes are laid over the
+    /// fixtures, and one that cannot be used stops the start with the reason. Ready to answer
+    /// at once: the search index is built on a thread of its own once the server listens
+    /// (or for the first search), and searches wait for it (see [`Catalog::load`]).
+    pub fn new(config: Config) -> Result<AppState, StartError> {
+        let secret = config
+            .secret
+            .unwrap_or_else(|| config.fixtures.account.widget_secret.clone());
+        if !is_valid_secret(&secret) {
+            return Err(StartError::Secret(secret));
+        }
+        let location = config.data_dir.map_or(Location::Memory, Location::Dir);
+        let fingerprint = location.fingerprint(&config.fixtures);
+        // Indexed later, on a thread of its own: the server answers meanwhile.
+        let catalog = Arc::new(Catalog::load(config.fixtures));
+        let store = Store::open(location, &fingerprint)?;
+        let overlay = store.overlay()?;
+        if let Some(first) = overlay.secrets.first() {
+            if first.replaced != secret {
+                tracing::info!("the data directory's widget secret (reset through the API) replaces the one configured");
+            }
+        }
+        let baseline = Baseline {
+            catalog,
+            secret,
+            fingerprint,
+        };
+        Ok(AppState {
+            inner: Arc::new(Inner {
+                clock: Clock::new(config.clock),
+                world: RwLock::new(World::from_baseline(&baseline, &overlay)),
+                accepted: Mutex::default(),
+                baseline: RwLock::new(baseline),
+                store,
+                captcha: config.captcha,
+                events: EventBus::default(),
+                requests: RequestLog::new(config.request_log),
+                faults: Faults::default(),
+                control_token: config.control_token,
+            }),
+        })
+    }
+
+    /// Back to the loaded fixtures: users, secret and clock as at start-up, and every
+    /// change made through the API forgotten (in the store too). A store failure is logged;
+    /// [`AppState::try_reset`] reports it.
+    pub fn reset(&self) {
+        if let Err(err) = self.try_reset() {
+            tracing::error!(%err, "reset could not clear the store");
+        }
+    }
+
+    /// [`AppState::reset`], reporting a store failure (memory is left as it was then).
+    pub fn try_reset(&self) -> Result<(), StoreError> {
+        let baseline = self
+            .inner
+            .baseline
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let mut world = self.write();
+        self.inner.store.clear(&baseline.fingerprint)?;
+        *world = World::from_baseline(&baseline, &Overlay::default());
+        drop(world);
+        self.clock().reset();
+        self.events().publish(Event::Reset);
+        self.publish_clock();
+        Ok(())
+    }
+
+    /// Runs on a new fixture set from now on (and after every reset). The set is validated
+    /// and indexed before anything changes, so a bad one changes nothing. Everything the
+    /// API changed is forgotten, in the store too, which then belongs to the new fixtures.
+    pub fn replace_fixtures(&self, fixtures: FixtureSet) -> Result<(), StartError> {
+        if !is_valid_secret(&fixtures.account.widget_secret) {
+            return Err(StartError::Secret(fixtures.account.widget_secret.clone()));
+        }
+        let secret = fixtures.account.widget_secret.clone();
+        let fingerprint = self.inner.store.location().fingerprint(&fixtures);
+        let catalog = Arc::new(Catalog::build(fixtures)?);
+        let baseline = Baseline {
+            catalog,
+            secret,
+            fingerprint,
+        };
+        let mut world = self.write();
+        self.inner.store.clear(&baseline.fingerprint)?;
+        *self
+            .inner
+            .baseline
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = baseline.clone();
+        *world = World::from_baseline(&baseline, &Overlay::default());
+        drop(world);
+        self.events().publish(Event::Fixtures);
+        Ok(())
+    }
+
+    /// Replaces the widget secret with a new random one (what Freshdesk's "reset secret"
+    /// does): every token signed with the old one fails from now on. Durable before it
+    /// returns.
+    pub fn rotate_secret(&self) -> Result<String, StoreError> {
+        let now = self.clock().now_secs();
+        let mut world = self.write();
+        let change = SecretChange {
+            secret: random_secret(),
+            replaced: world.secret.clone(),
+            replaced_at: now,
+        };
+        self.inner.store.rotate_secret(&change)?;
+        world.former_secrets.push((change.replaced, now));
+        world.secret = change.secret.clone();
+        drop(world);
+        self.events().publish(Event::Secret {
+            rotated_at_ms: self.clock().now_ms(),
+        });
+        Ok(change.secret)
+    }
+
+    /// Whether ticket calls check the captcha where the widget asks for it.
+    pub fn captcha_checked(&self) -> bool {
+        self.inner.captcha
+    }
+
+    /// The store, for inspection and tools.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// Bootstrap's log-in, atomically: an unknown email becomes a contact, a known active
+    /// user gets the token's name.
+    pub fn log_in(&self, name: &str, email: &str) -> Result<LogIn, StoreError> {
+        let now = self.clock().now_secs();
+        let mut world = self.write();
+        match world.directory.find_by_email(email).map(|u| User::clone(u)) {
+            Some(user) if !user.may_use_widget() => Ok(LogIn::Refused(user)),
+            Some(user) => {
+                if user.name == name {
+                    return Ok(LogIn::Known(user));
+                }
+                self.inner.store.set_name(user.id, name, now)?;
+                tracing::info!(email, from = %user.name, to = name, "bootstrap synced the name");
+                let user = world
+                    .directory
+                    .sync_name(user.id, name)
+                    .cloned()
+                    .unwrap_or(user);
+                Ok(LogIn::Known(user))
+            }
+            None => {
+                let record = ContactRecord {
+                    id: world.directory.next_created_id(),
+                    name: name.to_owned(),
+                    email: email.to_owned(),
+                    created_by: "bootstrap".into(),
+                    created_at: now,
+                };
+                self.inner.store.add_contact(&record)?;
+                tracing::info!(email, id = record.id, "bootstrap created a contact");
+                Ok(LogIn::Created(
+                    world.directory.add_created(record.id, name, email).clone(),
+                ))
+            }
+        }
+    }
+
+    /// Counts a view of an article.
+    pub fn count_hit(&self, article: Id) -> Result<(), StoreError> {
+        let _world = self.read();
+        self.inner.store.add_hit(article).map(drop)
+    }
+
+    /// Records a thumbs up or down on one translation (spec section 5 rules in the store).
+    pub fn record_vote(
+        &self,
+        article: Id,
+        language: &str,
+        voter: Voter,
+        vote: Vote,
+    ) -> Result<(), StoreError> {
+        let now = self.clock().now_secs();
+        let _world = self.read();
+        self.inner.store.vote(article, language, voter, vote, now)
+    }
+
+    /// The hits now of the articles viewed since the fixtures loaded: their fixtures' count
+    /// plus those counted since. An article missing from it still has its fixtures' count;
+    /// leaving those out keeps this small when the fixtures hold 100,000 articles.
+    pub fn live_hits(&self) -> Result<HashMap<Id, u64>, StoreError> {
+        let catalog = self.catalog();
+        let counted = self.inner.store.hits()?;
+        Ok(counted
+            .into_iter()
+            .filter_map(|(id, n)| Some((id, catalog.article(id)?.article.hits + n)))
+            .collect())
+    }
+
+    /// Stores an uploaded draft attachment, reading its content from `content`.
+    pub fn save_attachment(
+        &self,
+        draft: &NewAttachment,
+        content: &mut impl Read,
+    ) -> Result<AttachmentRecord, StoreError> {
+        let _world = self.read();
+        self.inner.store.add_attachment(draft, content)
+    }
+
+    /// Creates a ticket for `ticket.email`: the requester is the user with that email, or a
+    /// new contact named `name` (the email's local part when absent) created with the
+    /// ticket. Attachment drafts are claimed in the same transaction.
+    pub fn create_ticket(
+        &self,
+        mut ticket: TicketRecord,
+        name: Option<&str>,
+    ) -> Result<TicketOutcome, StoreError> {
+        let mut world = self.write();
+        let existing = world.directory.find_by_email(&ticket.email).map(|u| u.id);
+        let new_contact = match existing {
+            Some(id) => {
+                ticket.requester_id = id;
+                None
+            }
+            None => {
+                // Assumed: like Freshdesk's contacts from email, a missing name is the
+                // address's local part.
+                let name = name.map(str::trim).filter(|n| !n.is_empty()).map_or_else(
+                    || {
+                        ticket
+                            .email
+                            .split('@')
+                            .next()
+                            .unwrap_or_default()
+                            .to_owned()
+                    },
+                    str::to_owned,
+                );
+                let record = ContactRecord {
+                    id: world.directory.next_created_id(),
+                    name,
+                    email: ticket.email.clone(),
+                    created_by: "ticket".into(),
+                    created_at: ticket.created_at,
+                };
+                ticket.requester_id = record.id;
+                Some(record)
+            }
+        };
+        let outcome = self
+            .inner
+            .store
+            .create_ticket(ticket, new_contact.as_ref())?;
+        if let (TicketOutcome::Created(_), Some(c)) = (&outcome, &new_contact) {
+            tracing::info!(email = %c.email, id = c.id, "a ticket created a contact");
+            world.directory.add_created(c.id, &c.name, &c.email);
+        }
+        Ok(outcome)
+    }
+
+    /// The votes on one article translation, with the names of the users who hold them.
+    /// `None` when the article or the translation does not exist.
+    pub fn translation_votes(
+        &self,
+        article: Id,
+        language: &str,
+    ) -> Result<Option<TranslationVotes>, StoreError> {
+        let world = self.read();
+        let Some(found) = world.catalog.article(article) else {
+            return Ok(None);
+        };
+        let Some(tr) = found.article.translations.get(language) else {
+            return Ok(None);
+        };
+        let tally = self.inner.store.tally(article, language)?;
+        let named = |ids: &[Id]| -> Vec<VoterName> {
+            ids.iter()
+                .map(|id| VoterName {
+                    id: *id,
+                    name: world
+                        .directory
+                        .find_by_id(*id)
+                        .map(|u| u.name.clone())
+                        .unwrap_or_default(),
+                })
+                .collect()
+        };
+        let total = |base: u64, counted: i64| (base as i64 + counted).max(0) as u64;
+        Ok(Some(TranslationVotes {
+            article_id: article,
+            language: language.to_owned(),
+            thumbs_up: total(tr.thumbs_up, tally.up),
+            thumbs_down: total(tr.thumbs_down, tally.down),
+            helpful: named(&tally.users_up),
+            not_helpful: named(&tally.users_down),
+        }))
+    }
+
+    // Inspection for the control plane: plain reads, serde-serialisable answers.
+
+    /// Tickets created through the widget, oldest first; only one requester's when given.
+    pub fn tickets(&self, requester_email: Option<&str>) -> Result<Vec<TicketRecord>, StoreError> {
+        self.inner.store.tickets(requester_email)
+    }
+
+    /// Contacts the widget created (bootstrap, or a ticket from an unknown email).
+    pub fn created_contacts(&self) -> Result<Vec<ContactRecord>, StoreError> {
+        self.inner.store.contacts()
+    }
+
+    /// Uploaded attachments (drafts and those attached to tickets), without content.
+    pub fn attachments(&self) -> Result<Vec<AttachmentRecord>, StoreError> {
+        self.inner.store.attachments()
+    }
+
+    /// Votes on every translation of an article.
+    pub fn article_votes(&self, article: Id) -> Result<Vec<TranslationVotes>, StoreError> {
+        let languages: Vec<String> = match self.catalog().article(article) {
+            Some(found) => found.article.translations.keys().cloned().collect(),
+            None => return Ok(Vec::new()),
+        };
+        let mut out = Vec::new();
+        for language in languages {
+            out.extend(self.translation_votes(article, &language)?);
+        }
+        Ok(out)
+    }
+
+    /// Every vote a customer (or agent) holds.
+    pub fn customer_votes(&self, user: Id) -> Result<Vec<UserVote>, StoreError> {
+        self.inner.store.votes_of(user)
+    }
+
+    /// Hits of every article: the fixtures' count, those counted since, and the total.
+    pub fn article_hits(&self) -> Result<Vec<ArticleHits>, StoreError> {
+        let catalog = self.catalog();
+        let counted = self.inner.store.hits()?;
+        let mut out: Vec<ArticleHits> = catalog
+            .fixtures
+            .articles()
+            .map(|(_, _, a)| {
+                let since = counted.get(&a.id).copied().unwrap_or(0);
+                ArticleHits {
+                    article_id: a.id,
+                    fixture_hits: a.hits,
+                    counted: since,
+                    hits: a.hits + since,
+                }
+            })
+            .collect();
+        out.sort_by_key(|h| h.article_id);
+        Ok(out)
+    }
+
+    pub fn events(&self) -> &EventBus {
+        &self.inner.events
+    }
+
+    pub fn requests(&self) -> &RequestLog {
+        &self.inner.requests
+    }
+
+    pub fn faults(&self) -> &Faults {
+        &self.inner.faults
+    }
+
+    pub fn control_token(&self) -> Option<&str> {
+        self.inner.control_token.as_deref()
+    }
+
+    fn publish_clock(&self) {
+        self.events()
+            .publish(Event::Clock(ClockInfo::read(self.clock())));
+    }
+
+    /// Jumps the clock to `at` (epoch milliseconds) and tells listeners.
+    pub fn set_clock(&self, at: Millis) {
+        self.clock().set(at);
+        self.publish_clock();
+    }
+
+    /// Moves the clock by `by_ms` and tells listeners.
+    pub fn advance_clock(&self, by_ms: i64) {
+        self.clock().advance(by_ms);
+        self.publish_clock();
+    }
+
+    /// Freezes (`true`) or unfreezes the clock and tells listeners.
+    pub fn freeze_clock(&self, frozen: bool) {
+        if frozen {
+            self.clock().freeze();
+        } else {
+            self.clock().unfreeze();
+        }
+        self.publish_clock();
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.inner.clock
+    }
+
+    /// Shared access for reading; never held across an await.
+    pub fn read(&self) -> RwLockReadGuard<'_, World> {
+        self.inner.world.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Exclusive access for a change; never held across an await.
+    pub fn write(&self) -> RwLockWriteGuard<'_, World> {
+        self.inner.world.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Verifies a widget token as Freshdesk does, at the server's time, with these keys
+    /// (the world's, read by the caller).
+    pub fn verify_token(&self, token: &str, keys: Keys<'_>) -> Result<Arc<Claims>, TokenError> {
+        let now = self.clock().now_secs();
+        self.inner
+            .accepted
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .verify(token, keys, now)
+    }
+
+    pub fn catalog(&self) -> Arc<Catalog> {
+        self.read().catalog.clone()
+    }
+}
+
+/// How bootstrap's log-in went.
+#[derive(Debug, Clone)]
+pub enum LogIn {
+    /// A known active user (name synced when it differed).
+    Known(User),
+    Created(User),
+    /// Deleted, spam or blocked: nothing changed.
+    Refused(User),
+}
+
+/// A voter as the votes endpoint lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VoterName {
+    pub id: Id,
+    pub name: String,
+}
+
+/// The votes on one article translation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TranslationVotes {
+    pub article_id: Id,
+    pub language: String,
+    /// The counter: the fixtures' plus every vote counted since.
+    pub thumbs_up: u64,
+    pub thumbs_down: u64,
+    /// Users holding a helpful vote, oldest first.
+    pub helpful: Vec<VoterName>,
+    pub not_helpful: Vec<VoterName>,
+}
+
+impl TranslationVotes {
+    /// Helpful votes not held by a known user (the counter minus the users).
+    pub fn anonymous_helpful(&self) -> u64 {
+        self.thumbs_up.saturating_sub(self.helpful.len() as u64)
+    }
+
+    pub fn anonymous_not_helpful(&self) -> u64 {
+        self.thumbs_down
+            .saturating_sub(self.not_helpful.len() as u64)
+    }
+}
+
+/// An article's views.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ArticleHits {
+    pub article_id: Id,
+    pub fixture_hits: u64,
+    /// Counted through the API since the fixtures were loaded.
+    pub counted: u64,
+    pub hits: u64,
+}
+
+/// 32 lowercase hex characters from the operating system's randomness.
+pub fn random_secret() -> String {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).expect("the operating system provides randomness");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
