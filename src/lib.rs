@@ -1,5 +1,39 @@
 //! freshmock: a local, offline mock of the Freshdesk help-widget backend.
-pub mod domain;
-pub mod http;
-pub mod state;
-pub use http::mock::MockServer;
+//!
+//! The crate has three rooms, and the arrows go one way: `http` → `state` → `domain`.
+//! - `domain/`: the account and its rules, with no HTTP and no SQLite: `fixtures` (the JSON
+//!   format, loading, validation), `catalog` (the loaded account and the facts derived from
+//!   it once), `access` (the folder visibility table), `language` (codes and the five-step
+//!   choice), `search` (the tantivy index), `token` (Freshdesk's JWT checks with reasons),
+//!   `people` (contacts and agents), `clock`, `html`, `email`.
+//! - `state/`: what a running server holds, shared by every request: `AppState` (the world
+//!   behind a lock, with every SQLite or index-building call on the blocking pool), `store`
+//!   (SQLite), `events` (the live stream), `request_log`, `faults`.
+//! - `http/`: the one route table (`routes`), the one error type and recover (`error`), the
+//!   dispatch with faults and the request log (`app`), and the handlers by caller: `widget`
+//!   (the widget API), `agent` (the two agent calls), `control` (the `/_freshmock/` control
+//!   plane), `assets` (the fake widget, the demo site and the dashboard's files); `server`
+//!   runs it all on a listener and owns [`MockServer`].
+//!
+//! The command line (`src/bin/freshmock/`: `serve`, `token`, `explain`, `check`, and the
+//! fixture generator) is a user of this library like any other.
+//!
+//! What embedders and tests use is exported here and nothing else: [`MockServer`] and its
+//! builder, [`FixtureSet`] and the [`fixtures`] format, [`Config`] and [`run`] for serving on
+//! a listener of one's own, and the token helpers in [`tokens`].
+
+mod domain;
+mod http;
+mod state;
+
+pub use domain::clock::ClockStart;
+pub use domain::fixtures::{self, FixtureError, FixtureSet};
+pub use domain::language::Lang;
+pub use http::server::{run, MockServer, MockServerBuilder};
+pub use state::{AppState, Config, StartError};
+
+/// Widget tokens: minting them as a customer's server would, and Freshdesk's verdict on one.
+pub mod tokens {
+    pub use crate::domain::token::{mint, mint_for};
+    pub use crate::http::verdict::{judge as explain, Verdict};
+}

@@ -196,6 +196,11 @@ impl Catalog {
     }
 
     /// A widget by id, whether active or not.
+    /// The ids of the active widgets, in the fixtures' order.
+    pub fn active_widget_ids(&self) -> impl Iterator<Item = Id> + '_ {
+        self.fixtures.widgets.iter().filter(|w| w.active).map(|w| w.id)
+    }
+
     pub fn widget(&self, id: Id) -> Option<&Widget> {
         self.fixtures.widgets.iter().find(|w| w.id == id)
     }

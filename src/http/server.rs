@@ -1,28 +1,20 @@
-//! Serving the routes: `run` on a listener the caller bound, until the caller says stop,
-//! and [`RunningServer`], a handle that owns a server on a free port (stopped on drop).
+//! Serving freshmock: [`run`] on a listener the caller bound until the caller says stop, and
+//! [`MockServer`], a handle that owns a server on a free port of 127.0.0.1 (stopped when
+//! dropped), in the style of wiremock-rs.
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
 
+use serde_json::{json, Value};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-use warp::filters::BoxedFilter;
-use warp::reply::Response;
-use warp::Filter;
-
-use crate::state::AppState;
-use crate::http::{control, observe, widget as api};
-
-/// Everything freshmock serves: the control plane and the widget API, with faults and
-/// the request log around them.
-pub fn app(state: AppState) -> BoxedFilter<(Response,)> {
-    let routes = control::routes(state.clone())
-        .or(api::routes(state.clone()))
-        .unify()
-        .boxed();
-    observe::observed(state, routes)
-}
+use crate::domain::clock::{parse_instant, ClockStart};
+use crate::domain::fixtures::FixtureSet;
+use crate::domain::token;
+use crate::state::{AppState, Config, StartError};
 
 /// Serves freshmock on `listener` until `shutdown` completes.
 pub async fn run(
@@ -32,53 +24,205 @@ pub async fn run(
 ) {
     // The port accepts already: build the search index meanwhile. Starting it only now
     // keeps it from slowing the start-up itself on a machine with few cores.
-    state.catalog().start_indexing();
-    warp::serve(app(state))
+    state.start_indexing();
+    warp::serve(super::app(state))
         .incoming(listener)
         .graceful(shutdown)
         .run()
         .await;
 }
 
-/// A server running in the background on `127.0.0.1` and a free port.
+/// A freshmock server for one test.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// use freshmock::MockServer;
+///
+/// let server = MockServer::start().await;
+/// let token = server.token_for("alice@globex.test");
+/// let articles: serde_json::Value = reqwest::Client::new()
+///     .get(format!("{}/api/widget/search/solutions?term=password", server.uri()))
+///     .header("X-Widget-Id", server.widget_id().to_string())
+///     .header("X-Client-Id", "doctest")
+///     .header("X-Widget-Auth", token)
+///     .send().await.unwrap()
+///     .json().await.unwrap();
+/// // Alice (company Globex) sees the public article and Globex's own.
+/// assert_eq!(articles.as_array().unwrap().len(), 2);
+/// # }
+/// ```
 #[derive(Debug)]
-pub struct RunningServer {
+pub struct MockServer {
     addr: SocketAddr,
     state: AppState,
     stop: Option<oneshot::Sender<()>>,
 }
 
-impl RunningServer {
-    /// Binds `127.0.0.1:0` and starts serving; the port accepts when this returns.
-    pub async fn start(state: AppState) -> std::io::Result<RunningServer> {
+/// Configures a [`MockServer`] before it starts.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// use freshmock::MockServer;
+///
+/// let server = MockServer::builder()
+///     .now("2026-01-01T00:00:00Z")
+///     .secret("0123456789abcdef0123456789abcdef")
+///     .start()
+///     .await;
+/// assert_eq!(server.state().now_secs(), 1_767_225_600);
+/// server.advance(std::time::Duration::from_secs(61));
+/// assert_eq!(server.state().now_secs(), 1_767_225_661);
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct MockServerBuilder {
+    config: Config,
+}
+
+impl Default for MockServerBuilder {
+    fn default() -> Self {
+        MockServerBuilder {
+            config: Config::bundled(),
+        }
+    }
+}
+
+impl MockServerBuilder {
+    /// Serve this account instead of the bundled demo account.
+    pub fn fixtures(mut self, fixtures: FixtureSet) -> Self {
+        self.config.fixtures = fixtures;
+        self
+    }
+
+    /// Use this widget secret (32 lowercase hex characters).
+    pub fn secret(mut self, secret: &str) -> Self {
+        self.config.secret = Some(secret.to_owned());
+        self
+    }
+
+    /// Freeze the clock at an RFC 3339 time (`2026-01-01T00:00:00Z`).
+    ///
+    /// # Panics
+    /// When the time does not parse: a test set-up mistake.
+    pub fn now(mut self, rfc3339: &str) -> Self {
+        let at = parse_instant(rfc3339).unwrap_or_else(|e| panic!("MockServer::now: {e}"));
+        self.config.clock = ClockStart::Fixed(at);
+        self
+    }
+
+    /// Start the clock this way (fixed, offset or system).
+    pub fn clock(mut self, clock: ClockStart) -> Self {
+        self.config.clock = clock;
+        self
+    }
+
+    /// Require this bearer token on the control API.
+    pub fn control_token(mut self, token: &str) -> Self {
+        self.config.control_token = Some(token.to_owned());
+        self
+    }
+
+    /// Keep what the API changes in `DIR/freshmock.sqlite`, across restarts.
+    pub fn data_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.config.data_dir = Some(dir.into());
+        self
+    }
+
+    /// Check the contact form's captcha where the widget asks for it (on by default).
+    pub fn captcha(mut self, checked: bool) -> Self {
+        self.config.captcha = checked;
+        self
+    }
+
+    /// How many requests the request log keeps.
+    pub fn request_log(mut self, entries: usize) -> Self {
+        self.config.request_log = entries;
+        self
+    }
+
+    /// Starts the server, or says why it cannot.
+    pub async fn try_start(self) -> Result<MockServer, StartError> {
+        let state = AppState::new(self.config)?;
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(run(listener, state.clone(), async move {
             let _ = stopped.await;
         }));
-        Ok(RunningServer {
+        Ok(MockServer {
             addr,
             state,
             stop: Some(stop),
         })
     }
 
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
+    /// Starts the server.
+    ///
+    /// # Panics
+    /// When the configuration is invalid or no port can be bound: a test set-up mistake.
+    pub async fn start(self) -> MockServer {
+        self.try_start()
+            .await
+            .unwrap_or_else(|e| panic!("MockServer failed to start: {e}"))
+    }
+}
+
+impl MockServer {
+    /// The bundled demo account, real time, on a free port.
+    pub async fn start() -> MockServer {
+        MockServer::builder().start().await
     }
 
-    /// `http://127.0.0.1:<port>`.
+    pub fn builder() -> MockServerBuilder {
+        MockServerBuilder::default()
+    }
+
+    /// `http://127.0.0.1:<port>`: point the widget script and API calls here.
     pub fn uri(&self) -> String {
         format!("http://{}", self.addr)
     }
 
+    /// The server's state: clock, secret, users, what the API changed.
     pub fn state(&self) -> &AppState {
         &self.state
     }
+
+    /// The first active widget's id (`12000000025` with the bundled fixtures).
+    pub fn widget_id(&self) -> u64 {
+        self.state.catalog().active_widget_ids().next().unwrap_or(0)
+    }
+
+    /// The current widget secret.
+    pub fn secret(&self) -> String {
+        self.state.secret()
+    }
+
+    /// A valid HS256 token for a fixture user (their name), expiring in an hour.
+    ///
+    /// # Panics
+    /// When no user has this email.
+    pub fn token_for(&self, email: &str) -> String {
+        let name = self
+            .state
+            .user_name(email)
+            .unwrap_or_else(|| panic!("{email} is not a fixture user; use MockServer::token"));
+        self.token(json!({ "name": name, "email": email, "exp": self.state.now_secs() + 3600 }))
+    }
+
+    /// An HS256 token over any claims, signed with the current secret.
+    pub fn token(&self, claims: Value) -> String {
+        token::mint("HS256", &self.secret(), &claims)
+    }
+
+    /// Moves the server's clock forward.
+    pub fn advance(&self, by: Duration) {
+        self.state.advance_clock(by.as_millis() as i64);
+    }
 }
 
-impl Drop for RunningServer {
+impl Drop for MockServer {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());

@@ -52,6 +52,9 @@ pub struct Config {
 }
 
 impl Config {
+    /// Requests the request log keeps unless told otherwise.
+    pub const DEFAULT_REQUEST_LOG: usize = DEFAULT_CAPACITY;
+
     /// The bundled demo account, real time, its own secret, state in memory, captcha on.
     pub fn bundled() -> Config {
         Config {
@@ -573,6 +576,29 @@ impl AppState {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .verify(token, keys, now)
+    }
+
+    /// Starts building the search index on a thread of its own (see [`Catalog::load`]).
+    pub fn start_indexing(&self) {
+        self.catalog().start_indexing();
+    }
+
+    /// The server's time, in Unix seconds.
+    pub fn now_secs(&self) -> i64 {
+        self.clock().now_secs()
+    }
+
+    /// The current widget secret.
+    pub fn secret(&self) -> String {
+        self.read().secret.clone()
+    }
+
+    /// The name of the user with this email, if there is one.
+    pub fn user_name(&self, email: &str) -> Option<String> {
+        self.read()
+            .directory
+            .find_by_email(email)
+            .map(|u| u.name.clone())
     }
 
     pub fn catalog(&self) -> Arc<Catalog> {

@@ -5,10 +5,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-use freshmock::domain::clock::ClockStart;
-use freshmock::domain::fixtures::{FixtureError, FixtureSet};
-use freshmock::state::request_log::DEFAULT_CAPACITY;
-use freshmock::state::Config;
+use freshmock::{ClockStart, Config, FixtureError, FixtureSet};
 
 /// Port `serve` listens on unless told otherwise.
 pub const DEFAULT_PORT: u16 = 8787;
@@ -72,7 +69,7 @@ impl AccountArgs {
             clock: self.now.unwrap_or_default(),
             data_dir: None,
             captcha: true,
-            request_log: DEFAULT_CAPACITY,
+            request_log: Config::DEFAULT_REQUEST_LOG,
             control_token: None,
         })
     }
@@ -94,7 +91,7 @@ pub struct ServeArgs {
     #[arg(long, global = true)]
     pub no_captcha: bool,
     /// Requests the request log keeps (a ring buffer: older ones are forgotten).
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_CAPACITY)]
+    #[arg(long, value_name = "N", default_value_t = Config::DEFAULT_REQUEST_LOG)]
     pub request_log: usize,
     /// Require `Authorization: Bearer <TOKEN>` on the control API (/_freshmock/).
     #[arg(

@@ -14,13 +14,12 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use freshmock::domain::clock::format_timestamp;
-use freshmock::domain::fixtures::{
+use freshmock::fixtures::{
     Account, Agent, Article, ArticleAttachment, ArticleStatus, Category, Company, Contact,
     ContactState, Features, FixtureError, FixtureSet, Folder, Id, Segment, Segments,
     SuggestionRule, Translation, Visibility, Widget, WidgetSettings,
 };
-use freshmock::domain::language::Lang;
+use freshmock::Lang;
 
 /// Languages used unless told otherwise.
 pub const DEFAULT_LANGUAGES: &str = "en,fr,de";
@@ -1270,7 +1269,7 @@ pub fn generate(options: &Options) -> Result<FixtureSet, GenerateError> {
         solutions,
         ticket_fields,
     };
-    freshmock::domain::fixtures::validate::validate(&set)?;
+    freshmock::fixtures::validate::validate(&set)?;
     Ok(set)
 }
 
@@ -1330,10 +1329,23 @@ fn save<T: Serialize + ?Sized>(dir: &Path, stem: &str, value: &T) -> Result<(), 
     })
 }
 
+/// A fixture time as Freshdesk writes it (`2026-09-14T08:12:30Z`).
+fn format_timestamp(secs: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(secs)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::macros::format_description!(
+                "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
+            ))
+            .ok()
+        })
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use freshmock::domain::fixtures::validate::validate;
+    use freshmock::fixtures::validate::validate;
 
     fn small(seed: u64) -> FixtureSet {
         generate(&Options::new(120, "en,fr,de", seed).unwrap()).unwrap()

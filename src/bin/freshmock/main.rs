@@ -8,9 +8,7 @@ mod cli;
 mod generate;
 
 use cli::{Cli, Command, ExplainArgs, GenerateArgs, ServeArgs, TokenArgs};
-use freshmock::domain::token;
-use freshmock::http::{server, verdict};
-use freshmock::state::AppState;
+use freshmock::{tokens, AppState};
 use serde_json::json;
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
@@ -62,18 +60,15 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         let addr = listener.local_addr()?;
         let widgets: Vec<String> = state
             .catalog()
-            .fixtures
-            .widgets
-            .iter()
-            .filter(|w| w.active)
-            .map(|w| w.id.to_string())
+            .active_widget_ids()
+            .map(|id| id.to_string())
             .collect();
         tracing::info!(
             "freshmock listening on http://{addr} (widgets {})",
             widgets.join(", ")
         );
         println!("freshmock listening on http://{addr}");
-        server::run(listener, state, async {
+        freshmock::run(listener, state, async {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await;
@@ -100,19 +95,16 @@ fn print_token(args: TokenArgs) -> anyhow::Result<ExitCode> {
     let name = match args.name {
         Some(name) => name,
         None => state
-            .read()
-            .directory
-            .find_by_email(&args.email)
-            .map(|u| u.name.clone())
+            .user_name(&args.email)
             .with_context(|| format!("{} is not a fixture user: give --name", args.email))?,
     };
     let exp = args
         .exp
-        .unwrap_or_else(|| state.clock().now_secs() + args.ttl.as_secs() as i64);
-    let secret = state.read().secret.clone();
+        .unwrap_or_else(|| state.now_secs() + args.ttl.as_secs() as i64);
+    let secret = state.secret();
     println!(
         "{}",
-        token::mint(
+        tokens::mint(
             &args.alg,
             &secret,
             &json!({ "name": name, "email": args.email, "exp": exp })
@@ -123,7 +115,7 @@ fn print_token(args: TokenArgs) -> anyhow::Result<ExitCode> {
 
 fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
     let state = AppState::new(args.account.config()?)?;
-    let verdict = verdict::judge(&state, &args.token);
+    let verdict = tokens::explain(&state, &args.token);
     if verdict.accepted {
         println!("Freshdesk would accept this token.");
     } else {
