@@ -71,9 +71,9 @@ pub struct MockServer {
 ///     .secret("0123456789abcdef0123456789abcdef")
 ///     .start()
 ///     .await;
-/// assert_eq!(server.state().now_secs(), 1_767_225_600);
+/// assert_eq!(server.now_secs(), 1_767_225_600);
 /// server.advance(std::time::Duration::from_secs(61));
-/// assert_eq!(server.state().now_secs(), 1_767_225_661);
+/// assert_eq!(server.now_secs(), 1_767_225_661);
 /// # }
 /// ```
 #[derive(Debug)]
@@ -184,9 +184,9 @@ impl MockServer {
         format!("http://{}", self.addr)
     }
 
-    /// The server's state: clock, secret, users, what the API changed.
-    pub fn state(&self) -> &AppState {
-        &self.state
+    /// The server's time, in Unix seconds.
+    pub fn now_secs(&self) -> i64 {
+        self.state.now_secs()
     }
 
     /// The first active widget's id (`12000000025` with the bundled fixtures).
