@@ -198,7 +198,11 @@ impl Catalog {
     /// A widget by id, whether active or not.
     /// The ids of the active widgets, in the fixtures' order.
     pub fn active_widget_ids(&self) -> impl Iterator<Item = Id> + '_ {
-        self.fixtures.widgets.iter().filter(|w| w.active).map(|w| w.id)
+        self.fixtures
+            .widgets
+            .iter()
+            .filter(|w| w.active)
+            .map(|w| w.id)
     }
 
     pub fn widget(&self, id: Id) -> Option<&Widget> {

@@ -157,11 +157,6 @@ impl Directory {
         self.users.iter().map(|u| &**u)
     }
 
-    /// Creates an active contact, as bootstrap does for an unknown email.
-    pub fn create_contact(&mut self, name: &str, email: &str) -> &User {
-        self.add_created(self.next_id, name, email)
-    }
-
     /// The id the next created contact gets.
     pub fn next_created_id(&self) -> Id {
         self.next_id

@@ -1,16 +1,14 @@
 //! What the browser gets, embedded in the binary from `static/`: the fake widget loader
-//! (`/widgets/:id.js`, `/widgetBase/bootstrap.js`), the widget's own assets under
-//! `/widgetBase/`, and the demo site at `/` (`/demo/...`). No build step: the files are served
-//! as written.
+//! (`/widgets/:id.js`, `/widgetBase/bootstrap.js`), the widget's own files under
+//! `/widgetBase/`, the demo site at `/` (`/demo/...`), and the dashboard at `/_freshmock/ui`.
+//! No build step: the files are served as written.
 
-use http::{HeaderValue, Method, StatusCode};
+use http::{HeaderValue, StatusCode};
 use rust_embed::RustEmbed;
-use warp::filters::BoxedFilter;
 use warp::reply::Response;
-use warp::Filter;
 
-use crate::http::widget::{allow, with_state, ApiError};
-use crate::state::AppState;
+use super::request::Req;
+use super::{Answer, ApiError};
 
 /// Everything under `static/`.
 #[derive(RustEmbed)]
@@ -21,81 +19,84 @@ struct Assets;
 /// The generic loader, the same file for every widget id (as on Freshdesk's CDN).
 const LOADER: &str = "widget/widget.js";
 /// The folder of the widget's files (loader and UI), the ones the size budget counts.
-pub const WIDGET_DIR: &str = "widget/";
-
-/// The browser-facing routes.
-pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
-    let loader = warp::path!("widgets" / String)
-        .and(allow(&[Method::GET]))
-        .and(with_state(state))
-        .and_then(|file: String, s: AppState| async move {
-            match file.strip_suffix(".js") {
-                Some(id) => Ok(widget_loader(&s, id)),
-                None => Err(warp::reject::not_found()),
-            }
-        });
-    let widget_base = warp::path!("widgetBase" / String)
-        .and(allow(&[Method::GET]))
-        .map(|name: String| {
-            let file = if name == "bootstrap.js" {
-                LOADER.to_owned()
-            } else {
-                format!("{WIDGET_DIR}{name}")
-            };
-            asset(&file)
-        });
-    let home = warp::path::end()
-        .and(allow(&[Method::GET]))
-        .map(|| asset("demo/index.html"));
-    let demo = warp::path!("demo" / String)
-        .and(allow(&[Method::GET]))
-        .map(|name: String| asset(&format!("demo/{name}")));
-    loader
-        .or(widget_base)
-        .unify()
-        .or(home)
-        .unify()
-        .or(demo)
-        .unify()
-        .boxed()
-}
+const WIDGET_DIR: &str = "widget/";
+/// The dashboard's folder, and the page every other file is loaded by.
+const DASHBOARD_DIR: &str = "dashboard/";
+const DASHBOARD_INDEX: &str = "index.html";
 
 /// `/widgets/<id>.js`: the loader, but only for an active widget: "an inactive widget has
 /// neither file".
-fn widget_loader(state: &AppState, id: &str) -> Response {
+pub fn widget_loader(req: Req) -> Answer {
+    let id = req.capture(0);
     let active = id
         .parse()
         .ok()
-        .and_then(|id| state.catalog().widget(id).map(|w| w.active))
+        .and_then(|id| req.state.catalog().widget(id).map(|w| w.active))
         .unwrap_or(false);
     if !active {
-        return ApiError::not_found(format!(
+        return Err(ApiError::not_found(format!(
             "no active widget {id}: an inactive or unknown widget has no published script"
-        ))
-        .into_response();
+        )));
     }
-    asset(LOADER)
+    file(LOADER)
+}
+
+/// `/widgetBase/<file>`: the widget's files; `bootstrap.js` is the loader.
+pub fn widget_file(req: Req) -> Answer {
+    match req.capture(0).as_str() {
+        "bootstrap.js" => file(LOADER),
+        name => file(&format!("{WIDGET_DIR}{name}")),
+    }
+}
+
+/// `/`: the demo site's page.
+pub fn home(_: Req) -> Answer {
+    file("demo/index.html")
+}
+
+/// `/demo/<file>`.
+pub fn demo_file(req: Req) -> Answer {
+    file(&format!("demo/{}", req.capture(0)))
+}
+
+/// `/_freshmock/ui` (and `/ui/`) is the dashboard's page; `/_freshmock/ui/<file>` its files.
+/// The page holds no data: it reads everything from the control API.
+pub fn dashboard_file(req: Req) -> Answer {
+    let name = req.capture(0);
+    let name = if name.is_empty() {
+        DASHBOARD_INDEX
+    } else {
+        &name
+    };
+    file(&format!("{DASHBOARD_DIR}{name}")).map_err(|_| {
+        ApiError::control(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("the dashboard has no file {name:?}"),
+        )
+    })
 }
 
 /// One embedded file, or an empty 404.
-fn asset(path: &str) -> Response {
+fn file(path: &str) -> Answer {
     let Some(file) = Assets::get(path) else {
-        return ApiError::not_found(format!("no file {path} among the embedded assets"))
-            .into_response();
+        return Err(ApiError::not_found(format!(
+            "no file {path} among the embedded assets"
+        )));
     };
     let mut response = Response::new(file.data.into_owned().into());
-    *response.status_mut() = StatusCode::OK;
     let headers = response.headers_mut();
     headers.insert(
         http::header::CONTENT_TYPE,
         HeaderValue::from_static(content_type(path)),
     );
-    // Edits to static/ show on the next reload while developing.
+    // Edits to static/ show on the next reload while developing; the dashboard is always
+    // the binary's own, never a stale copy.
     headers.insert(
         http::header::CACHE_CONTROL,
         HeaderValue::from_static("no-cache"),
     );
-    response
+    Ok(response)
 }
 
 fn content_type(path: &str) -> &'static str {
@@ -110,14 +111,6 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// Total size in bytes of the widget's files (loader, UI script, styles), before compression.
-pub fn widget_size() -> usize {
-    Assets::iter()
-        .filter(|name| name.starts_with(WIDGET_DIR))
-        .filter_map(|name| Assets::get(&name).map(|f| f.data.len()))
-        .sum()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,7 +120,10 @@ mod tests {
 
     #[test]
     fn widget_script_and_ui_stay_under_60_kb() {
-        let size = widget_size();
+        let size: usize = Assets::iter()
+            .filter(|name| name.starts_with(WIDGET_DIR))
+            .filter_map(|name| Assets::get(&name).map(|f| f.data.len()))
+            .sum();
         assert!(Assets::get(LOADER).is_some(), "the loader is embedded");
         assert!(size > 0);
         assert!(
@@ -137,8 +133,9 @@ mod tests {
     }
 
     #[test]
-    fn demo_site_is_embedded() {
+    fn demo_site_and_dashboard_are_embedded() {
         assert!(Assets::get("demo/index.html").is_some());
         assert!(Assets::get("demo/mistakes.html").is_some());
+        assert!(Assets::get("dashboard/index.html").is_some());
     }
 }

@@ -1,4 +1,7 @@
-//! Every way a widget call can fail, and the one place they become HTTP responses.
+//! The one error type of every HTTP answer that is not a success, and the one place errors
+//! become responses. Widget and agent calls answer with Freshdesk's bodies; the control plane
+//! with `{"code","message"}`. Every error carries a plain-words reason, sent in
+//! `X-Freshmock-Reason`; a 5xx says which fault it was.
 
 use http::{HeaderValue, Method, StatusCode};
 use serde_json::{json, Value};
@@ -64,12 +67,14 @@ pub enum ApiError {
     },
     /// Empty-body 404 (unknown path, or an article that is not shown).
     NotFound { reason: String },
-    /// Known path, wrong verb.
+    /// Known path, wrong verb; `control` answers in the control plane's words.
     MethodNotAllowed {
         method: Method,
-        allowed: &'static [Method],
+        allowed: Vec<Method>,
+        control: bool,
     },
-    /// 500 `{"message":...}`; details go to the log only.
+    /// A server fault (a bug, or the disk): 500 `{"message":...}`, with what failed in the
+    /// reason header and the log.
     Internal { detail: String },
     /// A refused token: answered as `inner`, and marked so the request log can tell
     /// token refusals from other errors.
@@ -91,6 +96,64 @@ impl ApiError {
         }
     }
 
+    /// A request error whose Freshdesk message differs from its code.
+    pub fn with_message(
+        status: StatusCode,
+        code: &'static str,
+        message: impl Into<String>,
+        reason: impl Into<String>,
+    ) -> ApiError {
+        ApiError::Request {
+            status,
+            code,
+            message: message.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// A control-plane error: `{"code","message"}`, the message also the reason.
+    pub fn control(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        let message = message.into();
+        ApiError::Request {
+            status,
+            code,
+            reason: message.clone(),
+            message,
+        }
+    }
+
+    /// A control-plane 404 naming what does not exist.
+    pub fn control_not_found(what: impl std::fmt::Display) -> ApiError {
+        ApiError::control(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("there is no {what}"),
+        )
+    }
+
+    /// A validation error (`{"description":"Validation failed","errors":[...]}`).
+    pub fn validation(
+        status: StatusCode,
+        errors: Vec<FieldError>,
+        reason: impl Into<String>,
+    ) -> ApiError {
+        ApiError::Validation {
+            status,
+            errors,
+            reason: reason.into(),
+        }
+    }
+
+    /// A body over the limit of its call.
+    pub fn too_large(limit: usize, reason: impl Into<String>) -> ApiError {
+        ApiError::with_message(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "request_too_large",
+            format!("The request body exceeds {}", human_bytes(limit)),
+            reason,
+        )
+    }
+
     /// A 400 validation error on one field.
     pub fn invalid(error: FieldError, reason: impl Into<String>) -> ApiError {
         ApiError::Validation {
@@ -106,6 +169,16 @@ impl ApiError {
         }
     }
 
+    /// Known path, wrong verb.
+    pub fn method_not_allowed(method: Method, allowed: Vec<Method>, control: bool) -> ApiError {
+        ApiError::MethodNotAllowed {
+            method,
+            allowed,
+            control,
+        }
+    }
+
+    /// A server fault: a bug, or the machine (disk full, database damaged).
     pub fn internal(detail: impl std::fmt::Display) -> ApiError {
         ApiError::Internal {
             detail: detail.to_string(),
@@ -128,11 +201,13 @@ impl ApiError {
             ApiError::Request { reason, .. }
             | ApiError::Validation { reason, .. }
             | ApiError::NotFound { reason } => Some(reason.clone()).filter(|r| !r.is_empty()),
-            ApiError::MethodNotAllowed { method, allowed } => Some(format!(
+            ApiError::MethodNotAllowed {
+                method, allowed, ..
+            } => Some(format!(
                 "{method} is not one of the methods of this path ({})",
                 allowed_list(allowed)
             )),
-            ApiError::Internal { .. } => None,
+            ApiError::Internal { detail } => Some(format!("server fault: {detail}")),
             ApiError::Token(inner) => inner.reason(),
         }
     }
@@ -148,9 +223,24 @@ impl ApiError {
                 "errors": errors.iter().map(FieldError::to_json).collect::<Vec<_>>(),
             })),
             ApiError::NotFound { .. } => None,
-            ApiError::MethodNotAllowed { method, allowed } => Some(json!({
+            ApiError::MethodNotAllowed {
+                method,
+                allowed,
+                control: false,
+            } => Some(json!({
                 "message": format!(
                     "{method} method is not allowed. It should be one of these method(s): {}",
+                    allowed_list(allowed)
+                )
+            })),
+            ApiError::MethodNotAllowed {
+                method,
+                allowed,
+                control: true,
+            } => Some(json!({
+                "code": "method_not_allowed",
+                "message": format!(
+                    "this control path takes {}, not {method} (see /_freshmock/openapi.json)",
                     allowed_list(allowed)
                 )
             })),
@@ -178,7 +268,7 @@ impl ApiError {
             }
         }
         let mut response = match self.body() {
-            Some(body) => crate::http::widget::json_response(status, &body),
+            Some(body) => super::json_response(status, &body),
             None => {
                 let mut r = Response::new(Vec::new().into());
                 *r.status_mut() = status;
@@ -196,6 +286,14 @@ impl ApiError {
                 .insert(REASON_HEADER, header_safe(&reason));
         }
         response
+    }
+}
+
+fn human_bytes(n: usize) -> String {
+    if n >= 1024 * 1024 {
+        format!("{} MB", n / (1024 * 1024))
+    } else {
+        format!("{} KB", n.div_ceil(1024))
     }
 }
 

@@ -1,27 +1,360 @@
-//! The HTTP face of freshmock.
+//! The HTTP face of freshmock: one warp filter takes every request apart, the route table
+//! ([`routes`]) picks its handler, and the answer gets its room's conventions on the way out.
+//!
+//! - [`routes`]: the table (method, path, kind of caller, log name, handler); 404 and 405
+//!   with `Allow` come from it.
+//! - [`error`]: the one error type and [`recover`], the one place warp's own rejections
+//!   become answers (4xx with a reason; a 5xx only for a real fault, which it names).
+//! - [`request`]: what a handler gets ([`request::Req`]), with bounded body reading.
+//! - [`widget`], [`agent`], [`control`], [`assets`]: the handlers, by caller.
+//! - [`observe`]: faults and the request log around widget-facing calls.
+//! - [`server`]: [`server::run`] and [`server::MockServer`].
 
 pub mod agent;
 pub mod assets;
 pub mod control;
-pub mod dashboard_old;
 pub mod error;
 pub mod observe;
+pub mod request;
+pub mod routes;
 pub mod server;
 pub mod verdict;
 pub mod widget;
 
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Instant;
+
+use http::header::{HeaderName, HeaderValue};
+use http::{HeaderMap, Method, StatusCode};
+use serde::Serialize;
 use warp::filters::BoxedFilter;
+use warp::path::FullPath;
 use warp::reply::Response;
-use warp::Filter;
+use warp::{Filter, Rejection};
+
+pub use error::{ApiError, REASON_HEADER};
+use request::Req;
+use routes::{Caller, Found};
 
 use crate::state::AppState;
 
-/// Everything freshmock serves: the control plane and the widget API, with faults and
-/// the request log around them.
+/// What a handler answers.
+pub type Answer = Result<Response, ApiError>;
+
+/// A route's handler: one that answers at once from memory, or one that awaits (bodies,
+/// the store, the index; those wait on the blocking pool inside the state's methods).
+#[derive(Clone, Copy)]
+pub enum Handler {
+    Now(fn(Req) -> Answer),
+    Later(fn(Req) -> Pin<Box<dyn Future<Output = Answer> + Send>>),
+}
+
+impl std::fmt::Debug for Handler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Handler::Now(_) => "Handler::Now",
+            Handler::Later(_) => "Handler::Later",
+        })
+    }
+}
+
+/// Methods browsers may use on the widget API (CORS preflight answer).
+const CORS_METHODS: &str = "GET, POST, PUT, DELETE, OPTIONS";
+/// How long a browser may cache a preflight answer.
+const CORS_MAX_AGE: &str = "86400";
+/// The control plane's paths.
+const CONTROL_PREFIX: &str = "/_freshmock";
+
+/// Everything freshmock serves, as one warp filter.
 pub fn app(state: AppState) -> BoxedFilter<(Response,)> {
-    let routes = control::routes(state.clone())
-        .or(widget::routes(state.clone()))
+    warp::method()
+        .and(warp::path::full())
+        .and(
+            warp::query::raw()
+                .map(Some)
+                .or(warp::any().map(|| None))
+                .unify(),
+        )
+        .and(warp::header::headers_cloned())
+        .and(warp::body::stream())
+        .then(
+            move |method: Method, path: FullPath, query: Option<String>, headers, body| {
+                let state = state.clone();
+                let body = request::body_stream(body);
+                async move { dispatch(state, method, path, query, headers, body).await }
+            },
+        )
+        .recover(recover)
         .unify()
-        .boxed();
-    observe::observed(state, routes)
+        .boxed()
+}
+
+/// Finds the route, runs it with its room's checks, and dresses the answer.
+async fn dispatch(
+    state: AppState,
+    method: Method,
+    path: FullPath,
+    query: Option<String>,
+    headers: HeaderMap,
+    body: request::BodyStream,
+) -> Response {
+    let start = Instant::now();
+    let room = Room::of(path.as_str());
+    let control = room == Room::Control;
+    let found = routes::find(&method, path.as_str());
+    let route = match &found {
+        Found::Route(route, _) => Some(*route),
+        _ => None,
+    };
+    let origin = headers.contains_key(http::header::ORIGIN);
+    // Faults and the log are for what a page does, never for the controls.
+    let observed = !control;
+    let fault = if observed {
+        state.faults().take(method.as_str(), path.as_str())
+    } else {
+        None
+    };
+    let observation = observed.then(|| observe::Observation {
+        start,
+        method: method.clone(),
+        path: path.as_str().to_owned(),
+        query: query.clone().unwrap_or_default(),
+        auth: headers
+            .get(observe::WIDGET_AUTH)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
+        route: route.map(|r| r.name),
+    });
+    let answer = match fault {
+        Some(spec) => match observe::apply(spec).await {
+            Some(response) => response,
+            None => answer(&state, method, path, query, headers, body, found, room).await,
+        },
+        None => answer(&state, method, path, query, headers, body, found, room).await,
+    };
+    let mut response = decorate(room, route.map(|r| r.caller), origin, answer);
+    if let Some(observation) = observation {
+        response = observe::record(&state, observation, response);
+    }
+    response
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn answer(
+    state: &AppState,
+    method: Method,
+    path: FullPath,
+    query: Option<String>,
+    headers: HeaderMap,
+    body: request::BodyStream,
+    found: Found,
+    room: Room,
+) -> Response {
+    let control = room == Room::Control;
+    let (route, captures) = match found {
+        Found::Route(route, captures) => (route, captures),
+        Found::WrongMethod(allowed) => {
+            if method == Method::OPTIONS && room == Room::WidgetApi {
+                if let Some(response) = preflight(&headers) {
+                    return response;
+                }
+            }
+            return ApiError::method_not_allowed(method, allowed, control).into_response();
+        }
+        Found::NotFound => {
+            if method == Method::OPTIONS && room == Room::WidgetApi {
+                if let Some(response) = preflight(&headers) {
+                    return response;
+                }
+            }
+            return not_found(control, path.as_str()).into_response();
+        }
+    };
+    if route.caller == Caller::Control {
+        if let Err(err) = control::authorize(state, &headers) {
+            return err.into_response();
+        }
+    }
+    let req = Req::new(state.clone(), method, path, query, headers, captures, body);
+    let result = match route.handler {
+        Handler::Now(handler) => handler(req),
+        Handler::Later(handler) => handler(req).await,
+    };
+    result.unwrap_or_else(ApiError::into_response)
+}
+
+/// No route has this path.
+fn not_found(control: bool, path: &str) -> ApiError {
+    if control {
+        ApiError::control(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("no control call has the path {path} (see /_freshmock/openapi.json)"),
+        )
+    } else {
+        // Freshdesk's 404s have no body.
+        ApiError::not_found(format!("nothing is served at {path}"))
+    }
+}
+
+/// The answer to a CORS preflight on the widget API: any origin, any header.
+fn preflight(headers: &HeaderMap) -> Option<Response> {
+    headers.get(http::header::ORIGIN)?;
+    let mut response = Response::new(Vec::new().into());
+    let out = response.headers_mut();
+    out.insert(
+        "access-control-allow-methods",
+        HeaderValue::from_static(CORS_METHODS),
+    );
+    out.insert(
+        "access-control-max-age",
+        HeaderValue::from_static(CORS_MAX_AGE),
+    );
+    if let Some(requested) = headers.get("access-control-request-headers") {
+        out.insert("access-control-allow-headers", requested.clone());
+    }
+    Some(response)
+}
+
+/// Where a path is, by its prefix, for the conventions that hold on unknown paths too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Room {
+    /// `/api/widget/…`.
+    WidgetApi,
+    /// `/api/v2/…`.
+    AgentApi,
+    /// Freshdesk's other API paths (`/api/_/…`).
+    OtherApi,
+    /// `/_freshmock…`.
+    Control,
+    /// Everything else: the widget's files and the demo site.
+    Site,
+}
+
+impl Room {
+    fn of(path: &str) -> Room {
+        if path.starts_with(CONTROL_PREFIX) {
+            Room::Control
+        } else if path.starts_with("/api/widget/") {
+            Room::WidgetApi
+        } else if path.starts_with("/api/v2/") {
+            Room::AgentApi
+        } else if path.starts_with("/api/") {
+            Room::OtherApi
+        } else {
+            Room::Site
+        }
+    }
+}
+
+/// Headers by room: Freshdesk's on its API paths, CORS on anything a page asked for.
+fn decorate(room: Room, caller: Option<Caller>, origin: bool, mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    if matches!(room, Room::WidgetApi | Room::AgentApi | Room::OtherApi) {
+        headers.insert(
+            http::header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache, no-store, max-age=0, must-revalidate"),
+        );
+        headers.insert(http::header::PRAGMA, HeaderValue::from_static("no-cache"));
+        let requested = if room == Room::AgentApi {
+            "latest=v2; requested=v2"
+        } else {
+            "latest=v2; requested=widget"
+        };
+        headers.insert(
+            HeaderName::from_static("x-freshdesk-api-version"),
+            HeaderValue::from_static(requested),
+        );
+    }
+    if caller == Some(Caller::Open) {
+        // The widget runs on the customer's page, another origin: it reads the clock and
+        // the live sync cross-origin (simple GETs and an EventSource, no preflight).
+        headers.insert(
+            http::header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        );
+    } else if origin && room != Room::Control {
+        headers.insert(
+            http::header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        );
+        // Not in Freshdesk's answers: lets a page's script read freshmock's explanation.
+        headers.insert(
+            "access-control-expose-headers",
+            HeaderValue::from_static(REASON_HEADER),
+        );
+    }
+    response
+}
+
+/// The one place warp's own rejections become answers. The dispatch filter rejects nothing
+/// by itself, so this is the safety net: every rejection warp has a name for is a client's
+/// mistake and a 4xx with a reason; anything else is a bug, and says so.
+async fn recover(rejection: Rejection) -> Result<Response, Infallible> {
+    use warp::reject;
+    let client = |status: StatusCode, code: &'static str, reason: String| {
+        ApiError::request(status, code, reason)
+    };
+    let err = if rejection.is_not_found() {
+        ApiError::not_found("nothing is served at this path")
+    } else if let Some(e) = rejection.find::<reject::InvalidQuery>() {
+        client(StatusCode::BAD_REQUEST, "invalid_query", e.to_string())
+    } else if let Some(e) = rejection.find::<reject::InvalidHeader>() {
+        client(StatusCode::BAD_REQUEST, "invalid_header", e.to_string())
+    } else if let Some(e) = rejection.find::<reject::MissingHeader>() {
+        client(StatusCode::BAD_REQUEST, "missing_header", e.to_string())
+    } else if let Some(e) = rejection.find::<reject::LengthRequired>() {
+        client(
+            StatusCode::LENGTH_REQUIRED,
+            "length_required",
+            e.to_string(),
+        )
+    } else if let Some(e) = rejection.find::<reject::PayloadTooLarge>() {
+        client(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "request_too_large",
+            e.to_string(),
+        )
+    } else if let Some(e) = rejection.find::<reject::UnsupportedMediaType>() {
+        client(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "invalid_content_type",
+            e.to_string(),
+        )
+    } else if let Some(e) = rejection.find::<reject::MethodNotAllowed>() {
+        client(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            e.to_string(),
+        )
+    } else if let Some(e) = rejection.find::<warp::body::BodyDeserializeError>() {
+        client(StatusCode::BAD_REQUEST, "invalid_json", e.to_string())
+    } else {
+        ApiError::internal(format!(
+            "a rejection nothing answers (a bug): {rejection:?}"
+        ))
+    };
+    Ok(err.into_response())
+}
+
+/// A JSON response with Freshdesk's content type.
+pub fn json_response(status: StatusCode, body: &impl Serialize) -> Response {
+    json_bytes_response(status, serde_json::to_vec(body).unwrap_or_default().into())
+}
+
+/// A JSON response from a body already serialised.
+pub fn json_bytes_response(status: StatusCode, body: bytes::Bytes) -> Response {
+    let mut response = Response::new(body.into());
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    response
+}
+
+/// `200` with a JSON body.
+pub fn ok(body: &impl Serialize) -> Answer {
+    Ok(json_response(StatusCode::OK, body))
 }

@@ -5,10 +5,10 @@ use http::StatusCode;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::http::widget::context::{check, Login, WidgetHeaders};
 use crate::domain::clock::format_timestamp;
-use crate::state::AppState;
 use crate::domain::token::human_duration;
+use crate::http::widget::context::{check, Login, WidgetHeaders};
+use crate::state::AppState;
 
 /// The answer to a token on a widget call such as search, and its explanation.
 #[derive(Debug, Clone, Serialize)]

@@ -20,18 +20,18 @@ use serde::Serialize;
 
 use crate::domain::catalog::Catalog;
 use crate::domain::clock::{Clock, ClockStart, Millis};
-use crate::state::events::{ClockInfo, Event, EventBus};
-use crate::state::faults::Faults;
 use crate::domain::fixtures::validate::is_valid_secret;
 use crate::domain::fixtures::{FixtureSet, Id};
 use crate::domain::people::{Directory, User};
-use crate::state::request_log::{RequestLog, DEFAULT_CAPACITY};
 use crate::domain::search::SearchError;
+use crate::domain::token::{AcceptedTokens, Claims, Keys, TokenError};
+use crate::state::events::{ClockInfo, Event, EventBus};
+use crate::state::faults::Faults;
+use crate::state::request_log::{RequestLog, DEFAULT_CAPACITY};
 use crate::state::store::{
     AttachmentRecord, ContactRecord, Location, NewAttachment, Overlay, SecretChange, Store,
     StoreError, TicketOutcome, TicketRecord, UserVote, Vote, Voter,
 };
-use crate::domain::token::{AcceptedTokens, Claims, Keys, TokenError};
 
 /// How a server starts.
 #[derive(Debug, Clone)]
@@ -82,6 +82,18 @@ pub enum StartError {
     Store(#[from] StoreError),
     #[error("cannot listen: {0}")]
     Io(#[from] std::io::Error),
+}
+
+/// Why a fixture set was not taken.
+#[derive(Debug, thiserror::Error)]
+pub enum FixturesRefused {
+    #[error("the fixture set is not JSON: {0}")]
+    NotJson(serde_json::Error),
+    #[error("{0}")]
+    Invalid(String),
+    /// The store could not be cleared for the new set: a server fault.
+    #[error(transparent)]
+    Store(StoreError),
 }
 
 /// The mutable part, swapped as a whole on reset.
@@ -142,6 +154,8 @@ struct Inner {
     requests: RequestLog,
     faults: Faults,
     control_token: Option<String>,
+    /// Held while a fixture set replaces the current one.
+    replacing: tokio::sync::Mutex<()>,
 }
 
 #[derive(Debug, Clone)]
@@ -197,21 +211,34 @@ impl AppState {
                 requests: RequestLog::new(config.request_log),
                 faults: Faults::default(),
                 control_token: config.control_token,
+                replacing: tokio::sync::Mutex::new(()),
             }),
         })
     }
 
-    /// Back to the loaded fixtures: users, secret and clock as at start-up, and every
-    /// change made through the API forgotten (in the store too). A store failure is logged;
-    /// [`AppState::try_reset`] reports it.
-    pub fn reset(&self) {
-        if let Err(err) = self.try_reset() {
-            tracing::error!(%err, "reset could not clear the store");
+    /// Runs `work` on the blocking pool: every method that touches SQLite or builds an
+    /// index goes through here, so no caller can run it on a runtime thread by mistake (a
+    /// durable commit waits for the disk; an index build takes seconds on a large set).
+    async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&AppState) -> T + Send + 'static,
+    ) -> T {
+        let state = self.clone();
+        match tokio::task::spawn_blocking(move || work(&state)).await {
+            Ok(value) => value,
+            Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
+            Err(err) => panic!("the blocking pool stopped under a running server: {err}"),
         }
     }
 
-    /// [`AppState::reset`], reporting a store failure (memory is left as it was then).
-    pub fn try_reset(&self) -> Result<(), StoreError> {
+    /// Back to the loaded fixtures: users, secret and clock as at start-up, and every
+    /// change made through the API forgotten (in the store too). A store failure leaves
+    /// memory as it was and is returned.
+    pub async fn reset(&self) -> Result<(), StoreError> {
+        self.blocking(AppState::reset_now).await
+    }
+
+    fn reset_now(&self) -> Result<(), StoreError> {
         let baseline = self
             .inner
             .baseline
@@ -228,10 +255,34 @@ impl AppState {
         Ok(())
     }
 
-    /// Runs on a new fixture set from now on (and after every reset). The set is validated
-    /// and indexed before anything changes, so a bad one changes nothing. Everything the
-    /// API changed is forgotten, in the store too, which then belongs to the new fixtures.
-    pub fn replace_fixtures(&self, fixtures: FixtureSet) -> Result<(), StartError> {
+    /// Runs on a new fixture set, given as a JSON document, from now on (and after every
+    /// reset). The document is parsed, validated and indexed on the blocking pool, one
+    /// replacement at a time, before anything changes, so a bad one changes nothing.
+    /// Everything the API changed is forgotten, in the store too, which then belongs to the
+    /// new fixtures. Returns the number of articles.
+    pub async fn replace_fixtures(&self, document: Vec<u8>) -> Result<usize, FixturesRefused> {
+        // One at a time: each build may take a core for seconds, and two at once would
+        // leave none to the requests that are being served meanwhile.
+        let _turn = self.inner.replacing.lock().await;
+        self.blocking(move |state| {
+            let value: serde_json::Value =
+                serde_json::from_slice(&document).map_err(FixturesRefused::NotJson)?;
+            let set = FixtureSet::from_document(&value)
+                .map_err(|e| FixturesRefused::Invalid(e.to_string()))?;
+            drop(value);
+            let articles = set.articles().count();
+            state
+                .replace_fixtures_now(set)
+                .map(|()| articles)
+                .map_err(|e| match e {
+                    StartError::Store(e) => FixturesRefused::Store(e),
+                    other => FixturesRefused::Invalid(other.to_string()),
+                })
+        })
+        .await
+    }
+
+    fn replace_fixtures_now(&self, fixtures: FixtureSet) -> Result<(), StartError> {
         if !is_valid_secret(&fixtures.account.widget_secret) {
             return Err(StartError::Secret(fixtures.account.widget_secret.clone()));
         }
@@ -259,7 +310,11 @@ impl AppState {
     /// Replaces the widget secret with a new random one (what Freshdesk's "reset secret"
     /// does): every token signed with the old one fails from now on. Durable before it
     /// returns.
-    pub fn rotate_secret(&self) -> Result<String, StoreError> {
+    pub async fn rotate_secret(&self) -> Result<String, StoreError> {
+        self.blocking(AppState::rotate_secret_now).await
+    }
+
+    fn rotate_secret_now(&self) -> Result<String, StoreError> {
         let now = self.clock().now_secs();
         let mut world = self.write();
         let change = SecretChange {
@@ -282,14 +337,14 @@ impl AppState {
         self.inner.captcha
     }
 
-    /// The store, for inspection and tools.
-    pub fn store(&self) -> &Store {
-        &self.inner.store
-    }
-
     /// Bootstrap's log-in, atomically: an unknown email becomes a contact, a known active
     /// user gets the token's name.
-    pub fn log_in(&self, name: &str, email: &str) -> Result<LogIn, StoreError> {
+    pub async fn log_in(&self, name: String, email: String) -> Result<LogIn, StoreError> {
+        self.blocking(move |state| state.log_in_now(&name, &email))
+            .await
+    }
+
+    fn log_in_now(&self, name: &str, email: &str) -> Result<LogIn, StoreError> {
         let now = self.clock().now_secs();
         let mut world = self.write();
         match world.directory.find_by_email(email).map(|u| User::clone(u)) {
@@ -325,28 +380,38 @@ impl AppState {
     }
 
     /// Counts a view of an article.
-    pub fn count_hit(&self, article: Id) -> Result<(), StoreError> {
-        let _world = self.read();
-        self.inner.store.add_hit(article).map(drop)
+    pub async fn count_hit(&self, article: Id) -> Result<(), StoreError> {
+        self.blocking(move |state| {
+            let _world = state.read();
+            state.inner.store.add_hit(article).map(drop)
+        })
+        .await
     }
 
     /// Records a thumbs up or down on one translation (spec section 5 rules in the store).
-    pub fn record_vote(
+    pub async fn record_vote(
         &self,
         article: Id,
-        language: &str,
+        language: &'static str,
         voter: Voter,
         vote: Vote,
     ) -> Result<(), StoreError> {
-        let now = self.clock().now_secs();
-        let _world = self.read();
-        self.inner.store.vote(article, language, voter, vote, now)
+        self.blocking(move |state| {
+            let now = state.clock().now_secs();
+            let _world = state.read();
+            state.inner.store.vote(article, language, voter, vote, now)
+        })
+        .await
     }
 
     /// The hits now of the articles viewed since the fixtures loaded: their fixtures' count
     /// plus those counted since. An article missing from it still has its fixtures' count;
     /// leaving those out keeps this small when the fixtures hold 100,000 articles.
-    pub fn live_hits(&self) -> Result<HashMap<Id, u64>, StoreError> {
+    pub async fn live_hits(&self) -> Result<HashMap<Id, u64>, StoreError> {
+        self.blocking(AppState::live_hits_now).await
+    }
+
+    fn live_hits_now(&self) -> Result<HashMap<Id, u64>, StoreError> {
         let catalog = self.catalog();
         let counted = self.inner.store.hits()?;
         Ok(counted
@@ -356,19 +421,31 @@ impl AppState {
     }
 
     /// Stores an uploaded draft attachment, reading its content from `content`.
-    pub fn save_attachment(
+    pub async fn save_attachment(
         &self,
-        draft: &NewAttachment,
-        content: &mut impl Read,
+        draft: NewAttachment,
+        mut content: impl Read + Send + 'static,
     ) -> Result<AttachmentRecord, StoreError> {
-        let _world = self.read();
-        self.inner.store.add_attachment(draft, content)
+        self.blocking(move |state| {
+            let _world = state.read();
+            state.inner.store.add_attachment(&draft, &mut content)
+        })
+        .await
     }
 
     /// Creates a ticket for `ticket.email`: the requester is the user with that email, or a
     /// new contact named `name` (the email's local part when absent) created with the
     /// ticket. Attachment drafts are claimed in the same transaction.
-    pub fn create_ticket(
+    pub async fn create_ticket(
+        &self,
+        ticket: TicketRecord,
+        name: Option<String>,
+    ) -> Result<TicketOutcome, StoreError> {
+        self.blocking(move |state| state.create_ticket_now(ticket, name.as_deref()))
+            .await
+    }
+
+    fn create_ticket_now(
         &self,
         mut ticket: TicketRecord,
         name: Option<&str>,
@@ -418,7 +495,16 @@ impl AppState {
 
     /// The votes on one article translation, with the names of the users who hold them.
     /// `None` when the article or the translation does not exist.
-    pub fn translation_votes(
+    pub async fn translation_votes(
+        &self,
+        article: Id,
+        language: String,
+    ) -> Result<Option<TranslationVotes>, StoreError> {
+        self.blocking(move |state| state.translation_votes_now(article, &language))
+            .await
+    }
+
+    fn translation_votes_now(
         &self,
         article: Id,
         language: &str,
@@ -457,40 +543,67 @@ impl AppState {
     // Inspection for the control plane: plain reads, serde-serialisable answers.
 
     /// Tickets created through the widget, oldest first; only one requester's when given.
-    pub fn tickets(&self, requester_email: Option<&str>) -> Result<Vec<TicketRecord>, StoreError> {
-        self.inner.store.tickets(requester_email)
+    pub async fn tickets(
+        &self,
+        requester_email: Option<String>,
+    ) -> Result<Vec<TicketRecord>, StoreError> {
+        self.blocking(move |state| state.inner.store.tickets(requester_email.as_deref()))
+            .await
     }
 
     /// Contacts the widget created (bootstrap, or a ticket from an unknown email).
-    pub fn created_contacts(&self) -> Result<Vec<ContactRecord>, StoreError> {
-        self.inner.store.contacts()
+    pub async fn created_contacts(&self) -> Result<Vec<ContactRecord>, StoreError> {
+        self.blocking(|state| state.inner.store.contacts()).await
     }
 
     /// Uploaded attachments (drafts and those attached to tickets), without content.
-    pub fn attachments(&self) -> Result<Vec<AttachmentRecord>, StoreError> {
-        self.inner.store.attachments()
+    pub async fn attachments(&self) -> Result<Vec<AttachmentRecord>, StoreError> {
+        self.blocking(|state| state.inner.store.attachments()).await
     }
 
     /// Votes on every translation of an article.
-    pub fn article_votes(&self, article: Id) -> Result<Vec<TranslationVotes>, StoreError> {
+    pub async fn article_votes(&self, article: Id) -> Result<Vec<TranslationVotes>, StoreError> {
+        self.blocking(move |state| state.article_votes_now(article))
+            .await
+    }
+
+    fn article_votes_now(&self, article: Id) -> Result<Vec<TranslationVotes>, StoreError> {
         let languages: Vec<String> = match self.catalog().article(article) {
             Some(found) => found.article.translations.keys().cloned().collect(),
             None => return Ok(Vec::new()),
         };
         let mut out = Vec::new();
         for language in languages {
-            out.extend(self.translation_votes(article, &language)?);
+            out.extend(self.translation_votes_now(article, &language)?);
         }
         Ok(out)
     }
 
+    /// Votes on every translation of every article, in one trip to the store.
+    pub async fn votes_by_article(&self) -> Result<HashMap<Id, Vec<TranslationVotes>>, StoreError> {
+        self.blocking(|state| {
+            let catalog = state.catalog();
+            let mut out = HashMap::new();
+            for (_, _, article) in catalog.fixtures.articles() {
+                out.insert(article.id, state.article_votes_now(article.id)?);
+            }
+            Ok(out)
+        })
+        .await
+    }
+
     /// Every vote a customer (or agent) holds.
-    pub fn customer_votes(&self, user: Id) -> Result<Vec<UserVote>, StoreError> {
-        self.inner.store.votes_of(user)
+    pub async fn customer_votes(&self, user: Id) -> Result<Vec<UserVote>, StoreError> {
+        self.blocking(move |state| state.inner.store.votes_of(user))
+            .await
     }
 
     /// Hits of every article: the fixtures' count, those counted since, and the total.
-    pub fn article_hits(&self) -> Result<Vec<ArticleHits>, StoreError> {
+    pub async fn article_hits(&self) -> Result<Vec<ArticleHits>, StoreError> {
+        self.blocking(AppState::article_hits_now).await
+    }
+
+    fn article_hits_now(&self) -> Result<Vec<ArticleHits>, StoreError> {
         let catalog = self.catalog();
         let counted = self.inner.store.hits()?;
         let mut out: Vec<ArticleHits> = catalog
@@ -558,12 +671,12 @@ impl AppState {
     }
 
     /// Shared access for reading; never held across an await.
-    pub fn read(&self) -> RwLockReadGuard<'_, World> {
+    pub(crate) fn read(&self) -> RwLockReadGuard<'_, World> {
         self.inner.world.read().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Exclusive access for a change; never held across an await.
-    pub fn write(&self) -> RwLockWriteGuard<'_, World> {
+    fn write(&self) -> RwLockWriteGuard<'_, World> {
         self.inner.world.write().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -583,6 +696,20 @@ impl AppState {
         self.catalog().start_indexing();
     }
 
+    /// The catalog once its search index is built: a search that arrives just after
+    /// start-up waits for the index on the blocking pool, not on a runtime thread.
+    pub async fn indexed_catalog(&self) -> Arc<Catalog> {
+        let catalog = self.catalog();
+        if catalog.is_indexed() {
+            return catalog;
+        }
+        self.blocking(move |_| {
+            let _ = catalog.wait_indexed();
+            catalog
+        })
+        .await
+    }
+
     /// The server's time, in Unix seconds.
     pub fn now_secs(&self) -> i64 {
         self.clock().now_secs()
@@ -591,6 +718,12 @@ impl AppState {
     /// The current widget secret.
     pub fn secret(&self) -> String {
         self.read().secret.clone()
+    }
+
+    /// The current secret, and those it replaced with when (Unix seconds).
+    pub fn secrets(&self) -> (String, Vec<(String, i64)>) {
+        let world = self.read();
+        (world.secret.clone(), world.former_secrets.clone())
     }
 
     /// The name of the user with this email, if there is one.

@@ -22,6 +22,8 @@ pub struct Recorded {
     pub method: Method,
     pub path: String,
     pub query: String,
+    /// The name of the route that answered (`widget.search`); `None` for a path no route has.
+    pub route: Option<&'static str>,
     pub status: u16,
     pub duration_us: u64,
     /// The `X-Widget-Auth` header as sent, if any.
@@ -42,6 +44,7 @@ impl Recorded {
             method: self.method.to_string(),
             path: self.path.clone(),
             query: self.query.clone(),
+            route: self.route,
             status: self.status,
             duration_us: self.duration_us,
             email: self.email(),
@@ -67,6 +70,8 @@ pub struct LogEntry {
     pub method: String,
     pub path: String,
     pub query: String,
+    /// The route table's name for the call (`widget.search`); `null` for an unknown path.
+    pub route: Option<&'static str>,
     pub status: u16,
     pub duration_us: u64,
     /// The email in the token's payload, if any (read whether or not the token was valid).
@@ -85,6 +90,8 @@ pub struct LogFilter {
     pub email: Option<String>,
     /// Substring of the path.
     pub path: Option<String>,
+    /// The route's name (`widget.search`), exactly.
+    pub route: Option<String>,
     pub status: Option<u16>,
     pub method: Option<String>,
     /// At most this many (the newest).
@@ -100,6 +107,7 @@ impl LogFilter {
                 .path
                 .as_ref()
                 .is_none_or(|p| e.path.contains(p.as_str()))
+            && self.route.as_deref().is_none_or(|r| e.route == Some(r))
             && self.status.is_none_or(|s| e.status == s)
             && self
                 .method
@@ -191,6 +199,7 @@ mod tests {
             method: Method::GET,
             path: path.into(),
             query: String::new(),
+            route: None,
             status: 200,
             duration_us: 1,
             auth: None,

@@ -353,7 +353,8 @@ impl Store {
         })
     }
 
-    /// An empty store in memory (tests, tools).
+    /// An empty store in memory.
+    #[cfg(test)]
     pub fn in_memory(fingerprint: &str) -> Result<Store, StoreError> {
         Store::open(Location::Memory, fingerprint)
     }
@@ -552,17 +553,6 @@ impl Store {
         Ok(tally)
     }
 
-    /// Languages of an article with counted votes (for inspection).
-    pub fn voted_languages(&self, article: Id) -> Result<Vec<String>, StoreError> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare(
-            "SELECT language FROM vote_counts WHERE article_id = ?1
-             UNION SELECT language FROM user_votes WHERE article_id = ?1 ORDER BY 1",
-        )?;
-        let rows = stmt.query_map([article as i64], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
     /// Every vote a user holds.
     pub fn votes_of(&self, user: Id) -> Result<Vec<UserVote>, StoreError> {
         let conn = self.conn();
@@ -647,6 +637,7 @@ impl Store {
     }
 
     /// An attachment's content.
+    #[cfg(test)]
     pub fn attachment_content(&self, id: u64) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(self
             .conn()

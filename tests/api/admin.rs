@@ -4,8 +4,8 @@
 use serde_json::Value;
 
 use crate::support::{self, answer, basic, codes, token, widget, ADMIN_KEY, AGENT_KEY, WIDGET};
-use freshmock::http::server::RunningServer;
 use freshmock::domain::token::mint_for;
+use freshmock::http::server::RunningServer;
 
 const PATH: &str = "/api/v2/admin/security_keys/widget/regenerate";
 

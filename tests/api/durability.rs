@@ -9,9 +9,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 
 use freshmock::domain::clock::ClockStart;
-use freshmock::state::{AppState, Config};
-use freshmock::state::store::FILE_NAME;
 use freshmock::domain::token::mint_for;
+use freshmock::state::store::FILE_NAME;
+use freshmock::state::{AppState, Config};
 use reqwest::Method;
 use serde_json::json;
 use tokio::sync::Notify;

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use freshmock::domain::clock::ClockStart;
 use freshmock::domain::fixtures::*;
 use freshmock::state::{AppState, Config};
-use freshmock::{http::widget as api, domain::token};
+use freshmock::{domain::token, http::widget as api};
 use proptest::prelude::*;
 use serde_json::Value;
 

@@ -7,9 +7,9 @@
 use base64::Engine;
 use freshmock::domain::clock::ClockStart;
 use freshmock::domain::fixtures::{FixtureSet, Widget};
+use freshmock::domain::token;
 use freshmock::http::server::RunningServer;
 use freshmock::state::{AppState, Config};
-use freshmock::domain::token;
 use reqwest::header::HeaderMap;
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::{json, Value};

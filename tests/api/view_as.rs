@@ -319,10 +319,11 @@ async fn the_dashboard_page_and_its_files_are_served() {
 async fn the_page_is_public_but_its_data_needs_the_control_token() {
     let mut config = freshmock::state::Config::bundled();
     config.control_token = Some("s3cret".into());
-    let server =
-        freshmock::http::server::RunningServer::start(freshmock::state::AppState::new(config).unwrap())
-            .await
-            .unwrap();
+    let server = freshmock::http::server::RunningServer::start(
+        freshmock::state::AppState::new(config).unwrap(),
+    )
+    .await
+    .unwrap();
     let http = reqwest::Client::new();
     let get = |path: &str| http.get(format!("{}{path}", server.uri())).send();
 

@@ -8,69 +8,25 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use http::{Method, StatusCode};
+use http::StatusCode;
 use serde_json::json;
-use warp::filters::BoxedFilter;
-use warp::reply::Response;
-use warp::Filter;
 
-use crate::http::widget::body::{self, Accepts};
-use crate::http::widget::{allow, blocking, json_response, with_state, ApiError};
 use crate::domain::fixtures::Id;
 use crate::domain::language::Lang;
 use crate::domain::people::{Role, User};
+use crate::http::request::Req;
+use crate::http::widget::body::{self, Accepts};
+use crate::http::{json_response, Answer, ApiError};
 use crate::state::AppState;
-
-pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
-    let regenerate =
-        warp::path!("api" / "v2" / "admin" / "security_keys" / "widget" / "regenerate")
-            .and(allow(&[Method::POST]))
-            .and(with_state(state.clone()))
-            .and(authorization())
-            .and(body::content_type())
-            .then(
-                |s: AppState, auth: Option<String>, ct: Option<String>| async move {
-                    let result = match body::content_kind(ct.as_deref(), Accepts::Json) {
-                        Ok(_) => blocking(move || regenerate(&s, auth.as_deref())).await,
-                        Err(e) => Err(e),
-                    };
-                    crate::http::widget::respond(result)
-                },
-            );
-    let votes = warp::path!("api" / "_" / "solutions" / "articles" / Id / "votes")
-        .map(|id: Id| (id, None))
-        .or(
-            warp::path!("api" / "_" / "solutions" / "articles" / Id / String / "votes")
-                .map(|id: Id, lang: String| (id, Some(lang))),
-        )
-        .unify()
-        .untuple_one()
-        .and(allow(&[Method::GET]))
-        .and(with_state(state))
-        .and(authorization())
-        .map(
-            |id: Id, lang: Option<String>, s: AppState, auth: Option<String>| {
-                crate::http::widget::respond(votes(&s, id, lang.as_deref(), auth.as_deref()))
-            },
-        );
-    regenerate.or(votes).unify().boxed()
-}
-
-fn authorization(
-) -> impl Filter<Extract = (Option<String>,), Error = std::convert::Infallible> + Clone {
-    warp::header::headers_cloned().map(|h: http::HeaderMap| {
-        h.get(http::header::AUTHORIZATION)
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-    })
-}
+use http::header::AUTHORIZATION;
 
 fn invalid_credentials(reason: impl Into<String>) -> ApiError {
-    ApiError::Request {
-        status: StatusCode::UNAUTHORIZED,
-        code: "invalid_credentials",
-        message: "You have to be logged in to perform this action.".into(),
-        reason: reason.into(),
-    }
+    ApiError::with_message(
+        StatusCode::UNAUTHORIZED,
+        "invalid_credentials",
+        "You have to be logged in to perform this action.",
+        reason,
+    )
 }
 
 /// The agent whose API key is the Basic user name.
@@ -107,31 +63,34 @@ pub fn agent(state: &AppState, authorization: Option<&str>) -> Result<User, ApiE
         })
 }
 
-fn regenerate(state: &AppState, authorization: Option<&str>) -> Result<Response, ApiError> {
-    let agent = agent(state, authorization)?;
+/// `POST /api/v2/admin/security_keys/widget/regenerate`: an admin resets the widget secret.
+pub async fn regenerate(req: Req) -> Answer {
+    body::content_kind(req.content_type().as_deref(), Accepts::Json)?;
+    let state = &req.state;
+    let agent = agent(state, req.header_lossy(&AUTHORIZATION).as_deref())?;
     if !matches!(agent.role, Role::Agent { admin: true, .. }) {
-        return Err(ApiError::Request {
-            status: StatusCode::FORBIDDEN,
-            code: "access_denied",
-            message: "You are not authorized to perform this action.".into(),
-            reason: format!(
+        return Err(ApiError::with_message(
+            StatusCode::FORBIDDEN,
+            "access_denied",
+            "You are not authorized to perform this action.",
+            format!(
                 "{} ({}) is not an administrator; only admins may reset the widget secret",
                 agent.name, agent.email
             ),
-        });
+        ));
     }
-    let key = state.rotate_secret().map_err(ApiError::internal)?;
+    let key = state.rotate_secret().await.map_err(ApiError::internal)?;
     tracing::info!(by = %agent.email, "widget secret reset: tokens signed with the old one now fail");
     Ok(json_response(StatusCode::OK, &json!({ "key": key })))
 }
 
-fn votes(
-    state: &AppState,
-    id: Id,
-    language: Option<&str>,
-    authorization: Option<&str>,
-) -> Result<Response, ApiError> {
-    agent(state, authorization)?;
+/// `GET /api/_/solutions/articles/:id[/:language]/votes`: who voted, for agents.
+pub async fn votes(req: Req) -> Answer {
+    let state = &req.state;
+    agent(state, req.header_lossy(&AUTHORIZATION).as_deref())?;
+    let id: Id = req.id(0)?;
+    let language = req.captures_len().gt(&1).then(|| req.capture(1));
+    let language = language.as_deref();
     // Assumed: without a language the votes are those of the account's primary language
     // translation, the one Freshdesk's agent screens open by default.
     let lang = match language {
@@ -141,7 +100,8 @@ fn votes(
         })?,
     };
     let votes = state
-        .translation_votes(id, lang.code())
+        .translation_votes(id, lang.code().to_owned())
+        .await
         .map_err(ApiError::internal)?
         .ok_or_else(|| {
             ApiError::not_found(format!("article {id} has no {} translation", lang.code()))

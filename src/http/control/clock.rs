@@ -2,23 +2,27 @@
 
 use http::StatusCode;
 use serde::Deserialize;
-use warp::filters::BoxedFilter;
-use warp::reply::Response;
-use warp::Filter;
 
-use super::{error, json_body, ok, with_state};
-use crate::http::widget::{respond, ApiError};
 use crate::domain::clock::parse_instant;
+use crate::http::request::Req;
+use crate::http::{ok, Answer, ApiError};
 use crate::state::events::ClockInfo;
-use crate::state::AppState;
 
 /// `GET /_freshmock/clock`: public, the widget reads it to renew tokens in time.
-pub fn public(state: AppState) -> BoxedFilter<(Response,)> {
-    warp::path!("clock")
-        .and(warp::get())
-        .and(with_state(state))
-        .map(|state: AppState| respond(ok(&ClockInfo::read(state.clock()))))
-        .boxed()
+pub fn read(req: Req) -> Answer {
+    ok(&ClockInfo::read(req.state.clock()))
+}
+
+/// `POST /_freshmock/clock/freeze`.
+pub fn freeze(req: Req) -> Answer {
+    req.state.freeze_clock(true);
+    ok(&ClockInfo::read(req.state.clock()))
+}
+
+/// `POST /_freshmock/clock/unfreeze`.
+pub fn unfreeze(req: Req) -> Answer {
+    req.state.freeze_clock(false);
+    ok(&ClockInfo::read(req.state.clock()))
 }
 
 /// `PUT /_freshmock/clock {"now": "2026-01-01T00:00:00Z"}` (or `now_ms`).
@@ -39,64 +43,33 @@ struct Advance {
     by: Option<String>,
 }
 
-pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
-    let set = warp::path!("clock")
-        .and(warp::put())
-        .and(with_state(state.clone()))
-        .and(json_body::<SetClock>())
-        .map(|state: AppState, body: Result<SetClock, ApiError>| respond(set(&state, body)));
-    let advance = warp::path!("clock" / "advance")
-        .and(warp::post())
-        .and(with_state(state.clone()))
-        .and(json_body::<Advance>())
-        .map(|state: AppState, body: Result<Advance, ApiError>| respond(advance(&state, body)));
-    let freeze = warp::path!("clock" / "freeze")
-        .and(warp::post())
-        .and(with_state(state.clone()))
-        .map(|state: AppState| {
-            state.freeze_clock(true);
-            respond(ok(&ClockInfo::read(state.clock())))
-        });
-    let unfreeze = warp::path!("clock" / "unfreeze")
-        .and(warp::post())
-        .and(with_state(state))
-        .map(|state: AppState| {
-            state.freeze_clock(false);
-            respond(ok(&ClockInfo::read(state.clock())))
-        });
-    set.or(advance)
-        .unify()
-        .or(freeze)
-        .unify()
-        .or(unfreeze)
-        .unify()
-        .boxed()
-}
-
-fn set(state: &AppState, body: Result<SetClock, ApiError>) -> Result<Response, ApiError> {
-    let at = match body? {
+/// `PUT /_freshmock/clock`: jumps to a time.
+pub async fn set(mut req: Req) -> Answer {
+    let at = match req.json::<SetClock>().await? {
         SetClock {
             now: Some(text),
             now_ms: None,
-        } => parse_instant(&text).map_err(|e| error(StatusCode::BAD_REQUEST, "invalid_time", e))?,
+        } => parse_instant(&text)
+            .map_err(|e| ApiError::control(StatusCode::BAD_REQUEST, "invalid_time", e))?,
         SetClock {
             now: None,
             now_ms: Some(ms),
         } => ms,
         _ => {
-            return Err(error(
+            return Err(ApiError::control(
                 StatusCode::BAD_REQUEST,
                 "invalid_time",
                 "give exactly one of now (RFC 3339) or now_ms",
             ))
         }
     };
-    state.set_clock(at);
-    ok(&ClockInfo::read(state.clock()))
+    req.state.set_clock(at);
+    ok(&ClockInfo::read(req.state.clock()))
 }
 
-fn advance(state: &AppState, body: Result<Advance, ApiError>) -> Result<Response, ApiError> {
-    let by_ms = match body? {
+/// `POST /_freshmock/clock/advance`: moves the clock by an amount.
+pub async fn advance(mut req: Req) -> Answer {
+    let by_ms = match req.json::<Advance>().await? {
         Advance {
             seconds: Some(s),
             ms: None,
@@ -117,7 +90,7 @@ fn advance(state: &AppState, body: Result<Advance, ApiError>) -> Result<Response
                 None => (1, text.trim().trim_start_matches('+')),
             };
             let d = humantime::parse_duration(rest).map_err(|e| {
-                error(
+                ApiError::control(
                     StatusCode::BAD_REQUEST,
                     "invalid_duration",
                     format!("by {text:?}: {e}"),
@@ -126,13 +99,13 @@ fn advance(state: &AppState, body: Result<Advance, ApiError>) -> Result<Response
             sign * d.as_millis() as i64
         }
         _ => {
-            return Err(error(
+            return Err(ApiError::control(
                 StatusCode::BAD_REQUEST,
                 "invalid_duration",
                 "give exactly one of seconds, ms or by (\"90m\")",
             ))
         }
     };
-    state.advance_clock(by_ms);
-    ok(&ClockInfo::read(state.clock()))
+    req.state.advance_clock(by_ms);
+    ok(&ClockInfo::read(req.state.clock()))
 }

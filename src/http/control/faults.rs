@@ -2,60 +2,39 @@
 
 use http::StatusCode;
 use serde_json::json;
-use warp::filters::BoxedFilter;
-use warp::reply::Response;
-use warp::Filter;
 
-use super::{error, json_body, ok, with_state};
-use crate::http::widget::{json_response, respond, ApiError};
+use crate::http::request::Req;
+use crate::http::{json_response, ok, Answer, ApiError};
 use crate::state::faults::FaultSpec;
-use crate::state::AppState;
 
-pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
-    let list = warp::path!("faults")
-        .and(warp::get())
-        .and(with_state(state.clone()))
-        .map(|state: AppState| respond(ok(&state.faults().list())));
-    let add = warp::path!("faults")
-        .and(warp::post())
-        .and(with_state(state.clone()))
-        .and(json_body::<FaultSpec>())
-        .map(|state: AppState, body: Result<FaultSpec, ApiError>| {
-            respond(body.and_then(|spec| {
-                spec.validate()
-                    .map_err(|m| error(StatusCode::BAD_REQUEST, "invalid_fault", m))?;
-                Ok(json_response(
-                    StatusCode::CREATED,
-                    &state.faults().add(spec),
-                ))
-            }))
-        });
-    let clear = warp::path!("faults")
-        .and(warp::delete())
-        .and(with_state(state.clone()))
-        .map(|state: AppState| {
-            state.faults().clear();
-            respond(ok(&json!({ "status": "cleared" })))
-        });
-    let remove = warp::path!("faults" / u64)
-        .and(warp::delete())
-        .and(with_state(state))
-        .map(|id: u64, state: AppState| {
-            respond(if state.faults().remove(id) {
-                ok(&json!({ "status": "removed" }))
-            } else {
-                Err(error(
-                    StatusCode::NOT_FOUND,
-                    "not_found",
-                    format!("there is no fault {id}"),
-                ))
-            })
-        });
-    list.or(add)
-        .unify()
-        .or(clear)
-        .unify()
-        .or(remove)
-        .unify()
-        .boxed()
+/// `GET /_freshmock/faults`.
+pub fn list(req: Req) -> Answer {
+    ok(&req.state.faults().list())
+}
+
+/// `POST /_freshmock/faults`: a fault for the widget-facing calls that match it.
+pub async fn add(mut req: Req) -> Answer {
+    let spec: FaultSpec = req.json().await?;
+    spec.validate()
+        .map_err(|m| ApiError::control(StatusCode::BAD_REQUEST, "invalid_fault", m))?;
+    Ok(json_response(
+        StatusCode::CREATED,
+        &req.state.faults().add(spec),
+    ))
+}
+
+/// `DELETE /_freshmock/faults`.
+pub fn clear(req: Req) -> Answer {
+    req.state.faults().clear();
+    ok(&json!({ "status": "cleared" }))
+}
+
+/// `DELETE /_freshmock/faults/:id`.
+pub fn remove(req: Req) -> Answer {
+    let id: u64 = req.id(0)?;
+    if req.state.faults().remove(id) {
+        ok(&json!({ "status": "removed" }))
+    } else {
+        Err(ApiError::control_not_found(format_args!("fault {id}")))
+    }
 }

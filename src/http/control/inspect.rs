@@ -4,16 +4,12 @@
 use http::StatusCode;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use warp::filters::BoxedFilter;
-use warp::reply::Response;
-use warp::Filter;
 
-use super::{error, ok, with_state};
-use crate::http::widget::{respond, ApiError};
 use crate::domain::fixtures::Id;
+use crate::http::request::Req;
+use crate::http::{ok, Answer, ApiError};
 use crate::state::request_log::LogFilter;
-use crate::state::AppState;
-use crate::state::{AppState as State, TranslationVotes, VoterName};
+use crate::state::{AppState, TranslationVotes, VoterName};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -21,86 +17,65 @@ struct UserFilter {
     email: Option<String>,
 }
 
-pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
-    let contacts = warp::path!("contacts")
-        .and(warp::get())
-        .and(with_state(state.clone()))
-        .and(warp::query::<UserFilter>())
-        .map(|state: AppState, filter: UserFilter| {
-            let world = state.read();
-            let users: Vec<_> = world
-                .directory
-                .users()
-                .filter(|u| filter.email.as_deref().is_none_or(|e| u.has_email(e)))
-                .collect();
-            respond(ok(&users))
-        });
-    let requests = warp::path!("requests")
-        .and(warp::get())
-        .and(with_state(state.clone()))
-        .and(warp::query::<LogFilter>())
-        .map(|state: AppState, filter: LogFilter| {
-            let log = state.requests();
-            respond(ok(
-                &json!({ "capacity": log.capacity(), "entries": log.list(&filter) }),
-            ))
-        });
-    let clear = warp::path!("requests")
-        .and(warp::delete())
-        .and(with_state(state.clone()))
-        .map(|state: AppState| {
-            state.requests().clear();
-            respond(ok(&json!({ "status": "cleared" })))
-        });
-    let tickets = warp::path!("tickets")
-        .and(warp::get())
-        .and(with_state(state.clone()))
-        .and(warp::query::<UserFilter>())
-        .map(|state: AppState, filter: UserFilter| {
-            respond(ticket_list(&state, filter.email.as_deref(), None))
-        });
-    let ticket = warp::path!("tickets" / u64)
-        .and(warp::get())
-        .and(with_state(state.clone()))
-        .map(|id: u64, state: AppState| respond(ticket_list(&state, None, Some(id))));
-    let votes = warp::path!("votes")
-        .and(warp::get())
-        .and(with_state(state.clone()))
-        .and(warp::query::<VoteFilter>())
-        .map(|state: AppState, filter: VoteFilter| respond(votes(&state, filter)));
-    let hits = warp::path!("hits")
-        .and(warp::get())
-        .and(with_state(state))
-        .and(warp::query::<ArticleFilter>())
-        .map(|state: AppState, filter: ArticleFilter| {
-            respond(
-                state
-                    .article_hits()
-                    .map_err(ApiError::internal)
-                    .and_then(|all| {
-                        let picked: Vec<_> = all
-                            .into_iter()
-                            .filter(|h| filter.article.is_none_or(|a| h.article_id == a))
-                            .collect();
-                        ok(&picked)
-                    }),
-            )
-        });
-    contacts
-        .or(requests)
-        .unify()
-        .or(clear)
-        .unify()
-        .or(tickets)
-        .unify()
-        .or(ticket)
-        .unify()
-        .or(votes)
-        .unify()
-        .or(hits)
-        .unify()
-        .boxed()
+/// `GET /_freshmock/contacts[?email=]`: every user, fixtures' and created.
+pub fn contacts(req: Req) -> Answer {
+    let filter: UserFilter = req.query_as()?;
+    let world = req.state.read();
+    let users: Vec<_> = world
+        .directory
+        .users()
+        .filter(|u| filter.email.as_deref().is_none_or(|e| u.has_email(e)))
+        .collect();
+    ok(&users)
 }
+
+/// `GET /_freshmock/requests`: the request log, newest last.
+pub fn requests(req: Req) -> Answer {
+    let filter: LogFilter = req.query_as()?;
+    let log = req.state.requests();
+    ok(&json!({ "capacity": log.capacity(), "entries": log.list(&filter) }))
+}
+
+/// `DELETE /_freshmock/requests`.
+pub fn clear_requests(req: Req) -> Answer {
+    req.state.requests().clear();
+    ok(&json!({ "status": "cleared" }))
+}
+
+/// `GET /_freshmock/tickets[?email=]`.
+pub async fn tickets(req: Req) -> Answer {
+    let filter: UserFilter = req.query_as()?;
+    ticket_list(&req.state, filter.email, None).await
+}
+
+/// `GET /_freshmock/tickets/:id`.
+pub async fn ticket(req: Req) -> Answer {
+    req.query_as::<NoParams>()?;
+    let id: u64 = req.id(0)?;
+    ticket_list(&req.state, None, Some(id)).await
+}
+
+/// `GET /_freshmock/votes?article=|email=`.
+pub async fn votes(req: Req) -> Answer {
+    let filter: VoteFilter = req.query_as()?;
+    vote_list(&req.state, filter).await
+}
+
+/// `GET /_freshmock/hits[?article=]`.
+pub async fn hits(req: Req) -> Answer {
+    let filter: ArticleFilter = req.query_as()?;
+    let all = req.state.article_hits().await.map_err(ApiError::internal)?;
+    let picked: Vec<_> = all
+        .into_iter()
+        .filter(|h| filter.article.is_none_or(|a| h.article_id == a))
+        .collect();
+    ok(&picked)
+}
+
+/// A call that takes no query parameters.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NoParams {}
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -116,13 +91,9 @@ struct VoteFilter {
 }
 
 /// Tickets with their attachments' metadata; one ticket (404 when absent) or a list.
-fn ticket_list(
-    state: &State,
-    email: Option<&str>,
-    id: Option<u64>,
-) -> Result<warp::reply::Response, ApiError> {
-    let tickets = state.tickets(email).map_err(ApiError::internal)?;
-    let attachments = state.attachments().map_err(ApiError::internal)?;
+async fn ticket_list(state: &AppState, email: Option<String>, id: Option<u64>) -> Answer {
+    let tickets = state.tickets(email).await.map_err(ApiError::internal)?;
+    let attachments = state.attachments().await.map_err(ApiError::internal)?;
     let world = state.read();
     let with_attachments = |t: &crate::state::store::TicketRecord| -> Value {
         let mut v = serde_json::to_value(t).unwrap_or(Value::Null);
@@ -142,7 +113,7 @@ fn ticket_list(
     match id {
         Some(id) => match tickets.iter().find(|t| t.id == id) {
             Some(t) => ok(&with_attachments(t)),
-            None => Err(error(
+            None => Err(ApiError::control(
                 StatusCode::NOT_FOUND,
                 "not_found",
                 format!("there is no ticket {id}"),
@@ -154,17 +125,20 @@ fn ticket_list(
 
 /// Who voted: per article (every translation, with voters' names and emails and the
 /// anonymous rest) or per customer.
-fn votes(state: &State, filter: VoteFilter) -> Result<warp::reply::Response, ApiError> {
+async fn vote_list(state: &AppState, filter: VoteFilter) -> Answer {
     if let Some(email) = &filter.email {
         let user = state.read().directory.find_by_email(email).cloned();
         let Some(user) = user else {
-            return Err(error(
+            return Err(ApiError::control(
                 StatusCode::NOT_FOUND,
                 "not_found",
                 format!("no user has the email {email}"),
             ));
         };
-        let votes = state.customer_votes(user.id).map_err(ApiError::internal)?;
+        let votes = state
+            .customer_votes(user.id)
+            .await
+            .map_err(ApiError::internal)?;
         let picked: Vec<_> = votes
             .into_iter()
             .filter(|v| filter.article.is_none_or(|a| v.article_id == a))
@@ -172,20 +146,23 @@ fn votes(state: &State, filter: VoteFilter) -> Result<warp::reply::Response, Api
         return ok(&picked);
     }
     let Some(article) = filter.article else {
-        return Err(error(
+        return Err(ApiError::control(
             StatusCode::BAD_REQUEST,
             "filter_required",
             "give article=ID or email=EMAIL",
         ));
     };
     if state.catalog().article(article).is_none() {
-        return Err(error(
+        return Err(ApiError::control(
             StatusCode::NOT_FOUND,
             "not_found",
             format!("there is no article {article}"),
         ));
     }
-    let translations = state.article_votes(article).map_err(ApiError::internal)?;
+    let translations = state
+        .article_votes(article)
+        .await
+        .map_err(ApiError::internal)?;
     let world = state.read();
     let people = |names: &[VoterName]| -> Vec<Value> {
         names

@@ -11,20 +11,19 @@
 use http::StatusCode;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use warp::filters::BoxedFilter;
-use warp::reply::Response;
-use warp::Filter;
+use std::collections::HashMap;
 
-use super::{error, ok, with_state};
 use crate::domain::access::{folder_access, Caller, Purpose};
-use crate::http::widget::context::{check, Login, WidgetCall, WidgetHeaders};
-use crate::http::widget::{respond, ApiError};
 use crate::domain::catalog::{Catalog, NotShown};
 use crate::domain::fixtures::{Article, Folder, Id, Visibility};
 use crate::domain::language::{Lang, LanguageHints};
 use crate::domain::people::{Role, User};
-use crate::state::AppState;
 use crate::domain::token;
+use crate::http::request::Req;
+use crate::http::widget::context::{check, Login, WidgetCall, WidgetHeaders};
+use crate::http::ApiError;
+use crate::http::{ok, Answer};
+use crate::state::{AppState, TranslationVotes};
 
 /// Search results view-as lists: the widget's first page at its default size (spec §2).
 const SEARCH_PAGE_SIZE: usize = 10;
@@ -49,20 +48,24 @@ struct ViewAs {
     accept_language: Option<String>,
 }
 
-pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
-    let kb = warp::path!("kb")
-        .and(warp::get())
-        .and(with_state(state.clone()))
-        .map(|state: AppState| respond(tree(&state).and_then(|t| ok(&t))));
-    let view_as = warp::path!("view-as")
-        .and(warp::get())
-        .and(with_state(state))
-        .and(warp::query::raw().or(warp::any().map(String::new)).unify())
-        .map(|state: AppState, query: String| respond(view_as(&state, &query)));
-    kb.or(view_as).unify().boxed()
+/// `GET /_freshmock/kb`: the whole knowledge base with who may see each folder, and the
+/// live hits and votes.
+pub async fn kb(req: Req) -> Answer {
+    let hits = req.state.live_hits().await.map_err(ApiError::internal)?;
+    let votes = req
+        .state
+        .votes_by_article()
+        .await
+        .map_err(ApiError::internal)?;
+    ok(&tree(&req.state, &hits, votes)?)
 }
 
-/// A folder's visibility in a few words, for a badge.
+/// `GET /_freshmock/view-as?email=…`: what one customer would get from the widget.
+pub async fn view_as(req: Req) -> Answer {
+    let hits = req.state.live_hits().await.map_err(ApiError::internal)?;
+    view_as_with(&req.state, req.query(), &hits)
+}
+
 fn visibility_label(v: Visibility) -> &'static str {
     match v {
         Visibility::Anyone => "Anyone",
@@ -146,13 +149,12 @@ fn title(catalog: &Catalog, article: &Article, lang: Option<Lang>) -> String {
 
 /// Categories → folders → articles, with visibility badges, languages, and the live hits
 /// and votes (the fixtures' counters plus what the API counted since).
-fn tree(state: &AppState) -> Result<Value, ApiError> {
+fn tree(
+    state: &AppState,
+    hits: &HashMap<Id, u64>,
+    mut votes: HashMap<Id, Vec<TranslationVotes>>,
+) -> Result<Value, ApiError> {
     let catalog = &*state.catalog();
-    let hits = state.live_hits().map_err(ApiError::internal)?;
-    let mut votes = std::collections::HashMap::new();
-    for (_, _, a) in catalog.fixtures.articles() {
-        votes.insert(a.id, state.article_votes(a.id).map_err(ApiError::internal)?);
-    }
     let account = &catalog.fixtures.account;
     let widgets: Vec<Value> = catalog
         .fixtures
@@ -277,9 +279,9 @@ fn article_summary(catalog: &Catalog, article: &Article, live: &Live) -> Value {
     })
 }
 
-fn view_as(state: &AppState, query: &str) -> Result<Response, ApiError> {
+fn view_as_with(state: &AppState, query: &str, hits: &HashMap<Id, u64>) -> Answer {
     let params: ViewAs = serde_urlencoded::from_str(query).map_err(|e| {
-        error(
+        ApiError::control(
             StatusCode::BAD_REQUEST,
             "invalid_query",
             format!(
@@ -290,7 +292,7 @@ fn view_as(state: &AppState, query: &str) -> Result<Response, ApiError> {
     let catalog = state.catalog();
     let widget = match params.widget {
         Some(id) => catalog.widget(id).ok_or_else(|| {
-            error(
+            ApiError::control(
                 StatusCode::NOT_FOUND,
                 "unknown_widget",
                 format!("widget {id} is not in the fixtures"),
@@ -302,7 +304,7 @@ fn view_as(state: &AppState, query: &str) -> Result<Response, ApiError> {
             .iter()
             .find(|w| w.active)
             .ok_or_else(|| {
-                error(
+                ApiError::control(
                     StatusCode::NOT_FOUND,
                     "unknown_widget",
                     "the fixtures have no active widget",
@@ -330,7 +332,6 @@ fn view_as(state: &AppState, query: &str) -> Result<Response, ApiError> {
         auth: email.map(|e| persona_token(state, e).into()),
         accept_language: params.accept_language.clone().map(Into::into),
         referrer: params.referrer.clone().map(Into::into),
-        user_agent: None,
     };
     let term = params.term.as_deref().unwrap_or_default();
     let mut body = json!({
@@ -381,13 +382,12 @@ fn view_as(state: &AppState, query: &str) -> Result<Response, ApiError> {
             .search(call.widget(), &call.caller, lang, term, 0, SEARCH_PAGE_SIZE)
             .map_err(ApiError::internal)?
     };
-    let hits = state.live_hits().map_err(ApiError::internal)?;
     let suggested = call.catalog.suggested(
         call.widget(),
         &call.caller,
         lang,
         call.headers.referrer.as_deref(),
-        &hits,
+        hits,
     );
     body["search"] = json!(items(&call, lang, &search));
     body["suggested"] = json!(items(&call, lang, &suggested));

@@ -5,12 +5,11 @@ use std::convert::Infallible;
 
 use futures_util::stream::{self, Stream, StreamExt};
 use tokio::sync::broadcast::error::RecvError;
-use warp::filters::BoxedFilter;
-use warp::reply::{Reply, Response};
+use warp::reply::Reply;
 use warp::sse::Event as SseEvent;
-use warp::Filter;
 
-use super::with_state;
+use crate::http::request::Req;
+use crate::http::Answer;
 use crate::state::events::{ClockInfo, Event};
 use crate::state::AppState;
 
@@ -44,24 +43,14 @@ fn sse(
 }
 
 /// `GET /_freshmock/events`: requests, clock changes, secret rotations, resets.
-pub fn events(state: AppState) -> BoxedFilter<(Response,)> {
-    warp::path!("events")
-        .and(warp::get())
-        .and(with_state(state))
-        .map(|state: AppState| {
-            warp::sse::reply(warp::sse::keep_alive().stream(sse(state, |_| true))).into_response()
-        })
-        .boxed()
+pub fn events(req: Req) -> Answer {
+    Ok(warp::sse::reply(warp::sse::keep_alive().stream(sse(req.state, |_| true))).into_response())
 }
 
 /// `GET /_freshmock/widget/sync`: clock, secret and reset events only; public.
-pub fn widget_sync(state: AppState) -> BoxedFilter<(Response,)> {
-    warp::path!("widget" / "sync")
-        .and(warp::get())
-        .and(with_state(state))
-        .map(|state: AppState| {
-            warp::sse::reply(warp::sse::keep_alive().stream(sse(state, Event::concerns_widget)))
-                .into_response()
-        })
-        .boxed()
+pub fn widget_sync(req: Req) -> Answer {
+    Ok(
+        warp::sse::reply(warp::sse::keep_alive().stream(sse(req.state, Event::concerns_widget)))
+            .into_response(),
+    )
 }

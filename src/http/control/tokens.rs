@@ -3,15 +3,12 @@
 use http::StatusCode;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
-use warp::filters::BoxedFilter;
-use warp::reply::Response;
-use warp::Filter;
 
-use super::{error, json_body, ok, with_state};
-use crate::http::verdict::judge;
-use crate::http::widget::{respond, ApiError};
-use crate::state::AppState;
 use crate::domain::token;
+use crate::http::request::Req;
+use crate::http::verdict::judge;
+use crate::http::{ok, Answer, ApiError};
+use crate::state::AppState;
 
 /// Lifetime of a minted token unless the request says otherwise.
 const DEFAULT_TTL_SECS: i64 = 3600;
@@ -46,24 +43,20 @@ struct Explain {
     token: String,
 }
 
-pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
-    let mint = warp::path!("tokens")
-        .and(warp::post())
-        .and(with_state(state.clone()))
-        .and(json_body::<Mint>())
-        .map(|state: AppState, body: Result<Mint, ApiError>| respond(mint(&state, body)));
-    let explain = warp::path!("tokens" / "explain")
-        .and(warp::post())
-        .and(with_state(state))
-        .and(json_body::<Explain>())
-        .map(|state: AppState, body: Result<Explain, ApiError>| {
-            respond(body.and_then(|b| ok(&judge(&state, &b.token))))
-        });
-    mint.or(explain).unify().boxed()
+/// `POST /_freshmock/tokens`: a token for any claims, signed with the current secret or
+/// another.
+pub async fn mint(mut req: Req) -> Answer {
+    let m: Mint = req.json().await?;
+    mint_token(&req.state, m)
 }
 
-fn mint(state: &AppState, body: Result<Mint, ApiError>) -> Result<Response, ApiError> {
-    let m = body?;
+/// `POST /_freshmock/tokens/explain`: what Freshdesk would answer to a token, and why.
+pub async fn explain(mut req: Req) -> Answer {
+    let body: Explain = req.json().await?;
+    ok(&judge(&req.state, &body.token))
+}
+
+fn mint_token(state: &AppState, m: Mint) -> Answer {
     let mut payload = m.claims.unwrap_or_default();
     let world = state.read();
     if let Some(email) = &m.email {
@@ -74,7 +67,7 @@ fn mint(state: &AppState, body: Result<Mint, ApiError>) -> Result<Response, ApiE
                 payload.insert("name".into(), json!(name));
             }
             (None, None) if !payload.contains_key("name") => {
-                return Err(error(
+                return Err(ApiError::control(
                     StatusCode::BAD_REQUEST,
                     "name_required",
                     format!("{email} is not a fixture user: give a name"),
@@ -89,7 +82,7 @@ fn mint(state: &AppState, body: Result<Mint, ApiError>) -> Result<Response, ApiE
         (Some(s), _) => s,
         (None, Some(text)) => humantime::parse_duration(text)
             .map_err(|e| {
-                error(
+                ApiError::control(
                     StatusCode::BAD_REQUEST,
                     "invalid_duration",
                     format!("ttl {text:?}: {e}"),

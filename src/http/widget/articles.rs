@@ -1,60 +1,25 @@
 //! Knowledge-base reads: search, show (and its alias) and suggested articles.
 
 use bytes::Bytes;
-use http::{Method, StatusCode};
+use http::StatusCode;
 use serde::Serialize;
 use serde_json::{json, Value};
-use warp::filters::BoxedFilter;
 use warp::reply::Response;
-use warp::Filter;
 
-use super::context::{check, widget_headers, Login, Params, WidgetCall, WidgetHeaders};
-use super::{allow, json_bytes_response, json_response, raw_query, respond, with_state, ApiError};
+use super::context::{check, Login, Params, WidgetCall, WidgetHeaders};
 use crate::domain::access::SearchAccess;
 use crate::domain::catalog::{ArticleRef, SearchKey};
 use crate::domain::clock::{format_timestamp, parse_instant};
 use crate::domain::fixtures::Id;
 use crate::domain::language::Lang;
-use crate::state::AppState;
+use crate::http::request::Req;
+use crate::http::{json_bytes_response, json_response, Answer, ApiError};
 
-const GET: &[Method] = &[Method::GET];
 /// `page` may not exceed this.
 const MAX_PAGE: usize = 10;
 /// `per_page` may not exceed this.
 const MAX_PER_PAGE: usize = 30;
 const DEFAULT_PER_PAGE: usize = 10;
-
-pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
-    let search = warp::path!("api" / "widget" / "search" / "solutions")
-        .and(allow(GET))
-        .and(with_state(state.clone()))
-        .and(widget_headers())
-        .and(raw_query())
-        .then(|s: AppState, h, q: String| async move {
-            // A search that arrives while the index is still being built (just after
-            // start-up) waits for it on a blocking thread, not on a runtime thread.
-            let catalog = s.catalog();
-            if !catalog.is_indexed() {
-                let _ = tokio::task::spawn_blocking(move || catalog.wait_indexed()).await;
-            }
-            respond(search(&s, h, &q))
-        });
-    let show = warp::path!("api" / "widget" / "solutions" / "article" / Id)
-        .or(warp::path!("api" / "widget" / "solutions" / Id))
-        .unify()
-        .and(allow(GET))
-        .and(with_state(state.clone()))
-        .and(widget_headers())
-        .and(raw_query())
-        .map(|id: Id, s: AppState, h, q: String| respond(show(&s, id, h, &q)));
-    let suggested = warp::path!("api" / "widget" / "solutions" / "suggested_articles")
-        .and(allow(GET))
-        .and(with_state(state))
-        .and(widget_headers())
-        .and(raw_query())
-        .map(|s: AppState, h, q: String| respond(suggested(&s, h, &q)));
-    search.or(suggested).unify().or(show).unify().boxed()
-}
 
 /// Freshdesk's timestamp for a fixture time.
 fn timestamp(text: &str) -> String {
@@ -109,9 +74,10 @@ fn list(call: &WidgetCall, lang: Lang, ids: Vec<Id>) -> Response {
     json_response(StatusCode::OK, &summaries(call, lang, ids))
 }
 
-fn search(state: &AppState, headers: WidgetHeaders, query: &str) -> Result<Response, ApiError> {
-    let call = check(state, headers, Login::Optional)?;
-    let params = Params::parse(query, &["term", "page", "per_page", "language"])?;
+/// `GET /api/widget/search/solutions?term=…`: the articles this caller may see that match.
+pub async fn search(req: Req) -> Answer {
+    let call = check(&req.state, WidgetHeaders::of(&req.headers), Login::Optional)?;
+    let params = Params::parse(req.query(), &["term", "page", "per_page", "language"])?;
     let page = params.positive_int("page", MAX_PAGE, 1)?;
     let per_page = params.positive_int("per_page", MAX_PER_PAGE, DEFAULT_PER_PAGE)?;
     let lang = call.language(params.get("language"));
@@ -134,6 +100,8 @@ fn search(state: &AppState, headers: WidgetHeaders, query: &str) -> Result<Respo
     if let Some(body) = call.catalog.remembered_search(&key) {
         return Ok(json_bytes_response(StatusCode::OK, body));
     }
+    // Just after start-up the index may still be building: wait for it off the runtime.
+    req.state.indexed_catalog().await;
     let ids = call
         .catalog
         .search(call.widget(), &call.caller, lang, term, offset, per_page)
@@ -174,14 +142,12 @@ fn slug(title: &str) -> String {
     out
 }
 
-fn show(
-    state: &AppState,
-    id: Id,
-    headers: WidgetHeaders,
-    query: &str,
-) -> Result<Response, ApiError> {
-    let call = check(state, headers, Login::Optional)?;
-    let params = Params::parse(query, &["language"])?;
+/// `GET /api/widget/solutions/article/:id` (and `/solutions/:id`): one article, if this
+/// caller may see it; an empty 404 otherwise, as for one that does not exist.
+pub fn show(req: Req) -> Answer {
+    let call = check(&req.state, WidgetHeaders::of(&req.headers), Login::Optional)?;
+    let id: Id = req.id(0)?;
+    let params = Params::parse(req.query(), &["language"])?;
     let lang = call.language(params.get("language"));
     let found = call
         .catalog
@@ -219,11 +185,12 @@ fn show(
     ))
 }
 
-fn suggested(state: &AppState, headers: WidgetHeaders, query: &str) -> Result<Response, ApiError> {
-    let call = check(state, headers, Login::Optional)?;
-    let params = Params::parse(query, &["language"])?;
+/// `GET /api/widget/solutions/suggested_articles`: the articles suggested for the page.
+pub async fn suggested(req: Req) -> Answer {
+    let call = check(&req.state, WidgetHeaders::of(&req.headers), Login::Optional)?;
+    let params = Params::parse(req.query(), &["language"])?;
     let lang = call.language(params.get("language"));
-    let hits = state.live_hits().map_err(ApiError::internal)?;
+    let hits = req.state.live_hits().await.map_err(ApiError::internal)?;
     let ids = call.catalog.suggested(
         call.widget(),
         &call.caller,

@@ -9,47 +9,40 @@
 use std::io::{Seek, SeekFrom};
 
 use futures_util::StreamExt;
-use http::{HeaderValue, Method, StatusCode};
+use http::{HeaderValue, StatusCode};
 use serde_json::json;
 use tokio::io::AsyncWriteExt;
-use warp::filters::BoxedFilter;
-use warp::reply::Response;
-use warp::Filter;
 
-use super::body::{self, Accepts, BodyKind, BodyStream};
-use super::context::{check, login_required, widget_headers, Login, WidgetHeaders};
+use super::body::{self, Accepts, BodyKind};
+use super::context::{check, login_required, Login, WidgetHeaders};
 use crate::http::error::FieldError;
-use super::{allow, blocking, json_response, with_state, ApiError};
-use crate::state::AppState;
+use crate::http::request::{BodyStream, Req};
+use crate::http::{json_response, Answer, ApiError};
 use crate::state::store::NewAttachment;
+use crate::state::AppState;
 
 /// Freshdesk's limit on a ticket's attachments.
 pub const MAX_ATTACHMENT_BYTES: u64 = 20 * 1024 * 1024;
 /// The one part the call takes.
 const PART: &str = "content";
 
-pub fn route(state: AppState) -> BoxedFilter<(Response,)> {
-    warp::path!("api" / "widget" / "attachments")
-        .and(allow(&[Method::POST]))
-        .and(with_state(state))
-        .and(widget_headers())
-        .and(body::content_type())
-        .and(warp::header::optional::<u64>("content-length"))
-        .and(body::stream())
-        .then(
-            |s: AppState, h: WidgetHeaders, ct: Option<String>, len: Option<u64>, b: BodyStream| async move {
-                let mut response = super::respond(upload(s, h, ct, len, b).await);
-                // A refused upload may still be arriving: say the connection ends here, so
-                // the rest is never read.
-                if !response.status().is_success() {
-                    response
-                        .headers_mut()
-                        .insert(http::header::CONNECTION, HeaderValue::from_static("close"));
-                }
-                response
-            },
-        )
-        .boxed()
+/// Stores the upload as a draft. A refused upload may still be arriving: the answer says
+/// the connection ends there, so the rest is never read.
+pub async fn upload(mut req: Req) -> Answer {
+    let content_length = req
+        .header(&http::header::CONTENT_LENGTH)
+        .and_then(|v| v.trim().parse().ok());
+    let body = req.take_body();
+    let content_type = req.content_type();
+    let headers = WidgetHeaders::of(&req.headers);
+    let result = upload_body(&req.state, headers, content_type, content_length, body).await;
+    Ok(result.unwrap_or_else(|err| {
+        let mut response = err.into_response();
+        response
+            .headers_mut()
+            .insert(http::header::CONNECTION, HeaderValue::from_static("close"));
+        response
+    }))
 }
 
 /// A file received within the limit, waiting in a temporary file.
@@ -60,15 +53,15 @@ struct Received {
     content_type: String,
 }
 
-async fn upload(
-    state: AppState,
+async fn upload_body(
+    state: &AppState,
     headers: WidgetHeaders,
     content_type: Option<String>,
     content_length: Option<u64>,
     body: BodyStream,
-) -> Result<Response, ApiError> {
+) -> Answer {
     let kind = body::content_kind(content_type.as_deref(), Accepts::Multipart)?;
-    let call = check(&state, headers, Login::Optional)?;
+    let call = check(state, headers, Login::Optional)?;
     let widget = call.widget();
     login_required(&call, widget.settings.contact_form.require_login)?;
     if !widget.settings.components.contact_form {
@@ -101,15 +94,13 @@ async fn upload(
         created_at: state.clock().now_secs(),
     };
     let mut file = received.file;
-    blocking(move || {
-        file.seek(SeekFrom::Start(0)).map_err(ApiError::internal)?;
-        let record = state
-            .save_attachment(&draft, &mut file)
-            .map_err(ApiError::internal)?;
-        tracing::info!(id = record.id, size = record.size, client = %record.client_id, "attachment stored as a draft");
-        Ok(json_response(StatusCode::OK, &json!({ "id": record.id })))
-    })
-    .await
+    file.seek(SeekFrom::Start(0)).map_err(ApiError::internal)?;
+    let record = state
+        .save_attachment(draft, file)
+        .await
+        .map_err(ApiError::internal)?;
+    tracing::info!(id = record.id, size = record.size, client = %record.client_id, "attachment stored as a draft");
+    Ok(json_response(StatusCode::OK, &json!({ "id": record.id })))
 }
 
 /// Reads the parts: `content` into a temporary file, anything else counted and refused.
@@ -172,14 +163,14 @@ async fn receive(
 }
 
 fn unexpected_parts(names: &[String]) -> ApiError {
-    ApiError::Validation {
-        status: StatusCode::BAD_REQUEST,
-        errors: names.iter().map(|n| FieldError::unexpected(n)).collect(),
-        reason: format!(
+    ApiError::validation(
+        StatusCode::BAD_REQUEST,
+        names.iter().map(|n| FieldError::unexpected(n)).collect(),
+        format!(
             "part(s) {} are not taken: the upload has one part, named content",
             names.join(", ")
         ),
-    }
+    )
 }
 
 fn too_big(size: u64) -> ApiError {

@@ -2,44 +2,13 @@
 //! once here for every non-GET call, and JSON or multipart/form-data bodies read with a cap,
 //! so no client can make the server hold more than it allows.
 
-use std::pin::Pin;
-
-use bytes::{Buf, Bytes};
-use futures_util::{Stream, StreamExt, TryStreamExt};
+use futures_util::StreamExt;
 use http::StatusCode;
 use serde_json::{Map, Value};
-use warp::Filter;
+
+pub use crate::http::request::BodyStream;
 
 use crate::http::error::ApiError;
-
-/// A request body as a stream of chunks, never collected unless a caller decides to.
-pub type BodyStream = Pin<Box<dyn Stream<Item = Result<Bytes, std::io::Error>> + Send>>;
-
-/// The body as a stream (warp's chunks as `Bytes`, errors as I/O errors for multer).
-pub fn stream() -> impl Filter<Extract = (BodyStream,), Error = warp::Rejection> + Clone {
-    warp::body::stream().map(boxed)
-}
-
-fn boxed<S, B>(stream: S) -> BodyStream
-where
-    S: Stream<Item = Result<B, warp::Error>> + Send + 'static,
-    B: Buf,
-{
-    Box::pin(
-        stream
-            .map_ok(|mut buf| buf.copy_to_bytes(buf.remaining()))
-            .map_err(std::io::Error::other),
-    )
-}
-
-/// The `Content-Type` header, if any.
-pub fn content_type(
-) -> impl Filter<Extract = (Option<String>,), Error = std::convert::Infallible> + Clone {
-    warp::header::headers_cloned().map(|h: http::HeaderMap| {
-        h.get(http::header::CONTENT_TYPE)
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-    })
-}
 
 /// Which bodies a call takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,14 +66,12 @@ pub fn content_kind(content_type: Option<&str>, accepts: Accepts) -> Result<Body
                 Accepts::JsonOrMultipart => " (this call also takes multipart/form-data)",
                 Accepts::Multipart => " (this call takes only multipart/form-data, with the file in a part named content)",
             };
-            Err(ApiError::Request {
-                status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                code: "invalid_content_type",
-                message: format!(
-                    "Content-Type header is set to {raw}. It should be set to {expected}"
-                ),
-                reason: format!("Content-Type {raw:?} is not accepted here{also}"),
-            })
+            Err(ApiError::with_message(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "invalid_content_type",
+                format!("Content-Type header is set to {raw}. It should be set to {expected}"),
+                format!("Content-Type {raw:?} is not accepted here{also}"),
+            ))
         }
     }
 }
@@ -115,14 +82,12 @@ pub const MAX_FORM_BYTES: usize = 5 * 1024 * 1024;
 fn too_large(limit: usize) -> ApiError {
     // Assumed: Freshdesk's front servers refuse such bodies before the application; the
     // mock answers with a request error instead of an HTML page.
-    ApiError::Request {
-        status: StatusCode::PAYLOAD_TOO_LARGE,
-        code: "request_too_large",
-        message: format!("The request body exceeds {} MB", limit / (1024 * 1024)),
-        reason: format!(
-            "the body is over {limit} bytes; files belong in POST /api/widget/attachments"
-        ),
-    }
+    ApiError::with_message(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "request_too_large",
+        format!("The request body exceeds {} MB", limit / (1024 * 1024)),
+        format!("the body is over {limit} bytes; files belong in POST /api/widget/attachments"),
+    )
 }
 
 /// Reads a whole body, refusing it as soon as it passes `limit` bytes.
@@ -190,12 +155,12 @@ fn json_kind(v: &Value) -> &'static str {
 }
 
 fn invalid_json(reason: String) -> ApiError {
-    ApiError::Request {
-        status: StatusCode::BAD_REQUEST,
-        code: "invalid_json",
-        message: "Request body has invalid json format".into(),
+    ApiError::with_message(
+        StatusCode::BAD_REQUEST,
+        "invalid_json",
+        "Request body has invalid json format",
         reason,
-    }
+    )
 }
 
 /// Multipart parts as Rails reads them: `a` is a value, `a[]` appends to an array,

@@ -1,32 +1,28 @@
 //! `GET /api/widget/bootstrap`: logs the customer in, creating or syncing the contact.
 
-use http::{Method, StatusCode};
+use http::StatusCode;
 use serde_json::json;
-use warp::filters::BoxedFilter;
-use warp::reply::Response;
-use warp::Filter;
 
-use super::context::{check, inactive_user, widget_headers, Login, Params, WidgetHeaders};
-use super::{allow, json_response, raw_query, respond, with_state, ApiError};
+use super::context::{check, inactive_user, Login, Params, WidgetHeaders};
 use crate::domain::clock::format_timestamp;
-use crate::state::{AppState, LogIn};
+use crate::http::request::Req;
+use crate::http::{json_response, Answer, ApiError};
+use crate::state::LogIn;
 
-pub fn route(state: AppState) -> BoxedFilter<(Response,)> {
-    warp::path!("api" / "widget" / "bootstrap")
-        .and(allow(&[Method::GET]))
-        .and(with_state(state))
-        .and(widget_headers())
-        .and(raw_query())
-        .map(|s: AppState, h, q: String| respond(bootstrap(&s, h, &q)))
-        .boxed()
-}
-
-fn bootstrap(state: &AppState, headers: WidgetHeaders, query: &str) -> Result<Response, ApiError> {
-    let call = check(state, headers, Login::Bootstrap)?;
-    Params::parse(query, &["language"])?;
+/// The customer's log-in: an unknown email becomes a contact, a known one gets the token's
+/// name. Durable before it answers.
+pub async fn bootstrap(req: Req) -> Answer {
+    let call = check(
+        &req.state,
+        WidgetHeaders::of(&req.headers),
+        Login::Bootstrap,
+    )?;
+    Params::parse(req.query(), &["language"])?;
     let claims = call.claims.expect("bootstrap requires a token");
-    let user = match state
-        .log_in(&claims.name, &claims.email)
+    let user = match req
+        .state
+        .log_in(claims.name.clone(), claims.email.clone())
+        .await
         .map_err(ApiError::internal)?
     {
         LogIn::Known(user) | LogIn::Created(user) => user,

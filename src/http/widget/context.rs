@@ -6,16 +6,15 @@ use std::sync::Arc;
 
 use http::header::HeaderName;
 use http::{HeaderMap, HeaderValue, StatusCode};
-use warp::Filter;
 
-use crate::http::error::{ApiError, FieldError};
 use crate::domain::access::Caller;
 use crate::domain::catalog::Catalog;
 use crate::domain::fixtures::{Id, Widget};
 use crate::domain::language::{Lang, LanguageHints};
 use crate::domain::people::User;
-use crate::state::AppState;
 use crate::domain::token::Claims;
+use crate::http::error::{ApiError, FieldError};
+use crate::state::AppState;
 
 /// The request headers a widget call is judged by.
 #[derive(Debug, Clone, Default)]
@@ -25,7 +24,6 @@ pub struct WidgetHeaders {
     pub auth: Option<HeaderText>,
     pub accept_language: Option<HeaderText>,
     pub referrer: Option<HeaderText>,
-    pub user_agent: Option<HeaderText>,
 }
 
 /// A header's text. Shared with the request where it is UTF-8, as nearly every header is,
@@ -81,17 +79,17 @@ const CLIENT_ID: HeaderName = HeaderName::from_static("x-client-id");
 const WIDGET_AUTH: HeaderName = HeaderName::from_static("x-widget-auth");
 const WIDGET_REFERRER: HeaderName = HeaderName::from_static("x-widget-referrer");
 
-/// Extracts the widget headers; never rejects (the checks report what is missing).
-pub fn widget_headers(
-) -> impl Filter<Extract = (WidgetHeaders,), Error = std::convert::Infallible> + Clone {
-    warp::header::headers_cloned().map(|h: HeaderMap| WidgetHeaders {
-        widget_id: header(&h, &WIDGET_ID),
-        client_id: header(&h, &CLIENT_ID),
-        auth: header(&h, &WIDGET_AUTH),
-        accept_language: header(&h, &http::header::ACCEPT_LANGUAGE),
-        referrer: header(&h, &WIDGET_REFERRER),
-        user_agent: header(&h, &http::header::USER_AGENT),
-    })
+impl WidgetHeaders {
+    /// The widget headers of a request; missing ones are `None` (the checks say so).
+    pub fn of(h: &HeaderMap) -> WidgetHeaders {
+        WidgetHeaders {
+            widget_id: header(h, &WIDGET_ID),
+            client_id: header(h, &CLIENT_ID),
+            auth: header(h, &WIDGET_AUTH),
+            accept_language: header(h, &http::header::ACCEPT_LANGUAGE),
+            referrer: header(h, &WIDGET_REFERRER),
+        }
+    }
 }
 
 /// Whether an endpoint needs a logged-in customer.
@@ -254,15 +252,10 @@ pub fn check(
         });
     }
     let Some(user) = user else {
-        return Err(ApiError::Request {
-            status: StatusCode::NOT_FOUND,
-            code: "absent_in_db",
-            message: "There is no user matching the given email".into(),
-            reason: format!(
+        return Err(ApiError::with_message(StatusCode::NOT_FOUND, "absent_in_db", "There is no user matching the given email", format!(
                 "no contact or agent has the email {}; call bootstrap first, which creates the contact",
                 claims.email
-            ),
-        });
+            )));
     };
     refuse_inactive(&user)?;
     let caller = catalog.caller_for(&user);
@@ -303,19 +296,19 @@ pub fn refuse_inactive(user: &User) -> Result<(), ApiError> {
 
 /// Freshdesk's answer to a deleted, spam or blocked user.
 pub fn inactive_user(user: &User) -> ApiError {
-    ApiError::Request {
-        status: StatusCode::FORBIDDEN,
-        code: "invalid_user",
-        message: format!(
+    ApiError::with_message(
+        StatusCode::FORBIDDEN,
+        "invalid_user",
+        format!(
             "You are not authorized to perform this action on behalf of this user. id:{}, name:{}",
             user.id, user.name
         ),
-        reason: format!(
+        format!(
             "{} ({}) is {:?} in the fixtures; only active users may log in",
             user.name, user.email, user.state
         )
         .to_lowercase(),
-    }
+    )
 }
 
 /// A call's query parameters, restricted to the ones the endpoint takes.
@@ -333,15 +326,16 @@ impl Params {
             .collect();
         if !unexpected.is_empty() {
             let names: Vec<&str> = unexpected.iter().map(|e| e.field.as_str()).collect();
-            return Err(ApiError::Validation {
-                status: StatusCode::BAD_REQUEST,
-                reason: format!(
-                    "unexpected parameter(s) {}; this endpoint takes {}",
-                    names.join(", "),
-                    allowed.join(", ")
-                ),
-                errors: unexpected,
-            });
+            let reason = format!(
+                "unexpected parameter(s) {}; this endpoint takes {}",
+                names.join(", "),
+                allowed.join(", ")
+            );
+            return Err(ApiError::validation(
+                StatusCode::BAD_REQUEST,
+                unexpected,
+                reason,
+            ));
         }
         Ok(Params(pairs))
     }

@@ -1,16 +1,14 @@
 //! `PUT /api/widget/solutions/article/:id/hit`, `…/thumbs_up`, `…/thumbs_down`: a customer
 //! read an article, or found it helpful or not (spec sections 2 and 5).
 
-use http::{Method, StatusCode};
-use warp::filters::BoxedFilter;
+use http::StatusCode;
 use warp::reply::Response;
-use warp::Filter;
 
 use super::body::{self, Accepts};
-use super::context::{check, widget_headers, Login, Params, WidgetHeaders};
-use super::{allow, blocking, raw_query, with_state, ApiError};
+use super::context::{check, Login, Params, WidgetHeaders};
 use crate::domain::fixtures::Id;
-use crate::state::AppState;
+use crate::http::request::Req;
+use crate::http::{Answer, ApiError};
 use crate::state::store::{Vote, Voter};
 
 /// What the call records.
@@ -20,49 +18,27 @@ enum Action {
     Thumbs(Vote),
 }
 
-pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
-    warp::path!("api" / "widget" / "solutions" / "article" / Id / String)
-        .and_then(|id: Id, action: String| async move {
-            let action = match action.as_str() {
-                "hit" => Action::Hit,
-                "thumbs_up" => Action::Thumbs(Vote::Helpful),
-                "thumbs_down" => Action::Thumbs(Vote::NotHelpful),
-                _ => return Err(warp::reject::not_found()),
-            };
-            Ok::<_, warp::Rejection>((id, action))
-        })
-        .untuple_one()
-        .and(allow(&[Method::PUT]))
-        .and(with_state(state))
-        .and(widget_headers())
-        .and(body::content_type())
-        .and(raw_query())
-        .then(
-            |id: Id,
-             action: Action,
-             s: AppState,
-             h: WidgetHeaders,
-             ct: Option<String>,
-             q: String| async move {
-                let result = match body::content_kind(ct.as_deref(), Accepts::Json) {
-                    Ok(_) => blocking(move || record(&s, id, action, h, &q)).await,
-                    Err(e) => Err(e),
-                };
-                super::respond(result)
-            },
-        )
-        .boxed()
+/// `PUT …/hit`.
+pub async fn hit(req: Req) -> Answer {
+    record(req, Action::Hit).await
 }
 
-fn record(
-    state: &AppState,
-    id: Id,
-    action: Action,
-    headers: WidgetHeaders,
-    query: &str,
-) -> Result<Response, ApiError> {
-    let call = check(state, headers, Login::Optional)?;
-    let params = Params::parse(query, &["language"])?;
+/// `PUT …/thumbs_up`.
+pub async fn thumbs_up(req: Req) -> Answer {
+    record(req, Action::Thumbs(Vote::Helpful)).await
+}
+
+/// `PUT …/thumbs_down`.
+pub async fn thumbs_down(req: Req) -> Answer {
+    record(req, Action::Thumbs(Vote::NotHelpful)).await
+}
+
+async fn record(req: Req, action: Action) -> Answer {
+    body::content_kind(req.content_type().as_deref(), Accepts::Json)?;
+    let state = &req.state;
+    let id: Id = req.id(0)?;
+    let call = check(state, WidgetHeaders::of(&req.headers), Login::Optional)?;
+    let params = Params::parse(req.query(), &["language"])?;
     let widget = call.widget();
     if !widget.settings.components.solution_articles {
         return Err(ApiError::request(
@@ -79,7 +55,7 @@ fn record(
         .check_article(widget, &call.caller, lang, id)
         .map_err(|why| ApiError::not_found(call.catalog.explain(id, &why)))?;
     match action {
-        Action::Hit => state.count_hit(id).map_err(ApiError::internal)?,
+        Action::Hit => state.count_hit(id).await.map_err(ApiError::internal)?,
         Action::Thumbs(vote) => {
             let voter = match &call.user {
                 None => Some(Voter::Anonymous),
@@ -94,6 +70,7 @@ fn record(
             if let Some(voter) = voter {
                 state
                     .record_vote(id, lang.code(), voter, vote)
+                    .await
                     .map_err(ApiError::internal)?;
             }
         }

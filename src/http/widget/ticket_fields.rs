@@ -1,34 +1,18 @@
 //! `GET /api/widget/ticket_fields`: the contact form's fields, labelled in the customer's language.
 
-use http::{Method, StatusCode};
+use http::StatusCode;
 use serde_json::{json, Value};
-use warp::filters::BoxedFilter;
-use warp::reply::Response;
-use warp::Filter;
 
-use super::context::{check, widget_headers, Login, Params, WidgetHeaders};
-use super::{allow, json_response, raw_query, respond, with_state, ApiError};
+use super::context::{check, Login, Params, WidgetHeaders};
 use crate::domain::clock::{format_timestamp, parse_instant};
-use crate::state::AppState;
+use crate::http::request::Req;
+use crate::http::{json_response, Answer};
 
-pub fn route(state: AppState) -> BoxedFilter<(Response,)> {
-    warp::path!("api" / "widget" / "ticket_fields")
-        .and(allow(&[Method::GET]))
-        .and(with_state(state))
-        .and(widget_headers())
-        .and(raw_query())
-        .map(|s: AppState, h, q: String| respond(ticket_fields(&s, h, &q)))
-        .boxed()
-}
-
-fn ticket_fields(
-    state: &AppState,
-    headers: WidgetHeaders,
-    query: &str,
-) -> Result<Response, ApiError> {
-    let call = check(state, headers, Login::Optional)?;
+/// `GET /api/widget/ticket_fields`.
+pub fn ticket_fields(req: Req) -> Answer {
+    let call = check(&req.state, WidgetHeaders::of(&req.headers), Login::Optional)?;
     // page and per_page are accepted and ignored, as Freshdesk does.
-    let params = Params::parse(query, &["language", "page", "per_page"])?;
+    let params = Params::parse(req.query(), &["language", "page", "per_page"])?;
     let lang = call.language(params.get("language"));
     let primary = call.catalog.languages.primary;
     let stamp = |t: &str| {

@@ -4,21 +4,19 @@
 
 use std::collections::BTreeSet;
 
-use http::{Method, StatusCode};
+use http::StatusCode;
 use serde_json::{json, Map, Value};
-use warp::filters::BoxedFilter;
-use warp::reply::Response;
-use warp::Filter;
 
-use super::body::{self, Accepts, BodyStream, FormParams};
-use super::context::{check, login_required, widget_headers, Login, WidgetCall, WidgetHeaders};
-use crate::http::error::FieldError;
-use super::{allow, blocking, json_response, with_state, ApiError};
+use super::body::{self, Accepts, FormParams};
+use super::context::{check, login_required, Login, WidgetCall, WidgetHeaders};
 use crate::domain::email::is_valid_email;
 use crate::domain::fixtures::TicketField;
 use crate::domain::html::text_to_html;
-use crate::state::AppState;
+use crate::http::error::FieldError;
+use crate::http::request::Req;
+use crate::http::{json_response, Answer, ApiError};
 use crate::state::store::{TicketOutcome, TicketRecord};
+use crate::state::AppState;
 
 /// The captcha answer that always fails (freshmock cannot ask Google): lets a test see the
 /// 403 a wrong answer gets. Any other non-blank answer passes.
@@ -55,37 +53,14 @@ const BASE_KEYS: [&str; 16] = [
     "description",
 ];
 
-pub fn route(state: AppState) -> BoxedFilter<(Response,)> {
-    warp::path!("api" / "widget" / "tickets")
-        .and(allow(&[Method::POST]))
-        .and(with_state(state))
-        .and(widget_headers())
-        .and(body::content_type())
-        .and(body::stream())
-        .then(
-            |s: AppState, h: WidgetHeaders, ct: Option<String>, b: BodyStream| async move {
-                super::respond(receive(s, h, ct, b).await)
-            },
-        )
-        .boxed()
+/// `POST /api/widget/tickets`: the contact form, as JSON or multipart/form-data.
+pub async fn receive(mut req: Req) -> Answer {
+    let kind = body::content_kind(req.content_type().as_deref(), Accepts::JsonOrMultipart)?;
+    let params = body::read_params(kind, req.take_body()).await?;
+    create(&req.state, WidgetHeaders::of(&req.headers), params).await
 }
 
-async fn receive(
-    state: AppState,
-    headers: WidgetHeaders,
-    content_type: Option<String>,
-    body: BodyStream,
-) -> Result<Response, ApiError> {
-    let kind = body::content_kind(content_type.as_deref(), Accepts::JsonOrMultipart)?;
-    let params = body::read_params(kind, body).await?;
-    blocking(move || create(&state, headers, params)).await
-}
-
-fn create(
-    state: &AppState,
-    headers: WidgetHeaders,
-    form: FormParams,
-) -> Result<Response, ApiError> {
+async fn create(state: &AppState, headers: WidgetHeaders, form: FormParams) -> Answer {
     let call = check(state, headers, Login::Optional)?;
     login_required(&call, call.widget().settings.contact_form.require_login)?;
     let widget = call.widget();
@@ -123,7 +98,8 @@ fn create(
         .and_then(Value::as_str)
         .map(str::to_owned);
     match state
-        .create_ticket(ticket, name.as_deref())
+        .create_ticket(ticket, name)
+        .await
         .map_err(ApiError::internal)?
     {
         TicketOutcome::Created(t) => {
@@ -206,15 +182,12 @@ fn refuse_unknown_keys(
         return Ok(());
     }
     let names: Vec<&str> = bad.iter().map(|e| e.field.as_str()).collect();
-    Err(ApiError::Validation {
-        status: StatusCode::BAD_REQUEST,
-        reason: format!(
-            "{} not a field customers may send; allowed: {}",
-            names.join(", ") + if names.len() == 1 { " is" } else { " are" },
-            allowed.into_iter().collect::<Vec<_>>().join(", ")
-        ),
-        errors: bad,
-    })
+    let reason = format!(
+        "{} not a field customers may send; allowed: {}",
+        names.join(", ") + if names.len() == 1 { " is" } else { " are" },
+        allowed.into_iter().collect::<Vec<_>>().join(", ")
+    );
+    Err(ApiError::validation(StatusCode::BAD_REQUEST, bad, reason))
 }
 
 /// What a value must be.
@@ -524,11 +497,11 @@ fn validate(
         } else {
             "the simple form (form_type 1) needs email and description"
         };
-        return Err(ApiError::Validation {
-            status: StatusCode::BAD_REQUEST,
+        return Err(ApiError::validation(
+            StatusCode::BAD_REQUEST,
             errors,
-            reason: format!("{reason}; widget {} uses {form}", call.widget_id),
-        });
+            format!("{reason}; widget {} uses {form}", call.widget_id),
+        ));
     }
 
     let text = |key: &str| checked.get(key).and_then(Value::as_str).map(str::to_owned);

@@ -1,30 +1,16 @@
 //! `GET /widgets/:id.json`: the configuration the CDN publishes for an active widget.
 
-use http::{Method, StatusCode};
+use http::StatusCode;
 use serde_json::json;
-use warp::filters::BoxedFilter;
-use warp::reply::Response;
-use warp::Filter;
 
-use super::{allow, json_response, respond, with_state, ApiError};
 use crate::domain::clock::{format_timestamp, parse_instant};
-use crate::state::AppState;
+use crate::http::request::Req;
+use crate::http::{json_response, Answer, ApiError};
 
-pub fn route(state: AppState) -> BoxedFilter<(Response,)> {
-    warp::path!("widgets" / String)
-        .and(allow(&[Method::GET]))
-        .and(with_state(state))
-        .and_then(|file: String, s: AppState| async move {
-            match file.strip_suffix(".json") {
-                Some(id) => Ok(respond(config(&s, id))),
-                None => Err(warp::reject::not_found()),
-            }
-        })
-        .boxed()
-}
-
-fn config(state: &AppState, id: &str) -> Result<Response, ApiError> {
-    let catalog = state.catalog();
+/// The published configuration of an active widget; an inactive or unknown one has none.
+pub fn config(req: Req) -> Answer {
+    let id = req.capture(0);
+    let catalog = req.state.catalog();
     let widget = id
         .parse()
         .ok()

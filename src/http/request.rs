@@ -1,0 +1,234 @@
+//! [`Req`]: what a handler gets: the state, the request's parts, the route's captures, and
+//! the body, read only if the handler asks (with a limit, whatever its framing).
+
+use std::pin::Pin;
+use std::str::FromStr;
+
+use bytes::{Buf, Bytes};
+use futures_util::{Stream, StreamExt, TryStreamExt};
+use http::header::{HeaderName, CONTENT_TYPE};
+use http::{HeaderMap, Method, StatusCode};
+use serde::de::DeserializeOwned;
+use warp::path::FullPath;
+
+use super::error::ApiError;
+use super::routes::Captures;
+use crate::state::AppState;
+
+/// A request body as a stream of chunks, never collected unless a caller decides to.
+pub type BodyStream = Pin<Box<dyn Stream<Item = Result<Bytes, std::io::Error>> + Send>>;
+
+/// The body as a [`BodyStream`] (warp's chunks as `Bytes`, errors as I/O errors for multer).
+pub fn body_stream<S, B>(stream: S) -> BodyStream
+where
+    S: Stream<Item = Result<B, warp::Error>> + Send + 'static,
+    B: Buf,
+{
+    Box::pin(
+        stream
+            .map_ok(|mut buf| buf.copy_to_bytes(buf.remaining()))
+            .map_err(std::io::Error::other),
+    )
+}
+
+/// Control-plane bodies may not exceed this, but for a fixture set.
+pub const MAX_CONTROL_BODY: usize = 1024 * 1024;
+
+/// One request, as a handler sees it.
+pub struct Req {
+    pub state: AppState,
+    pub method: Method,
+    path: FullPath,
+    query: Option<String>,
+    pub headers: HeaderMap,
+    captures: Captures,
+    body: Option<BodyStream>,
+}
+
+impl std::fmt::Debug for Req {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Req")
+            .field("method", &self.method)
+            .field("path", &self.path.as_str())
+            .field("query", &self.query)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Req {
+    pub fn new(
+        state: AppState,
+        method: Method,
+        path: FullPath,
+        query: Option<String>,
+        headers: HeaderMap,
+        captures: Captures,
+        body: BodyStream,
+    ) -> Req {
+        Req {
+            state,
+            method,
+            path,
+            query,
+            headers,
+            captures,
+            body: Some(body),
+        }
+    }
+
+    /// The raw query string, empty when there is none.
+    pub fn query(&self) -> &str {
+        self.query.as_deref().unwrap_or_default()
+    }
+
+    /// The `i`th capture of the route's pattern, percent-decoded.
+    pub fn capture(&self, i: usize) -> String {
+        let (from, to) = self.captures.get(i).copied().unwrap_or((0, 0));
+        percent_decode(&self.path.as_str()[from..to])
+    }
+
+    /// How many parts the route's pattern captured.
+    pub fn captures_len(&self) -> usize {
+        self.captures.len()
+    }
+
+    /// The `i`th capture as a number (the table lets only digits through; one too large
+    /// for its type is no such thing, a 404).
+    pub fn id<T: FromStr>(&self, i: usize) -> Result<T, ApiError> {
+        let text = self.capture(i);
+        text.parse().map_err(|_| {
+            ApiError::not_found(format!("{text} is too large to be an id of anything"))
+        })
+    }
+
+    /// A header's text; `None` when absent or not UTF-8 (the checks refuse it then).
+    pub fn header(&self, name: &HeaderName) -> Option<&str> {
+        self.headers
+            .get(name)
+            .and_then(|v| std::str::from_utf8(v.as_bytes()).ok())
+    }
+
+    /// A header's text with bytes that are not UTF-8 replaced.
+    pub fn header_lossy(&self, name: &HeaderName) -> Option<String> {
+        self.headers
+            .get(name)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+    }
+
+    pub fn content_type(&self) -> Option<String> {
+        self.header_lossy(&CONTENT_TYPE)
+    }
+
+    /// The body, once.
+    pub fn take_body(&mut self) -> BodyStream {
+        self.body
+            .take()
+            .unwrap_or_else(|| Box::pin(futures_util::stream::empty()))
+    }
+
+    /// The whole body, refused with 413 as soon as it passes `limit` bytes, whether it came
+    /// with a length or chunked.
+    pub async fn bytes(&mut self, limit: usize, over: &str) -> Result<Vec<u8>, ApiError> {
+        let mut body = self.take_body();
+        let mut out = Vec::new();
+        while let Some(chunk) = body.next().await {
+            let chunk = chunk.map_err(|e| {
+                ApiError::request(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_body",
+                    format!("the request body could not be read: {e}"),
+                )
+            })?;
+            if out.len() + chunk.len() > limit {
+                return Err(ApiError::too_large(
+                    limit,
+                    format!("the body is over {limit} bytes; {over}"),
+                ));
+            }
+            out.extend_from_slice(&chunk);
+        }
+        Ok(out)
+    }
+
+    /// A control call's JSON body (an empty body reads as `{}`).
+    pub async fn json<T: DeserializeOwned>(&mut self) -> Result<T, ApiError> {
+        self.json_within(MAX_CONTROL_BODY).await
+    }
+
+    /// [`Req::json`] with a limit of the call's own.
+    pub async fn json_within<T: DeserializeOwned>(&mut self, limit: usize) -> Result<T, ApiError> {
+        let bytes = self
+            .bytes(
+                limit,
+                "the control API takes JSON bodies of this size at most",
+            )
+            .await?;
+        parse_json(&bytes)
+    }
+
+    /// The query string as `T`; a parameter `T` does not take, or a value of the wrong
+    /// type, is a 400 naming it.
+    pub fn query_as<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        serde_urlencoded::from_str(self.query()).map_err(|e| {
+            ApiError::control(
+                StatusCode::BAD_REQUEST,
+                "invalid_query",
+                format!(
+                    "the query string {:?} is not what this call takes: {e}",
+                    self.query()
+                ),
+            )
+        })
+    }
+}
+
+/// A JSON body of type `T`, whitespace alone reading as `{}`.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        bytes
+    };
+    serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::control(
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+            format!("the request body is not what this call takes: {e}"),
+        )
+    })
+}
+
+fn percent_decode(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_owned();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn captures_are_percent_decoded() {
+        assert_eq!(percent_decode("pt-BR"), "pt-BR");
+        assert_eq!(percent_decode("a%20b"), "a b");
+        assert_eq!(percent_decode("%zz"), "%zz");
+        assert_eq!(percent_decode("100%"), "100%");
+    }
+}

@@ -1,0 +1,344 @@
+//! The route table: every path freshmock answers, with its method, its kind of caller, its
+//! name in the request log, and its handler, in one place. The dispatch in [`super::app`]
+//! finds a request's route here; a path no route has is a 404, a path with routes for other
+//! methods a 405 with `Allow` listing them; the OpenAPI test checks the control plane's
+//! document against this table, and the request log names each call by its route.
+//!
+//! Path patterns are literal segments and captures: `{name}` is any one segment, `{name:int}`
+//! a segment of digits (an id), and a capture may carry a literal suffix (`{id:int}.js`);
+//! `{*name}` at the end takes the rest of the path. Where two routes could take a path the
+//! first one listed wins, so literals come before captures.
+
+use std::sync::LazyLock;
+
+use http::Method;
+
+use super::{agent, assets, control, widget, Handler};
+
+/// Who a route is for, which decides its conventions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caller {
+    /// The widget API (`/api/widget/`): Freshdesk's headers, CORS for any page, faults and
+    /// the request log.
+    Widget,
+    /// Freshdesk's agent API calls (`/api/v2/`, `/api/_/`): HTTP Basic with an API key.
+    Agent,
+    /// The control plane (`/_freshmock/`): the bearer token when one is configured; never
+    /// faulted nor logged.
+    Control,
+    /// Control calls the widget and the dashboard read from any page, without the token:
+    /// health, the clock, the live sync, the dashboard's files.
+    Open,
+    /// The fake widget's files and the demo site.
+    Asset,
+}
+
+/// One row of the table.
+#[derive(Debug)]
+pub struct Route {
+    pub method: Method,
+    pub path: &'static str,
+    pub caller: Caller,
+    /// The name the request log and its filters use.
+    pub name: &'static str,
+    pub handler: Handler,
+}
+
+const GET: Method = Method::GET;
+const POST: Method = Method::POST;
+const PUT: Method = Method::PUT;
+const DELETE: Method = Method::DELETE;
+
+macro_rules! route {
+    ($method:expr, $path:literal, $caller:ident, $name:literal, now $f:path) => {
+        Route {
+            method: $method,
+            path: $path,
+            caller: Caller::$caller,
+            name: $name,
+            handler: Handler::Now($f),
+        }
+    };
+    ($method:expr, $path:literal, $caller:ident, $name:literal, later $f:path) => {
+        Route {
+            method: $method,
+            path: $path,
+            caller: Caller::$caller,
+            name: $name,
+            handler: Handler::Later(|req| Box::pin($f(req))),
+        }
+    };
+}
+
+/// Every route freshmock serves.
+pub static ROUTES: &[Route] = &[
+    // The widget API.
+    route!(GET, "/api/widget/bootstrap", Widget, "widget.bootstrap", later widget::bootstrap::bootstrap),
+    route!(GET, "/api/widget/search/solutions", Widget, "widget.search", later widget::articles::search),
+    route!(GET, "/api/widget/solutions/suggested_articles", Widget, "widget.suggested", later widget::articles::suggested),
+    route!(GET, "/api/widget/solutions/article/{id:int}", Widget, "widget.article", now widget::articles::show),
+    route!(GET, "/api/widget/solutions/{id:int}", Widget, "widget.article", now widget::articles::show),
+    route!(PUT, "/api/widget/solutions/article/{id:int}/hit", Widget, "widget.hit", later widget::feedback::hit),
+    route!(PUT, "/api/widget/solutions/article/{id:int}/thumbs_up", Widget, "widget.thumbs_up", later widget::feedback::thumbs_up),
+    route!(PUT, "/api/widget/solutions/article/{id:int}/thumbs_down", Widget, "widget.thumbs_down", later widget::feedback::thumbs_down),
+    route!(GET, "/api/widget/ticket_fields", Widget, "widget.ticket_fields", now widget::ticket_fields::ticket_fields),
+    route!(POST, "/api/widget/tickets", Widget, "widget.tickets", later widget::tickets::receive),
+    route!(POST, "/api/widget/attachments", Widget, "widget.attachments", later widget::attachments::upload),
+    // The agent API.
+    route!(POST, "/api/v2/admin/security_keys/widget/regenerate", Agent, "agent.regenerate_secret", later agent::regenerate),
+    route!(GET, "/api/_/solutions/articles/{id:int}/votes", Agent, "agent.votes", later agent::votes),
+    route!(GET, "/api/_/solutions/articles/{id:int}/{language}/votes", Agent, "agent.votes", later agent::votes),
+    // What the browser loads: the widget's published files and the demo site.
+    route!(GET, "/widgets/{id:int}.js", Asset, "asset.loader", now assets::widget_loader),
+    route!(GET, "/widgets/{id:int}.json", Asset, "asset.widget_config", now widget::widget_config::config),
+    route!(GET, "/widgetBase/{file}", Asset, "asset.widget", now assets::widget_file),
+    route!(GET, "/", Asset, "asset.demo", now assets::home),
+    route!(GET, "/demo/{file}", Asset, "asset.demo", now assets::demo_file),
+    // The control plane, open to any page.
+    route!(GET, "/_freshmock/health", Open, "control.health", now control::health),
+    route!(GET, "/_freshmock/clock", Open, "control.clock", now control::clock::read),
+    route!(GET, "/_freshmock/widget/sync", Open, "control.widget_sync", now control::stream::widget_sync),
+    route!(GET, "/_freshmock/ui", Open, "control.dashboard", now assets::dashboard_file),
+    route!(GET, "/_freshmock/ui/{*file}", Open, "control.dashboard", now assets::dashboard_file),
+    route!(GET, "/_freshmock/openapi.json", Open, "control.openapi", now control::openapi),
+    // The control plane, behind the token when one is set.
+    route!(POST, "/_freshmock/reset", Control, "control.reset", later control::reset),
+    route!(GET, "/_freshmock/fixtures", Control, "control.fixtures", now control::fixtures),
+    route!(PUT, "/_freshmock/fixtures", Control, "control.replace_fixtures", later control::replace_fixtures),
+    route!(GET, "/_freshmock/secret", Control, "control.secret", now control::secret),
+    route!(POST, "/_freshmock/secret/rotate", Control, "control.rotate_secret", later control::rotate_secret),
+    route!(PUT, "/_freshmock/clock", Control, "control.set_clock", later control::clock::set),
+    route!(POST, "/_freshmock/clock/advance", Control, "control.advance_clock", later control::clock::advance),
+    route!(POST, "/_freshmock/clock/freeze", Control, "control.freeze_clock", now control::clock::freeze),
+    route!(POST, "/_freshmock/clock/unfreeze", Control, "control.unfreeze_clock", now control::clock::unfreeze),
+    route!(POST, "/_freshmock/tokens", Control, "control.mint_token", later control::tokens::mint),
+    route!(POST, "/_freshmock/tokens/explain", Control, "control.explain_token", later control::tokens::explain),
+    route!(GET, "/_freshmock/contacts", Control, "control.contacts", now control::inspect::contacts),
+    route!(GET, "/_freshmock/tickets", Control, "control.tickets", later control::inspect::tickets),
+    route!(GET, "/_freshmock/tickets/{id:int}", Control, "control.ticket", later control::inspect::ticket),
+    route!(GET, "/_freshmock/votes", Control, "control.votes", later control::inspect::votes),
+    route!(GET, "/_freshmock/hits", Control, "control.hits", later control::inspect::hits),
+    route!(GET, "/_freshmock/requests", Control, "control.requests", now control::inspect::requests),
+    route!(DELETE, "/_freshmock/requests", Control, "control.clear_requests", now control::inspect::clear_requests),
+    route!(GET, "/_freshmock/kb", Control, "control.kb", later control::knowledge::kb),
+    route!(GET, "/_freshmock/view-as", Control, "control.view_as", later control::knowledge::view_as),
+    route!(GET, "/_freshmock/events", Control, "control.events", now control::stream::events),
+    route!(GET, "/_freshmock/faults", Control, "control.faults", now control::faults::list),
+    route!(POST, "/_freshmock/faults", Control, "control.add_fault", later control::faults::add),
+    route!(DELETE, "/_freshmock/faults", Control, "control.clear_faults", now control::faults::clear),
+    route!(DELETE, "/_freshmock/faults/{id:int}", Control, "control.remove_fault", now control::faults::remove),
+];
+
+/// A pattern's segment.
+#[derive(Debug, PartialEq, Eq)]
+enum Segment {
+    Literal(&'static str),
+    /// A capture, digits only when `int`, ending with `suffix`.
+    Capture {
+        int: bool,
+        suffix: &'static str,
+    },
+    /// The rest of the path (possibly empty).
+    Rest,
+}
+
+/// The patterns, split once.
+static PATTERNS: LazyLock<Vec<Vec<Segment>>> =
+    LazyLock::new(|| ROUTES.iter().map(|r| parse(r.path)).collect());
+
+fn parse(path: &'static str) -> Vec<Segment> {
+    path.trim_start_matches('/')
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|segment| {
+            let Some(rest) = segment.strip_prefix('{') else {
+                return Segment::Literal(segment);
+            };
+            let (inside, suffix) = rest.split_once('}').expect("a capture closes with }");
+            if inside.starts_with('*') {
+                Segment::Rest
+            } else {
+                Segment::Capture {
+                    int: inside.ends_with(":int"),
+                    suffix,
+                }
+            }
+        })
+        .collect()
+}
+
+/// The captured parts of a path, as byte ranges of it.
+pub type Captures = Vec<(usize, usize)>;
+
+/// Matches `path` against a pattern, returning the captures.
+fn matches(pattern: &[Segment], path: &str) -> Option<Captures> {
+    let mut captures = Captures::new();
+    let mut rest = path.strip_prefix('/').unwrap_or(path);
+    let mut offset = path.len() - rest.len();
+    for (i, segment) in pattern.iter().enumerate() {
+        if *segment == Segment::Rest {
+            captures.push((offset, path.len()));
+            return Some(captures);
+        }
+        let (part, next) = match rest.split_once('/') {
+            Some((part, next)) => (part, Some(next)),
+            None => (rest, None),
+        };
+        match segment {
+            Segment::Literal(literal) if *literal == part => {}
+            Segment::Capture { int, suffix } => {
+                let value = part.strip_suffix(suffix)?;
+                if value.is_empty() || (*int && !value.bytes().all(|b| b.is_ascii_digit())) {
+                    return None;
+                }
+                captures.push((offset, offset + value.len()));
+            }
+            _ => return None,
+        }
+        match next {
+            Some(next) => {
+                // A trailing slash is not another segment ("/api/widget/bootstrap/").
+                if next.is_empty() && i + 1 == pattern.len() {
+                    return Some(captures);
+                }
+                offset += part.len() + 1;
+                rest = next;
+            }
+            None if i + 1 == pattern.len() || pattern[i + 1] == Segment::Rest => {
+                if i + 1 < pattern.len() {
+                    captures.push((path.len(), path.len()));
+                }
+                return Some(captures);
+            }
+            None => return None,
+        }
+    }
+    // Only "/" has no segments.
+    (pattern.is_empty() && rest.is_empty()).then_some(captures)
+}
+
+/// What the table says of a request.
+#[derive(Debug)]
+pub enum Found {
+    Route(&'static Route, Captures),
+    /// The path exists with these methods.
+    WrongMethod(Vec<Method>),
+    NotFound,
+}
+
+/// The route for a method and path. HEAD is answered as GET, as Rails does.
+pub fn find(method: &Method, path: &str) -> Found {
+    let wanted = if method == Method::HEAD { &GET } else { method };
+    let mut allowed: Vec<Method> = Vec::new();
+    for (route, pattern) in ROUTES.iter().zip(PATTERNS.iter()) {
+        let Some(captures) = matches(pattern, path) else {
+            continue;
+        };
+        if route.method == *wanted {
+            return Found::Route(route, captures);
+        }
+        if !allowed.contains(&route.method) {
+            allowed.push(route.method.clone());
+        }
+    }
+    if allowed.is_empty() {
+        Found::NotFound
+    } else {
+        Found::WrongMethod(allowed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn captured(path: &str, method: Method) -> Option<(&'static str, Vec<&str>)> {
+        match find(&method, path) {
+            Found::Route(route, captures) => Some((
+                route.name,
+                captures.iter().map(|&(a, b)| &path[a..b]).collect(),
+            )),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn every_pattern_parses_and_names_are_dotted_by_caller() {
+        for route in ROUTES {
+            assert!(route.path.starts_with('/'), "{}", route.path);
+            let prefix = match route.caller {
+                Caller::Widget => "widget.",
+                Caller::Agent => "agent.",
+                Caller::Control | Caller::Open => "control.",
+                Caller::Asset => "asset.",
+            };
+            assert!(
+                route.name.starts_with(prefix),
+                "{} {}",
+                route.name,
+                route.path
+            );
+            if route.path.starts_with("/_freshmock/") {
+                assert!(matches!(route.caller, Caller::Control | Caller::Open));
+            }
+        }
+    }
+
+    #[test]
+    fn literals_captures_and_suffixes_match() {
+        assert_eq!(
+            captured("/api/widget/solutions/article/42", Method::GET),
+            Some(("widget.article", vec!["42"]))
+        );
+        assert_eq!(
+            captured("/api/widget/solutions/suggested_articles", Method::GET),
+            Some(("widget.suggested", vec![]))
+        );
+        assert_eq!(captured("/api/widget/solutions/abc", Method::GET), None);
+        assert_eq!(
+            captured("/widgets/12000000025.js", Method::GET),
+            Some(("asset.loader", vec!["12000000025"]))
+        );
+        assert_eq!(
+            captured("/widgets/12000000025.json", Method::HEAD),
+            Some(("asset.widget_config", vec!["12000000025"]))
+        );
+        assert_eq!(
+            captured("/api/_/solutions/articles/7/fr/votes", Method::GET),
+            Some(("agent.votes", vec!["7", "fr"]))
+        );
+        assert_eq!(captured("/", Method::GET), Some(("asset.demo", vec![])));
+        assert_eq!(
+            captured("/_freshmock/ui/app.js", Method::GET),
+            Some(("control.dashboard", vec!["app.js"]))
+        );
+        assert_eq!(
+            captured("/_freshmock/ui/", Method::GET),
+            Some(("control.dashboard", vec![]))
+        );
+        assert_eq!(
+            captured("/_freshmock/ui", Method::GET),
+            Some(("control.dashboard", vec![]))
+        );
+        assert_eq!(
+            captured("/api/widget/bootstrap/", Method::GET),
+            Some(("widget.bootstrap", vec![]))
+        );
+        assert!(matches!(find(&Method::GET, "/nope"), Found::NotFound));
+        assert!(matches!(find(&Method::GET, "/api/widget"), Found::NotFound));
+    }
+
+    #[test]
+    fn a_known_path_with_another_method_lists_the_methods_it_takes() {
+        match find(&Method::PATCH, "/_freshmock/faults") {
+            Found::WrongMethod(allowed) => {
+                assert_eq!(allowed, vec![Method::GET, Method::POST, Method::DELETE])
+            }
+            other => panic!("{other:?}"),
+        }
+        match find(&Method::POST, "/api/widget/search/solutions") {
+            Found::WrongMethod(allowed) => assert_eq!(allowed, vec![Method::GET]),
+            other => panic!("{other:?}"),
+        }
+    }
+}
