@@ -214,7 +214,7 @@ async fn every_token_rejection_is_warned_with_freshmocks_reason() {
     let fm = server().await;
     let now = fm.state().clock().now_ms();
     // exp in milliseconds, the classic mistake.
-    let ms = freshmock::domain::token::mint_for(
+    let ms = freshmock::tokens::mint_for(
         "Alice Anders",
         "alice@globex.test",
         now + 7200,

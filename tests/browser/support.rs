@@ -5,9 +5,9 @@
 use std::ops::Deref;
 use std::time::Duration;
 
-use freshmock::domain::clock::ClockStart;
 use freshmock::http::server::RunningServer;
 use freshmock::state::{AppState, Config};
+use freshmock::ClockStart;
 use serde_json::{json, Value};
 use warp::Filter;
 
@@ -49,7 +49,7 @@ pub fn token(server: &RunningServer, name: &str, email: &str, ttl: i64) -> Strin
     let state = server.state();
     let exp = state.clock().now_secs() + ttl;
     let secret = state.read().secret.clone();
-    freshmock::domain::token::mint_for(name, email, exp, &secret)
+    freshmock::tokens::mint_for(name, email, exp, &secret)
 }
 
 /// Serves one HTML page at `/` of a second origin (the customer's site).
@@ -82,7 +82,7 @@ pub async fn host_with_tokens(html: String, server: &RunningServer) -> String {
             let secret = state.read().secret.clone();
             let email = q.get("email").cloned().unwrap_or_default();
             let name = q.get("name").cloned().unwrap_or_else(|| email.clone());
-            freshmock::domain::token::mint_for(&name, &email, exp, &secret)
+            freshmock::tokens::mint_for(&name, &email, exp, &secret)
         });
     tokio::spawn(warp::serve(page.or(sign)).incoming(listener).run());
     format!("http://{addr}/")

@@ -8,7 +8,7 @@
 #[path = "../common/webdriver.rs"]
 mod webdriver;
 
-use freshmock::domain::fixtures::FixtureSet;
+use freshmock::fixtures::FixtureSet;
 use freshmock::MockServer;
 use serde_json::{json, Value};
 use webdriver::{Browser, Options};
