@@ -16,6 +16,10 @@ use serde_json::Value;
 
 /// 2026-01-01T00:00:00Z in Unix seconds: the clock every pinned server starts at, as the
 /// token vectors assume.
+#[allow(
+    dead_code,
+    reason = "the dashboard suite reads the time through the page"
+)]
 pub const NOW: i64 = 1_767_225_600;
 
 /// A server on the bundled fixtures with the clock frozen at [`NOW`], to configure further.
@@ -60,6 +64,10 @@ impl Api {
     }
 
     /// A widget API request: `X-Widget-Id` and `X-Client-Id` set as the widget sends them.
+    #[allow(
+        dead_code,
+        reason = "the browser suite sends widget calls through Chromium, not this"
+    )]
     pub fn widget(
         &self,
         method: Method,
@@ -77,6 +85,7 @@ impl Api {
 #[derive(Debug)]
 pub struct Reply {
     pub status: StatusCode,
+    #[allow(dead_code, reason = "not every suite checks headers")]
     pub headers: HeaderMap,
     pub body: String,
 }
