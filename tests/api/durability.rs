@@ -331,7 +331,11 @@ async fn a_data_directory_made_with_other_fixtures_stops_the_server() {
             .start()
             .await,
     );
-    let stderr = refused_start(dir.path());
+    // On a thread of its own, so this runtime can meanwhile let the dropped server finish.
+    let path = dir.path().to_owned();
+    let stderr = tokio::task::spawn_blocking(move || refused_start(&path))
+        .await
+        .unwrap();
     assert!(stderr.contains("other fixtures"), "{stderr}");
 }
 
