@@ -10,7 +10,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use warp::Filter;
 
-pub use crate::harness::{fetch, Api, NOW};
+pub use crate::harness::{fetch, Api};
 use crate::webdriver::{self, Options};
 
 /// The bundled account's widget with articles and the simple form.
@@ -26,7 +26,7 @@ pub async fn server() -> Api {
     Api::on(MockServer::start().await)
 }
 
-/// freshmock with its clock frozen at [`NOW`] (2026-01-01T00:00:00Z, far from the browser's
+/// freshmock with its clock frozen at [`crate::harness::NOW`] (2026-01-01T00:00:00Z, far from the browser's
 /// clock on purpose): the widget must go by this clock, not
 /// the browser's.
 pub async fn frozen_server() -> Api {
