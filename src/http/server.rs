@@ -229,3 +229,45 @@ impl Drop for MockServer {
         }
     }
 }
+
+/// What the store keeps that the control plane does not show, for tests to check.
+impl MockServer {
+    /// Every uploaded attachment's stored record (drafts too), oldest first: `id`, `widget_id`,
+    /// `client_id`, `name`, `content_type`, `size`, `created_at`, `ticket_id`.
+    ///
+    /// # Panics
+    /// When the store cannot be read.
+    pub async fn attachments(&self) -> Vec<Value> {
+        let records = self
+            .state
+            .attachments()
+            .await
+            .unwrap_or_else(|e| panic!("MockServer::attachments: {e}"));
+        records.iter().map(|r| json!(r)).collect()
+    }
+
+    /// The bytes stored for an uploaded attachment, `None` when there is no such id.
+    ///
+    /// # Panics
+    /// When the store cannot be read.
+    pub async fn attachment_content(&self, id: u64) -> Option<Vec<u8>> {
+        self.state
+            .attachment_content(id)
+            .await
+            .unwrap_or_else(|e| panic!("MockServer::attachment_content: {e}"))
+    }
+
+    /// The contacts the widget created, oldest first: `id`, `name`, `email`, `created_by`
+    /// (`bootstrap` or `ticket`), `created_at`.
+    ///
+    /// # Panics
+    /// When the store cannot be read.
+    pub async fn created_contacts(&self) -> Vec<Value> {
+        let records = self
+            .state
+            .created_contacts()
+            .await
+            .unwrap_or_else(|e| panic!("MockServer::created_contacts: {e}"));
+        records.iter().map(|r| json!(r)).collect()
+    }
+}

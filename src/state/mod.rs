@@ -561,6 +561,12 @@ impl AppState {
         self.blocking(|state| state.inner.store.attachments()).await
     }
 
+    /// An uploaded attachment's content.
+    pub async fn attachment_content(&self, id: u64) -> Result<Option<Vec<u8>>, StoreError> {
+        self.blocking(move |state| state.inner.store.attachment_content(id))
+            .await
+    }
+
     /// Votes on every translation of an article.
     pub async fn article_votes(&self, article: Id) -> Result<Vec<TranslationVotes>, StoreError> {
         self.blocking(move |state| state.article_votes_now(article))

@@ -637,7 +637,6 @@ impl Store {
     }
 
     /// An attachment's content.
-    #[cfg(test)]
     pub fn attachment_content(&self, id: u64) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(self
             .conn()

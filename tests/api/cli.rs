@@ -6,7 +6,7 @@ use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use freshmock::domain::token::mint_for;
+use freshmock::tokens::mint_for;
 use reqwest::StatusCode;
 use serde_json::Value;
 

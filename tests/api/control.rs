@@ -1,63 +1,46 @@
 //! The control plane over real HTTP: health, clock, tokens, secret, reset, fixtures,
 //! inspection, request log, events and faults; and `MockServer` in parallel tests.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use freshmock::domain::fixtures::FixtureSet;
 use freshmock::MockServer;
+use reqwest::Method;
 use serde_json::{json, Value};
 
-const NOW: &str = "2026-01-01T00:00:00Z";
+use crate::support::{bundled, fetch, pinned, Api, Reply, WIDGET};
 
-async fn mock() -> MockServer {
-    MockServer::builder().now(NOW).start().await
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::new()
-}
-
-async fn control(
-    server: &MockServer,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = client().request(method, format!("{}/_freshmock/{path}", server.uri()));
+/// `{method} /_freshmock/{path}`: status and JSON body (`Null` when there is none).
+async fn control(server: &Api, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
+    let mut request = server.bare(method, &format!("/_freshmock/{path}"));
     if let Some(b) = body {
-        req = req.json(&b);
+        request = request.json(&b);
     }
-    let res = req.send().await.unwrap();
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
+    let reply = fetch(request).await;
+    let body = serde_json::from_str(&reply.body).unwrap_or(Value::Null);
+    (reply.status.as_u16(), body)
 }
 
-async fn post(server: &MockServer, path: &str, body: Value) -> (u16, Value) {
-    control(server, reqwest::Method::POST, path, Some(body)).await
+async fn post(server: &Api, path: &str, body: Value) -> (u16, Value) {
+    control(server, Method::POST, path, Some(body)).await
 }
 
-async fn get(server: &MockServer, path: &str) -> (u16, Value) {
-    control(server, reqwest::Method::GET, path, None).await
+async fn get(server: &Api, path: &str) -> (u16, Value) {
+    control(server, Method::GET, path, None).await
 }
 
 /// A widget search as a page would send it.
-async fn search(server: &MockServer, term: &str, token: Option<&str>) -> reqwest::Response {
-    let mut req = client()
-        .get(format!(
-            "{}/api/widget/search/solutions?term={term}",
-            server.uri()
-        ))
-        .header("X-Widget-Id", "12000000025")
-        .header("X-Client-Id", "control-tests");
+async fn search(server: &Api, term: &str, token: Option<&str>) -> Reply {
+    let path = format!("/api/widget/search/solutions?term={term}");
+    let mut request = server.widget(Method::GET, &path, WIDGET, "control-tests");
     if let Some(t) = token {
-        req = req.header("X-Widget-Auth", t);
+        request = request.header("X-Widget-Auth", t);
     }
-    req.send().await.unwrap()
+    fetch(request).await
 }
 
-async fn error_message(res: reqwest::Response) -> String {
-    let body: Value = res.json().await.unwrap();
-    body["errors"][0]["message"]
+fn error_message(reply: &Reply) -> String {
+    reply.json()["errors"][0]["message"]
         .as_str()
         .unwrap_or_default()
         .to_owned()
@@ -65,7 +48,7 @@ async fn error_message(res: reqwest::Response) -> String {
 
 #[tokio::test]
 async fn health_reports_ready_with_the_indexed_fixtures() {
-    let server = mock().await;
+    let server = Api::start().await;
     let (status, body) = get(&server, "health").await;
     assert_eq!(status, 200);
     assert_eq!(body["status"], "ready");
@@ -74,28 +57,25 @@ async fn health_reports_ready_with_the_indexed_fixtures() {
 
 #[tokio::test]
 async fn advancing_the_clock_past_exp_expires_a_valid_token() {
-    let server = mock().await;
+    let server = Api::start().await;
     let token = server.token_for("alice@globex.test");
-    assert_eq!(
-        search(&server, "password", Some(&token)).await.status(),
-        200
-    );
+    assert_eq!(search(&server, "password", Some(&token)).await.status, 200);
 
     let (status, clock) = post(&server, "clock/advance", json!({ "seconds": 3601 })).await;
 
     assert_eq!(status, 200);
     assert_eq!(clock["now"], "2026-01-01T01:00:01Z");
     let res = search(&server, "password", Some(&token)).await;
-    assert_eq!(res.status(), 401);
-    assert_eq!(error_message(res).await, "Signature has expired");
+    assert_eq!(res.status, 401);
+    assert_eq!(error_message(&res), "Signature has expired");
 }
 
 #[tokio::test]
 async fn the_clock_can_be_set_frozen_and_unfrozen() {
-    let server = mock().await;
+    let server = Api::start().await;
     let (_, set) = control(
         &server,
-        reqwest::Method::PUT,
+        Method::PUT,
         "clock",
         Some(json!({ "now": "2030-05-01T12:00:00Z" })),
     )
@@ -116,7 +96,7 @@ async fn the_clock_can_be_set_frozen_and_unfrozen() {
 
 #[tokio::test]
 async fn minted_tokens_follow_the_request() {
-    let server = mock().await;
+    let server = Api::start().await;
     let (_, minted) = post(
         &server,
         "tokens",
@@ -128,7 +108,7 @@ async fn minted_tokens_follow_the_request() {
     assert_eq!(
         search(&server, "password", minted["token"].as_str())
             .await
-            .status(),
+            .status,
         200
     );
 
@@ -157,7 +137,7 @@ async fn minted_tokens_follow_the_request() {
 
 #[tokio::test]
 async fn explaining_a_millisecond_exp_names_the_mistake() {
-    let server = mock().await;
+    let server = Api::start().await;
     let (_, minted) = post(
         &server,
         "tokens",
@@ -180,7 +160,7 @@ async fn explaining_a_millisecond_exp_names_the_mistake() {
 
 #[tokio::test]
 async fn rotating_the_secret_refuses_old_tokens_and_says_why() {
-    let server = mock().await;
+    let server = Api::start().await;
     let old = server.token_for("alice@globex.test");
     let (_, before) = get(&server, "secret").await;
 
@@ -190,11 +170,8 @@ async fn rotating_the_secret_refuses_old_tokens_and_says_why() {
     let key = rotated["key"].as_str().unwrap();
     assert!(key.len() == 32 && key != before["secret"]);
     let res = search(&server, "password", Some(&old)).await;
-    assert_eq!(res.status(), 401);
-    let reason = res.headers()["x-freshmock-reason"]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    assert_eq!(res.status, 401);
+    let reason = res.reason();
     assert!(reason.contains("previous widget secret"), "{reason}");
     assert_eq!(
         search(
@@ -203,7 +180,7 @@ async fn rotating_the_secret_refuses_old_tokens_and_says_why() {
             Some(&server.token_for("alice@globex.test"))
         )
         .await
-        .status(),
+        .status,
         200
     );
     let (_, after) = get(&server, "secret").await;
@@ -212,18 +189,16 @@ async fn rotating_the_secret_refuses_old_tokens_and_says_why() {
 
 #[tokio::test]
 async fn reset_restores_clock_secret_and_users() {
-    let server = mock().await;
+    let server = Api::start().await;
     let token = server
         .token(json!({ "name": "New Person", "email": "new@example.com", "exp": 1_767_229_200 }));
-    let boot = client()
-        .get(format!("{}/api/widget/bootstrap", server.uri()))
-        .header("X-Widget-Id", "12000000025")
-        .header("X-Client-Id", "c")
-        .header("X-Widget-Auth", &token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(boot.status(), 200);
+    let boot = fetch(
+        server
+            .widget(Method::GET, "/api/widget/bootstrap", WIDGET, "c")
+            .header("X-Widget-Auth", &token),
+    )
+    .await;
+    assert_eq!(boot.status, 200);
     post(&server, "clock/advance", json!({ "seconds": 100 })).await;
     post(&server, "secret/rotate", json!({})).await;
     let (_, created) = get(&server, "contacts?email=new@example.com").await;
@@ -233,7 +208,7 @@ async fn reset_restores_clock_secret_and_users() {
 
     assert_eq!(status, 200);
     let (_, clock) = get(&server, "clock").await;
-    assert_eq!(clock["now"], NOW);
+    assert_eq!(clock["now"], "2026-01-01T00:00:00Z");
     let (_, secret) = get(&server, "secret").await;
     assert_eq!(secret["secret"], "5f3a9c1e7b2d4f6081a3c5e7f9b1d3e5");
     let (_, gone) = get(&server, "contacts?email=new@example.com").await;
@@ -242,18 +217,17 @@ async fn reset_restores_clock_secret_and_users() {
 
 #[tokio::test]
 async fn posted_fixtures_replace_the_account_and_bad_ones_change_nothing() {
-    let server = mock().await;
+    let server = Api::start().await;
     let (_, mut doc) = get(&server, "fixtures").await;
     doc["solutions"][0]["folders"][0]["articles"][0]["translations"]["en"]["title"] =
         json!("Replaced title about zebras");
-    let (status, loaded) =
-        control(&server, reqwest::Method::PUT, "fixtures", Some(doc.clone())).await;
+    let (status, loaded) = control(&server, Method::PUT, "fixtures", Some(doc.clone())).await;
     assert_eq!(status, 200, "{loaded}");
-    let zebras: Value = search(&server, "zebras", None).await.json().await.unwrap();
+    let zebras = search(&server, "zebras", None).await.json();
     assert_eq!(zebras.as_array().unwrap().len(), 1);
 
     doc["contacts"][0]["companies"] = json!([999]);
-    let (status, err) = control(&server, reqwest::Method::PUT, "fixtures", Some(doc)).await;
+    let (status, err) = control(&server, Method::PUT, "fixtures", Some(doc)).await;
 
     assert_eq!(status, 400);
     assert_eq!(err["code"], "invalid_fixtures");
@@ -264,13 +238,13 @@ async fn posted_fixtures_replace_the_account_and_bad_ones_change_nothing() {
             && message.contains("999"),
         "{message}"
     );
-    let still: Value = search(&server, "zebras", None).await.json().await.unwrap();
+    let still = search(&server, "zebras", None).await.json();
     assert_eq!(still.as_array().unwrap().len(), 1);
 }
 
 #[tokio::test]
 async fn the_request_log_records_caller_verdict_and_reason() {
-    let server = mock().await;
+    let server = Api::start().await;
     let good = server.token_for("alice@globex.test");
     let expired = server
         .token(json!({ "name": "Alice", "email": "alice@globex.test", "exp": 1_767_225_000 }));
@@ -293,23 +267,23 @@ async fn the_request_log_records_caller_verdict_and_reason() {
     let (_, refused) = get(&server, "requests?status=401").await;
     assert_eq!(refused["entries"].as_array().unwrap().len(), 1);
 
-    control(&server, reqwest::Method::DELETE, "requests", None).await;
+    control(&server, Method::DELETE, "requests", None).await;
     let (_, empty) = get(&server, "requests").await;
     assert_eq!(empty["entries"], json!([]));
 }
 
 #[tokio::test]
 async fn the_request_log_never_holds_more_than_its_bound() {
-    let server = mock().await;
-    let capacity = server.state().requests().capacity();
-    let http = client();
-    let uri = server.uri();
+    let server = Api::start().await;
+    let (_, empty) = get(&server, "requests").await;
+    let capacity = empty["capacity"].as_u64().unwrap() as usize;
+    let server = Arc::new(server);
     let tasks: Vec<_> = (0..8)
         .map(|_| {
-            let (http, uri) = (http.clone(), uri.clone());
+            let server = server.clone();
             tokio::spawn(async move {
                 for _ in 0..1250 {
-                    http.get(format!("{uri}/nope")).send().await.unwrap();
+                    fetch(server.bare(Method::GET, "/nope")).await;
                 }
             })
         })
@@ -328,42 +302,42 @@ async fn the_request_log_never_holds_more_than_its_bound() {
 
 #[tokio::test]
 async fn a_fault_on_search_fails_the_next_two_searches_only() {
-    let server = mock().await;
+    let server = Api::start().await;
     let (status, fault) = post(&server, "faults", json!({ "path": "/api/widget/search/*", "status": 503, "body": { "message": "down" }, "times": 2 })).await;
     assert_eq!(status, 201, "{fault}");
 
-    assert_eq!(search(&server, "password", None).await.status(), 503);
-    assert_eq!(search(&server, "password", None).await.status(), 503);
-    assert_eq!(search(&server, "password", None).await.status(), 200);
+    assert_eq!(search(&server, "password", None).await.status, 503);
+    assert_eq!(search(&server, "password", None).await.status, 503);
+    assert_eq!(search(&server, "password", None).await.status, 200);
     let (_, faults) = get(&server, "faults").await;
     assert_eq!(faults, json!([]));
 }
 
 #[tokio::test]
 async fn a_dropping_fault_closes_the_connection_until_cleared() {
-    let server = mock().await;
+    let server = Api::start().await;
     post(
         &server,
         "faults",
         json!({ "path": "/api/widget/bootstrap", "drop": true }),
     )
     .await;
-    let url = format!("{}/api/widget/bootstrap", server.uri());
+    let path = "/api/widget/bootstrap";
 
-    assert!(client()
-        .get(&url)
+    assert!(server
+        .bare(Method::GET, path)
         .send()
         .await
         .and_then(|r| r.error_for_status())
         .is_err());
-    assert!(client()
-        .get(&url)
+    assert!(server
+        .bare(Method::GET, path)
         .send()
         .await
         .and_then(|r| r.error_for_status())
         .is_err());
-    control(&server, reqwest::Method::DELETE, "faults", None).await;
-    assert_eq!(client().get(&url).send().await.unwrap().status(), 400);
+    control(&server, Method::DELETE, "faults", None).await;
+    assert_eq!(fetch(server.bare(Method::GET, path)).await.status, 400);
 
     let (_, log) = get(&server, "requests?path=bootstrap").await;
     assert_eq!(log["entries"][0]["status"], 0);
@@ -371,7 +345,7 @@ async fn a_dropping_fault_closes_the_connection_until_cleared() {
 
 #[tokio::test]
 async fn a_latency_fault_delays_the_real_answer() {
-    let server = mock().await;
+    let server = Api::start().await;
     post(
         &server,
         "faults",
@@ -379,7 +353,7 @@ async fn a_latency_fault_delays_the_real_answer() {
     )
     .await;
     let res = search(&server, "password", None).await;
-    assert_eq!(res.status(), 200);
+    assert_eq!(res.status, 200);
     let (_, log) = get(&server, "requests").await;
     // The logged duration includes the injected latency (a fact of the log, not a timing test).
     assert!(log["entries"][0]["duration_us"].as_u64().unwrap() >= 300_000);
@@ -387,7 +361,7 @@ async fn a_latency_fault_delays_the_real_answer() {
 
 #[tokio::test]
 async fn invalid_faults_are_refused() {
-    let server = mock().await;
+    let server = Api::start().await;
     let (status, err) = post(&server, "faults", json!({ "path": "/x" })).await;
     assert_eq!(status, 400);
     assert_eq!(err["code"], "invalid_fault");
@@ -403,9 +377,9 @@ async fn invalid_faults_are_refused() {
 
 #[tokio::test]
 async fn the_event_stream_carries_clock_secret_and_requests() {
-    let server = mock().await;
-    let mut stream = client()
-        .get(format!("{}/_freshmock/events", server.uri()))
+    let server = Api::start().await;
+    let mut stream = server
+        .bare(Method::GET, "/_freshmock/events")
         .send()
         .await
         .unwrap();
@@ -431,13 +405,9 @@ async fn the_event_stream_carries_clock_secret_and_requests() {
 
 #[tokio::test]
 async fn the_widget_sync_stream_is_public_and_starts_with_the_clock() {
-    let server = MockServer::builder()
-        .now(NOW)
-        .control_token("s3cret")
-        .start()
-        .await;
-    let mut stream = client()
-        .get(format!("{}/_freshmock/widget/sync", server.uri()))
+    let server = Api::on(pinned().control_token("s3cret").start().await);
+    let mut stream = server
+        .bare(Method::GET, "/_freshmock/widget/sync")
         .send()
         .await
         .unwrap();
@@ -456,24 +426,24 @@ async fn the_widget_sync_stream_is_public_and_starts_with_the_clock() {
 
 #[tokio::test]
 async fn a_control_token_guards_the_control_api() {
-    let server = MockServer::builder().control_token("s3cret").start().await;
+    let server = Api::on(MockServer::builder().control_token("s3cret").start().await);
     let (status, err) = post(&server, "reset", json!({})).await;
     assert_eq!(status, 401);
     assert_eq!(err["code"], "control_token_required");
-    let ok = client()
-        .post(format!("{}/_freshmock/reset", server.uri()))
-        .bearer_auth("s3cret")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(ok.status(), 200);
+    let ok = fetch(
+        server
+            .bare(Method::POST, "/_freshmock/reset")
+            .bearer_auth("s3cret"),
+    )
+    .await;
+    assert_eq!(ok.status, 200);
     assert_eq!(get(&server, "health").await.0, 200);
     assert_eq!(get(&server, "clock").await.0, 200);
 }
 
 #[tokio::test]
 async fn the_openapi_document_describes_every_control_path() {
-    let server = mock().await;
+    let server = Api::start().await;
     let (status, doc) = get(&server, "openapi.json").await;
     assert_eq!(status, 200);
     assert_eq!(doc["openapi"], "3.0.3");
@@ -501,7 +471,11 @@ async fn the_openapi_document_describes_every_control_path() {
 
 #[tokio::test]
 async fn mock_servers_started_in_parallel_get_their_own_ports() {
-    let servers = futures_util::future::join_all((0..6).map(|_| MockServer::start())).await;
+    let servers: Vec<Api> = futures_util::future::join_all((0..6).map(|_| MockServer::start()))
+        .await
+        .into_iter()
+        .map(Api::on)
+        .collect();
     let mut ports: Vec<u16> = servers
         .iter()
         .map(|s| s.uri().rsplit(':').next().unwrap().parse().unwrap())
@@ -516,41 +490,38 @@ async fn mock_servers_started_in_parallel_get_their_own_ports() {
 
 #[tokio::test]
 async fn a_mock_server_takes_custom_fixtures() {
-    let mut fixtures = FixtureSet::bundled().unwrap();
+    let mut fixtures = bundled();
     fixtures.widgets.retain(|w| w.id == 12000000027);
     let server = MockServer::builder().fixtures(fixtures).start().await;
     assert_eq!(server.widget_id(), 12000000027);
 }
 
 async fn widget_call(
-    server: &MockServer,
-    method: reqwest::Method,
+    server: &Api,
+    method: Method,
     path: &str,
     token: Option<&str>,
     body: Option<Value>,
 ) -> u16 {
-    let mut req = client()
-        .request(method, format!("{}{path}", server.uri()))
-        .header("X-Widget-Id", "12000000025")
-        .header("X-Client-Id", "control-tests");
+    let mut request = server.widget(method, path, WIDGET, "control-tests");
     if let Some(t) = token {
-        req = req.header("X-Widget-Auth", t);
+        request = request.header("X-Widget-Auth", t);
     }
     if let Some(b) = body {
-        req = req.json(&b);
+        request = request.json(&b);
     }
-    req.send().await.unwrap().status().as_u16()
+    fetch(request).await.status.as_u16()
 }
 
 #[tokio::test]
 async fn inspection_shows_tickets_votes_and_hits_and_reset_restores_the_fixtures() {
-    let server = mock().await;
+    let server = Api::start().await;
     let alice = server.token_for("alice@globex.test");
     let ticket = json!({ "email": "alice@globex.test", "description": "Help\nplease", "g-recaptcha-response": "ok", "meta": { "referrer": "https://shop.test/account" } });
     assert_eq!(
         widget_call(
             &server,
-            reqwest::Method::POST,
+            Method::POST,
             "/api/widget/tickets",
             Some(&alice),
             Some(ticket)
@@ -561,7 +532,7 @@ async fn inspection_shows_tickets_votes_and_hits_and_reset_restores_the_fixtures
     assert_eq!(
         widget_call(
             &server,
-            reqwest::Method::PUT,
+            Method::PUT,
             "/api/widget/solutions/article/1101/thumbs_up",
             Some(&alice),
             None
@@ -572,7 +543,7 @@ async fn inspection_shows_tickets_votes_and_hits_and_reset_restores_the_fixtures
     assert_eq!(
         widget_call(
             &server,
-            reqwest::Method::PUT,
+            Method::PUT,
             "/api/widget/solutions/article/1101/thumbs_up",
             None,
             None
@@ -583,7 +554,7 @@ async fn inspection_shows_tickets_votes_and_hits_and_reset_restores_the_fixtures
     assert_eq!(
         widget_call(
             &server,
-            reqwest::Method::PUT,
+            Method::PUT,
             "/api/widget/solutions/article/1101/hit",
             None,
             None
@@ -633,7 +604,7 @@ async fn inspection_shows_tickets_votes_and_hits_and_reset_restores_the_fixtures
 
 #[tokio::test]
 async fn the_knowledge_tree_shows_live_hits_and_votes() {
-    let server = mock().await;
+    let server = Api::start().await;
     let find = |kb: &Value| -> Value {
         kb["categories"]
             .as_array()
@@ -650,7 +621,7 @@ async fn the_knowledge_tree_shows_live_hits_and_votes() {
 
     widget_call(
         &server,
-        reqwest::Method::PUT,
+        Method::PUT,
         "/api/widget/solutions/article/1101/hit",
         None,
         None,
@@ -658,7 +629,7 @@ async fn the_knowledge_tree_shows_live_hits_and_votes() {
     .await;
     widget_call(
         &server,
-        reqwest::Method::PUT,
+        Method::PUT,
         "/api/widget/solutions/article/1101/thumbs_down",
         None,
         None,

@@ -8,15 +8,18 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 
-use freshmock::domain::clock::ClockStart;
-use freshmock::domain::token::mint_for;
-use freshmock::state::store::FILE_NAME;
-use freshmock::state::{AppState, Config};
+use freshmock::tokens::mint_for;
+use freshmock::MockServer;
 use reqwest::Method;
 use serde_json::json;
 use tokio::sync::Notify;
 
-use crate::support::{self, answer, basic, multipart, multipart_type, ADMIN_KEY, WIDGET};
+use crate::support::{
+    self, basic, bundled, fetch, multipart, multipart_type, pinned, Api, ADMIN_KEY, WIDGET,
+};
+
+/// The store's file in a data directory.
+const FILE_NAME: &str = "freshmock.sqlite";
 
 /// A freshmock server process on a free port.
 struct Server {
@@ -85,18 +88,17 @@ async fn acknowledged_writes_survive_sigkill_and_restart() {
     let client = reqwest::Client::new();
 
     // Before the stream: a secret reset and a bootstrap that syncs Nora's name.
-    let response = client
-        .post(format!(
-            "{}/api/v2/admin/security_keys/widget/regenerate",
-            server.uri
-        ))
-        .header("Authorization", basic(ADMIN_KEY))
-        .send()
-        .await
-        .unwrap();
-    let (status, body) = answer(response).await;
-    assert_eq!(status, 200);
-    let secret = body["key"].as_str().unwrap().to_owned();
+    let reply = fetch(
+        client
+            .post(format!(
+                "{}/api/v2/admin/security_keys/widget/regenerate",
+                server.uri
+            ))
+            .header("Authorization", basic(ADMIN_KEY)),
+    )
+    .await;
+    assert_eq!(reply.status, 200);
+    let secret = reply.json()["key"].as_str().unwrap().to_owned();
     let nora = mint_for("Nora Renamed", "nora@example.com", now() + 3600, &secret);
     let response = client
         .get(format!("{}/api/widget/bootstrap", server.uri))
@@ -200,77 +202,60 @@ async fn acknowledged_writes_survive_sigkill_and_restart() {
     assert!(acked.tickets.len() >= 25, "{acked:?}");
 
     // Restarted in-process on the same directory.
-    let mut config = Config::bundled();
-    config.clock = ClockStart::System;
-    config.data_dir = Some(data.clone());
-    let state = AppState::new(config).unwrap();
-    let restarted = freshmock::http::server::RunningServer::start(state.clone())
-        .await
-        .unwrap();
+    let restarted = Api::on(MockServer::builder().data_dir(&data).start().await);
     let maybe = |kind: &str| u64::from(acked.in_flight == Some(kind));
 
-    let tickets = state.tickets(None).unwrap();
+    let tickets = restarted.inspect("tickets").await;
     for (id, email) in &acked.tickets {
-        let found = state.tickets(Some(email)).unwrap();
+        let found = restarted.inspect(&format!("tickets?email={email}")).await;
+        let found = found.as_array().unwrap();
         assert_eq!(found.len(), 1, "ticket {id} for {email} was acknowledged");
-        assert_eq!(found[0].id, *id);
+        assert_eq!(found[0]["id"], *id);
     }
-    let extra = tickets.len() as u64 - acked.tickets.len() as u64;
+    let extra = tickets.as_array().unwrap().len() as u64 - acked.tickets.len() as u64;
     assert!(
         extra <= maybe("ticket"),
         "{extra} tickets beyond those acknowledged"
     );
-    let contacts: Vec<String> = state
+    let contacts: Vec<String> = restarted
         .created_contacts()
-        .unwrap()
+        .await
         .into_iter()
-        .map(|c| c.email)
+        .map(|c| c["email"].as_str().unwrap().to_owned())
         .collect();
     for (_, email) in &acked.tickets {
         assert!(contacts.contains(email), "{email} became a contact");
     }
 
-    let up = state
-        .translation_votes(1101, "en")
+    let up = restarted.translation_votes(1101, "en").await["thumbs_up"]
+        .as_u64()
         .unwrap()
-        .unwrap()
-        .thumbs_up
         - 41;
     assert!((acked.anonymous_thumbs..=acked.anonymous_thumbs + maybe("thumbs")).contains(&up));
-    let hits = state
-        .article_hits()
-        .unwrap()
-        .into_iter()
-        .find(|h| h.article_id == 1104)
-        .unwrap();
-    assert!((acked.hits..=acked.hits + maybe("hit")).contains(&hits.counted));
-    let votes = state.customer_votes(1001).unwrap();
+    let counted = restarted.hits(1104).await["counted"].as_u64().unwrap();
+    assert!((acked.hits..=acked.hits + maybe("hit")).contains(&counted));
+    let votes = restarted.inspect("votes?email=nora@example.com").await;
+    let votes = votes.as_array().unwrap();
     assert_eq!(votes.len(), 1);
-    let held = votes[0].vote == freshmock::state::store::Vote::Helpful;
+    assert_eq!(votes[0]["user_id"], 1001);
+    let held = votes[0]["vote"] == "helpful";
     if acked.in_flight != Some("vote") {
         assert_eq!(Some(held), acked.nora_vote);
     }
 
     // The reset secret and the synced name came back too, and the server answers with them.
-    assert_eq!(state.read().secret, secret);
+    assert_eq!(restarted.secret(), secret);
     assert_eq!(
-        state
-            .read()
-            .directory
-            .find_by_email("nora@example.com")
-            .unwrap()
-            .name,
+        restarted.user("nora@example.com").await.unwrap()["name"],
         "Nora Renamed"
     );
-    let response = reqwest::Client::new()
-        .get(format!("{}/api/widget/bootstrap", restarted.uri()))
-        .header("X-Widget-Id", WIDGET)
-        .header("X-Client-Id", "after")
-        .header("X-Widget-Auth", &nora)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status().as_u16(), 200);
+    let reply = fetch(
+        restarted
+            .widget(Method::GET, "/api/widget/bootstrap", WIDGET, "after")
+            .header("X-Widget-Auth", &nora),
+    )
+    .await;
+    assert_eq!(reply.status, 200);
 }
 
 /// Peak and current resident memory of a process, in kB.
@@ -298,22 +283,14 @@ async fn refused_25_mb_upload_leaves_the_servers_memory_flat() {
             .header("X-Client-Id", "memory")
             .header("Content-Type", multipart_type())
             .body(multipart(&[("content", Some("big.bin"), &content)]))
-            .send()
     };
     // Warm up every code path the big upload takes.
-    assert_eq!(
-        upload(vec![b'w'; 1024 * 1024])
-            .await
-            .unwrap()
-            .status()
-            .as_u16(),
-        200
-    );
+    assert_eq!(fetch(upload(vec![b'w'; 1024 * 1024])).await.status, 200);
     let (peak_before, _) = memory_kb(server.child.id());
 
-    let (status, body) = answer(upload(vec![b'x'; 25 * 1024 * 1024]).await.unwrap()).await;
-    assert_eq!(status, 400);
-    assert_eq!(body["errors"][0]["code"], "invalid_size");
+    let reply = fetch(upload(vec![b'x'; 25 * 1024 * 1024])).await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.json()["errors"][0]["code"], "invalid_size");
 
     let (peak_after, rss_after) = memory_kb(server.child.id());
     let grew_kb = peak_after.saturating_sub(peak_before);
@@ -343,63 +320,50 @@ fn a_data_directory_holding_another_file_stops_the_server_and_is_left_alone() {
     assert_eq!(std::fs::read(&file).unwrap(), vec![7u8; 4096]);
 }
 
-#[test]
-fn a_data_directory_made_with_other_fixtures_stops_the_server() {
+#[tokio::test]
+async fn a_data_directory_made_with_other_fixtures_stops_the_server() {
     let dir = tempfile::tempdir().unwrap();
-    let mut fixtures = freshmock::domain::fixtures::FixtureSet::bundled().unwrap();
+    let mut fixtures = bundled();
     fixtures.account.name = "Other".into();
-    let mut config = support::config();
-    config.fixtures = fixtures;
-    config.data_dir = Some(dir.path().to_owned());
-    drop(AppState::new(config).unwrap());
-    let stderr = refused_start(dir.path());
+    drop(
+        pinned()
+            .fixtures(fixtures)
+            .data_dir(dir.path())
+            .start()
+            .await,
+    );
+    // On a thread of its own, so this runtime can meanwhile let the dropped server finish.
+    let path = dir.path().to_owned();
+    let stderr = tokio::task::spawn_blocking(move || refused_start(&path))
+        .await
+        .unwrap();
     assert!(stderr.contains("other fixtures"), "{stderr}");
 }
 
 #[tokio::test]
 async fn reset_forgets_tickets_votes_hits_contacts_and_the_reset_secret() {
-    let server = support::server().await;
-    let client = reqwest::Client::new();
-    let put = |path: &str| {
-        client
-            .put(format!("{}{path}", server.uri()))
-            .header("X-Widget-Id", WIDGET)
-            .header("X-Client-Id", "c")
-            .send()
-    };
-    put("/api/widget/solutions/article/1101/thumbs_up")
-        .await
-        .unwrap();
-    put("/api/widget/solutions/article/1101/hit").await.unwrap();
-    let response = client
-        .post(format!("{}/api/widget/tickets", server.uri()))
-        .header("X-Widget-Id", WIDGET)
-        .header("X-Client-Id", "c")
-        .json(&json!({ "email": "fresh@example.com", "description": "d", "g-recaptcha-response": "ok" }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status().as_u16(), 201);
-    let state = server.state();
-    state.rotate_secret().unwrap();
+    let server = Api::start().await;
+    let put = |path: &str| fetch(server.widget(Method::PUT, path, WIDGET, "c"));
+    put("/api/widget/solutions/article/1101/thumbs_up").await;
+    put("/api/widget/solutions/article/1101/hit").await;
+    let reply = fetch(
+        server
+            .widget(Method::POST, "/api/widget/tickets", WIDGET, "c")
+            .json(&json!({ "email": "fresh@example.com", "description": "d", "g-recaptcha-response": "ok" })),
+    )
+    .await;
+    assert_eq!(reply.status, 201);
+    server
+        .control(Method::POST, "secret/rotate", json!({}))
+        .await;
 
-    state.reset();
+    server.control(Method::POST, "reset", json!({})).await;
 
-    assert!(state.tickets(None).unwrap().is_empty());
-    assert!(state.created_contacts().unwrap().is_empty());
-    assert_eq!(
-        state
-            .translation_votes(1101, "en")
-            .unwrap()
-            .unwrap()
-            .thumbs_up,
-        41
-    );
-    assert!(state.article_hits().unwrap().iter().all(|h| h.counted == 0));
-    assert_eq!(state.read().secret, support::SECRET);
-    assert!(state
-        .read()
-        .directory
-        .find_by_email("fresh@example.com")
-        .is_none());
+    assert_eq!(server.inspect("tickets").await, json!([]));
+    assert!(server.created_contacts().await.is_empty());
+    assert_eq!(server.translation_votes(1101, "en").await["thumbs_up"], 41);
+    let hits = server.inspect("hits").await;
+    assert!(hits.as_array().unwrap().iter().all(|h| h["counted"] == 0));
+    assert_eq!(server.secret(), support::SECRET);
+    assert!(server.user("fresh@example.com").await.is_none());
 }

@@ -231,7 +231,7 @@ async fn invalid_token_on_search_is_fatal_with_no_fallback_to_anonymous() {
 #[tokio::test]
 async fn expired_token_on_a_public_article_is_fatal_with_no_fallback_to_anonymous() {
     let api = Api::start().await;
-    let expired = freshmock::domain::token::mint_for("Alice Anders", ALICE, NOW - 1, SECRET);
+    let expired = freshmock::tokens::mint_for("Alice Anders", ALICE, NOW - 1, SECRET);
 
     let reply = api
         .get_with_token(&expired, "/api/widget/solutions/article/1101")

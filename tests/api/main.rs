@@ -6,6 +6,8 @@ mod bootstrap;
 mod cli;
 mod control;
 mod durability;
+#[path = "../common/harness.rs"]
+mod harness;
 mod headers;
 mod http_conventions;
 mod language;

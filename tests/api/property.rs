@@ -4,14 +4,14 @@
 
 use std::collections::BTreeMap;
 
-use freshmock::domain::clock::ClockStart;
-use freshmock::domain::fixtures::*;
-use freshmock::state::{AppState, Config};
-use freshmock::{domain::token, http::widget as api};
+use freshmock::fixtures::*;
+use freshmock::tokens;
 use proptest::prelude::*;
+use reqwest::Method;
 use serde_json::Value;
 
-const NOW: i64 = 1_767_225_600;
+use crate::support::{fetch, pinned, Api, NOW};
+
 const SECRET: &str = "5f3a9c1e7b2d4f6081a3c5e7f9b1d3e5";
 const WORDS: [&str; 6] = ["password", "invoice", "login", "export", "billing", "setup"];
 const LANGS: [&str; 2] = ["en", "fr"];
@@ -241,23 +241,16 @@ fn may_see(w: &World, persona: Persona, article: Id, lang: usize, purpose: Purpo
     folder_ok && (linked || leaked)
 }
 
-async fn get(
-    routes: &warp::filters::BoxedFilter<(warp::reply::Response,)>,
-    path: &str,
-    token: &Option<String>,
-    referrer: &str,
-) -> (u16, Value) {
-    let mut req = warp::test::request()
-        .path(path)
-        .header("x-widget-id", "7")
-        .header("x-client-id", "prop")
+async fn get(server: &Api, path: &str, token: &Option<String>, referrer: &str) -> (u16, Value) {
+    let mut request = server
+        .widget(Method::GET, path, "7", "prop")
         .header("x-widget-referrer", referrer);
     if let Some(t) = token {
-        req = req.header("x-widget-auth", t.as_str());
+        request = request.header("x-widget-auth", t.as_str());
     }
-    let res = req.reply(routes).await;
-    let body = serde_json::from_slice(res.body()).unwrap_or(Value::Null);
-    (res.status().as_u16(), body)
+    let reply = fetch(request).await;
+    let body = serde_json::from_str(&reply.body).unwrap_or(Value::Null);
+    (reply.status.as_u16(), body)
 }
 
 fn returned_ids(body: &Value) -> Vec<Id> {
@@ -271,11 +264,6 @@ proptest! {
 
     #[test]
     fn no_endpoint_returns_an_article_the_table_denies(w in world(), persona_pick in 0usize..8) {
-        let mut config = Config::bundled();
-        config.fixtures = fixtures(&w);
-        config.clock = ClockStart::Fixed(NOW * 1000);
-        let state = AppState::new(config).unwrap();
-        let routes = api::routes(state);
         let persona = match persona_pick % (w.contacts.len() + 2) {
             0 => Persona::Anonymous,
             1 => Persona::Agent,
@@ -283,15 +271,16 @@ proptest! {
         };
         let token = match persona {
             Persona::Anonymous => None,
-            Persona::Agent => Some(token::mint_for("Agent", "agent@example.com", NOW + 60, SECRET)),
-            Persona::Contact(i) => Some(token::mint_for("C", &format!("c{i}@example.com"), NOW + 60, SECRET)),
+            Persona::Agent => Some(tokens::mint_for("Agent", "agent@example.com", NOW + 60, SECRET)),
+            Persona::Contact(i) => Some(tokens::mint_for("C", &format!("c{i}@example.com"), NOW + 60, SECRET)),
         };
         let all: Vec<Id> = w.folders.iter().enumerate().flat_map(|(fi, (_, f))| (0..f.articles.len()).map(move |n| article_id(fi, n))).collect();
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         rt.block_on(async {
+            let server = Api::on(pinned().fixtures(fixtures(&w)).start().await);
             for (li, lang) in LANGS.iter().enumerate() {
                 for word in WORDS {
-                    let (status, body) = get(&routes, &format!("/api/widget/search/solutions?term={word}&per_page=30&language={lang}"), &token, "").await;
+                    let (status, body) = get(&server, &format!("/api/widget/search/solutions?term={word}&per_page=30&language={lang}"), &token, "").await;
                     prop_assert_eq!(status, 200);
                     for id in returned_ids(&body) {
                         prop_assert!(may_see(&w, persona, id, li, Purpose::Search), "search {} {} leaked {} to {:?}", lang, word, id, persona);
@@ -307,12 +296,12 @@ proptest! {
                     }
                 }
                 for &id in &all {
-                    let (status, _) = get(&routes, &format!("/api/widget/solutions/article/{id}?language={lang}"), &token, "").await;
+                    let (status, _) = get(&server, &format!("/api/widget/solutions/article/{id}?language={lang}"), &token, "").await;
                     let allowed = may_see(&w, persona, id, li, Purpose::Show);
                     prop_assert_eq!(status == 200, allowed, "show {} in {} for {:?}: {}", id, lang, persona, status);
                 }
                 for referrer in ["https://shop.test/help/page", "https://shop.test/other"] {
-                    let (status, body) = get(&routes, &format!("/api/widget/solutions/suggested_articles?language={lang}"), &token, referrer).await;
+                    let (status, body) = get(&server, &format!("/api/widget/solutions/suggested_articles?language={lang}"), &token, referrer).await;
                     prop_assert_eq!(status, 200);
                     for id in returned_ids(&body) {
                         prop_assert!(may_see(&w, persona, id, li, Purpose::Show), "suggested {} leaked to {:?}", id, persona);

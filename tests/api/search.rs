@@ -2,10 +2,11 @@
 //! ranking gives, from the first request after start-up (while the index may still be
 //! being built) to later ones (answered from memory): the answers never change.
 
-use freshmock::domain::token;
-use serde_json::Value;
+use freshmock::tokens;
+use reqwest::Method;
+use serde_json::json;
 
-use crate::support::{self, NOW, SECRET, WIDGET};
+use crate::support::{bundled, fetch, Api, NOW, SECRET, WIDGET};
 
 /// (who, query string, expected ids in order); `None`: anonymous.
 const SEARCHES: [(Option<&str>, &str, &[u64]); 12] = [
@@ -31,35 +32,26 @@ const SEARCHES: [(Option<&str>, &str, &[u64]); 12] = [
     (None, "term=mot%20de%20passe&language=fr", &[1101]),
 ];
 
-async fn search(client: &reqwest::Client, uri: &str, email: Option<&str>, query: &str) -> Vec<u64> {
-    let mut request = client
-        .get(format!("{uri}/api/widget/search/solutions?{query}"))
-        .header("X-Widget-Id", WIDGET)
-        .header("X-Client-Id", "search-test");
+async fn search(server: &Api, email: Option<&str>, query: &str) -> Vec<u64> {
+    let path = format!("/api/widget/search/solutions?{query}");
+    let mut request = server.widget(Method::GET, &path, WIDGET, "search-test");
     if let Some(email) = email {
-        let token = token::mint_for("Test Person", email, NOW + 600, SECRET);
+        let token = tokens::mint_for("Test Person", email, NOW + 600, SECRET);
         request = request.header("X-Widget-Auth", token);
     }
-    let response = request.send().await.unwrap();
-    assert_eq!(response.status(), 200, "{email:?} {query}");
-    let body: Value = response.json().await.unwrap();
-    body.as_array()
-        .unwrap()
-        .iter()
-        .map(|item| item["id"].as_u64().unwrap())
-        .collect()
+    let reply = fetch(request).await;
+    assert_eq!(reply.status, 200, "{email:?} {query}");
+    reply.ids()
 }
 
 #[tokio::test]
 async fn searches_answer_the_same_from_the_first_request_on() {
-    let server = support::server().await;
-    let uri = server.uri();
-    let client = reqwest::Client::new();
+    let server = Api::start().await;
     // No wait for the index: the first searches arrive while it may still be built.
     let first = futures_util::future::join_all(
         SEARCHES
             .iter()
-            .map(|(email, query, _)| search(&client, &uri, *email, query)),
+            .map(|(email, query, _)| search(&server, *email, query)),
     )
     .await;
     for ((email, query, expected), ids) in SEARCHES.iter().zip(first) {
@@ -68,7 +60,7 @@ async fn searches_answer_the_same_from_the_first_request_on() {
     for _ in 0..3 {
         for (email, query, expected) in SEARCHES {
             assert_eq!(
-                &search(&client, &uri, email, query).await,
+                &search(&server, email, query).await,
                 expected,
                 "{email:?} {query}"
             );
@@ -76,17 +68,18 @@ async fn searches_answer_the_same_from_the_first_request_on() {
     }
 }
 
-async fn titles(client: &reqwest::Client, uri: &str, token: Option<&str>) -> (u16, Vec<String>) {
-    let mut request = client
-        .get(format!("{uri}/api/widget/search/solutions?term=password"))
-        .header("X-Widget-Id", WIDGET)
-        .header("X-Client-Id", "search-test");
+async fn titles(server: &Api, token: Option<&str>) -> (u16, Vec<String>) {
+    let mut request = server.widget(
+        Method::GET,
+        "/api/widget/search/solutions?term=password",
+        WIDGET,
+        "search-test",
+    );
     if let Some(token) = token {
         request = request.header("X-Widget-Auth", token);
     }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let body: Value = response.json().await.unwrap_or(Value::Null);
+    let reply = fetch(request).await;
+    let body = serde_json::from_str(&reply.body).unwrap_or(serde_json::Value::Null);
     let titles = body
         .as_array()
         .map(|a| {
@@ -95,38 +88,44 @@ async fn titles(client: &reqwest::Client, uri: &str, token: Option<&str>) -> (u1
                 .collect()
         })
         .unwrap_or_default();
-    (status, titles)
+    (reply.status.as_u16(), titles)
 }
 
 #[tokio::test]
 async fn remembered_answers_follow_every_change_of_state() {
-    let server = support::server().await;
-    let uri = server.uri();
-    let client = reqwest::Client::new();
-    let token = token::mint_for("Alice Anders", "alice@globex.test", NOW + 60, SECRET);
+    let server = Api::start().await;
+    let token = tokens::mint_for("Alice Anders", "alice@globex.test", NOW + 60, SECRET);
     for _ in 0..2 {
-        let (status, found) = titles(&client, &uri, Some(&token)).await;
+        let (status, found) = titles(&server, Some(&token)).await;
         assert_eq!((status, found.len()), (200, 2));
     }
 
     // New fixtures: the new titles, not the remembered ones.
-    let mut set = freshmock::domain::fixtures::FixtureSet::bundled().unwrap();
+    let mut set = bundled();
     set.solutions[0].folders[0].articles[0]
         .translations
         .get_mut("en")
         .unwrap()
         .title = "How to reset a forgotten password".into();
-    server.state().replace_fixtures(set).unwrap();
-    let (_, found) = titles(&client, &uri, Some(&token)).await;
+    server
+        .control(Method::PUT, "fixtures", set.to_document())
+        .await;
+    let (_, found) = titles(&server, Some(&token)).await;
     assert_eq!(found[0], "How to reset a forgotten password");
 
     // The token expires: refused, although its answer was remembered.
-    server.state().clock().advance(61_000);
-    assert_eq!(titles(&client, &uri, Some(&token)).await.0, 401);
-    server.state().clock().reset();
-    assert_eq!(titles(&client, &uri, Some(&token)).await.0, 200);
+    server
+        .control(Method::POST, "clock/advance", json!({ "ms": 61_000 }))
+        .await;
+    assert_eq!(titles(&server, Some(&token)).await.0, 401);
+    server
+        .control(Method::PUT, "clock", json!({ "now_ms": NOW * 1000 }))
+        .await;
+    assert_eq!(titles(&server, Some(&token)).await.0, 200);
 
     // A new secret: the old token is refused.
-    server.state().rotate_secret().expect("the secret rotates");
-    assert_eq!(titles(&client, &uri, Some(&token)).await.0, 401);
+    server
+        .control(Method::POST, "secret/rotate", json!({}))
+        .await;
+    assert_eq!(titles(&server, Some(&token)).await.0, 401);
 }

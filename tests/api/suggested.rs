@@ -2,7 +2,7 @@
 //! is a case-sensitive substring of `X-Widget-Referrer`, in position order; otherwise the
 //! five most viewed visible articles; always filtered by visibility.
 
-use freshmock::domain::fixtures::SuggestionRule;
+use freshmock::fixtures::SuggestionRule;
 use reqwest::StatusCode;
 use serde_json::Value;
 

@@ -1,21 +1,15 @@
-//! Shared test set-up: a server on a free port with the bundled fixtures and a pinned clock,
-//! a small client that sends the widget's headers, the demo personas, and helpers for
-//! tokens, multipart bodies and agent auth.
-
-#![allow(dead_code)]
+//! The API suite's helpers on top of the shared harness (`tests/common/harness.rs`): the
+//! bundled account's widgets, personas and keys, tokens, multipart bodies, agent auth, and
+//! the widget and control-plane calls the tests make most.
 
 use base64::Engine;
-use freshmock::domain::clock::ClockStart;
-use freshmock::domain::fixtures::{FixtureSet, Widget};
-use freshmock::domain::token;
-use freshmock::http::server::RunningServer;
-use freshmock::state::{AppState, Config};
-use reqwest::header::HeaderMap;
-use reqwest::{Method, RequestBuilder, StatusCode};
+use freshmock::fixtures::Widget;
+use freshmock::{tokens, FixtureSet};
+use reqwest::{Method, RequestBuilder};
 use serde_json::{json, Value};
 
-/// 2026-01-01T00:00:00Z: the clock every test pins, as the token vectors assume.
-pub const NOW: i64 = 1_767_225_600;
+pub use crate::harness::{fetch, pinned, Api, Reply, NOW};
+
 /// The bundled account's widget secret.
 pub const SECRET: &str = "5f3a9c1e7b2d4f6081a3c5e7f9b1d3e5";
 /// The bundled account's main widget.
@@ -24,6 +18,15 @@ pub const WIDGET: &str = "12000000025";
 pub const INACTIVE_WIDGET: &str = "12000000026";
 /// A secret that is not the account's.
 pub const WRONG_SECRET: &str = "0123456789abcdef0123456789abcdef";
+
+/// Ticket-fields form (form_type 2), login required, captcha.
+pub const LOGIN_WIDGET: &str = "12000000027";
+/// Contact form and solution articles both off.
+pub const BARE_WIDGET: &str = "12000000028";
+/// An admin agent's API key.
+pub const ADMIN_KEY: &str = "adminkey0000000000000000000000001";
+/// A non-admin agent's API key (Stan Support, stan@acme.test).
+pub const AGENT_KEY: &str = "agentkey0000000000000000000000002";
 
 /// The bundled personas (fixtures/README.md).
 pub const NORA: &str = "nora@example.com";
@@ -38,7 +41,6 @@ pub const MAX: &str = "max@example.com";
 pub const DANA_DELETED: &str = "dana@example.com";
 pub const SPENCER_SPAM: &str = "spencer@example.com";
 pub const GRETA: &str = "greta@example.de";
-pub const AGATHA: &str = "agatha@acme.test";
 pub const STAN: &str = "stan@acme.test";
 pub const VERA: &str = "vera@acme.test";
 
@@ -56,21 +58,6 @@ pub const PERSONAS: [(&str, Persona); 8] = [
     ("stan", Some(STAN)),
     ("vera", Some(VERA)),
 ];
-
-/// Starts a server on the bundled fixtures with the clock frozen at [`NOW`].
-pub async fn server() -> RunningServer {
-    server_with(FixtureSet::bundled().unwrap()).await
-}
-
-/// Starts a server on the given fixtures with the clock frozen at [`NOW`].
-pub async fn server_with(fixtures: FixtureSet) -> RunningServer {
-    let mut config = Config::bundled();
-    config.fixtures = fixtures;
-    config.clock = ClockStart::Fixed(NOW * 1000);
-    RunningServer::start(AppState::new(config).unwrap())
-        .await
-        .unwrap()
-}
 
 /// The bundled fixtures, to change before [`Api::start_with`].
 pub fn bundled() -> FixtureSet {
@@ -127,12 +114,12 @@ pub fn name_of(email: &str) -> String {
 
 /// A valid HS256 token for this email, one hour ahead of [`NOW`].
 pub fn token_for(email: &str) -> String {
-    token::mint_for(&name_of(email), email, NOW + 3600, SECRET)
+    tokens::mint_for(&name_of(email), email, NOW + 3600, SECRET)
 }
 
 /// An HS256 token with the bundled secret over any payload.
 pub fn token_with(payload: Value) -> String {
-    token::mint("HS256", SECRET, &payload)
+    tokens::mint("HS256", SECRET, &payload)
 }
 
 /// A well-formed payload for Alice with this `exp`.
@@ -140,171 +127,9 @@ pub fn alice_payload(exp: i64) -> Value {
     json!({ "name": "Alice Anders", "email": ALICE, "exp": exp })
 }
 
-/// A server plus a client that speaks like the widget.
-pub struct Api {
-    pub server: RunningServer,
-    http: reqwest::Client,
-}
-
-impl Api {
-    /// The bundled fixtures, clock at [`NOW`].
-    pub async fn start() -> Api {
-        Api::start_with(bundled()).await
-    }
-
-    /// Other fixtures, clock at [`NOW`].
-    pub async fn start_with(fixtures: FixtureSet) -> Api {
-        Api {
-            server: server_with(fixtures).await,
-            http: reqwest::Client::new(),
-        }
-    }
-
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.server.uri())
-    }
-
-    /// Any method on any path, with no headers at all.
-    pub fn bare(&self, method: Method, path: &str) -> RequestBuilder {
-        self.http.request(method, self.url(path))
-    }
-
-    /// A GET with `X-Widget-Id` (the main widget) and `X-Client-Id`, anonymous.
-    pub fn call(&self, path: &str) -> RequestBuilder {
-        self.call_widget(WIDGET, path)
-    }
-
-    /// A GET with these `X-Widget-Id` and a valid `X-Client-Id`, anonymous.
-    pub fn call_widget(&self, widget_id: &str, path: &str) -> RequestBuilder {
-        self.call_with(widget_id, "test-client", path)
-    }
-
-    /// A GET with these `X-Widget-Id` and `X-Client-Id` values, anonymous.
-    pub fn call_with(&self, widget_id: &str, client_id: &str, path: &str) -> RequestBuilder {
-        self.bare(Method::GET, path)
-            .header("X-Widget-Id", widget_id)
-            .header("X-Client-Id", client_id)
-    }
-
-    /// [`Api::call`], logged in as `persona` with a valid token (anonymous for `None`).
-    pub fn call_as(&self, persona: Persona, path: &str) -> RequestBuilder {
-        let request = self.call(path);
-        match persona {
-            Some(email) => request.header("X-Widget-Auth", token_for(email)),
-            None => request,
-        }
-    }
-
-    /// An anonymous widget GET.
-    pub async fn get(&self, path: &str) -> Reply {
-        fetch(self.call(path)).await
-    }
-
-    /// A widget GET as `persona`.
-    pub async fn get_as(&self, persona: Persona, path: &str) -> Reply {
-        fetch(self.call_as(persona, path)).await
-    }
-
-    /// A widget GET carrying this exact `X-Widget-Auth` value.
-    pub async fn get_with_token(&self, token: &str, path: &str) -> Reply {
-        fetch(self.call(path).header("X-Widget-Auth", token)).await
-    }
-}
-
-/// What came back, read in full.
-#[derive(Debug)]
-pub struct Reply {
-    pub status: StatusCode,
-    pub headers: HeaderMap,
-    pub body: String,
-}
-
-/// Sends a request and reads the whole answer.
-pub async fn fetch(request: RequestBuilder) -> Reply {
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.text().await.unwrap();
-    Reply {
-        status,
-        headers,
-        body,
-    }
-}
-
-impl Reply {
-    /// The body as JSON (panics, showing the body, when it is not).
-    pub fn json(&self) -> Value {
-        serde_json::from_str(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {:?} [{}]", self.body, self.status))
-    }
-
-    /// The error code: `code` of a request error, or of a validation error's first entry.
-    pub fn code(&self) -> String {
-        let body = self.json();
-        body.get("code")
-            .or_else(|| body.pointer("/errors/0/code"))
-            .and_then(Value::as_str)
-            .unwrap_or_else(|| panic!("no error code in {body}"))
-            .to_owned()
-    }
-
-    /// The article ids of a list answer (search, suggested), in order.
-    pub fn ids(&self) -> Vec<u64> {
-        ids(&self.json())
-    }
-
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).map(|v| v.to_str().unwrap())
-    }
-
-    /// freshmock's plain-words explanation of a refusal.
-    pub fn reason(&self) -> &str {
-        self.header("x-freshmock-reason")
-            .unwrap_or_else(|| panic!("no X-Freshmock-Reason on {} {:?}", self.status, self.body))
-    }
-}
-
-/// Ticket-fields form (form_type 2), login required, captcha.
-pub const LOGIN_WIDGET: &str = "12000000027";
-/// Contact form and solution articles both off.
-pub const BARE_WIDGET: &str = "12000000028";
-/// An admin agent's API key.
-pub const ADMIN_KEY: &str = "adminkey0000000000000000000000001";
-/// A non-admin agent's API key (Stan Support, stan@acme.test).
-pub const AGENT_KEY: &str = "agentkey0000000000000000000000002";
-
-/// The bundled fixtures with the clock frozen at [`NOW`].
-pub fn config() -> Config {
-    let mut config = Config::bundled();
-    config.clock = ClockStart::Fixed(NOW * 1000);
-    config
-}
-
-/// Starts a server on any configuration (data dir, captcha, features).
-pub async fn server_with_config(config: Config) -> RunningServer {
-    RunningServer::start(AppState::new(config).unwrap())
-        .await
-        .unwrap()
-}
-
 /// A valid token for a user of the bundled account.
 pub fn token(name: &str, email: &str) -> String {
-    token::mint_for(name, email, NOW + 3600, SECRET)
-}
-
-/// A request to the widget API with the widget and client headers set.
-pub fn widget(
-    server: &RunningServer,
-    method: reqwest::Method,
-    path: &str,
-    widget_id: &str,
-    client_id: &str,
-) -> reqwest::RequestBuilder {
-    reqwest::Client::new()
-        .request(method, format!("{}{path}", server.uri()))
-        .header("X-Widget-Id", widget_id)
-        .header("X-Client-Id", client_id)
+    tokens::mint_for(name, email, NOW + 3600, SECRET)
 }
 
 /// HTTP Basic with an agent's API key and any password.
@@ -313,42 +138,6 @@ pub fn basic(key: &str) -> String {
         "Basic {}",
         base64::engine::general_purpose::STANDARD.encode(format!("{key}:X"))
     )
-}
-
-/// Status and JSON body (Null when empty).
-pub async fn answer(response: reqwest::Response) -> (u16, Value) {
-    let status = response.status().as_u16();
-    let text = response.text().await.unwrap();
-    let body = if text.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).unwrap_or(Value::String(text))
-    };
-    (status, body)
-}
-
-/// The `code`s of a validation error, or the request error's code.
-pub fn codes(body: &Value) -> Vec<String> {
-    match body.get("errors").and_then(Value::as_array) {
-        Some(errors) => errors
-            .iter()
-            .map(|e| e["code"].as_str().unwrap_or_default().to_owned())
-            .collect(),
-        None => vec![body["code"].as_str().unwrap_or_default().to_owned()],
-    }
-}
-
-/// The `field`s of a validation error.
-pub fn fields(body: &Value) -> Vec<String> {
-    body["errors"]
-        .as_array()
-        .map(|errors| {
-            errors
-                .iter()
-                .map(|e| e["field"].as_str().unwrap_or_default().to_owned())
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 pub const BOUNDARY: &str = "freshmock-test-boundary";
@@ -380,26 +169,163 @@ pub fn multipart_type() -> String {
     format!("multipart/form-data; boundary={BOUNDARY}")
 }
 
-/// Uploads a small file as a draft; returns its id.
-pub async fn upload(
-    server: &RunningServer,
-    widget_id: &str,
-    client: &str,
-    auth: Option<&str>,
-) -> u64 {
-    let mut request = widget(
-        server,
-        reqwest::Method::POST,
-        "/api/widget/attachments",
-        widget_id,
-        client,
-    )
-    .header("Content-Type", multipart_type())
-    .body(multipart(&[("content", Some("note.txt"), b"hello")]));
-    if let Some(auth) = auth {
-        request = request.header("X-Widget-Auth", auth);
+impl Api {
+    /// Other fixtures, clock at [`NOW`].
+    pub async fn start_with(fixtures: FixtureSet) -> Api {
+        Api::on(pinned().fixtures(fixtures).start().await)
     }
-    let (status, body) = answer(request.send().await.unwrap()).await;
-    assert_eq!(status, 200, "{body}");
-    body["id"].as_u64().unwrap()
+
+    /// A GET with `X-Widget-Id` (the main widget) and `X-Client-Id`, anonymous.
+    pub fn call(&self, path: &str) -> RequestBuilder {
+        self.call_widget(WIDGET, path)
+    }
+
+    /// A GET with these `X-Widget-Id` and a valid `X-Client-Id`, anonymous.
+    pub fn call_widget(&self, widget_id: &str, path: &str) -> RequestBuilder {
+        self.call_with(widget_id, "test-client", path)
+    }
+
+    /// A GET with these `X-Widget-Id` and `X-Client-Id` values, anonymous.
+    pub fn call_with(&self, widget_id: &str, client_id: &str, path: &str) -> RequestBuilder {
+        self.widget(Method::GET, path, widget_id, client_id)
+    }
+
+    /// [`Api::call`], logged in as `persona` with a valid token (anonymous for `None`).
+    pub fn call_as(&self, persona: Persona, path: &str) -> RequestBuilder {
+        let request = self.call(path);
+        match persona {
+            Some(email) => request.header("X-Widget-Auth", token_for(email)),
+            None => request,
+        }
+    }
+
+    /// An anonymous widget GET.
+    pub async fn get(&self, path: &str) -> Reply {
+        fetch(self.call(path)).await
+    }
+
+    /// A widget GET as `persona`.
+    pub async fn get_as(&self, persona: Persona, path: &str) -> Reply {
+        fetch(self.call_as(persona, path)).await
+    }
+
+    /// A widget GET carrying this exact `X-Widget-Auth` value.
+    pub async fn get_with_token(&self, token: &str, path: &str) -> Reply {
+        fetch(self.call(path).header("X-Widget-Auth", token)).await
+    }
+
+    /// A control-plane read (`GET /_freshmock/{path}`) that must answer 200.
+    pub async fn inspect(&self, path: &str) -> Value {
+        let reply = fetch(self.bare(Method::GET, &format!("/_freshmock/{path}"))).await;
+        assert_eq!(reply.status, 200, "GET /_freshmock/{path}: {}", reply.body);
+        reply.json()
+    }
+
+    /// A control-plane action (`{method} /_freshmock/{path}`) that must answer 200.
+    pub async fn control(&self, method: Method, path: &str, body: Value) -> Value {
+        let reply = fetch(
+            self.bare(method.clone(), &format!("/_freshmock/{path}"))
+                .json(&body),
+        )
+        .await;
+        assert_eq!(
+            reply.status, 200,
+            "{method} /_freshmock/{path}: {}",
+            reply.body
+        );
+        reply.json()
+    }
+
+    /// The user with this email (any of theirs), as `GET /_freshmock/contacts` shows them.
+    pub async fn user(&self, email: &str) -> Option<Value> {
+        let users = self.inspect(&format!("contacts?email={email}")).await;
+        users.as_array().unwrap().first().cloned()
+    }
+
+    /// One translation's vote counters (`thumbs_up`, `thumbs_down`, ...), as
+    /// `GET /_freshmock/votes` shows them.
+    pub async fn translation_votes(&self, article: u64, language: &str) -> Value {
+        let votes = self.inspect(&format!("votes?article={article}")).await;
+        votes["translations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["language"] == language)
+            .unwrap_or_else(|| panic!("no {language} translation in {votes}"))
+            .clone()
+    }
+
+    /// An article's hits (`fixture_hits`, `counted`, `hits`), as `GET /_freshmock/hits`
+    /// shows them.
+    pub async fn hits(&self, article: u64) -> Value {
+        let hits = self.inspect(&format!("hits?article={article}")).await;
+        assert_eq!(hits[0]["article_id"], article, "{hits}");
+        hits[0].clone()
+    }
+
+    /// Uploads a small file as a draft; returns its id.
+    pub async fn upload(&self, widget_id: &str, client: &str, auth: Option<&str>) -> u64 {
+        let mut request = self
+            .widget(Method::POST, "/api/widget/attachments", widget_id, client)
+            .header("Content-Type", multipart_type())
+            .body(multipart(&[("content", Some("note.txt"), b"hello")]));
+        if let Some(auth) = auth {
+            request = request.header("X-Widget-Auth", auth);
+        }
+        let reply = fetch(request).await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        reply.json()["id"].as_u64().unwrap()
+    }
+}
+
+impl Reply {
+    /// The error code: `code` of a request error, or of a validation error's first entry.
+    pub fn code(&self) -> String {
+        let body = self.json();
+        body.get("code")
+            .or_else(|| body.pointer("/errors/0/code"))
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("no error code in {body}"))
+            .to_owned()
+    }
+
+    /// The `code`s of a validation error, or the request error's code.
+    pub fn codes(&self) -> Vec<String> {
+        let body = self.json();
+        match body.get("errors").and_then(Value::as_array) {
+            Some(errors) => errors
+                .iter()
+                .map(|e| e["code"].as_str().unwrap_or_default().to_owned())
+                .collect(),
+            None => vec![body["code"].as_str().unwrap_or_default().to_owned()],
+        }
+    }
+
+    /// The `field`s of a validation error.
+    pub fn fields(&self) -> Vec<String> {
+        self.json()["errors"]
+            .as_array()
+            .map(|errors| {
+                errors
+                    .iter()
+                    .map(|e| e["field"].as_str().unwrap_or_default().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The article ids of a list answer (search, suggested), in order.
+    pub fn ids(&self) -> Vec<u64> {
+        ids(&self.json())
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).map(|v| v.to_str().unwrap())
+    }
+
+    /// freshmock's plain-words explanation of a refusal.
+    pub fn reason(&self) -> &str {
+        self.header("x-freshmock-reason")
+            .unwrap_or_else(|| panic!("no X-Freshmock-Reason on {} {:?}", self.status, self.body))
+    }
 }

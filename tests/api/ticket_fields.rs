@@ -1,7 +1,7 @@
 //! `GET /api/widget/ticket_fields` (spec section 2): the customer-editable fields, labelled
 //! in the resolved language, in Freshdesk's shape.
 
-use freshmock::domain::token::mint_for;
+use freshmock::tokens::mint_for;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 

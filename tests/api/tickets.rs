@@ -4,34 +4,30 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::support::{
-    self, answer, codes, fields, multipart, multipart_type, token, upload, widget, BARE_WIDGET,
+    bundled, fetch, main_widget, multipart, multipart_type, pinned, token, Api, Reply, BARE_WIDGET,
     LOGIN_WIDGET, WIDGET,
 };
-use freshmock::http::server::RunningServer;
 
 const PATH: &str = "/api/widget/tickets";
 
-async fn post(
-    server: &RunningServer,
-    widget_id: &str,
-    auth: Option<&str>,
-    body: Value,
-) -> (u16, Value) {
+async fn post(server: &Api, widget_id: &str, auth: Option<&str>, body: Value) -> Reply {
     post_as(server, widget_id, "client-1", auth, body).await
 }
 
 async fn post_as(
-    server: &RunningServer,
+    server: &Api,
     widget_id: &str,
     client: &str,
     auth: Option<&str>,
     body: Value,
-) -> (u16, Value) {
-    let mut request = widget(server, Method::POST, PATH, widget_id, client).json(&body);
+) -> Reply {
+    let mut request = server
+        .widget(Method::POST, PATH, widget_id, client)
+        .json(&body);
     if let Some(auth) = auth {
         request = request.header("X-Widget-Auth", auth);
     }
-    answer(request.send().await.unwrap()).await
+    fetch(request).await
 }
 
 /// A simple-form ticket that passes every check.
@@ -53,179 +49,174 @@ fn alice() -> String {
 
 #[tokio::test]
 async fn simple_form_ticket_is_created_with_201_and_increasing_numbers() {
-    let server = support::server().await;
-    let (status, first) = post(&server, WIDGET, None, simple(json!({}))).await;
-    assert_eq!(status, 201, "{first}");
-    let (_, second) = post(&server, WIDGET, None, simple(json!({}))).await;
-    assert_eq!(first, json!({ "id": 1 }));
-    assert_eq!(second, json!({ "id": 2 }));
+    let server = Api::start().await;
+    let first = post(&server, WIDGET, None, simple(json!({}))).await;
+    assert_eq!(first.status, 201, "{}", first.body);
+    let second = post(&server, WIDGET, None, simple(json!({}))).await;
+    assert_eq!(first.json(), json!({ "id": 1 }));
+    assert_eq!(second.json(), json!({ "id": 2 }));
 }
 
 #[tokio::test]
 async fn ticket_is_stored_with_source_9_the_widgets_product_html_description_and_meta() {
-    let server = support::server().await;
+    let server = Api::start().await;
     let meta = json!({ "user_agent": "Firefox", "referrer": "https://acme.test/pricing", "seen_articles": [1101] });
-    let (status, _) = post(
+    let reply = post(
         &server,
         WIDGET,
         None,
         simple(json!({ "subject": "Help", "meta": meta, "tags": ["a"], "priority": 3 })),
     )
     .await;
-    assert_eq!(status, 201);
-    let tickets = server.state().tickets(Some("NORA@example.com")).unwrap();
-    assert_eq!(tickets.len(), 1);
+    assert_eq!(reply.status, 201);
+    let tickets = server.inspect("tickets?email=NORA@example.com").await;
+    assert_eq!(tickets.as_array().unwrap().len(), 1);
     let t = &tickets[0];
-    assert_eq!(t.source, 9);
-    assert_eq!(t.description, "<div>It broke.<br>Twice.</div>");
-    assert_eq!(t.meta, meta);
-    assert_eq!(t.requester_id, 1001);
-    assert_eq!(t.priority, 3);
-    assert_eq!(t.status, 2);
-    assert_eq!(t.subject.as_deref(), Some("Help"));
-    let widget = server
-        .state()
-        .catalog()
-        .widget(WIDGET.parse().unwrap())
-        .unwrap()
-        .clone();
-    assert_eq!(t.product_id, widget.product_id);
+    assert_eq!(t["source"], 9);
+    assert_eq!(t["description"], "<div>It broke.<br>Twice.</div>");
+    assert_eq!(t["meta"], meta);
+    assert_eq!(t["requester_id"], 1001);
+    assert_eq!(t["priority"], 3);
+    assert_eq!(t["status"], 2);
+    assert_eq!(t["subject"], "Help");
+    let product = main_widget(&mut bundled()).product_id;
+    assert_eq!(t["product_id"], json!(product));
 }
 
 #[tokio::test]
 async fn ticket_from_an_unknown_email_creates_a_contact() {
-    let server = support::server().await;
-    let (status, _) = post(
+    let server = Api::start().await;
+    let reply = post(
         &server,
         WIDGET,
         None,
         simple(json!({ "email": "newcomer@example.org", "name": "New Comer" })),
     )
     .await;
-    assert_eq!(status, 201);
-    let contacts = server.state().created_contacts().unwrap();
+    assert_eq!(reply.status, 201);
+    let contacts = server.created_contacts().await;
     assert_eq!(contacts.len(), 1);
-    assert_eq!(contacts[0].email, "newcomer@example.org");
-    assert_eq!(contacts[0].name, "New Comer");
-    assert_eq!(contacts[0].created_by, "ticket");
-    let ticket = &server.state().tickets(None).unwrap()[0];
-    assert_eq!(ticket.requester_id, contacts[0].id);
+    assert_eq!(contacts[0]["email"], "newcomer@example.org");
+    assert_eq!(contacts[0]["name"], "New Comer");
+    assert_eq!(contacts[0]["created_by"], "ticket");
+    let ticket = &server.inspect("tickets").await[0];
+    assert_eq!(ticket["requester_id"], contacts[0]["id"]);
 }
 
 #[tokio::test]
 async fn ticket_on_a_widget_without_contact_form_or_predictive_support_is_not_allowed() {
-    let server = support::server().await;
-    let (status, body) = post(&server, BARE_WIDGET, None, simple(json!({}))).await;
-    assert_eq!(status, 400);
-    assert_eq!(codes(&body), ["ticket_creation_not_allowed"]);
+    let server = Api::start().await;
+    let reply = post(&server, BARE_WIDGET, None, simple(json!({}))).await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.codes(), ["ticket_creation_not_allowed"]);
 }
 
 #[tokio::test]
 async fn ticket_on_a_login_only_form_without_a_token_needs_auth() {
-    let server = support::server().await;
-    let (status, body) = post(&server, LOGIN_WIDGET, None, simple(json!({}))).await;
-    assert_eq!(status, 400);
-    assert_eq!(codes(&body), ["x_widget_auth_required"]);
+    let server = Api::start().await;
+    let reply = post(&server, LOGIN_WIDGET, None, simple(json!({}))).await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.codes(), ["x_widget_auth_required"]);
 }
 
 #[tokio::test]
 async fn ticket_with_unexpected_keys_names_each_of_them() {
-    let server = support::server().await;
-    let (status, body) = post(
+    let server = Api::start().await;
+    let reply = post(
         &server,
         WIDGET,
         None,
         simple(json!({ "foo": 1, "status": 2 })),
     )
     .await;
-    assert_eq!(status, 400);
-    assert_eq!(codes(&body), ["invalid_field", "invalid_field"]);
-    let mut names = fields(&body);
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.codes(), ["invalid_field", "invalid_field"]);
+    let mut names = reply.fields();
     names.sort();
-    // status is not customer-editable in the bundled ticket fields.
+    // reply.status is not customer-editable in the bundled ticket fields.
     assert_eq!(names, ["foo", "status"]);
 }
 
 #[tokio::test]
 async fn ticket_with_an_unknown_custom_field_is_invalid_field() {
-    let server = support::server().await;
-    let (status, body) = post(
+    let server = Api::start().await;
+    let reply = post(
         &server,
         WIDGET,
         None,
         simple(json!({ "custom_fields": { "cf_nope": "x" } })),
     )
     .await;
-    assert_eq!(status, 400);
-    assert_eq!(codes(&body), ["invalid_field"]);
-    assert_eq!(fields(&body), ["cf_nope"]);
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.codes(), ["invalid_field"]);
+    assert_eq!(reply.fields(), ["cf_nope"]);
 }
 
 #[tokio::test]
 async fn simple_form_ticket_without_email_and_description_is_missing_field() {
-    let server = support::server().await;
-    let (status, body) = post(
+    let server = Api::start().await;
+    let reply = post(
         &server,
         WIDGET,
         None,
         json!({ "subject": "Hi", "g-recaptcha-response": "x" }),
     )
     .await;
-    assert_eq!(status, 400);
-    assert_eq!(codes(&body), ["missing_field", "missing_field"]);
-    assert_eq!(fields(&body), ["email", "description"]);
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.codes(), ["missing_field", "missing_field"]);
+    assert_eq!(reply.fields(), ["email", "description"]);
     assert_eq!(
-        body["errors"][0]["message"],
+        reply.json()["errors"][0]["message"],
         "It should not be blank as this is a mandatory field for help widget ticket"
     );
 }
 
 #[tokio::test]
 async fn simple_form_ticket_with_blank_email_is_invalid_value() {
-    let server = support::server().await;
-    let (status, body) = post(&server, WIDGET, None, simple(json!({ "email": "  " }))).await;
-    assert_eq!(status, 400);
-    assert_eq!(codes(&body), ["invalid_value"]);
-    assert_eq!(fields(&body), ["email"]);
+    let server = Api::start().await;
+    let reply = post(&server, WIDGET, None, simple(json!({ "email": "  " }))).await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.codes(), ["invalid_value"]);
+    assert_eq!(reply.fields(), ["email"]);
 }
 
 #[tokio::test]
 async fn ticket_with_a_malformed_email_is_invalid_value() {
-    let server = support::server().await;
-    let (status, body) = post(
+    let server = Api::start().await;
+    let reply = post(
         &server,
         WIDGET,
         None,
         simple(json!({ "email": "not-an-email" })),
     )
     .await;
-    assert_eq!(status, 400);
-    assert_eq!(codes(&body), ["invalid_value"]);
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.codes(), ["invalid_value"]);
     assert_eq!(
-        body["errors"][0]["message"],
+        reply.json()["errors"][0]["message"],
         "It should be in the 'valid email address' format"
     );
 }
 
 #[tokio::test]
 async fn ticket_fields_form_requires_what_ticket_fields_json_requires() {
-    let server = support::server().await;
-    let (status, body) = post(
+    let server = Api::start().await;
+    let reply = post(
         &server,
         LOGIN_WIDGET,
         Some(&alice()),
         json!({ "subject": "no email, no description", "g-recaptcha-response": "x" }),
     )
     .await;
-    assert_eq!(status, 400);
-    assert_eq!(codes(&body), ["missing_field", "missing_field"]);
-    assert_eq!(fields(&body), ["email", "description"]);
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.codes(), ["missing_field", "missing_field"]);
+    assert_eq!(reply.fields(), ["email", "description"]);
 }
 
 #[tokio::test]
 async fn ticket_fields_form_accepts_a_ticket_without_the_optional_subject() {
-    let server = support::server().await;
-    let (status, body) = post(
+    let server = Api::start().await;
+    let reply = post(
         &server,
         LOGIN_WIDGET,
         Some(&alice()),
@@ -233,136 +224,132 @@ async fn ticket_fields_form_accepts_a_ticket_without_the_optional_subject() {
                 "custom_fields": { "cf_product_area": "Billing", "cf_quantity": 3 } }),
     )
     .await;
-    assert_eq!(status, 201, "{body}");
-    let t = &server.state().tickets(None).unwrap()[0];
-    assert_eq!(t.custom_fields["cf_quantity"], 3);
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let t = &server.inspect("tickets").await[0];
+    assert_eq!(t["custom_fields"]["cf_quantity"], 3);
 }
 
 #[tokio::test]
 async fn ticket_with_a_number_as_subject_is_datatype_mismatch() {
-    let server = support::server().await;
-    let (status, body) = post(
+    let server = Api::start().await;
+    let reply = post(
         &server,
         LOGIN_WIDGET,
         Some(&alice()),
         json!({ "email": "alice@globex.test", "description": "d", "subject": 1, "g-recaptcha-response": "x" }),
     )
     .await;
-    assert_eq!(status, 400);
-    assert_eq!(codes(&body), ["datatype_mismatch"]);
-    assert_eq!(fields(&body), ["subject"]);
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.codes(), ["datatype_mismatch"]);
+    assert_eq!(reply.fields(), ["subject"]);
 }
 
 #[tokio::test]
 async fn ticket_with_a_custom_dropdown_value_outside_its_choices_is_not_included() {
-    let server = support::server().await;
-    let (status, body) = post(
+    let server = Api::start().await;
+    let reply = post(
         &server,
         WIDGET,
         None,
         simple(json!({ "custom_fields": { "cf_product_area": "Kitchen" } })),
     )
     .await;
-    assert_eq!(status, 400);
-    assert_eq!(codes(&body), ["not_included"]);
-    assert_eq!(fields(&body), ["cf_product_area"]);
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.codes(), ["not_included"]);
+    assert_eq!(reply.fields(), ["cf_product_area"]);
 }
 
 #[tokio::test]
 async fn logged_in_customers_email_replaces_a_foreign_email() {
-    let server = support::server().await;
-    let (status, _) = post(
+    let server = Api::start().await;
+    let reply = post(
         &server,
         WIDGET,
         Some(&alice()),
         simple(json!({ "email": "someone.else@example.com" })),
     )
     .await;
-    assert_eq!(status, 201);
-    let t = &server.state().tickets(None).unwrap()[0];
-    assert_eq!(t.email, "alice@globex.test");
-    assert_eq!(t.requester_id, 1002);
-    assert!(server.state().created_contacts().unwrap().is_empty());
+    assert_eq!(reply.status, 201);
+    let t = &server.inspect("tickets").await[0];
+    assert_eq!(t["email"], "alice@globex.test");
+    assert_eq!(t["requester_id"], 1002);
+    assert!(server.created_contacts().await.is_empty());
 }
 
 #[tokio::test]
 async fn logged_in_customer_may_file_under_a_secondary_email() {
-    let server = support::server().await;
-    let (status, _) = post(
+    let server = Api::start().await;
+    let reply = post(
         &server,
         WIDGET,
         Some(&alice()),
         simple(json!({ "email": "alice.anders@example.com" })),
     )
     .await;
-    assert_eq!(status, 201);
-    let t = &server.state().tickets(None).unwrap()[0];
+    assert_eq!(reply.status, 201);
+    let t = &server.inspect("tickets").await[0];
     assert_eq!(
-        (t.email.as_str(), t.requester_id),
-        ("alice.anders@example.com", 1002)
+        (&t["email"], &t["requester_id"]),
+        (&json!("alice.anders@example.com"), &json!(1002))
     );
 }
 
 #[tokio::test]
 async fn ticket_without_a_captcha_answer_is_access_restricted() {
-    let server = support::server().await;
+    let server = Api::start().await;
     let mut body = simple(json!({}));
     body.as_object_mut().unwrap().remove("g-recaptcha-response");
-    let (status, body) = post(&server, WIDGET, None, body).await;
-    assert_eq!(status, 403);
-    assert_eq!(codes(&body), ["access_restricted"]);
+    let reply = post(&server, WIDGET, None, body).await;
+    assert_eq!(reply.status, 403);
+    assert_eq!(reply.codes(), ["access_restricted"]);
 }
 
 #[tokio::test]
 async fn ticket_with_the_failing_captcha_test_value_is_access_restricted() {
-    let server = support::server().await;
-    let (status, body) = post(
+    let server = Api::start().await;
+    let reply = post(
         &server,
         WIDGET,
         None,
         simple(json!({ "g-recaptcha-response": "freshmock-captcha-fail" })),
     )
     .await;
-    assert_eq!(status, 403);
-    assert_eq!(codes(&body), ["access_restricted"]);
+    assert_eq!(reply.status, 403);
+    assert_eq!(reply.codes(), ["access_restricted"]);
 }
 
 #[tokio::test]
 async fn captcha_is_not_checked_when_turned_off() {
-    let mut config = support::config();
-    config.captcha = false;
-    let server = support::server_with_config(config).await;
+    let server = Api::on(pinned().captcha(false).start().await);
     let mut body = simple(json!({}));
     body.as_object_mut().unwrap().remove("g-recaptcha-response");
-    let (status, _) = post(&server, WIDGET, None, body).await;
-    assert_eq!(status, 201);
+    let reply = post(&server, WIDGET, None, body).await;
+    assert_eq!(reply.status, 201);
 }
 
 #[tokio::test]
 async fn ticket_claims_its_attachment_drafts() {
-    let server = support::server().await;
-    let id = upload(&server, WIDGET, "client-1", None).await;
-    let (status, _) = post(
+    let server = Api::start().await;
+    let id = server.upload(WIDGET, "client-1", None).await;
+    let reply = post(
         &server,
         WIDGET,
         None,
         simple(json!({ "attachment_ids": [id] })),
     )
     .await;
-    assert_eq!(status, 201);
-    let t = &server.state().tickets(None).unwrap()[0];
-    assert_eq!(t.attachment_ids, [id]);
-    assert_eq!(
-        server.state().attachments().unwrap()[0].ticket_id,
-        Some(t.id)
-    );
+    assert_eq!(reply.status, 201);
+    let t = &server.inspect("tickets").await[0];
+    assert_eq!(t["attachment_ids"], json!([id]));
+    assert_eq!(server.attachments().await[0]["ticket_id"], t["id"]);
+    assert!(t["id"].is_u64());
 }
 
 #[tokio::test]
 async fn ticket_with_another_clients_attachment_is_refused() {
-    let server = support::server().await;
-    let id = upload(&server, WIDGET, "client-1", None).await;
-    let (status, body) = post_as(
+    let server = Api::start().await;
+    let id = server.upload(WIDGET, "client-1", None).await;
+    let reply = post_as(
         &server,
         WIDGET,
         "client-2",
@@ -370,77 +357,79 @@ async fn ticket_with_another_clients_attachment_is_refused() {
         simple(json!({ "attachment_ids": [id, 999] })),
     )
     .await;
-    assert_eq!(status, 400);
-    assert_eq!(fields(&body), ["attachment_ids"]);
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.fields(), ["attachment_ids"]);
     assert_eq!(
-        body["errors"][0]["message"],
+        reply.json()["errors"][0]["message"],
         format!("There are no records matching the ids: '{id}, 999'")
     );
-    assert!(server.state().tickets(None).unwrap().is_empty());
+    assert_eq!(server.inspect("tickets").await, json!([]));
 }
 
 #[tokio::test]
 async fn ticket_with_another_widgets_attachment_is_refused() {
-    let server = support::server().await;
-    let id = upload(&server, LOGIN_WIDGET, "client-1", Some(&alice())).await;
-    let (status, body) = post(
+    let server = Api::start().await;
+    let id = server
+        .upload(LOGIN_WIDGET, "client-1", Some(&alice()))
+        .await;
+    let reply = post(
         &server,
         WIDGET,
         None,
         simple(json!({ "attachment_ids": [id] })),
     )
     .await;
-    assert_eq!(status, 400);
-    assert_eq!(fields(&body), ["attachment_ids"]);
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.fields(), ["attachment_ids"]);
 }
 
 #[tokio::test]
 async fn an_attachment_on_a_ticket_is_no_longer_a_draft() {
-    let server = support::server().await;
-    let id = upload(&server, WIDGET, "client-1", None).await;
+    let server = Api::start().await;
+    let id = server.upload(WIDGET, "client-1", None).await;
     let body = simple(json!({ "attachment_ids": [id] }));
-    assert_eq!(post(&server, WIDGET, None, body.clone()).await.0, 201);
-    let (status, answer) = post(&server, WIDGET, None, body).await;
-    assert_eq!(status, 400);
-    assert_eq!(fields(&answer), ["attachment_ids"]);
+    assert_eq!(post(&server, WIDGET, None, body.clone()).await.status, 201);
+    let reply = post(&server, WIDGET, None, body).await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.fields(), ["attachment_ids"]);
 }
 
 #[tokio::test]
 async fn ticket_with_a_text_body_is_415() {
-    let server = support::server().await;
-    let response = widget(&server, Method::POST, PATH, WIDGET, "c")
-        .header("Content-Type", "text/plain")
-        .body("email=nora@example.com")
-        .send()
-        .await
-        .unwrap();
-    let (status, body) = answer(response).await;
-    assert_eq!(status, 415);
-    assert_eq!(codes(&body), ["invalid_content_type"]);
+    let server = Api::start().await;
+    let reply = fetch(
+        server
+            .widget(Method::POST, PATH, WIDGET, "c")
+            .header("Content-Type", "text/plain")
+            .body("email=nora@example.com"),
+    )
+    .await;
+    assert_eq!(reply.status, 415);
+    assert_eq!(reply.codes(), ["invalid_content_type"]);
     assert_eq!(
-        body["message"],
+        reply.json()["message"],
         "Content-Type header is set to text/plain. It should be set to application/json"
     );
 }
 
 #[tokio::test]
 async fn ticket_with_malformed_json_is_invalid_json() {
-    let server = support::server().await;
-    let response = widget(&server, Method::POST, PATH, WIDGET, "c")
-        .header("Content-Type", "application/json")
-        .body("{\"email\":")
-        .send()
-        .await
-        .unwrap();
-    let (status, body) = answer(response).await;
-    assert_eq!(status, 400);
-    assert_eq!(codes(&body), ["invalid_json"]);
+    let server = Api::start().await;
+    let reply = fetch(
+        server
+            .widget(Method::POST, PATH, WIDGET, "c")
+            .header("Content-Type", "application/json")
+            .body("{\"email\":"),
+    )
+    .await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.codes(), ["invalid_json"]);
 }
 
 #[tokio::test]
 async fn ticket_sent_as_a_multipart_form_is_created() {
-    let server = support::server().await;
-    let id = upload(&server, WIDGET, "client-1", None).await;
+    let server = Api::start().await;
+    let id = server.upload(WIDGET, "client-1", None).await;
     let id_text = id.to_string();
     let body = multipart(&[
         ("email", None, b"nora@example.com"),
@@ -450,109 +439,108 @@ async fn ticket_sent_as_a_multipart_form_is_created() {
         ("attachment_ids[]", None, id_text.as_bytes()),
         ("custom_fields[cf_callback_requested]", None, b"true"),
     ]);
-    let response = widget(&server, Method::POST, PATH, WIDGET, "client-1")
-        .header("Content-Type", multipart_type())
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let (status, answer) = answer(response).await;
-    assert_eq!(status, 201, "{answer}");
-    let t = &server.state().tickets(None).unwrap()[0];
-    assert_eq!((t.priority, t.attachment_ids.clone()), (2, vec![id]));
-    assert_eq!(t.custom_fields["cf_callback_requested"], true);
+    let reply = fetch(
+        server
+            .widget(Method::POST, PATH, WIDGET, "client-1")
+            .header("Content-Type", multipart_type())
+            .body(body),
+    )
+    .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let t = &server.inspect("tickets").await[0];
+    assert_eq!(
+        (&t["priority"], &t["attachment_ids"]),
+        (&json!(2), &json!([id]))
+    );
+    assert_eq!(t["custom_fields"]["cf_callback_requested"], true);
 }
 
 #[tokio::test]
 async fn get_on_tickets_is_405() {
-    let server = support::server().await;
-    let response = widget(&server, Method::GET, PATH, WIDGET, "c")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status().as_u16(), 405);
-    assert_eq!(response.headers()["allow"], "POST");
+    let server = Api::start().await;
+    let reply = fetch(server.widget(Method::GET, PATH, WIDGET, "c")).await;
+    assert_eq!(reply.status, 405);
+    assert_eq!(reply.headers["allow"], "POST");
 }
 
 #[tokio::test]
 async fn ticket_without_a_widget_id_is_refused_by_the_header_checks() {
-    let server = support::server().await;
-    let response = reqwest::Client::new()
-        .post(format!("{}{PATH}", server.uri()))
-        .header("X-Client-Id", "c")
-        .json(&simple(json!({})))
-        .send()
-        .await
-        .unwrap();
-    let (status, body) = answer(response).await;
-    assert_eq!(status, 400);
-    assert_eq!(codes(&body), ["widget_id_not_given"]);
+    let server = Api::start().await;
+    let reply = fetch(
+        server
+            .bare(Method::POST, PATH)
+            .header("X-Client-Id", "c")
+            .json(&simple(json!({}))),
+    )
+    .await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.codes(), ["widget_id_not_given"]);
 }
 
 #[tokio::test]
 async fn ticket_with_a_malformed_cc_email_is_invalid_value() {
-    let server = support::server().await;
-    let (status, body) = post(
+    let server = Api::start().await;
+    let reply = post(
         &server,
         WIDGET,
         None,
         simple(json!({ "cc_emails": ["ok@example.com", "nope"] })),
     )
     .await;
-    assert_eq!(status, 400);
-    assert_eq!(codes(&body), ["invalid_value"]);
-    assert_eq!(fields(&body), ["cc_emails"]);
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.codes(), ["invalid_value"]);
+    assert_eq!(reply.fields(), ["cc_emails"]);
 }
 
 #[tokio::test]
 async fn ticket_with_attachment_ids_that_are_not_numbers_is_datatype_mismatch() {
-    let server = support::server().await;
-    let (status, body) = post(
+    let server = Api::start().await;
+    let reply = post(
         &server,
         WIDGET,
         None,
         simple(json!({ "attachment_ids": ["one"] })),
     )
     .await;
-    assert_eq!(status, 400);
-    assert_eq!(codes(&body), ["datatype_mismatch"]);
-    assert_eq!(fields(&body), ["attachment_ids"]);
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.codes(), ["datatype_mismatch"]);
+    assert_eq!(reply.fields(), ["attachment_ids"]);
 }
 
 #[tokio::test]
 async fn ticket_body_over_5_mb_is_refused_without_being_kept() {
-    let server = support::server().await;
+    let server = Api::start().await;
     let description = "x".repeat(6 * 1024 * 1024);
-    let (status, body) = post(
+    let reply = post(
         &server,
         WIDGET,
         None,
         simple(json!({ "description": description })),
     )
     .await;
-    assert_eq!(status, 413);
-    assert_eq!(codes(&body), ["request_too_large"]);
+    assert_eq!(reply.status, 413);
+    assert_eq!(reply.codes(), ["request_too_large"]);
 }
 
 #[tokio::test]
 async fn ticket_form_without_a_boundary_is_invalid_multipart() {
-    let server = support::server().await;
-    let response = widget(&server, Method::POST, PATH, WIDGET, "c")
-        .header("Content-Type", "multipart/form-data")
-        .body("x")
-        .send()
-        .await
-        .unwrap();
-    let (status, body) = answer(response).await;
-    assert_eq!(status, 400);
-    assert_eq!(codes(&body), ["invalid_multipart"]);
+    let server = Api::start().await;
+    let reply = fetch(
+        server
+            .widget(Method::POST, PATH, WIDGET, "c")
+            .header("Content-Type", "multipart/form-data")
+            .body("x"),
+    )
+    .await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.codes(), ["invalid_multipart"]);
 }
 
 #[tokio::test]
 async fn ticket_from_a_blocked_contact_is_invalid_user() {
-    let server = support::server().await;
+    let server = Api::start().await;
     let blake = token("Blake Blocked", "blake@example.com");
-    let (status, body) = post(&server, WIDGET, Some(&blake), simple(json!({}))).await;
-    assert_eq!(status, 403);
-    assert_eq!(codes(&body), ["invalid_user"]);
+    let reply = post(&server, WIDGET, Some(&blake), simple(json!({}))).await;
+    assert_eq!(reply.status, 403);
+    assert_eq!(reply.codes(), ["invalid_user"]);
 }

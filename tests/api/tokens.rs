@@ -4,7 +4,7 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use freshmock::domain::token::{mint, mint_for};
+use freshmock::tokens::{mint, mint_for};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 

@@ -2,9 +2,10 @@
 //! refused exactly as Freshdesk would. The vectors and the commands that produced them are
 //! in `tests/vectors/`.
 
+use reqwest::Method;
 use serde_json::Value;
 
-use crate::support::{self, WIDGET};
+use crate::support::{self, fetch, Api, WIDGET};
 
 async fn check_vectors(file: &str) {
     let path = format!("{}/tests/vectors/{file}", env!("CARGO_MANIFEST_DIR"));
@@ -15,28 +16,30 @@ async fn check_vectors(file: &str) {
         support::SECRET,
         "vectors use the bundled secret"
     );
-    let server = support::server().await;
-    let client = reqwest::Client::new();
+    let server = Api::start().await;
     let vectors = doc["vectors"].as_array().unwrap();
     assert!(vectors.len() >= 10, "{file} has its vectors");
     for vector in vectors {
         let name = vector["name"].as_str().unwrap();
-        let response = client
-            .get(format!(
-                "{}/api/widget/search/solutions?term=reset",
-                server.uri()
-            ))
-            .header("X-Widget-Id", WIDGET)
-            .header("X-Client-Id", "vectors")
-            .header("X-Widget-Auth", vector["token"].as_str().unwrap())
-            .send()
-            .await
-            .unwrap();
-        let status = response.status().as_u16();
-        let text = response.text().await.unwrap();
-        assert_eq!(status, vector["expect"]["status"], "{file} {name}: {text}");
+        let reply = fetch(
+            server
+                .widget(
+                    Method::GET,
+                    "/api/widget/search/solutions?term=reset",
+                    WIDGET,
+                    "vectors",
+                )
+                .header("X-Widget-Auth", vector["token"].as_str().unwrap()),
+        )
+        .await;
+        assert_eq!(
+            reply.status.as_u16(),
+            vector["expect"]["status"],
+            "{file} {name}: {}",
+            reply.body
+        );
         if let Some(expected) = vector["expect"].get("body") {
-            let body: Value = serde_json::from_str(&text).unwrap();
+            let body = reply.json();
             assert_eq!(&body, expected, "{file} {name}");
         }
     }

@@ -2,6 +2,7 @@
 //! persona gets from the widget, and why not) agrees with the widget API itself;
 //! `GET /_freshmock/kb` (the tree with its rules); `GET /_freshmock/ui` (the page).
 
+use freshmock::MockServer;
 use reqwest::Method;
 use serde_json::Value;
 
@@ -216,7 +217,8 @@ async fn blocked_and_unknown_users_are_refused_as_the_widget_refuses_them() {
 #[tokio::test]
 async fn a_rotated_secret_does_not_change_what_a_persona_sees() {
     let api = Api::start().await;
-    api.server.state().rotate_secret().unwrap();
+    api.control(Method::POST, "secret/rotate", serde_json::json!({}))
+        .await;
 
     let (_, body) = view_as(&api, &format!("email={ALICE}&term=password")).await;
 
@@ -317,26 +319,19 @@ async fn the_dashboard_page_and_its_files_are_served() {
 
 #[tokio::test]
 async fn the_page_is_public_but_its_data_needs_the_control_token() {
-    let mut config = freshmock::state::Config::bundled();
-    config.control_token = Some("s3cret".into());
-    let server = freshmock::http::server::RunningServer::start(
-        freshmock::state::AppState::new(config).unwrap(),
-    )
-    .await
-    .unwrap();
-    let http = reqwest::Client::new();
-    let get = |path: &str| http.get(format!("{}{path}", server.uri())).send();
+    let server = Api::on(MockServer::builder().control_token("s3cret").start().await);
+    let get = |path: &str| fetch(server.bare(Method::GET, path));
 
-    assert_eq!(get("/_freshmock/ui").await.unwrap().status(), 200);
-    assert_eq!(get("/_freshmock/kb").await.unwrap().status(), 401);
-    assert_eq!(get("/_freshmock/view-as").await.unwrap().status(), 401);
-    let with_token = http
-        .get(format!("{}/_freshmock/view-as", server.uri()))
-        .bearer_auth("s3cret")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(with_token.status(), 200);
+    assert_eq!(get("/_freshmock/ui").await.status, 200);
+    assert_eq!(get("/_freshmock/kb").await.status, 401);
+    assert_eq!(get("/_freshmock/view-as").await.status, 401);
+    let with_token = fetch(
+        server
+            .bare(Method::GET, "/_freshmock/view-as")
+            .bearer_auth("s3cret"),
+    )
+    .await;
+    assert_eq!(with_token.status, 200);
 }
 
 #[tokio::test]

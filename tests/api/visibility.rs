@@ -4,7 +4,7 @@
 //! (contact segment), Ursula (Umbrella, in a company segment), Stan (agent) and Vera (agent
 //! without the manage-tickets privilege).
 
-use freshmock::domain::fixtures::{FixtureSet, SuggestionRule};
+use freshmock::fixtures::{FixtureSet, SuggestionRule};
 use reqwest::StatusCode;
 
 use crate::support::{

@@ -1,8 +1,9 @@
 //! Articles in the widget: who finds what, opening by id, language, hits and votes.
 
+use reqwest::Method;
 use serde_json::json;
 
-use crate::support::{host, page, server, token, widget_page, Browser, WIDGET};
+use crate::support::{fetch, host, page, server, token, widget_page, Api, Browser, WIDGET};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn anonymous_and_company_a_searches_return_different_articles() {
@@ -142,16 +143,13 @@ async fn locale_fr_shows_french_articles() {
 }
 
 /// Anonymous helpful votes on article 2101, as an agent sees them.
-async fn helpful_votes(fm: &freshmock::http::server::RunningServer) -> i64 {
-    let votes: serde_json::Value = reqwest::Client::new()
-        .get(format!("{}/api/_/solutions/articles/2101/votes", fm.uri()))
-        .basic_auth("agentkey0000000000000000000000002", Some("X"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+async fn helpful_votes(fm: &Api) -> i64 {
+    let votes = fetch(
+        fm.bare(Method::GET, "/api/_/solutions/articles/2101/votes")
+            .basic_auth("agentkey0000000000000000000000002", Some("X")),
+    )
+    .await
+    .json();
     votes["helpful"]["anonymous"]
         .as_i64()
         .unwrap_or_else(|| panic!("{votes}"))

@@ -3,10 +3,11 @@
 
 use std::time::{Duration, Instant};
 
+use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::support::{
-    control, frozen_server, host, host_with_tokens, server, token, widget_page, Browser,
+    control, fetch, frozen_server, host, host_with_tokens, server, token, widget_page, Browser,
     FORM_WIDGET, WIDGET,
 };
 
@@ -127,12 +128,9 @@ async fn submitted_ticket_has_the_tokens_requester() {
         .await;
     assert_eq!(ticket["status"], 201);
     browser.screenshot("widget-ticket-sent").await;
-    let tickets: Value = reqwest::get(format!("{}/_freshmock/tickets", fm.uri()))
+    let tickets = fetch(fm.bare(Method::GET, "/_freshmock/tickets"))
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json();
     let text = tickets.to_string();
     assert!(text.contains("alice@globex.test"), "{text}");
     assert!(!text.contains("mallory@example.com"), "{text}");
@@ -183,7 +181,7 @@ async fn a_token_error_during_use_calls_the_callback_once_then_the_widget_is_ano
     logged_in(&browser).await;
 
     // The secret changes behind the widget's back (no live event): the next call fails.
-    let _ = fm.state().rotate_secret();
+    control(&fm, "secret/rotate", json!({})).await;
     browser.type_search("password").await;
     browser
         .wait(
@@ -212,9 +210,9 @@ async fn a_token_error_during_use_calls_the_callback_once_then_the_widget_is_ano
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_token_rejection_is_warned_with_freshmocks_reason() {
     let fm = server().await;
-    let now = fm.state().clock().now_ms();
+    let now = fm.now_secs() * 1000;
     // exp in milliseconds, the classic mistake.
-    let ms = freshmock::domain::token::mint_for(
+    let ms = freshmock::tokens::mint_for(
         "Alice Anders",
         "alice@globex.test",
         now + 7200,

@@ -6,6 +6,8 @@
 mod articles;
 mod auth;
 mod demo;
+#[path = "../common/harness.rs"]
+mod harness;
 mod loader;
 mod support;
 #[path = "../common/webdriver.rs"]

@@ -5,12 +5,12 @@
 use std::ops::Deref;
 use std::time::Duration;
 
-use freshmock::domain::clock::ClockStart;
-use freshmock::http::server::RunningServer;
-use freshmock::state::{AppState, Config};
+use freshmock::{tokens, MockServer};
+use reqwest::Method;
 use serde_json::{json, Value};
 use warp::Filter;
 
+pub use crate::harness::{fetch, Api};
 use crate::webdriver::{self, Options};
 
 /// The bundled account's widget with articles and the simple form.
@@ -22,34 +22,21 @@ pub const NOTHING_WIDGET: &str = "12000000028";
 
 /// freshmock on a free port with the bundled fixtures and a running clock (so the browser's
 /// clock and the server's agree even before the widget reads the server's).
-pub async fn server() -> RunningServer {
-    let mut config = Config::bundled();
-    config.clock = ClockStart::System;
-    RunningServer::start(AppState::new(config).unwrap())
-        .await
-        .unwrap()
+pub async fn server() -> Api {
+    Api::on(MockServer::start().await)
 }
 
-/// 2026-01-01T00:00:00Z, in milliseconds: far from the browser's clock on purpose.
-pub const PINNED_MS: i64 = 1_767_225_600_000;
-
-/// freshmock with its clock frozen at [`PINNED_MS`]: the widget must go by this clock, not
+/// freshmock with its clock frozen at [`crate::harness::NOW`] (2026-01-01T00:00:00Z, far from the browser's
+/// clock on purpose): the widget must go by this clock, not
 /// the browser's.
-pub async fn frozen_server() -> RunningServer {
-    let mut config = Config::bundled();
-    config.clock = ClockStart::Fixed(PINNED_MS);
-    RunningServer::start(AppState::new(config).unwrap())
-        .await
-        .unwrap()
+pub async fn frozen_server() -> Api {
+    Api::start().await
 }
 
 /// A token for `email`, signed with the server's current secret, valid for `ttl` seconds by
 /// the server's clock: what a customer's backend would send.
-pub fn token(server: &RunningServer, name: &str, email: &str, ttl: i64) -> String {
-    let state = server.state();
-    let exp = state.clock().now_secs() + ttl;
-    let secret = state.read().secret.clone();
-    freshmock::domain::token::mint_for(name, email, exp, &secret)
+pub fn token(server: &Api, name: &str, email: &str, ttl: i64) -> String {
+    tokens::mint_for(name, email, server.now_secs() + ttl, &server.secret())
 }
 
 /// Serves one HTML page at `/` of a second origin (the customer's site).
@@ -66,23 +53,38 @@ pub async fn host(html: String) -> String {
 /// The customer's site with its own backend: the page at `/`, and `POST /token?email=&name=&ttl=`
 /// that signs a token the way a customer's server does (the widget secret it was given, the
 /// server's clock), so a page's `authenticate` callback can fetch fresh tokens same-origin.
-pub async fn host_with_tokens(html: String, server: &RunningServer) -> String {
+pub async fn host_with_tokens(html: String, server: &Api) -> String {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
         .await
         .unwrap();
     let addr = listener.local_addr().unwrap();
-    let state = server.state().clone();
+    let freshmock = server.uri();
     let page = warp::path::end().map(move || warp::reply::html(html.clone()));
     let sign = warp::path!("token")
         .and(warp::post())
         .and(warp::query::<std::collections::HashMap<String, String>>())
-        .map(move |q: std::collections::HashMap<String, String>| {
-            let ttl: i64 = q.get("ttl").and_then(|t| t.parse().ok()).unwrap_or(3600);
-            let exp = state.clock().now_secs() + ttl;
-            let secret = state.read().secret.clone();
-            let email = q.get("email").cloned().unwrap_or_default();
-            let name = q.get("name").cloned().unwrap_or_else(|| email.clone());
-            freshmock::domain::token::mint_for(&name, &email, exp, &secret)
+        .then(move |q: std::collections::HashMap<String, String>| {
+            let freshmock = freshmock.clone();
+            async move {
+                // The secret it was given and the server's clock, read from the control plane.
+                let read = |path: &'static str| {
+                    let url = format!("{freshmock}/_freshmock/{path}");
+                    async move {
+                        reqwest::get(url)
+                            .await
+                            .unwrap()
+                            .json::<Value>()
+                            .await
+                            .unwrap()
+                    }
+                };
+                let secret = read("secret").await["secret"].as_str().unwrap().to_owned();
+                let now_ms = read("clock").await["now_ms"].as_i64().unwrap();
+                let ttl: i64 = q.get("ttl").and_then(|t| t.parse().ok()).unwrap_or(3600);
+                let email = q.get("email").cloned().unwrap_or_default();
+                let name = q.get("name").cloned().unwrap_or_else(|| email.clone());
+                tokens::mint_for(&name, &email, now_ms / 1000 + ttl, &secret)
+            }
         });
     tokio::spawn(warp::serve(page.or(sign)).incoming(listener).run());
     format!("http://{addr}/")
@@ -219,19 +221,19 @@ impl Browser {
     }
 }
 
-/// The control plane over HTTP (`/_freshmock/...`).
-pub async fn control(server: &RunningServer, path: &str, body: Value) -> Value {
-    let response = reqwest::Client::new()
-        .post(format!("{}/_freshmock/{path}", server.uri()))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    let text = response.text().await.unwrap();
+/// A control-plane call over HTTP (`POST /_freshmock/...`) that must succeed.
+pub async fn control(server: &Api, path: &str, body: Value) -> Value {
+    let reply = fetch(
+        server
+            .bare(Method::POST, &format!("/_freshmock/{path}"))
+            .json(&body),
+    )
+    .await;
     assert!(
-        status.is_success(),
-        "POST /_freshmock/{path} answered {status}: {text}"
+        reply.status.is_success(),
+        "POST /_freshmock/{path} answered {}: {}",
+        reply.status,
+        reply.body
     );
-    serde_json::from_str(&text).unwrap_or(Value::Null)
+    serde_json::from_str(&reply.body).unwrap_or(Value::Null)
 }

@@ -5,20 +5,22 @@
 //! Chromium and chromedriver must be installed (`scripts/test.sh` installs them); without
 //! them these tests fail.
 
+#[path = "../common/harness.rs"]
+mod harness;
 #[path = "../common/webdriver.rs"]
 mod webdriver;
 
-use freshmock::domain::fixtures::FixtureSet;
-use freshmock::MockServer;
+use freshmock::FixtureSet;
+use harness::{fetch, pinned, Api};
+use reqwest::Method;
 use serde_json::{json, Value};
 use webdriver::{Browser, Options};
 
-const NOW: &str = "2026-01-01T00:00:00Z";
 const ALICE: &str = "alice@globex.test";
 const WIDGET: &str = "12000000025";
 
-async fn server() -> MockServer {
-    MockServer::builder().now(NOW).start().await
+async fn server() -> Api {
+    Api::start().await
 }
 
 /// Chromium with the 1280×800 viewport the dashboard must be readable in.
@@ -38,7 +40,7 @@ async fn browser_sized(width: u32, height: u32) -> Browser {
 }
 
 /// Opens the dashboard on a section and waits until it has loaded its data.
-async fn open(browser: &Browser, server: &MockServer, section: &str) {
+async fn open(browser: &Browser, server: &Api, section: &str) {
     browser
         .goto(&format!("{}/_freshmock/ui#{section}", server.uri()))
         .await;
@@ -52,26 +54,22 @@ async fn open(browser: &Browser, server: &MockServer, section: &str) {
 
 /// A widget call as a page would make it.
 fn widget_call(
-    server: &MockServer,
-    method: reqwest::Method,
+    server: &Api,
+    method: Method,
     path: &str,
     token: Option<&str>,
 ) -> reqwest::RequestBuilder {
-    let mut req = reqwest::Client::new()
-        .request(method, format!("{}{path}", server.uri()))
-        .header("X-Widget-Id", WIDGET)
-        .header("X-Client-Id", "dashboard-tests");
+    let mut req = server.widget(method, path, WIDGET, "dashboard-tests");
     if let Some(t) = token {
         req = req.header("X-Widget-Auth", t);
     }
     req
 }
 
-async fn control_status(server: &MockServer, path: &str) -> u16 {
-    reqwest::get(format!("{}/_freshmock/{path}", server.uri()))
+async fn control_status(server: &Api, path: &str) -> u16 {
+    fetch(server.bare(Method::GET, &format!("/_freshmock/{path}")))
         .await
-        .unwrap()
-        .status()
+        .status
         .as_u16()
 }
 
@@ -240,7 +238,10 @@ async fn advancing_the_clock_updates_the_shown_time() {
     browser
         .wait_text("#clock-state", "say running", |t| t == "running")
         .await;
-    assert!(!server.state().clock().is_frozen());
+    let clock = fetch(server.bare(Method::GET, "/_freshmock/clock"))
+        .await
+        .json();
+    assert_eq!(clock["frozen"], false);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -256,7 +257,7 @@ async fn the_request_log_streams_requests_with_token_reasons_and_filters_them() 
     }));
     let res = widget_call(
         &server,
-        reqwest::Method::GET,
+        Method::GET,
         "/api/widget/search/solutions?term=password",
         Some(&expired),
     )
@@ -267,7 +268,7 @@ async fn the_request_log_streams_requests_with_token_reasons_and_filters_them() 
     let valid = server.token_for(ALICE);
     widget_call(
         &server,
-        reqwest::Method::GET,
+        Method::GET,
         "/api/widget/solutions/article/1401",
         Some(&valid),
     )
@@ -276,7 +277,7 @@ async fn the_request_log_streams_requests_with_token_reasons_and_filters_them() 
     .unwrap();
     widget_call(
         &server,
-        reqwest::Method::GET,
+        Method::GET,
         "/api/widget/solutions/article/1401",
         None,
     )
@@ -334,7 +335,7 @@ async fn a_token_minted_in_the_dashboard_is_accepted_by_the_widget_api() {
     let token = token.as_str().unwrap().to_owned();
     let found: Value = widget_call(
         &server,
-        reqwest::Method::GET,
+        Method::GET,
         "/api/widget/search/solutions?term=password",
         Some(&token),
     )
@@ -432,7 +433,7 @@ async fn a_narrow_window_shows_every_section_without_sideways_scrolling() {
     for token in [Some(expired.as_str()), None] {
         widget_call(
             &server,
-            reqwest::Method::GET,
+            Method::GET,
             "/api/widget/search/solutions?term=password",
             token,
         )
@@ -519,17 +520,14 @@ async fn a_vote_made_through_the_widget_api_shows_the_voter() {
     open(&browser, &server, "feedback/1101").await;
     browser.find("#fb-votes").await;
 
-    let before: Value = reqwest::get(format!("{}/_freshmock/votes?article=1101", server.uri()))
+    let before = fetch(server.bare(Method::GET, "/_freshmock/votes?article=1101"))
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json();
     let anonymous = before["not_helpful"]["anonymous"].as_u64().unwrap() + 1;
     let token = server.token_for(ALICE);
     let res = widget_call(
         &server,
-        reqwest::Method::PUT,
+        Method::PUT,
         "/api/widget/solutions/article/1101/thumbs_up",
         Some(&token),
     )
@@ -539,7 +537,7 @@ async fn a_vote_made_through_the_widget_api_shows_the_voter() {
     assert_eq!(res.status(), 204);
     widget_call(
         &server,
-        reqwest::Method::PUT,
+        Method::PUT,
         "/api/widget/solutions/article/1101/thumbs_down",
         None,
     )
@@ -568,11 +566,7 @@ async fn a_ticket_created_through_the_widget_appears_without_a_reload() {
     for w in &mut fixtures.widgets {
         w.settings.contact_form.captcha = false;
     }
-    let server = MockServer::builder()
-        .fixtures(fixtures)
-        .now(NOW)
-        .start()
-        .await;
+    let server = Api::on(pinned().fixtures(fixtures).start().await);
     let browser = browser().await;
     open(&browser, &server, "tickets").await;
     browser
@@ -583,21 +577,16 @@ async fn a_ticket_created_through_the_widget_appears_without_a_reload() {
     browser.eval("window.__notReloaded = true;").await;
 
     let token = server.token_for(ALICE);
-    let res = widget_call(
-        &server,
-        reqwest::Method::POST,
-        "/api/widget/tickets",
-        Some(&token),
-    )
-    .json(&json!({
-        "email": ALICE,
-        "subject": "Cannot sign in with SSO",
-        "description": "Since Monday the Globex SSO button loops back to the login page.",
-        "meta": { "referrer": "https://globex.test/account", "articles_seen": [1401] },
-    }))
-    .send()
-    .await
-    .unwrap();
+    let res = widget_call(&server, Method::POST, "/api/widget/tickets", Some(&token))
+        .json(&json!({
+            "email": ALICE,
+            "subject": "Cannot sign in with SSO",
+            "description": "Since Monday the Globex SSO button loops back to the login page.",
+            "meta": { "referrer": "https://globex.test/account", "articles_seen": [1401] },
+        }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
 
     let list = browser
@@ -696,7 +685,7 @@ async fn feedback_and_tickets_render_the_inspection_answers_and_follow_widget_ca
     .await;
     widget_call(
         &server,
-        reqwest::Method::PUT,
+        Method::PUT,
         "/api/widget/solutions/article/1401/thumbs_up",
         Some(&server.token_for("greta@example.de")),
     )
@@ -740,7 +729,7 @@ async fn feedback_and_tickets_render_the_inspection_answers_and_follow_widget_ca
         }),
     )
     .await;
-    widget_call(&server, reqwest::Method::POST, "/api/widget/tickets", None)
+    widget_call(&server, Method::POST, "/api/widget/tickets", None)
         .json(&json!({ "email": ALICE, "description": "Since Monday..." }))
         .send()
         .await
@@ -788,11 +777,7 @@ async fn feedback_and_tickets_render_the_inspection_answers_and_follow_widget_ca
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_protected_control_api_asks_for_the_token_once_and_then_streams() {
-    let server = MockServer::builder()
-        .now(NOW)
-        .control_token("s3cret")
-        .start()
-        .await;
+    let server = Api::on(pinned().control_token("s3cret").start().await);
     let browser = browser().await;
     open(&browser, &server, "requests").await;
 
@@ -814,7 +799,7 @@ async fn a_protected_control_api_asks_for_the_token_once_and_then_streams() {
         .unwrap());
     widget_call(
         &server,
-        reqwest::Method::GET,
+        Method::GET,
         "/api/widget/search/solutions?term=invoice",
         None,
     )
