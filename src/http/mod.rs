@@ -358,3 +358,230 @@ pub fn json_bytes_response(status: StatusCode, body: bytes::Bytes) -> Response {
 pub fn ok(body: &impl Serialize) -> Answer {
     Ok(json_response(StatusCode::OK, body))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::routes::{Caller, ROUTES};
+    use super::*;
+    use crate::state::Config;
+
+    /// A concrete path for a pattern: ids and names filled with values that exist.
+    fn sample(pattern: &str) -> String {
+        pattern
+            .replace("{id:int}.js", "12000000025.js")
+            .replace("{id:int}.json", "12000000025.json")
+            .replace("{id:int}", "1101")
+            .replace("{language}", "fr")
+            .replace("{*file}", "app.js")
+            .replace("{file}", "widget.js")
+    }
+
+    /// Streams never end: their answers are checked by status alone, elsewhere.
+    fn streams(name: &str) -> bool {
+        matches!(name, "control.events" | "control.widget_sync")
+    }
+
+    fn state() -> AppState {
+        AppState::new(Config::bundled()).unwrap()
+    }
+
+    const METHODS: [Method; 7] = [
+        Method::GET,
+        Method::POST,
+        Method::PUT,
+        Method::DELETE,
+        Method::PATCH,
+        Method::OPTIONS,
+        Method::TRACE,
+    ];
+
+    /// What hostile or careless clients send, each on its own.
+    fn malformed(path: &str) -> Vec<(&'static str, warp::test::RequestBuilder)> {
+        let base = || warp::test::request().path(path);
+        let mut bad_utf8 = Vec::new();
+        for name in [
+            "authorization",
+            "x-widget-auth",
+            "x-widget-id",
+            "x-client-id",
+            "content-type",
+            "accept-language",
+            "origin",
+        ] {
+            bad_utf8.push((
+                name,
+                base().header(name, HeaderValue::from_bytes(b"\xff\xfe bad").unwrap()),
+            ));
+        }
+        let query = |q: &str| warp::test::request().path(&format!("{path}?{q}"));
+        let mut cases = vec![
+            ("query: bad percent-encoding", query("%zz=%ff&term=%")),
+            ("query: unknown parameter", query("x=1")),
+            (
+                "query: wrong types",
+                query("limit=abc&status=x&article=y&page=-1"),
+            ),
+            ("query: brackets", query("a[=1&b]=2&c[][]=3")),
+            (
+                "body: truncated JSON",
+                base()
+                    .header("content-type", "application/json")
+                    .body("{\"x\":"),
+            ),
+            (
+                "body: JSON of the wrong shape",
+                base()
+                    .header("content-type", "application/json")
+                    .body("[1,2,3]"),
+            ),
+            (
+                "body: text/plain",
+                base().header("content-type", "text/plain").body("hello"),
+            ),
+            (
+                "body: multipart without a boundary",
+                base()
+                    .header("content-type", "multipart/form-data")
+                    .body("--x\r\n"),
+            ),
+            (
+                "body: multipart cut short",
+                base()
+                    .header("content-type", "multipart/form-data; boundary=x")
+                    .body("--x\r\nContent-Disposition: form-data; name=\"content\"\r\n\r\nabc"),
+            ),
+            ("body: not UTF-8", base().body(vec![0xff, 0xfe, 0x00, 0x80])),
+            (
+                "headers: an expired-looking token",
+                base().header("x-widget-auth", "a.b.c"),
+            ),
+        ];
+        cases.extend(bad_utf8);
+        cases
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn every_route_answers_malformed_input_and_wrong_methods_with_a_4xx() {
+        let state = state();
+        let app = app(state.clone());
+        let mut seen = 0;
+        for route in ROUTES {
+            let path = sample(route.path);
+            for method in METHODS {
+                if method == route.method && streams(route.name) {
+                    continue;
+                }
+                for (what, request) in malformed(&path) {
+                    let response = request.method(method.as_str()).reply(&app).await;
+                    let status = response.status();
+                    assert!(
+                        status.as_u16() < 500,
+                        "{method} {path} with {what}: {status} {:?} {:?}",
+                        response.headers().get(REASON_HEADER),
+                        response.body()
+                    );
+                    if status == StatusCode::METHOD_NOT_ALLOWED {
+                        assert!(
+                            response.headers().contains_key(http::header::ALLOW),
+                            "{method} {path}: 405 without Allow"
+                        );
+                    }
+                    if status.is_client_error() && status != StatusCode::NOT_FOUND {
+                        assert!(
+                            response.headers().contains_key(REASON_HEADER),
+                            "{method} {path} with {what}: {status} without a reason"
+                        );
+                    }
+                    seen += 1;
+                }
+            }
+        }
+        assert!(seen > 1000, "{seen} requests");
+    }
+
+    #[tokio::test]
+    async fn unknown_paths_are_404_and_known_paths_list_their_methods() {
+        let app = app(state());
+        let reply = warp::test::request()
+            .path("/_freshmock/nope")
+            .reply(&app)
+            .await;
+        assert_eq!(reply.status(), 404);
+        let body: serde_json::Value = serde_json::from_slice(reply.body()).unwrap();
+        assert_eq!(body["code"], "not_found");
+        let reply = warp::test::request()
+            .path("/api/widget/nope")
+            .reply(&app)
+            .await;
+        assert_eq!(reply.status(), 404);
+        assert!(reply.body().is_empty(), "Freshdesk's 404s have no body");
+        for route in ROUTES {
+            let path = sample(route.path);
+            let reply = warp::test::request()
+                .method("PATCH")
+                .path(&path)
+                .reply(&app)
+                .await;
+            assert_eq!(reply.status(), 405, "PATCH {path}");
+            let allow = reply.headers()[http::header::ALLOW].to_str().unwrap();
+            assert!(
+                allow.split(", ").any(|m| m == route.method.as_str()),
+                "{path}: Allow {allow} lacks {}",
+                route.method
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn the_openapi_document_lists_exactly_the_control_routes() {
+        let doc: serde_json::Value = serde_json::from_str(control::OPENAPI).unwrap();
+        let documented: std::collections::BTreeSet<(String, String)> = doc["paths"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .flat_map(|(path, ops)| {
+                ops.as_object()
+                    .unwrap()
+                    .keys()
+                    .filter(|k| ["get", "post", "put", "delete", "patch"].contains(&k.as_str()))
+                    .map(move |m| (m.to_uppercase(), path.clone()))
+            })
+            .collect();
+        let routed: std::collections::BTreeSet<(String, String)> = ROUTES
+            .iter()
+            .filter(|r| matches!(r.caller, Caller::Control | Caller::Open))
+            .map(|r| {
+                let path = r.path.replace(":int}", "}").replace("{*", "{");
+                (r.method.to_string(), path)
+            })
+            .collect();
+        let undocumented: Vec<_> = routed.difference(&documented).collect();
+        let unrouted: Vec<_> = documented.difference(&routed).collect();
+        assert!(
+            undocumented.is_empty(),
+            "routes missing from openapi.json: {undocumented:?}"
+        );
+        assert!(
+            unrouted.is_empty(),
+            "documented but not routed: {unrouted:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn the_request_log_names_each_call_by_its_route() {
+        let state = state();
+        let app = app(state.clone());
+        warp::test::request()
+            .path("/api/widget/search/solutions?term=x")
+            .reply(&app)
+            .await;
+        warp::test::request().path("/nowhere").reply(&app).await;
+        warp::test::request()
+            .path("/_freshmock/health")
+            .reply(&app)
+            .await;
+        let entries = state.requests().list(&Default::default());
+        let names: Vec<_> = entries.iter().map(|e| e.route).collect();
+        assert_eq!(names, vec![Some("widget.search"), None]);
+    }
+}

@@ -49,10 +49,76 @@ fn error_message(reply: &Reply) -> String {
 #[tokio::test]
 async fn health_reports_ready_with_the_indexed_fixtures() {
     let server = Api::start().await;
+    // A search waits for the index, so after one the index is built.
+    assert_eq!(search(&server, "password", None).await.status, 200);
     let (status, body) = get(&server, "health").await;
     assert_eq!(status, 200);
     assert_eq!(body["status"], "ready");
     assert_eq!(body["articles"], 46);
+}
+
+/// The bundled set with `extra` copies of its first article in its first folder.
+fn large_set(extra: u64) -> freshmock::FixtureSet {
+    let mut set = bundled();
+    let folder = &mut set.solutions[0].folders[0];
+    let template = folder.articles[0].clone();
+    for i in 0..extra {
+        let mut article = template.clone();
+        article.id = 9_000_000 + i;
+        folder.articles.push(article);
+    }
+    set
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn widget_searches_are_answered_while_two_large_fixture_sets_load() {
+    let server = Arc::new(Api::start().await);
+    let document = serde_json::to_vec(&large_set(6000).to_document()).unwrap();
+    let puts: Vec<_> = (0..2)
+        .map(|_| {
+            let request = server
+                .bare(Method::PUT, "/_freshmock/fixtures")
+                .header("content-type", "application/json")
+                .body(document.clone());
+            tokio::spawn(fetch(request))
+        })
+        .collect();
+    let loading = || puts.iter().all(|p| !p.is_finished());
+
+    // Ordering, not timing: searches keep being answered before either set is loaded
+    // (when a replacement ran on a runtime thread, none was until both were).
+    let mut answered_while_loading = 0;
+    while loading() && answered_while_loading < 5 {
+        let reply = search(&server, "password", None).await;
+        assert_eq!(reply.status, 200);
+        if loading() {
+            answered_while_loading += 1;
+        }
+    }
+
+    assert_eq!(
+        answered_while_loading, 5,
+        "searches waited for the fixture loads"
+    );
+    for put in puts {
+        let reply = put.await.unwrap();
+        assert_eq!(reply.status, 200, "{:?}", reply.json());
+        assert_eq!(reply.json()["articles"], 6046);
+    }
+}
+
+#[tokio::test]
+async fn health_says_indexing_until_a_large_set_is_searchable() {
+    let server = Api::on(pinned().fixtures(large_set(4000)).start().await);
+
+    let (status, before) = get(&server, "health").await;
+    assert_eq!(search(&server, "password", None).await.status, 200);
+    let (_, after) = get(&server, "health").await;
+
+    assert_eq!(status, 200);
+    assert_eq!(before["status"], "indexing");
+    assert_eq!(before["articles"], 4046);
+    assert_eq!(after["status"], "ready");
 }
 
 #[tokio::test]
