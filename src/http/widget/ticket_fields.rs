@@ -8,7 +8,6 @@ use warp::Filter;
 
 use super::context::{check, widget_headers, Login, Params, WidgetHeaders};
 use super::{allow, json_response, raw_query, respond, with_state, ApiError};
-use crate::domain::clock::{format_timestamp, parse_instant};
 use crate::state::AppState;
 
 pub fn route(state: AppState) -> BoxedFilter<(Response,)> {
@@ -31,11 +30,6 @@ fn ticket_fields(
     let params = Params::parse(query, &["language", "page", "per_page"])?;
     let lang = call.language(params.get("language"));
     let primary = call.catalog.languages.primary;
-    let stamp = |t: &str| {
-        parse_instant(t)
-            .map(|ms| format_timestamp(ms.div_euclid(1000)))
-            .unwrap_or_default()
-    };
     let mut fields: Vec<_> = call
         .catalog
         .fixtures
@@ -65,8 +59,8 @@ fn ticket_fields(
                 "required_for_customers": f.required_for_customers,
                 "displayed_to_customers": f.displayed_to_customers,
                 "belongs_to_section": f.belongs_to_section,
-                "created_at": stamp(&f.created_at),
-                "updated_at": stamp(&f.updated_at),
+                "created_at": f.created_at,
+                "updated_at": f.updated_at,
             });
             if let Some(choices) = &f.choices {
                 v["choices"] = choices.clone();
