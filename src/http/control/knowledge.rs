@@ -16,10 +16,10 @@ use warp::reply::Response;
 use warp::Filter;
 
 use super::{error, ok, with_state};
-use crate::domain::access::{folder_access, Caller, Purpose};
+use crate::domain::access::Caller;
 use crate::http::widget::context::{check, Login, WidgetCall, WidgetHeaders};
 use crate::http::widget::{respond, ApiError};
-use crate::domain::catalog::{Catalog, NotShown};
+use crate::domain::catalog::{Catalog, Group};
 use crate::domain::fixtures::{Article, Folder, Id, Visibility};
 use crate::domain::language::{Lang, LanguageHints};
 use crate::domain::people::{Role, User};
@@ -75,57 +75,28 @@ fn visibility_label(v: Visibility) -> &'static str {
     }
 }
 
-fn company_name(catalog: &Catalog, id: Id) -> String {
-    catalog
-        .fixtures
-        .companies
-        .iter()
-        .find(|c| c.id == id)
-        .map_or_else(|| id.to_string(), |c| c.name.clone())
-}
-
-fn contact_segment_name(catalog: &Catalog, id: Id) -> String {
-    let segments = &catalog.fixtures.segments.contact_segments;
-    segments
-        .iter()
-        .find(|s| s.id == id)
-        .map_or_else(|| id.to_string(), |s| s.name.clone())
-}
-
-fn company_segment_name(catalog: &Catalog, id: Id) -> String {
-    let segments = &catalog.fixtures.segments.company_segments;
-    segments
-        .iter()
-        .find(|s| s.id == id)
-        .map_or_else(|| id.to_string(), |s| s.name.clone())
-}
-
-fn named(ids: &[Id], name: impl Fn(Id) -> String) -> Vec<Value> {
+fn named(catalog: &Catalog, group: Group, ids: &[Id]) -> Vec<Value> {
     ids.iter()
-        .map(|&id| json!({ "id": id, "name": name(id) }))
+        .map(|&id| json!({ "id": id, "name": catalog.group_name(group, id) }))
         .collect()
 }
 
 /// The companies or segments a folder is restricted to, named (empty for the others).
 fn restricted_to(catalog: &Catalog, folder: &Folder) -> Vec<Value> {
-    match folder.visibility {
-        Visibility::Companies => named(&folder.companies, |id| company_name(catalog, id)),
-        Visibility::ContactSegments => named(&folder.contact_segments, |id| {
-            contact_segment_name(catalog, id)
-        }),
-        Visibility::CompanySegments => named(&folder.company_segments, |id| {
-            company_segment_name(catalog, id)
-        }),
-        _ => Vec::new(),
-    }
+    catalog
+        .restricted_to(folder)
+        .into_iter()
+        .map(|(id, name)| json!({ "id": id, "name": name }))
+        .collect()
 }
 
 /// "Companies: Globex", "Anyone".
 fn badge(catalog: &Catalog, folder: &Folder) -> String {
     let label = visibility_label(folder.visibility);
-    let names: Vec<String> = restricted_to(catalog, folder)
-        .iter()
-        .filter_map(|n| n["name"].as_str().map(str::to_owned))
+    let names: Vec<String> = catalog
+        .restricted_to(folder)
+        .into_iter()
+        .map(|(_, name)| name)
         .collect();
     if names.is_empty() {
         label.to_owned()
@@ -165,13 +136,7 @@ fn tree(state: &AppState) -> Result<Value, ApiError> {
         .solutions
         .iter()
         .map(|category| {
-            let linked: Vec<Id> = catalog
-                .fixtures
-                .widgets
-                .iter()
-                .filter(|w| w.categories.contains(&category.id))
-                .map(|w| w.id)
-                .collect();
+            let linked: Vec<Id> = catalog.widgets_linking(category.id).collect();
             let folders: Vec<Value> = category
                 .folders
                 .iter()
@@ -209,7 +174,7 @@ fn tree(state: &AppState) -> Result<Value, ApiError> {
             json!({
                 "id": c.id,
                 "name": c.name,
-                "segments": named(&c.segments, |id| company_segment_name(catalog, id)),
+                "segments": named(catalog, Group::CompanySegment, &c.segments),
             })
         })
         .collect();
@@ -296,18 +261,13 @@ fn view_as(state: &AppState, query: &str) -> Result<Response, ApiError> {
                 format!("widget {id} is not in the fixtures"),
             )
         })?,
-        None => catalog
-            .fixtures
-            .widgets
-            .iter()
-            .find(|w| w.active)
-            .ok_or_else(|| {
-                error(
-                    StatusCode::NOT_FOUND,
-                    "unknown_widget",
-                    "the fixtures have no active widget",
-                )
-            })?,
+        None => catalog.default_widget().ok_or_else(|| {
+            error(
+                StatusCode::NOT_FOUND,
+                "unknown_widget",
+                "the fixtures have no active widget",
+            )
+        })?,
     };
     let email = params
         .email
@@ -427,20 +387,10 @@ fn persona_json(catalog: &Catalog, user: &User) -> Value {
             segments,
         } => {
             v["kind"] = json!("contact");
-            v["companies"] = json!(named(companies, |id| company_name(catalog, id)));
-            v["contact_segments"] = json!(named(segments, |id| contact_segment_name(catalog, id)));
-            let mut company_segments: Vec<Id> = catalog
-                .fixtures
-                .companies
-                .iter()
-                .filter(|c| companies.contains(&c.id))
-                .flat_map(|c| c.segments.iter().copied())
-                .collect();
-            company_segments.sort_unstable();
-            company_segments.dedup();
-            v["company_segments"] = json!(named(&company_segments, |id| company_segment_name(
-                catalog, id
-            )));
+            v["companies"] = json!(named(catalog, Group::Company, companies));
+            v["contact_segments"] = json!(named(catalog, Group::ContactSegment, segments));
+            let company_segments = catalog.company_segments_of(companies);
+            v["company_segments"] = json!(named(catalog, Group::CompanySegment, &company_segments));
         }
         Role::Agent {
             admin,
@@ -472,12 +422,8 @@ fn items(call: &WidgetCall, lang: Lang, ids: &[Id]) -> Vec<Value> {
 
 /// The suggestion rule whose URL is in the referrer, as [`Catalog::suggested`] picks it.
 fn matching_rule(call: &WidgetCall) -> Option<String> {
-    let referrer = call.headers.referrer.as_deref()?;
-    let mut rules: Vec<_> = call.widget().suggestions.iter().collect();
-    rules.sort_by_key(|r| r.position);
-    rules
-        .into_iter()
-        .find(|rule| referrer.contains(&rule.url))
+    call.catalog
+        .suggestion_rule(call.widget(), call.headers.referrer.as_deref())
         .map(|rule| rule.url.clone())
 }
 
@@ -491,21 +437,7 @@ fn access(call: &WidgetCall, lang: Lang) -> Vec<Value> {
         .map(|(category, folder, article)| {
             let id = article.id;
             let shown = catalog.check_article(widget, &call.caller, lang, id);
-            // Search is stricter than show: the category must be the widget's (the leak
-            // does not reach search) and segment folders are never searched.
-            let searched = shown.clone().map(|_| ()).and_then(|()| {
-                if !widget.categories.contains(&category.id) {
-                    return Err(NotShown::OutsideWidget {
-                        category: category.id,
-                    });
-                }
-                folder_access(folder, &call.caller, Purpose::Search).map_err(|hidden| {
-                    NotShown::Hidden {
-                        folder: folder.id,
-                        hidden,
-                    }
-                })
-            });
+            let searched = catalog.check_searchable(widget, &call.caller, lang, id);
             json!({
                 "id": id,
                 "title": title(catalog, article, Some(lang)),

@@ -7,7 +7,6 @@ use warp::reply::Response;
 use warp::Filter;
 
 use super::{allow, json_response, respond, with_state, ApiError};
-use crate::domain::clock::{format_timestamp, parse_instant};
 use crate::state::AppState;
 
 pub fn route(state: AppState) -> BoxedFilter<(Response,)> {
@@ -28,15 +27,9 @@ fn config(state: &AppState, id: &str) -> Result<Response, ApiError> {
     let widget = id
         .parse()
         .ok()
-        .and_then(|id| catalog.widget(id))
-        .filter(|w| w.active)
+        .and_then(|id| catalog.active_widget(id))
         .ok_or_else(|| ApiError::not_found(format!("no active widget {id}: an inactive or unknown widget has no published configuration")))?;
     let account = &catalog.fixtures.account;
-    let stamp = |t: &str| {
-        parse_instant(t)
-            .map(|ms| format_timestamp(ms.div_euclid(1000)))
-            .unwrap_or_default()
-    };
     let supported: Vec<&str> = if account.multilingual {
         catalog
             .languages
@@ -54,8 +47,8 @@ fn config(state: &AppState, id: &str) -> Result<Response, ApiError> {
             "account_id": account.id,
             "name": widget.name,
             "active": widget.active,
-            "created_at": stamp(&widget.created_at),
-            "updated_at": stamp(&widget.updated_at),
+            "created_at": widget.created_at,
+            "updated_at": widget.updated_at,
             "account_url": format!("https://{}", account.domain),
             "languages": { "primary": catalog.languages.primary.code(), "supported": supported },
             "date_format": widget.date_format,
