@@ -5,8 +5,10 @@
 //! View-as answers from the same code a widget call runs: the persona gets a token signed
 //! with the current secret, the call goes through the widget's header and token checks
 //! ([`check`]), the language through the same resolution, and the articles through
-//! [`Catalog::search`], [`Catalog::suggested`], [`Catalog::check_article`] and
-//! [`Catalog::explain`]. So what it shows cannot drift from what the widget answers.
+//! [`Catalog::search`], [`Catalog::suggested`], [`Catalog::check_article`],
+//! [`Catalog::check_searchable`] and [`Catalog::explain`]; companies, segments, widgets and
+//! suggestion rules through the catalog's lookups. So what it shows cannot drift from what
+//! the widget answers, and a test below compares the two for every persona and article.
 
 use http::StatusCode;
 use serde::Deserialize;
@@ -451,4 +453,97 @@ fn access(call: &WidgetCall, lang: Lang) -> Vec<Value> {
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::Config;
+
+    /// What the widget API answers a persona, by status and body.
+    async fn api(state: &AppState, email: Option<&str>, path: &str) -> (StatusCode, Value) {
+        let widget = state.catalog().default_widget().unwrap().id;
+        let mut request = warp::test::request()
+            .path(path)
+            .header("X-Widget-Id", widget.to_string())
+            .header("X-Client-Id", "view-as-test");
+        if let Some(email) = email {
+            request = request.header("X-Widget-Auth", persona_token(state, email));
+        }
+        let reply = request.reply(&crate::http::app(state.clone())).await;
+        let body = serde_json::from_slice(reply.body()).unwrap_or(Value::Null);
+        (reply.status(), body)
+    }
+
+    /// View-as's verdict on every article (visible, searchable) is the widget API's, for
+    /// anonymous and every bundled user.
+    #[tokio::test]
+    async fn view_as_agrees_with_the_widget_api_for_every_persona_and_article() {
+        let state = AppState::new(Config::bundled()).unwrap();
+        state.catalog().wait_indexed().unwrap();
+        let emails: Vec<String> = state
+            .read()
+            .directory
+            .users()
+            .map(|u| u.email.clone())
+            .collect();
+        let personas = std::iter::once(None).chain(emails.iter().map(|e| Some(e.as_str())));
+        let (mut shown, mut searched) = (0, 0);
+        for email in personas {
+            let query = email.map_or_else(String::new, |e| format!("?email={e}"));
+            let view = warp::test::request()
+                .path(&format!("/_freshmock/view-as{query}"))
+                .reply(&crate::http::app(state.clone()))
+                .await;
+            assert_eq!(view.status(), StatusCode::OK, "{email:?}");
+            let view: Value = serde_json::from_slice(view.body()).unwrap();
+            let refused = !view["refused"].is_null();
+            let articles = view["articles"].as_array().unwrap().clone();
+            assert_eq!(
+                articles.is_empty(),
+                refused,
+                "{email:?}: view-as lists articles unless refused"
+            );
+            for (_, _, article) in state.catalog().fixtures.articles() {
+                let id = article.id;
+                let (status, _) = api(
+                    &state,
+                    email,
+                    &format!("/api/widget/solutions/article/{id}"),
+                )
+                .await;
+                let entry = articles.iter().find(|a| a["id"] == json!(id));
+                let visible = entry.is_some_and(|a| a["visible"] == json!(true));
+                assert_eq!(
+                    status == StatusCode::OK,
+                    visible,
+                    "{email:?}, article {id}: show answered {status}"
+                );
+                shown += usize::from(visible);
+                let Some(entry) = entry else { continue };
+                let title = entry["title"].as_str().unwrap();
+                let term: String =
+                    serde_urlencoded::to_string([("term", title), ("per_page", "30")]).unwrap();
+                let (status, hits) = api(
+                    &state,
+                    email,
+                    &format!("/api/widget/search/solutions?{term}"),
+                )
+                .await;
+                assert_eq!(status, StatusCode::OK);
+                let found = hits
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|h| h["id"] == json!(id));
+                assert_eq!(
+                    found,
+                    entry["searchable"] == json!(true),
+                    "{email:?}, article {id}: search for {title:?}"
+                );
+                searched += usize::from(found);
+            }
+        }
+        assert!(shown > 0 && searched > 0);
+    }
 }
