@@ -10,8 +10,10 @@ use bytes::Bytes;
 use crate::domain::access::{
     folder_access, folder_tokens, search_tokens, Caller, Hidden, Purpose, SearchAccess,
 };
+use crate::domain::clock::canonical_timestamp;
 use crate::domain::fixtures::{
-    Account, Article, ArticleStatus, Category, FixtureSet, Folder, Id, Visibility, Widget,
+    Account, Article, ArticleStatus, Category, Company, FixtureSet, Folder, Id, Segment,
+    SuggestionRule, Visibility, Widget,
 };
 use crate::domain::html;
 use crate::domain::language::{Lang, Languages};
@@ -48,7 +50,11 @@ pub struct Catalog {
     articles: HashMap<Id, (usize, usize, usize)>,
     /// Every article id, most viewed first (equal hits: lower id first).
     by_hits: Vec<Id>,
-    company_segments: HashMap<Id, Vec<Id>>,
+    /// Positions in the fixtures' lists, by id.
+    widgets: HashMap<Id, usize>,
+    companies: HashMap<Id, usize>,
+    contact_segments: HashMap<Id, usize>,
+    company_segments: HashMap<Id, usize>,
     /// Set once, by the thread that builds the index (see [`Catalog::load`]).
     search: Arc<OnceLock<Result<SearchIndex, SearchError>>>,
     /// Whether that thread has been started.
@@ -88,7 +94,11 @@ impl Catalog {
     /// thread of its own from [`Catalog::start_indexing`] (a server calls it once it
     /// listens, so that indexing does not slow its start) or from the first search.
     /// Searches wait for the index; every other call can be answered at once.
-    pub fn load(fixtures: FixtureSet) -> Catalog {
+    ///
+    /// Fixture times are rewritten here, once, in Freshdesk's form (see
+    /// [`canonical_times`]), so answers carry the stored text as it is.
+    pub fn load(mut fixtures: FixtureSet) -> Catalog {
+        canonical_times(&mut fixtures);
         Catalog::with_index(Arc::new(fixtures), Arc::new(OnceLock::new()))
     }
 
@@ -155,10 +165,19 @@ impl Catalog {
                 }
             }
         }
-        let mut company_segments: HashMap<Id, Vec<Id>> = HashMap::new();
-        for company in &fixtures.companies {
-            company_segments.insert(company.id, company.segments.clone());
-        }
+        let positions = |ids: &mut dyn Iterator<Item = Id>| -> HashMap<Id, usize> {
+            // The first of equal ids wins, as a search through the list would find it.
+            let mut map = HashMap::new();
+            for (i, id) in ids.enumerate() {
+                map.entry(id).or_insert(i);
+            }
+            map
+        };
+        let widgets = positions(&mut fixtures.widgets.iter().map(|w| w.id));
+        let companies = positions(&mut fixtures.companies.iter().map(|c| c.id));
+        let segments = &fixtures.segments;
+        let contact_segments = positions(&mut segments.contact_segments.iter().map(|s| s.id));
+        let company_segments = positions(&mut segments.company_segments.iter().map(|s| s.id));
         let mut by_hits: Vec<(u64, Id)> = fixtures
             .articles()
             .map(|(_, _, a)| (a.hits, a.id))
@@ -170,6 +189,9 @@ impl Catalog {
             languages,
             articles,
             by_hits: by_hits.into_iter().map(|(_, id)| id).collect(),
+            widgets,
+            companies,
+            contact_segments,
             company_segments,
             search,
             fixtures,
@@ -196,6 +218,15 @@ impl Catalog {
     }
 
     /// A widget by id, whether active or not.
+    pub fn widget(&self, id: Id) -> Option<&Widget> {
+        self.widgets.get(&id).map(|&i| &self.fixtures.widgets[i])
+    }
+
+    /// An active widget by id: the only ones the widget API and the CDN answer for.
+    pub fn active_widget(&self, id: Id) -> Option<&Widget> {
+        self.widget(id).filter(|w| w.active)
+    }
+
     /// The ids of the active widgets, in the fixtures' order.
     pub fn active_widget_ids(&self) -> impl Iterator<Item = Id> + '_ {
         self.fixtures
@@ -205,8 +236,85 @@ impl Catalog {
             .map(|w| w.id)
     }
 
-    pub fn widget(&self, id: Id) -> Option<&Widget> {
-        self.fixtures.widgets.iter().find(|w| w.id == id)
+    /// The widget the tools (view-as, the token explainer) call through when none is
+    /// named: the first active one.
+    pub fn default_widget(&self) -> Option<&Widget> {
+        self.fixtures.widgets.iter().find(|w| w.active)
+    }
+
+    /// The widgets, active or not, that link a category.
+    pub fn widgets_linking(&self, category: Id) -> impl Iterator<Item = Id> + '_ {
+        self.fixtures
+            .widgets
+            .iter()
+            .filter(move |w| w.categories.contains(&category))
+            .map(|w| w.id)
+    }
+
+    /// The widget's suggestion rule for a page: the first by position whose URL is in the
+    /// referrer.
+    pub fn suggestion_rule<'a>(
+        &self,
+        widget: &'a Widget,
+        referrer: Option<&str>,
+    ) -> Option<&'a SuggestionRule> {
+        let referrer = referrer?;
+        let mut rules: Vec<_> = widget.suggestions.iter().collect();
+        rules.sort_by_key(|r| r.position);
+        rules.into_iter().find(|rule| referrer.contains(&rule.url))
+    }
+
+    pub fn company(&self, id: Id) -> Option<&Company> {
+        self.companies
+            .get(&id)
+            .map(|&i| &self.fixtures.companies[i])
+    }
+
+    pub fn contact_segment(&self, id: Id) -> Option<&Segment> {
+        let segments = &self.fixtures.segments.contact_segments;
+        self.contact_segments.get(&id).map(|&i| &segments[i])
+    }
+
+    pub fn company_segment(&self, id: Id) -> Option<&Segment> {
+        let segments = &self.fixtures.segments.company_segments;
+        self.company_segments.get(&id).map(|&i| &segments[i])
+    }
+
+    /// A company's or segment's name, or its id when the fixtures do not name it.
+    pub fn group_name(&self, group: Group, id: Id) -> String {
+        let name = match group {
+            Group::Company => self.company(id).map(|c| &c.name),
+            Group::ContactSegment => self.contact_segment(id).map(|s| &s.name),
+            Group::CompanySegment => self.company_segment(id).map(|s| &s.name),
+        };
+        name.map_or_else(|| id.to_string(), Clone::clone)
+    }
+
+    /// The companies or segments a folder is restricted to, with their names (empty for
+    /// the other visibilities).
+    pub fn restricted_to(&self, folder: &Folder) -> Vec<(Id, String)> {
+        let (group, ids) = match folder.visibility {
+            Visibility::Companies => (Group::Company, &folder.companies),
+            Visibility::ContactSegments => (Group::ContactSegment, &folder.contact_segments),
+            Visibility::CompanySegments => (Group::CompanySegment, &folder.company_segments),
+            _ => return Vec::new(),
+        };
+        ids.iter()
+            .map(|&id| (id, self.group_name(group, id)))
+            .collect()
+    }
+
+    /// The company segments a contact of these companies is in: every segment of every
+    /// company, ascending, each once.
+    pub fn company_segments_of(&self, companies: &[Id]) -> Vec<Id> {
+        let mut segments: Vec<Id> = companies
+            .iter()
+            .filter_map(|&c| self.company(c))
+            .flat_map(|c| c.segments.iter().copied())
+            .collect();
+        segments.sort_unstable();
+        segments.dedup();
+        segments
     }
 
     pub fn article(&self, id: Id) -> Option<ArticleRef<'_>> {
@@ -243,19 +351,11 @@ impl Catalog {
             Role::Contact {
                 companies,
                 segments,
-            } => {
-                let mut company_segments: Vec<Id> = companies
-                    .iter()
-                    .flat_map(|c| self.company_segments.get(c).into_iter().flatten().copied())
-                    .collect();
-                company_segments.sort_unstable();
-                company_segments.dedup();
-                Caller::Contact {
-                    companies: companies.clone(),
-                    contact_segments: segments.clone(),
-                    company_segments,
-                }
-            }
+            } => Caller::Contact {
+                companies: companies.clone(),
+                contact_segments: segments.clone(),
+                company_segments: self.company_segments_of(companies),
+            },
         }
     }
 
@@ -308,6 +408,33 @@ impl Catalog {
         Ok(())
     }
 
+    /// Would a search by this caller through this widget in this language find the article
+    /// (given words that match it)? The rule the search index's filters encode: what
+    /// [`Catalog::check_article`] shows, then only in the widget's own categories (the
+    /// leak does not reach search) and by the search column of the access table (segment
+    /// folders are never searched).
+    pub fn check_searchable(
+        &self,
+        widget: &Widget,
+        caller: &Caller,
+        lang: Lang,
+        id: Id,
+    ) -> Result<ArticleRef<'_>, NotShown> {
+        let found = self.check_article(widget, caller, lang, id)?;
+        if !widget.categories.contains(&found.category.id) {
+            return Err(NotShown::OutsideWidget {
+                category: found.category.id,
+            });
+        }
+        folder_access(found.folder, caller, Purpose::Search).map_err(|hidden| {
+            NotShown::Hidden {
+                folder: found.folder.id,
+                hidden,
+            }
+        })?;
+        Ok(found)
+    }
+
     /// Freshdesk's known defect (off unless the fixtures turn it on): for contacts with a
     /// company, company- and segment-restricted folders outside the widget's categories
     /// pass on show, hit, votes and suggested.
@@ -354,9 +481,7 @@ impl Catalog {
         referrer: Option<&str>,
         live_hits: &HashMap<Id, u64>,
     ) -> Vec<Id> {
-        let mut rules: Vec<_> = widget.suggestions.iter().collect();
-        rules.sort_by_key(|r| r.position);
-        let rule = referrer.and_then(|r| rules.into_iter().find(|rule| r.contains(&rule.url)));
+        let rule = self.suggestion_rule(widget, referrer);
         let visible = |id: &Id| self.check_article(widget, caller, lang, *id).is_ok();
         match rule {
             Some(rule) => rule.articles.iter().copied().filter(visible).collect(),
@@ -400,28 +525,61 @@ impl Catalog {
             ),
             NotShown::Hidden { folder, hidden } => {
                 let (_, f) = self.folder(*folder).expect("hidden folder exists");
-                let names = |ids: &[Id], kind: &str| -> String {
-                    let list: Vec<String> = ids
-                        .iter()
-                        .map(|i| match kind {
-                            "company" => self.fixtures.companies.iter().find(|c| c.id == *i).map(|c| c.name.clone()),
-                            "contact" => self.fixtures.segments.contact_segments.iter().find(|s| s.id == *i).map(|s| s.name.clone()),
-                            _ => self.fixtures.segments.company_segments.iter().find(|s| s.id == *i).map(|s| s.name.clone()),
-                        }
-                        .unwrap_or_else(|| i.to_string()))
-                        .collect();
-                    list.join(", ")
+                let names = || -> String {
+                    let named: Vec<String> =
+                        self.restricted_to(f).into_iter().map(|(_, name)| name).collect();
+                    named.join(", ")
                 };
                 let rule = match hidden {
                     Hidden::LoggedInOnly => "logged-in users only".to_owned(),
                     Hidden::AgentsOnly => "agents only".to_owned(),
                     Hidden::BotsOnly => "bots only (never shown in the widget)".to_owned(),
-                    Hidden::OtherCompanies => format!("contacts of {} only", names(&f.companies, "company")),
-                    Hidden::OtherContactSegments => format!("the contact segment(s) {} only", names(&f.contact_segments, "contact")),
-                    Hidden::OtherCompanySegments => format!("companies in the segment(s) {} only", names(&f.company_segments, "company_segment")),
+                    Hidden::OtherCompanies => format!("contacts of {} only", names()),
+                    Hidden::OtherContactSegments => format!("the contact segment(s) {} only", names()),
+                    Hidden::OtherCompanySegments => format!("companies in the segment(s) {} only", names()),
                     Hidden::SegmentsNotSearched => "segments, and segment folders are never searched".to_owned(),
                 };
                 format!("article {id} is in folder {folder} ({}), visible to {rule}", f.name)
+            }
+        }
+    }
+}
+
+/// What a folder can be restricted to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    Company,
+    ContactSegment,
+    CompanySegment,
+}
+
+/// Rewrites every fixture time an answer carries (translations' `modified_at`, widgets'
+/// and ticket fields' `created_at` and `updated_at`, the account's `created_at`) in
+/// Freshdesk's form, `2026-09-14T08:12:30Z`: UTC, whole seconds. Validated fixtures have
+/// only times that parse; a text that does not is left as it is.
+fn canonical_times(fixtures: &mut FixtureSet) {
+    fn canonical(text: &mut String) {
+        if let Ok(canonical) = canonical_timestamp(text) {
+            if *text != canonical {
+                *text = canonical;
+            }
+        }
+    }
+    canonical(&mut fixtures.account.created_at);
+    for widget in &mut fixtures.widgets {
+        canonical(&mut widget.created_at);
+        canonical(&mut widget.updated_at);
+    }
+    for field in &mut fixtures.ticket_fields {
+        canonical(&mut field.created_at);
+        canonical(&mut field.updated_at);
+    }
+    for category in &mut fixtures.solutions {
+        for folder in &mut category.folders {
+            for article in &mut folder.articles {
+                for translation in article.translations.values_mut() {
+                    canonical(&mut translation.modified_at);
+                }
             }
         }
     }
@@ -475,4 +633,190 @@ fn index(fixtures: &FixtureSet) -> Result<SearchIndex, SearchError> {
             }
         });
     SearchIndex::build(&indexed, entries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::people::Directory;
+
+    fn bundled() -> FixtureSet {
+        FixtureSet::bundled().expect("bundled fixtures load")
+    }
+
+    fn user(catalog: &Catalog, email: &str) -> User {
+        Directory::from_fixtures(&catalog.fixtures)
+            .find_by_email(email)
+            .map(|u| (**u).clone())
+            .expect("bundled user")
+    }
+
+    #[test]
+    fn fixture_times_are_stored_in_freshdesks_form() {
+        let mut set = bundled();
+        let kept = set.solutions[0].folders[0].articles[1].translations["en"]
+            .modified_at
+            .clone();
+        let tr = set.solutions[0].folders[0].articles[0]
+            .translations
+            .get_mut("en")
+            .unwrap();
+        tr.modified_at = "2026-09-14T10:12:30.75+02:00".into();
+        set.widgets[0].created_at = "2026-09-14T08:12:30.5Z".into();
+        set.widgets[0].updated_at = "2026-09-13T23:00:00-09:12".into();
+        set.ticket_fields[0].created_at = "2026-09-14t08:12:30z".into();
+        set.account.created_at = "2024-03-01T10:00:00+01:00".into();
+
+        let catalog = Catalog::load(set);
+
+        let f = &catalog.fixtures;
+        let tr = &f.solutions[0].folders[0].articles[0].translations["en"];
+        assert_eq!(tr.modified_at, "2026-09-14T08:12:30Z");
+        assert_eq!(f.widgets[0].created_at, "2026-09-14T08:12:30Z");
+        assert_eq!(f.widgets[0].updated_at, "2026-09-14T08:12:00Z");
+        assert_eq!(f.ticket_fields[0].created_at, "2026-09-14T08:12:30Z");
+        assert_eq!(f.account.created_at, "2024-03-01T09:00:00Z");
+        let untouched = &f.solutions[0].folders[0].articles[1].translations["en"];
+        assert_eq!(untouched.modified_at, kept);
+    }
+
+    #[test]
+    fn bundled_fixture_times_are_already_canonical() {
+        let set = bundled();
+        let catalog = Catalog::load(bundled());
+        assert_eq!(set.to_document(), catalog.fixtures.to_document());
+    }
+
+    #[test]
+    fn widgets_are_found_by_id_and_only_active_ones_answer() {
+        let catalog = Catalog::load(bundled());
+        assert_eq!(catalog.widget(12000000026).map(|w| w.active), Some(false));
+        assert!(catalog.active_widget(12000000026).is_none());
+        assert_eq!(
+            catalog.active_widget(12000000027).map(|w| w.id),
+            Some(12000000027)
+        );
+        assert!(catalog.widget(1).is_none());
+        assert_eq!(
+            catalog.active_widget_ids().collect::<Vec<_>>(),
+            [12000000025, 12000000027, 12000000028]
+        );
+        assert_eq!(catalog.default_widget().map(|w| w.id), Some(12000000025));
+        assert_eq!(
+            catalog.widgets_linking(2).collect::<Vec<_>>(),
+            [12000000025, 12000000027]
+        );
+        assert_eq!(catalog.widgets_linking(3).count(), 0);
+    }
+
+    #[test]
+    fn companies_and_segments_are_named_or_shown_by_id() {
+        let catalog = Catalog::load(bundled());
+        assert_eq!(
+            catalog.company(103).map(|c| c.segments.clone()),
+            Some(vec![301])
+        );
+        assert_eq!(catalog.group_name(Group::Company, 101), "Globex");
+        assert_eq!(
+            catalog.group_name(Group::ContactSegment, 201),
+            "Beta testers"
+        );
+        assert_eq!(
+            catalog.group_name(Group::CompanySegment, 301),
+            "Enterprise customers"
+        );
+        assert_eq!(catalog.group_name(Group::Company, 999), "999");
+        let (_, companies_only) = catalog.folder(14).unwrap();
+        assert_eq!(
+            catalog.restricted_to(companies_only),
+            [(101, "Globex".to_owned())]
+        );
+        let (_, anyone) = catalog.folder(11).unwrap();
+        assert!(catalog.restricted_to(anyone).is_empty());
+    }
+
+    #[test]
+    fn a_contact_is_in_every_segment_of_every_company_once() {
+        let mut set = bundled();
+        set.companies[0].segments = vec![301];
+        let catalog = Catalog::load(set);
+        assert_eq!(catalog.company_segments_of(&[103, 101, 999]), [301]);
+        assert!(catalog.company_segments_of(&[102]).is_empty());
+        let ursula = user(&catalog, "ursula@umbrella.test");
+        assert_eq!(
+            catalog.caller_for(&ursula),
+            Caller::Contact {
+                companies: vec![103],
+                contact_segments: vec![],
+                company_segments: vec![301],
+            }
+        );
+    }
+
+    #[test]
+    fn the_first_rule_by_position_in_the_referrer_wins() {
+        let mut set = bundled();
+        let widget = &mut set.widgets[0];
+        widget.suggestions[0].url = "/account/pricing".into();
+        widget.suggestions.swap(0, 1);
+        let catalog = Catalog::load(set);
+        let widget = catalog.widget(12000000025).unwrap();
+        let url = |referrer| {
+            catalog
+                .suggestion_rule(widget, referrer)
+                .map(|r| r.url.as_str())
+        };
+        assert_eq!(
+            url(Some("https://x.test/account/pricing")),
+            Some("/account/pricing")
+        );
+        assert_eq!(url(Some("https://x.test/account")), Some("/account"));
+        assert_eq!(url(Some("https://x.test/")), None);
+        assert_eq!(url(None), None);
+    }
+
+    /// [`Catalog::check_searchable`] says what the index finds: for every bundled
+    /// persona, widget, language and article (searched by its own title), with and
+    /// without the unlinked-category leak.
+    #[test]
+    fn searchable_agrees_with_the_index() {
+        for leak in [false, true] {
+            let mut set = bundled();
+            set.account.features.unlinked_category_leak = leak;
+            let catalog = Catalog::build(set).unwrap();
+            let directory = Directory::from_fixtures(&catalog.fixtures);
+            let callers: Vec<Caller> = std::iter::once(Caller::Anonymous)
+                .chain(directory.users().map(|u| catalog.caller_for(u)))
+                .collect();
+            let langs: Vec<Lang> = catalog.languages.portal_languages().collect();
+            let mut found = 0;
+            for widget in catalog.fixtures.widgets.iter().filter(|w| w.active) {
+                for caller in &callers {
+                    for &lang in &langs {
+                        for (_, _, article) in catalog.fixtures.articles() {
+                            let tr = article
+                                .translations
+                                .get(lang.code())
+                                .or_else(|| article.translations.values().next())
+                                .unwrap();
+                            let hits = catalog
+                                .search(widget, caller, lang, &tr.title, 0, 1000)
+                                .unwrap();
+                            let by_index = hits.contains(&article.id);
+                            let by_rule = catalog
+                                .check_searchable(widget, caller, lang, article.id)
+                                .is_ok();
+                            assert_eq!(
+                                by_index, by_rule,
+                                "leak {leak}, widget {}, {caller:?}, {lang}, article {}",
+                                widget.id, article.id
+                            );
+                            found += usize::from(by_index);
+                        }
+                    }
+                }
+            }
+            assert!(found > 0);
+        }
+    }
 }

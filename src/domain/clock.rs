@@ -167,6 +167,12 @@ pub fn format_timestamp(secs: i64) -> String {
         .unwrap_or_else(|| secs.to_string())
 }
 
+/// A fixture time in Freshdesk's form: the instant `text` names (RFC 3339, any offset,
+/// any fraction), in UTC, whole seconds (a fraction is dropped), `Z`.
+pub fn canonical_timestamp(text: &str) -> Result<String, String> {
+    parse_instant(text).map(|ms| format_timestamp(ms.div_euclid(1000)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,5 +204,23 @@ mod tests {
     #[test]
     fn timestamps_have_whole_seconds_and_z() {
         assert_eq!(format_timestamp(1_606_382_461), "2020-11-26T09:21:01Z");
+    }
+
+    #[test]
+    fn fixture_times_come_out_in_utc_whole_seconds() {
+        for (text, canonical) in [
+            ("2026-09-14T08:12:30Z", "2026-09-14T08:12:30Z"),
+            ("2026-09-14T10:12:30+02:00", "2026-09-14T08:12:30Z"),
+            ("2026-09-14T08:12:30.999Z", "2026-09-14T08:12:30Z"),
+            ("2026-09-14t08:12:30z", "2026-09-14T08:12:30Z"),
+            ("1969-12-31T23:59:59.5Z", "1969-12-31T23:59:59Z"),
+        ] {
+            assert_eq!(
+                canonical_timestamp(text).as_deref(),
+                Ok(canonical),
+                "{text}"
+            );
+        }
+        assert!(canonical_timestamp("yesterday").is_err());
     }
 }

@@ -28,10 +28,7 @@ pub struct Verdict {
 pub fn judge(state: &AppState, token: &str) -> Verdict {
     let widget_id = state
         .catalog()
-        .fixtures
-        .widgets
-        .iter()
-        .find(|w| w.active)
+        .default_widget()
         .map(|w| w.id.to_string().into());
     let headers = WidgetHeaders {
         widget_id,

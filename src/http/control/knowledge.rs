@@ -5,16 +5,18 @@
 //! View-as answers from the same code a widget call runs: the persona gets a token signed
 //! with the current secret, the call goes through the widget's header and token checks
 //! ([`check`]), the language through the same resolution, and the articles through
-//! [`Catalog::search`], [`Catalog::suggested`], [`Catalog::check_article`] and
-//! [`Catalog::explain`]. So what it shows cannot drift from what the widget answers.
+//! [`Catalog::search`], [`Catalog::suggested`], [`Catalog::check_article`],
+//! [`Catalog::check_searchable`] and [`Catalog::explain`]; companies, segments, widgets and
+//! suggestion rules through the catalog's lookups. So what it shows cannot drift from what
+//! the widget answers, and a test below compares the two for every persona and article.
 
 use http::StatusCode;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
-use crate::domain::access::{folder_access, Caller, Purpose};
-use crate::domain::catalog::{Catalog, NotShown};
+use crate::domain::access::Caller;
+use crate::domain::catalog::{Catalog, Group};
 use crate::domain::fixtures::{Article, Folder, Id, Visibility};
 use crate::domain::language::{Lang, LanguageHints};
 use crate::domain::people::{Role, User};
@@ -78,57 +80,28 @@ fn visibility_label(v: Visibility) -> &'static str {
     }
 }
 
-fn company_name(catalog: &Catalog, id: Id) -> String {
-    catalog
-        .fixtures
-        .companies
-        .iter()
-        .find(|c| c.id == id)
-        .map_or_else(|| id.to_string(), |c| c.name.clone())
-}
-
-fn contact_segment_name(catalog: &Catalog, id: Id) -> String {
-    let segments = &catalog.fixtures.segments.contact_segments;
-    segments
-        .iter()
-        .find(|s| s.id == id)
-        .map_or_else(|| id.to_string(), |s| s.name.clone())
-}
-
-fn company_segment_name(catalog: &Catalog, id: Id) -> String {
-    let segments = &catalog.fixtures.segments.company_segments;
-    segments
-        .iter()
-        .find(|s| s.id == id)
-        .map_or_else(|| id.to_string(), |s| s.name.clone())
-}
-
-fn named(ids: &[Id], name: impl Fn(Id) -> String) -> Vec<Value> {
+fn named(catalog: &Catalog, group: Group, ids: &[Id]) -> Vec<Value> {
     ids.iter()
-        .map(|&id| json!({ "id": id, "name": name(id) }))
+        .map(|&id| json!({ "id": id, "name": catalog.group_name(group, id) }))
         .collect()
 }
 
 /// The companies or segments a folder is restricted to, named (empty for the others).
 fn restricted_to(catalog: &Catalog, folder: &Folder) -> Vec<Value> {
-    match folder.visibility {
-        Visibility::Companies => named(&folder.companies, |id| company_name(catalog, id)),
-        Visibility::ContactSegments => named(&folder.contact_segments, |id| {
-            contact_segment_name(catalog, id)
-        }),
-        Visibility::CompanySegments => named(&folder.company_segments, |id| {
-            company_segment_name(catalog, id)
-        }),
-        _ => Vec::new(),
-    }
+    catalog
+        .restricted_to(folder)
+        .into_iter()
+        .map(|(id, name)| json!({ "id": id, "name": name }))
+        .collect()
 }
 
 /// "Companies: Globex", "Anyone".
 fn badge(catalog: &Catalog, folder: &Folder) -> String {
     let label = visibility_label(folder.visibility);
-    let names: Vec<String> = restricted_to(catalog, folder)
-        .iter()
-        .filter_map(|n| n["name"].as_str().map(str::to_owned))
+    let names: Vec<String> = catalog
+        .restricted_to(folder)
+        .into_iter()
+        .map(|(_, name)| name)
         .collect();
     if names.is_empty() {
         label.to_owned()
@@ -167,13 +140,7 @@ fn tree(
         .solutions
         .iter()
         .map(|category| {
-            let linked: Vec<Id> = catalog
-                .fixtures
-                .widgets
-                .iter()
-                .filter(|w| w.categories.contains(&category.id))
-                .map(|w| w.id)
-                .collect();
+            let linked: Vec<Id> = catalog.widgets_linking(category.id).collect();
             let folders: Vec<Value> = category
                 .folders
                 .iter()
@@ -211,7 +178,7 @@ fn tree(
             json!({
                 "id": c.id,
                 "name": c.name,
-                "segments": named(&c.segments, |id| company_segment_name(catalog, id)),
+                "segments": named(catalog, Group::CompanySegment, &c.segments),
             })
         })
         .collect();
@@ -298,18 +265,13 @@ fn view_as_with(state: &AppState, query: &str, hits: &HashMap<Id, u64>) -> Answe
                 format!("widget {id} is not in the fixtures"),
             )
         })?,
-        None => catalog
-            .fixtures
-            .widgets
-            .iter()
-            .find(|w| w.active)
-            .ok_or_else(|| {
-                ApiError::control(
-                    StatusCode::NOT_FOUND,
-                    "unknown_widget",
-                    "the fixtures have no active widget",
-                )
-            })?,
+        None => catalog.default_widget().ok_or_else(|| {
+            ApiError::control(
+                StatusCode::NOT_FOUND,
+                "unknown_widget",
+                "the fixtures have no active widget",
+            )
+        })?,
     };
     let email = params
         .email
@@ -427,20 +389,10 @@ fn persona_json(catalog: &Catalog, user: &User) -> Value {
             segments,
         } => {
             v["kind"] = json!("contact");
-            v["companies"] = json!(named(companies, |id| company_name(catalog, id)));
-            v["contact_segments"] = json!(named(segments, |id| contact_segment_name(catalog, id)));
-            let mut company_segments: Vec<Id> = catalog
-                .fixtures
-                .companies
-                .iter()
-                .filter(|c| companies.contains(&c.id))
-                .flat_map(|c| c.segments.iter().copied())
-                .collect();
-            company_segments.sort_unstable();
-            company_segments.dedup();
-            v["company_segments"] = json!(named(&company_segments, |id| company_segment_name(
-                catalog, id
-            )));
+            v["companies"] = json!(named(catalog, Group::Company, companies));
+            v["contact_segments"] = json!(named(catalog, Group::ContactSegment, segments));
+            let company_segments = catalog.company_segments_of(companies);
+            v["company_segments"] = json!(named(catalog, Group::CompanySegment, &company_segments));
         }
         Role::Agent {
             admin,
@@ -472,12 +424,8 @@ fn items(call: &WidgetCall, lang: Lang, ids: &[Id]) -> Vec<Value> {
 
 /// The suggestion rule whose URL is in the referrer, as [`Catalog::suggested`] picks it.
 fn matching_rule(call: &WidgetCall) -> Option<String> {
-    let referrer = call.headers.referrer.as_deref()?;
-    let mut rules: Vec<_> = call.widget().suggestions.iter().collect();
-    rules.sort_by_key(|r| r.position);
-    rules
-        .into_iter()
-        .find(|rule| referrer.contains(&rule.url))
+    call.catalog
+        .suggestion_rule(call.widget(), call.headers.referrer.as_deref())
         .map(|rule| rule.url.clone())
 }
 
@@ -491,21 +439,7 @@ fn access(call: &WidgetCall, lang: Lang) -> Vec<Value> {
         .map(|(category, folder, article)| {
             let id = article.id;
             let shown = catalog.check_article(widget, &call.caller, lang, id);
-            // Search is stricter than show: the category must be the widget's (the leak
-            // does not reach search) and segment folders are never searched.
-            let searched = shown.clone().map(|_| ()).and_then(|()| {
-                if !widget.categories.contains(&category.id) {
-                    return Err(NotShown::OutsideWidget {
-                        category: category.id,
-                    });
-                }
-                folder_access(folder, &call.caller, Purpose::Search).map_err(|hidden| {
-                    NotShown::Hidden {
-                        folder: folder.id,
-                        hidden,
-                    }
-                })
-            });
+            let searched = catalog.check_searchable(widget, &call.caller, lang, id);
             json!({
                 "id": id,
                 "title": title(catalog, article, Some(lang)),
@@ -519,4 +453,97 @@ fn access(call: &WidgetCall, lang: Lang) -> Vec<Value> {
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::Config;
+
+    /// What the widget API answers a persona, by status and body.
+    async fn api(state: &AppState, email: Option<&str>, path: &str) -> (StatusCode, Value) {
+        let widget = state.catalog().default_widget().unwrap().id;
+        let mut request = warp::test::request()
+            .path(path)
+            .header("X-Widget-Id", widget.to_string())
+            .header("X-Client-Id", "view-as-test");
+        if let Some(email) = email {
+            request = request.header("X-Widget-Auth", persona_token(state, email));
+        }
+        let reply = request.reply(&crate::http::app(state.clone())).await;
+        let body = serde_json::from_slice(reply.body()).unwrap_or(Value::Null);
+        (reply.status(), body)
+    }
+
+    /// View-as's verdict on every article (visible, searchable) is the widget API's, for
+    /// anonymous and every bundled user.
+    #[tokio::test]
+    async fn view_as_agrees_with_the_widget_api_for_every_persona_and_article() {
+        let state = AppState::new(Config::bundled()).unwrap();
+        state.catalog().wait_indexed().unwrap();
+        let emails: Vec<String> = state
+            .read()
+            .directory
+            .users()
+            .map(|u| u.email.clone())
+            .collect();
+        let personas = std::iter::once(None).chain(emails.iter().map(|e| Some(e.as_str())));
+        let (mut shown, mut searched) = (0, 0);
+        for email in personas {
+            let query = email.map_or_else(String::new, |e| format!("?email={e}"));
+            let view = warp::test::request()
+                .path(&format!("/_freshmock/view-as{query}"))
+                .reply(&crate::http::app(state.clone()))
+                .await;
+            assert_eq!(view.status(), StatusCode::OK, "{email:?}");
+            let view: Value = serde_json::from_slice(view.body()).unwrap();
+            let refused = !view["refused"].is_null();
+            let articles = view["articles"].as_array().unwrap().clone();
+            assert_eq!(
+                articles.is_empty(),
+                refused,
+                "{email:?}: view-as lists articles unless refused"
+            );
+            for (_, _, article) in state.catalog().fixtures.articles() {
+                let id = article.id;
+                let (status, _) = api(
+                    &state,
+                    email,
+                    &format!("/api/widget/solutions/article/{id}"),
+                )
+                .await;
+                let entry = articles.iter().find(|a| a["id"] == json!(id));
+                let visible = entry.is_some_and(|a| a["visible"] == json!(true));
+                assert_eq!(
+                    status == StatusCode::OK,
+                    visible,
+                    "{email:?}, article {id}: show answered {status}"
+                );
+                shown += usize::from(visible);
+                let Some(entry) = entry else { continue };
+                let title = entry["title"].as_str().unwrap();
+                let term: String =
+                    serde_urlencoded::to_string([("term", title), ("per_page", "30")]).unwrap();
+                let (status, hits) = api(
+                    &state,
+                    email,
+                    &format!("/api/widget/search/solutions?{term}"),
+                )
+                .await;
+                assert_eq!(status, StatusCode::OK);
+                let found = hits
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|h| h["id"] == json!(id));
+                assert_eq!(
+                    found,
+                    entry["searchable"] == json!(true),
+                    "{email:?}, article {id}: search for {title:?}"
+                );
+                searched += usize::from(found);
+            }
+        }
+        assert!(shown > 0 && searched > 0);
+    }
 }

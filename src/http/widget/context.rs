@@ -197,11 +197,8 @@ pub fn check(
         }
         None => {
             let known: Vec<String> = catalog
-                .fixtures
-                .widgets
-                .iter()
-                .filter(|w| w.active)
-                .map(|w| w.id.to_string())
+                .active_widget_ids()
+                .map(|id| id.to_string())
                 .collect();
             return Err(ApiError::request(
                 StatusCode::BAD_REQUEST,

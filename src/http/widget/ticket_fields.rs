@@ -4,7 +4,6 @@ use http::StatusCode;
 use serde_json::{json, Value};
 
 use super::context::{check, Login, Params, WidgetHeaders};
-use crate::domain::clock::{format_timestamp, parse_instant};
 use crate::http::request::Req;
 use crate::http::{json_response, Answer};
 
@@ -15,11 +14,6 @@ pub fn ticket_fields(req: Req) -> Answer {
     let params = Params::parse(req.query(), &["language", "page", "per_page"])?;
     let lang = call.language(params.get("language"));
     let primary = call.catalog.languages.primary;
-    let stamp = |t: &str| {
-        parse_instant(t)
-            .map(|ms| format_timestamp(ms.div_euclid(1000)))
-            .unwrap_or_default()
-    };
     let mut fields: Vec<_> = call
         .catalog
         .fixtures
@@ -49,8 +43,8 @@ pub fn ticket_fields(req: Req) -> Answer {
                 "required_for_customers": f.required_for_customers,
                 "displayed_to_customers": f.displayed_to_customers,
                 "belongs_to_section": f.belongs_to_section,
-                "created_at": stamp(&f.created_at),
-                "updated_at": stamp(&f.updated_at),
+                "created_at": f.created_at,
+                "updated_at": f.updated_at,
             });
             if let Some(choices) = &f.choices {
                 v["choices"] = choices.clone();

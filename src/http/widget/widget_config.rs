@@ -3,7 +3,6 @@
 use http::StatusCode;
 use serde_json::json;
 
-use crate::domain::clock::{format_timestamp, parse_instant};
 use crate::http::request::Req;
 use crate::http::{json_response, Answer, ApiError};
 
@@ -14,15 +13,9 @@ pub fn config(req: Req) -> Answer {
     let widget = id
         .parse()
         .ok()
-        .and_then(|id| catalog.widget(id))
-        .filter(|w| w.active)
+        .and_then(|id| catalog.active_widget(id))
         .ok_or_else(|| ApiError::not_found(format!("no active widget {id}: an inactive or unknown widget has no published configuration")))?;
     let account = &catalog.fixtures.account;
-    let stamp = |t: &str| {
-        parse_instant(t)
-            .map(|ms| format_timestamp(ms.div_euclid(1000)))
-            .unwrap_or_default()
-    };
     let supported: Vec<&str> = if account.multilingual {
         catalog
             .languages
@@ -40,8 +33,8 @@ pub fn config(req: Req) -> Answer {
             "account_id": account.id,
             "name": widget.name,
             "active": widget.active,
-            "created_at": stamp(&widget.created_at),
-            "updated_at": stamp(&widget.updated_at),
+            "created_at": widget.created_at,
+            "updated_at": widget.updated_at,
             "account_url": format!("https://{}", account.domain),
             "languages": { "primary": catalog.languages.primary.code(), "supported": supported },
             "date_format": widget.date_format,
