@@ -162,7 +162,7 @@ async fn answer(
             }
             return ApiError::method_not_allowed(method, allowed, control).into_response();
         }
-        Found::NotFound => {
+        Found::Nothing => {
             if method == Method::OPTIONS && room == Room::WidgetApi {
                 if let Some(response) = preflight(&headers) {
                     return response;

@@ -223,7 +223,7 @@ pub enum Found {
     Route(&'static Route, Captures),
     /// The path exists with these methods.
     WrongMethod(Vec<Method>),
-    NotFound,
+    Nothing,
 }
 
 /// The route for a method and path. HEAD is answered as GET, as Rails does.
@@ -242,7 +242,7 @@ pub fn find(method: &Method, path: &str) -> Found {
         }
     }
     if allowed.is_empty() {
-        Found::NotFound
+        Found::Nothing
     } else {
         Found::WrongMethod(allowed)
     }
@@ -324,8 +324,8 @@ mod tests {
             captured("/api/widget/bootstrap/", Method::GET),
             Some(("widget.bootstrap", vec![]))
         );
-        assert!(matches!(find(&Method::GET, "/nope"), Found::NotFound));
-        assert!(matches!(find(&Method::GET, "/api/widget"), Found::NotFound));
+        assert!(matches!(find(&Method::GET, "/nope"), Found::Nothing));
+        assert!(matches!(find(&Method::GET, "/api/widget"), Found::Nothing));
     }
 
     #[test]
