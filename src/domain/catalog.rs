@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, RwLock};
 
 use bytes::Bytes;
 
@@ -55,8 +55,9 @@ pub struct Catalog {
     companies: HashMap<Id, usize>,
     contact_segments: HashMap<Id, usize>,
     company_segments: HashMap<Id, usize>,
-    /// Set once, by the thread that builds the index (see [`Catalog::load`]).
-    search: Arc<OnceLock<Result<SearchIndex, SearchError>>>,
+    /// Filled language by language by the thread that builds the index (see
+    /// [`Catalog::load`]).
+    search: Arc<SearchIndex>,
     /// Whether that thread has been started.
     indexing: AtomicBool,
     /// Search answers rendered from this account (see [`Catalog::remembered_search`]);
@@ -99,7 +100,8 @@ impl Catalog {
     /// [`canonical_times`]), so answers carry the stored text as it is.
     pub fn load(mut fixtures: FixtureSet) -> Catalog {
         canonical_times(&mut fixtures);
-        Catalog::with_index(Arc::new(fixtures), Arc::new(OnceLock::new()))
+        let search = SearchIndex::pending(&indexed_languages(&fixtures), documents(&fixtures));
+        Catalog::with_index(Arc::new(fixtures), Arc::new(search))
     }
 
     /// Starts building the search index on a thread of its own, unless it is started
@@ -110,9 +112,7 @@ impl Catalog {
         }
         let job = {
             let (fixtures, search) = (self.fixtures.clone(), self.search.clone());
-            move || {
-                let _ = search.set(index(&fixtures));
-            }
+            move || index(&fixtures, &search)
         };
         let background = {
             let job = job.clone();
@@ -137,25 +137,25 @@ impl Catalog {
         }
     }
 
-    /// Whether the search index is ready.
+    /// Whether the search index is ready in every language.
     pub fn is_indexed(&self) -> bool {
-        self.search.get().is_some()
+        self.search.is_complete()
     }
 
-    /// Waits until the search index is ready, starting it if nothing has.
+    /// Waits until the search index is ready in every language, starting it if nothing
+    /// has.
     pub fn wait_indexed(&self) -> Result<(), SearchError> {
-        self.search_index().map(|_| ())
+        self.start_indexing();
+        self.search.wait_all()
     }
 
+    /// The search index, being built: a search waits for its language only.
     fn search_index(&self) -> Result<&SearchIndex, SearchError> {
         self.start_indexing();
-        self.search.wait().as_ref().map_err(Clone::clone)
+        Ok(&self.search)
     }
 
-    fn with_index(
-        fixtures: Arc<FixtureSet>,
-        search: Arc<OnceLock<Result<SearchIndex, SearchError>>>,
-    ) -> Catalog {
+    fn with_index(fixtures: Arc<FixtureSet>, search: Arc<SearchIndex>) -> Catalog {
         let languages = account_languages(&fixtures.account);
         let mut articles = HashMap::new();
         for (ci, category) in fixtures.solutions.iter().enumerate() {
@@ -597,42 +597,68 @@ fn account_languages(account: &Account) -> Languages {
     }
 }
 
-/// The search index of a fixture set: one document per translation, in portal languages.
-fn index(fixtures: &FixtureSet) -> Result<SearchIndex, SearchError> {
-    let indexed: Vec<Lang> = account_languages(&fixtures.account)
-        .portal_languages()
-        .collect();
-    // Every translation first (cheap references), so the index knows how many documents
-    // are coming and can decide how many threads to index them with.
-    let translations: Vec<_> = fixtures
+/// The languages searched: the portal's, in the order a search without hints picks them
+/// (the portal language, then the primary, then the others), so the index is built first
+/// where the first searches will look.
+fn indexed_languages(fixtures: &FixtureSet) -> Vec<Lang> {
+    let languages = account_languages(&fixtures.account);
+    let mut indexed = vec![languages.portal];
+    indexed.extend(
+        languages
+            .portal_languages()
+            .filter(|l| *l != languages.portal),
+    );
+    indexed
+}
+
+/// How many documents the index holds: one per translation in an indexed language.
+fn documents(fixtures: &FixtureSet) -> u64 {
+    let indexed = indexed_languages(fixtures);
+    fixtures
         .articles()
-        .flat_map(|(category, folder, article)| {
-            let access = folder_tokens(folder);
-            article.translations.iter().filter_map(move |(code, tr)| {
-                Some((category, article, access.clone(), Lang::parse(code)?, tr))
+        .flat_map(|(_, _, article)| article.translations.keys())
+        .filter(|code| Lang::parse(code).is_some_and(|l| indexed.contains(&l)))
+        .count() as u64
+}
+
+/// Builds the search index of a fixture set, one language after the other, in
+/// [`indexed_languages`] order: one document per translation.
+fn index(fixtures: &FixtureSet, search: &SearchIndex) {
+    for lang in indexed_languages(fixtures) {
+        // Every translation first (cheap references), so the index knows how many
+        // documents are coming and can decide how many threads to index them with.
+        let translations: Vec<_> = fixtures
+            .articles()
+            .filter_map(|(category, folder, article)| {
+                let (_, tr) = article
+                    .translations
+                    .iter()
+                    .find(|(code, _)| Lang::parse(code) == Some(lang))?;
+                Some((category, folder, article, tr))
             })
-        })
-        .collect();
-    let entries = translations
-        .into_iter()
-        .map(|(category, article, access, lang, tr)| {
-            let mut body = html::to_text(&tr.description);
-            for attachment in &tr.attachments {
-                body.push(' ');
-                body.push_str(&attachment.name);
-            }
-            IndexEntry {
-                article: article.id,
-                lang,
-                category: category.id,
-                published: article.status == ArticleStatus::Published,
-                access,
-                title: &tr.title,
-                body,
-                tags: &article.tags,
-            }
-        });
-    SearchIndex::build(&indexed, entries)
+            .collect();
+        let entries = translations
+            .into_iter()
+            .map(|(category, folder, article, tr)| {
+                let mut body = html::to_text(&tr.description);
+                for attachment in &tr.attachments {
+                    body.push(' ');
+                    body.push_str(&attachment.name);
+                }
+                IndexEntry {
+                    article: article.id,
+                    lang,
+                    category: category.id,
+                    published: article.status == ArticleStatus::Published,
+                    access: folder_tokens(folder),
+                    title: &tr.title,
+                    body,
+                    tags: &article.tags,
+                }
+            });
+        // A failure is kept for the searches in that language, which report it.
+        let _ = search.index_language(lang, entries);
+    }
 }
 
 #[cfg(test)]

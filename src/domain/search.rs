@@ -13,20 +13,22 @@ use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::directory::RamDirectory;
 use tantivy::index::SegmentId;
 use tantivy::indexer::{IndexWriterOptions, NoMergePolicy};
-use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+use tantivy::query::{
+    Bm25StatisticsProvider, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST};
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenStream, SimpleTokenizer,
     Stemmer, StopWordFilter, TextAnalyzer, Token, TokenStream, Tokenizer, TokenizerManager,
 };
 use tantivy::{
-    DocId, Index, IndexReader, ReloadPolicy, Score, SegmentReader, TantivyDocument, Term,
+    DocId, Index, IndexReader, ReloadPolicy, Score, Searcher, SegmentReader, TantivyDocument, Term,
 };
 
 use crate::domain::fixtures::Id;
@@ -258,14 +260,28 @@ impl SegmentCollector for RankedSegment {
     }
 }
 
-/// The in-memory article index.
+/// The in-memory article index: one tantivy index per language, each built on its own
+/// and usable as soon as it is built, so that a search waits only for its language (the
+/// first search after start-up is answered once the portal's language is indexed).
+///
+/// The ranking is exactly that of one index holding every language: a language's fields
+/// only hold its documents, so BM25's term and token counts are the same per language, and
+/// its document count, the one figure that spans languages, is given to each search (see
+/// [`AllLanguages`]).
 pub struct SearchIndex {
+    /// Documents in every language: BM25's document count.
+    total_docs: u64,
+    langs: HashMap<Lang, OnceLock<Result<LangIndex, SearchError>>>,
+}
+
+/// The index of one language's documents.
+struct LangIndex {
     reader: IndexReader,
     /// Each segment's per-document values.
     tables: Vec<Arc<SegmentTable>>,
     /// Every [`Group`], by number.
     groups: Vec<Group>,
-    langs: HashMap<Lang, LangFields>,
+    fields: LangFields,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -273,6 +289,27 @@ impl std::fmt::Debug for SearchIndex {
         f.debug_struct("SearchIndex")
             .field("languages", &self.langs.keys().collect::<Vec<_>>())
             .finish()
+    }
+}
+
+/// BM25's statistics for one language's index as if it held every language: the
+/// language's own term and token counts, and the document count of all languages.
+struct AllLanguages<'a> {
+    searcher: &'a Searcher,
+    total_docs: u64,
+}
+
+impl Bm25StatisticsProvider for AllLanguages<'_> {
+    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
+        Bm25StatisticsProvider::total_num_tokens(self.searcher, field)
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        Ok(self.total_docs)
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        Bm25StatisticsProvider::doc_freq(self.searcher, term)
     }
 }
 
@@ -447,24 +484,111 @@ impl TokenStream for MemoTokenStream<'_> {
 }
 
 impl SearchIndex {
-    /// Builds the index for the given languages from every article translation. Large
-    /// sets are indexed on several threads (see [`indexing_threads`]), which changes
-    /// nothing in the answers.
+    /// An index of these languages with nothing indexed yet: each language is indexed by
+    /// [`SearchIndex::index_language`], and searches in it wait until then.
+    /// `total_docs` is the number of documents all languages will hold together.
+    pub fn pending(languages: &[Lang], total_docs: u64) -> SearchIndex {
+        SearchIndex {
+            total_docs,
+            langs: languages.iter().map(|&l| (l, OnceLock::new())).collect(),
+        }
+    }
+
+    /// Builds the index for the given languages from every article translation, and
+    /// returns once every language is indexed. Large sets are indexed on several threads
+    /// (see [`indexing_threads`]), which changes nothing in the answers.
+    #[cfg(test)]
     pub fn build<'a>(
         languages: &[Lang],
         entries: impl IntoIterator<Item = IndexEntry<'a>>,
     ) -> Result<SearchIndex, SearchError> {
-        let entries = entries.into_iter();
-        let threads = indexing_threads(entries.size_hint().0);
-        Self::build_on(threads, languages, entries)
+        Self::build_with(None, languages, entries)
     }
 
-    /// [`SearchIndex::build`] on this many threads (one: a single segment on this one).
-    fn build_on<'a>(
-        threads: usize,
+    /// [`SearchIndex::build`] on this many threads per language, or as many as suit the
+    /// set (`None`).
+    #[cfg(test)]
+    fn build_with<'a>(
+        threads: Option<usize>,
         languages: &[Lang],
         entries: impl IntoIterator<Item = IndexEntry<'a>>,
     ) -> Result<SearchIndex, SearchError> {
+        let mut by_lang: HashMap<Lang, Vec<IndexEntry<'a>>> = HashMap::new();
+        for entry in entries {
+            if languages.contains(&entry.lang) {
+                by_lang.entry(entry.lang).or_default().push(entry);
+            }
+        }
+        let total = by_lang.values().map(Vec::len).sum::<usize>() as u64;
+        let index = SearchIndex::pending(languages, total);
+        for &l in languages {
+            let entries = by_lang.remove(&l).unwrap_or_default();
+            let threads = threads.unwrap_or_else(|| indexing_threads(entries.len()));
+            index.set_language(l, LangIndex::build(threads, l, entries));
+        }
+        index.wait_all()?;
+        Ok(index)
+    }
+
+    /// Indexes one language from its article translations (entries of other languages are
+    /// skipped), unless it is indexed already. Searches in it are answered from then on.
+    pub fn index_language<'a>(
+        &self,
+        lang: Lang,
+        entries: impl IntoIterator<Item = IndexEntry<'a>>,
+    ) -> Result<(), SearchError> {
+        let Some(slot) = self.langs.get(&lang) else {
+            return Ok(());
+        };
+        if slot.get().is_none() {
+            let entries = entries.into_iter();
+            let threads = indexing_threads(entries.size_hint().0);
+            self.set_language(lang, LangIndex::build(threads, lang, entries));
+        }
+        slot.wait().as_ref().map(|_| ()).map_err(Clone::clone)
+    }
+
+    fn set_language(&self, lang: Lang, index: Result<LangIndex, SearchError>) {
+        if let Some(slot) = self.langs.get(&lang) {
+            let _ = slot.set(index);
+        }
+    }
+
+    /// Whether every language is indexed.
+    pub fn is_complete(&self) -> bool {
+        self.langs.values().all(|slot| slot.get().is_some())
+    }
+
+    /// Waits until every language is indexed; the first failure, if any.
+    pub fn wait_all(&self) -> Result<(), SearchError> {
+        for slot in self.langs.values() {
+            slot.wait().as_ref().map_err(Clone::clone)?;
+        }
+        Ok(())
+    }
+
+    /// Article ids matching the query, best first. Every word must match (in the title,
+    /// body or tags); the last word also matches as a prefix, for search-as-you-type.
+    /// Waits until the query's language is indexed.
+    pub fn search(&self, q: &SearchQuery<'_>) -> Result<Vec<Id>, SearchError> {
+        let Some(slot) = self.langs.get(&q.lang) else {
+            return Ok(Vec::new());
+        };
+        if q.limit == 0 || q.categories.is_empty() || q.access.is_empty() {
+            return Ok(Vec::new());
+        }
+        let index = slot.wait().as_ref().map_err(Clone::clone)?;
+        index.search(q, self.total_docs)
+    }
+}
+
+impl LangIndex {
+    /// One language's index, on this many threads (one: a single segment on this one).
+    fn build<'a>(
+        threads: usize,
+        lang: Lang,
+        entries: impl IntoIterator<Item = IndexEntry<'a>>,
+    ) -> Result<LangIndex, SearchError> {
         let mut builder = Schema::builder();
         let article = builder.add_u64_field(ARTICLE_FIELD, FAST);
         // Insertion order: breaks score ties, whichever segment a document landed in.
@@ -472,41 +596,27 @@ impl SearchIndex {
         // What decides whether a match may be returned, checked on each match (see
         // `Ranked`): status, category and access, as the number of their `Group`.
         let group = builder.add_u64_field(GROUP_FIELD, FAST);
-        let mut lang_fields = Vec::new();
-        for &l in languages {
-            let options = || {
-                TextOptions::default().set_indexing_options(
-                    TextFieldIndexing::default()
-                        .set_tokenizer(&tokenizer_name(l))
-                        // Queries are single terms and prefixes, never phrases: positions
-                        // would cost indexing time and memory for nothing.
-                        .set_index_option(IndexRecordOption::WithFreqs),
-                )
-            };
-            let title = builder.add_text_field(&format!("title_{}", l.code()), options());
-            let body = builder.add_text_field(&format!("body_{}", l.code()), options());
-            let tags = builder.add_text_field(&format!("tags_{}", l.code()), options());
-            lang_fields.push((l, title, body, tags));
-        }
+        let options = || {
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(&tokenizer_name(lang))
+                    // Queries are single terms and prefixes, never phrases: positions
+                    // would cost indexing time and memory for nothing.
+                    .set_index_option(IndexRecordOption::WithFreqs),
+            )
+        };
+        let title = builder.add_text_field(&format!("title_{}", lang.code()), options());
+        let body = builder.add_text_field(&format!("body_{}", lang.code()), options());
+        let tags = builder.add_text_field(&format!("tags_{}", lang.code()), options());
         let schema = builder.build();
         let tokenizers = TokenizerManager::default();
-        for &l in languages {
-            tokenizers.register(&tokenizer_name(l), MemoAnalyzer::new(l));
-        }
-        let langs: HashMap<Lang, LangFields> = lang_fields
-            .into_iter()
-            .map(|(l, title, body, tags)| {
-                (
-                    l,
-                    LangFields {
-                        title,
-                        body,
-                        tags,
-                        analyzer: analyzer(l),
-                    },
-                )
-            })
-            .collect();
+        tokenizers.register(&tokenizer_name(lang), MemoAnalyzer::new(lang));
+        let fields = LangFields {
+            title,
+            body,
+            tags,
+            analyzer: analyzer(lang),
+        };
 
         let started = std::time::Instant::now();
         let entries = entries.into_iter();
@@ -514,8 +624,7 @@ impl SearchIndex {
         let mut count = 0u64;
         let mut groups: Vec<Group> = Vec::new();
         let mut group_ids: HashMap<Group, u64> = HashMap::new();
-        let documents = entries.filter_map(|entry| {
-            let fields = langs.get(&entry.lang)?;
+        let documents = entries.filter(|e| e.lang == lang).map(|entry| {
             let mut doc = TantivyDocument::default();
             doc.add_u64(article, entry.article);
             doc.add_u64(seq, count);
@@ -540,7 +649,7 @@ impl SearchIndex {
             for tag in entry.tags {
                 doc.add_text(fields.tags, tag);
             }
-            Some(doc)
+            doc
         });
         let builder = Index::builder().schema(schema).tokenizers(tokenizers);
         let index = if threads <= 1 {
@@ -577,6 +686,7 @@ impl SearchIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         tracing::debug!(
+            language = %lang,
             documents = reader.searcher().num_docs(),
             threads,
             segments = reader.searcher().segment_readers().len(),
@@ -589,27 +699,20 @@ impl SearchIndex {
             .iter()
             .map(SegmentTable::read)
             .collect::<Result<_, _>>()?;
-        Ok(SearchIndex {
+        Ok(LangIndex {
             reader,
             tables,
             groups,
-            langs,
+            fields,
         })
     }
 
-    /// Article ids matching the query, best first. Every word must match (in the title,
-    /// body or tags); the last word also matches as a prefix, for search-as-you-type.
-    pub fn search(&self, q: &SearchQuery<'_>) -> Result<Vec<Id>, SearchError> {
-        let Some(fields) = self.langs.get(&q.lang) else {
+    /// [`SearchIndex::search`] in this language; `total_docs` is the document count of
+    /// every language (see [`AllLanguages`]).
+    fn search(&self, q: &SearchQuery<'_>, total_docs: u64) -> Result<Vec<Id>, SearchError> {
+        let Some(text_query) = text_query(&self.fields, q.text) else {
             return Ok(Vec::new());
         };
-        if q.limit == 0 || q.categories.is_empty() || q.access.is_empty() {
-            return Ok(Vec::new());
-        }
-        let Some(text_query) = self.text_query(fields, q.text) else {
-            return Ok(Vec::new());
-        };
-
         let allowed: Vec<bool> = self.groups.iter().map(|g| g.allows(q)).collect();
         if !allowed.contains(&true) {
             return Ok(Vec::new());
@@ -619,7 +722,13 @@ impl SearchIndex {
             wanted: q.offset + q.limit,
             allowed: Arc::new(allowed),
         };
-        let mut ranked = self.reader.searcher().search(&*text_query, &collector)?;
+        let searcher = self.reader.searcher();
+        let statistics = AllLanguages {
+            searcher: &searcher,
+            total_docs,
+        };
+        let mut ranked =
+            searcher.search_with_statistics_provider(&*text_query, &collector, &statistics)?;
         ranked.sort_unstable_by_key(|&(rank, _)| Reverse(rank));
         Ok(ranked
             .into_iter()
@@ -628,75 +737,75 @@ impl SearchIndex {
             .map(|(_, article)| article)
             .collect())
     }
+}
 
-    /// The scored part: every analysed word must match somewhere; the last one may be
-    /// a prefix of a longer word. `None` when the text has no searchable word.
-    fn text_query(&self, fields: &LangFields, text: &str) -> Option<Box<dyn Query>> {
-        let mut analyzer = fields.analyzer.clone();
-        let mut words = Vec::new();
-        let mut stream = analyzer.token_stream(text);
-        while let Some(token) = stream.next() {
-            if !words.contains(&token.text) {
-                words.push(token.text.clone());
-            }
+/// The scored part: every analysed word must match somewhere; the last one may be
+/// a prefix of a longer word. `None` when the text has no searchable word.
+fn text_query(fields: &LangFields, text: &str) -> Option<Box<dyn Query>> {
+    let mut analyzer = fields.analyzer.clone();
+    let mut words = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while let Some(token) = stream.next() {
+        if !words.contains(&token.text) {
+            words.push(token.text.clone());
         }
-        // The last word as typed (lower-cased, folded, unstemmed) for prefix matching,
-        // unless the user has finished it with a space.
-        let typing = (!text.ends_with(char::is_whitespace))
-            .then(|| {
-                let mut simple = TextAnalyzer::builder(SimpleTokenizer::default())
-                    .filter(RemoveLongFilter::limit(MAX_TOKEN_CHARS))
-                    .filter(LowerCaser)
-                    .filter(AsciiFoldingFilter)
-                    .build();
-                let mut stream = simple.token_stream(text);
-                let mut last = None;
-                while let Some(t) = stream.next() {
-                    last = Some(t.text.clone());
-                }
-                last
-            })
-            .flatten()
-            .filter(|w| w.chars().count() >= 2);
-        if words.is_empty() && typing.is_none() {
-            return None;
-        }
-
-        let per_field = |make: &dyn Fn(Field) -> Box<dyn Query>| -> Box<dyn Query> {
-            Box::new(BooleanQuery::union(vec![
-                Box::new(BoostQuery::new(make(fields.title), TITLE_BOOST)),
-                make(fields.body),
-                make(fields.tags),
-            ]))
-        };
-        let term_query = |word: String| -> Box<dyn Query> {
-            per_field(&|f| {
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f, &word),
-                    IndexRecordOption::WithFreqs,
-                ))
-            })
-        };
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let last_stemmed = if typing.is_some() { words.pop() } else { None };
-        for word in words {
-            clauses.push((Occur::Must, term_query(word)));
-        }
-        if let Some(prefix) = typing {
-            let mut either: Vec<Box<dyn Query>> = vec![per_field(&|f| {
-                Box::new(FuzzyTermQuery::new_prefix(
-                    Term::from_field_text(f, &prefix),
-                    0,
-                    true,
-                ))
-            })];
-            if let Some(word) = last_stemmed {
-                either.push(term_query(word));
-            }
-            clauses.push((Occur::Must, Box::new(BooleanQuery::union(either))));
-        }
-        Some(Box::new(BooleanQuery::new(clauses)))
     }
+    // The last word as typed (lower-cased, folded, unstemmed) for prefix matching,
+    // unless the user has finished it with a space.
+    let typing = (!text.ends_with(char::is_whitespace))
+        .then(|| {
+            let mut simple = TextAnalyzer::builder(SimpleTokenizer::default())
+                .filter(RemoveLongFilter::limit(MAX_TOKEN_CHARS))
+                .filter(LowerCaser)
+                .filter(AsciiFoldingFilter)
+                .build();
+            let mut stream = simple.token_stream(text);
+            let mut last = None;
+            while let Some(t) = stream.next() {
+                last = Some(t.text.clone());
+            }
+            last
+        })
+        .flatten()
+        .filter(|w| w.chars().count() >= 2);
+    if words.is_empty() && typing.is_none() {
+        return None;
+    }
+
+    let per_field = |make: &dyn Fn(Field) -> Box<dyn Query>| -> Box<dyn Query> {
+        Box::new(BooleanQuery::union(vec![
+            Box::new(BoostQuery::new(make(fields.title), TITLE_BOOST)),
+            make(fields.body),
+            make(fields.tags),
+        ]))
+    };
+    let term_query = |word: String| -> Box<dyn Query> {
+        per_field(&|f| {
+            Box::new(TermQuery::new(
+                Term::from_field_text(f, &word),
+                IndexRecordOption::WithFreqs,
+            ))
+        })
+    };
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let last_stemmed = if typing.is_some() { words.pop() } else { None };
+    for word in words {
+        clauses.push((Occur::Must, term_query(word)));
+    }
+    if let Some(prefix) = typing {
+        let mut either: Vec<Box<dyn Query>> = vec![per_field(&|f| {
+            Box::new(FuzzyTermQuery::new_prefix(
+                Term::from_field_text(f, &prefix),
+                0,
+                true,
+            ))
+        })];
+        if let Some(word) = last_stemmed {
+            either.push(term_query(word));
+        }
+        clauses.push((Occur::Must, Box::new(BooleanQuery::union(either))));
+    }
+    Some(Box::new(BooleanQuery::new(clauses)))
 }
 
 #[cfg(test)]
@@ -882,12 +991,55 @@ mod tests {
     }
 
     #[test]
+    fn a_language_is_searched_as_soon_as_it_is_indexed() {
+        let index = SearchIndex::pending(&[lang("en"), lang("fr")], 4);
+        let login = vec!["login".to_owned()];
+        let entries = vec![
+            entry(
+                1,
+                "en",
+                "Reset your password",
+                "Forgot it?",
+                "anyone",
+                &login,
+            ),
+            entry(1, "fr", "Mot de passe", "Oublié ?", "anyone", &[]),
+        ];
+        index.index_language(lang("en"), entries).unwrap();
+        assert!(!index.is_complete());
+        assert_eq!(run(&index, "password", "en", &["anyone"]), vec![1]);
+    }
+
+    #[test]
+    fn scores_count_the_documents_of_every_language() {
+        let tags = vec!["login".to_owned()];
+        let entries = tied_entries(&tags);
+        let all = entries.len() as u64;
+        let index = SearchIndex::build(&[lang("en"), lang("fr")], entries).unwrap();
+        assert_eq!(index.total_docs, all);
+        let en = index.langs[&lang("en")].get().unwrap().as_ref().unwrap();
+        let access = vec!["anyone".to_owned()];
+        let q = SearchQuery {
+            text: "password help",
+            lang: lang("en"),
+            categories: &[1, 2, 3],
+            access: &access,
+            offset: 0,
+            limit: 30,
+        };
+        assert_eq!(index.search(&q).unwrap(), en.search(&q, all).unwrap());
+    }
+
+    #[test]
     fn answers_do_not_depend_on_how_many_threads_indexed() {
         let tags = vec!["login".to_owned()];
         let langs = [lang("en"), lang("fr")];
-        let one = SearchIndex::build_on(1, &langs, tied_entries(&tags)).unwrap();
-        let two = SearchIndex::build_on(2, &langs, tied_entries(&tags)).unwrap();
-        assert_eq!(one.reader.searcher().segment_readers().len(), 1);
+        let one = SearchIndex::build_with(Some(1), &langs, tied_entries(&tags)).unwrap();
+        let two = SearchIndex::build_with(Some(2), &langs, tied_entries(&tags)).unwrap();
+        for slot in one.langs.values() {
+            let index = slot.get().unwrap().as_ref().unwrap();
+            assert_eq!(index.reader.searcher().segment_readers().len(), 1);
+        }
         let mut found = 0;
         for text in [
             "password",
