@@ -331,6 +331,9 @@ pub enum TicketOutcome {
 pub struct Store {
     conn: Mutex<Connection>,
     location: Location,
+    /// In memory, the schema is created on first use, for this fingerprint (see
+    /// [`Store::open`]); `None` once it exists. Locked only while `conn` is.
+    unprepared: Mutex<Option<String>>,
 }
 
 impl Store {
@@ -342,14 +345,20 @@ impl Store {
             Location::Memory => Connection::open_in_memory()?,
             Location::Dir(dir) => open_file(dir)?,
         };
-        let path = match &location {
-            Location::Memory => PathBuf::from(":memory:"),
-            Location::Dir(dir) => dir.join(FILE_NAME),
+        // A new database in memory holds nothing until the API changes something, so its
+        // schema waits for the first use: creating it (SQLite parsing nine CREATE
+        // statements, 1.5 M instructions) was a sixth of the time to the first answer.
+        let unprepared = match &location {
+            Location::Memory => Some(fingerprint.to_owned()),
+            Location::Dir(dir) => {
+                prepare(&conn, &dir.join(FILE_NAME), fingerprint)?;
+                None
+            }
         };
-        prepare(&conn, &path, fingerprint)?;
         Ok(Store {
             conn: Mutex::new(conn),
             location,
+            unprepared: Mutex::new(unprepared),
         })
     }
 
@@ -363,8 +372,23 @@ impl Store {
         &self.location
     }
 
-    fn conn(&self) -> MutexGuard<'_, Connection> {
-        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    /// The connection, its schema created if this is its first use.
+    fn conn(&self) -> Result<MutexGuard<'_, Connection>, StoreError> {
+        let conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+        let mut unprepared = self.unprepared.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(fingerprint) = unprepared.as_deref() {
+            prepare(&conn, Path::new(":memory:"), fingerprint)?;
+            *unprepared = None;
+        }
+        Ok(conn)
+    }
+
+    /// Whether the store is a new one in memory that nothing has used yet.
+    fn is_untouched(&self) -> bool {
+        self.unprepared
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some()
     }
 
     /// Runs `f` in one transaction, committed before returning.
@@ -372,7 +396,7 @@ impl Store {
         &self,
         f: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let mut conn = self.conn();
+        let mut conn = self.conn()?;
         let tx = conn.transaction()?;
         let value = f(&tx)?;
         tx.commit()?;
@@ -393,7 +417,10 @@ impl Store {
 
     /// What start-up lays over the fixtures.
     pub fn overlay(&self) -> Result<Overlay, StoreError> {
-        let conn = self.conn();
+        if self.is_untouched() {
+            return Ok(Overlay::default());
+        }
+        let conn = self.conn()?;
         let contacts = read_contacts(&conn)?;
         let names = conn
             .prepare("SELECT user_id, name FROM names ORDER BY user_id")?
@@ -440,7 +467,7 @@ impl Store {
     }
 
     pub fn contacts(&self) -> Result<Vec<ContactRecord>, StoreError> {
-        read_contacts(&self.conn())
+        read_contacts(&*self.conn()?)
     }
 
     /// Counts one hit; returns the hits counted since the fixtures.
@@ -458,7 +485,7 @@ impl Store {
 
     /// Hits counted since the fixtures, by article.
     pub fn hits(&self) -> Result<HashMap<Id, u64>, StoreError> {
-        let conn = self.conn();
+        let conn = self.conn()?;
         let mut stmt = conn.prepare("SELECT article_id, count FROM hits")?;
         let rows = stmt.query_map([], |r| {
             Ok((r.get::<_, i64>(0)? as Id, r.get::<_, i64>(1)?.max(0) as u64))
@@ -522,7 +549,7 @@ impl Store {
 
     /// The counters of one article translation beyond the fixtures', and who holds which vote.
     pub fn tally(&self, article: Id, language: &str) -> Result<VoteTally, StoreError> {
-        let conn = self.conn();
+        let conn = self.conn()?;
         let (up, down) = conn
             .query_row(
                 "SELECT up, down FROM vote_counts WHERE article_id = ?1 AND language = ?2",
@@ -555,7 +582,7 @@ impl Store {
 
     /// Every vote a user holds.
     pub fn votes_of(&self, user: Id) -> Result<Vec<UserVote>, StoreError> {
-        let conn = self.conn();
+        let conn = self.conn()?;
         let mut stmt = conn.prepare(
             "SELECT article_id, language, user_id, vote, voted_at FROM user_votes
              WHERE user_id = ?1 ORDER BY article_id, language",
@@ -616,7 +643,7 @@ impl Store {
     }
 
     pub fn attachments(&self) -> Result<Vec<AttachmentRecord>, StoreError> {
-        let conn = self.conn();
+        let conn = self.conn()?;
         let mut stmt = conn.prepare(
             "SELECT id, widget_id, client_id, name, content_type, size, created_at, ticket_id
              FROM attachments ORDER BY id",
@@ -639,7 +666,7 @@ impl Store {
     /// An attachment's content.
     pub fn attachment_content(&self, id: u64) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(self
-            .conn()
+            .conn()?
             .query_row(
                 "SELECT content FROM attachments WHERE id = ?1",
                 [id as i64],
@@ -702,7 +729,7 @@ impl Store {
 
     /// Tickets, oldest first; only the requester's when an email is given (case-insensitive).
     pub fn tickets(&self, requester_email: Option<&str>) -> Result<Vec<TicketRecord>, StoreError> {
-        let conn = self.conn();
+        let conn = self.conn()?;
         let docs: Vec<String> = match requester_email {
             Some(email) => conn
                 .prepare("SELECT doc FROM tickets WHERE email = ?1 COLLATE NOCASE ORDER BY id")?
@@ -1017,6 +1044,25 @@ mod tests {
         store.add_hit(2).unwrap();
         let hits = store.hits().unwrap();
         assert_eq!((hits[&1], hits[&2]), (2, 1));
+    }
+
+    #[test]
+    fn an_in_memory_store_makes_its_schema_on_first_use() {
+        let store = Store::in_memory(FP).unwrap();
+        assert!(store.overlay().unwrap().contacts.is_empty());
+        assert!(store.is_untouched());
+        assert_eq!(store.add_hit(7).unwrap(), 1);
+        assert!(!store.is_untouched());
+        let meta: String = store
+            .conn()
+            .unwrap()
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'fixtures_fingerprint'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(meta, FP);
     }
 
     #[test]
