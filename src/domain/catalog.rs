@@ -142,6 +142,17 @@ impl Catalog {
         self.search.is_complete()
     }
 
+    /// Whether searches in this language are answered at once.
+    pub fn is_indexed_in(&self, lang: Lang) -> bool {
+        self.search.is_ready(lang)
+    }
+
+    /// Waits until this language is indexed, starting the index if nothing has.
+    pub fn wait_indexed_in(&self, lang: Lang) {
+        self.start_indexing();
+        self.search.wait(lang);
+    }
+
     /// Waits until the search index is ready in every language, starting it if nothing
     /// has.
     pub fn wait_indexed(&self) -> Result<(), SearchError> {

@@ -554,6 +554,20 @@ impl SearchIndex {
         }
     }
 
+    /// Whether this language is indexed (or not searched at all: nothing to wait for).
+    pub fn is_ready(&self, lang: Lang) -> bool {
+        self.langs
+            .get(&lang)
+            .is_none_or(|slot| slot.get().is_some())
+    }
+
+    /// Waits until this language is indexed.
+    pub fn wait(&self, lang: Lang) {
+        if let Some(slot) = self.langs.get(&lang) {
+            slot.wait();
+        }
+    }
+
     /// Whether every language is indexed.
     pub fn is_complete(&self) -> bool {
         self.langs.values().all(|slot| slot.get().is_some())

@@ -22,6 +22,7 @@ use crate::domain::catalog::Catalog;
 use crate::domain::clock::{Clock, ClockStart, Millis};
 use crate::domain::fixtures::validate::is_valid_secret;
 use crate::domain::fixtures::{FixtureSet, Id};
+use crate::domain::language::Lang;
 use crate::domain::people::{Directory, User};
 use crate::domain::search::SearchError;
 use crate::domain::token::{AcceptedTokens, Claims, Keys, TokenError};
@@ -702,18 +703,15 @@ impl AppState {
         self.catalog().start_indexing();
     }
 
-    /// The catalog once its search index is built: a search that arrives just after
-    /// start-up waits for the index on the blocking pool, not on a runtime thread.
-    pub async fn indexed_catalog(&self) -> Arc<Catalog> {
+    /// Returns once searches in `lang` are answered at once: a search that arrives just
+    /// after start-up waits for its own language's index on the blocking pool, not on a
+    /// runtime thread, and not for the other languages.
+    pub async fn indexed_in(&self, lang: Lang) {
         let catalog = self.catalog();
-        if catalog.is_indexed() {
-            return catalog;
+        if catalog.is_indexed_in(lang) {
+            return;
         }
-        self.blocking(move |_| {
-            let _ = catalog.wait_indexed();
-            catalog
-        })
-        .await
+        self.blocking(move |_| catalog.wait_indexed_in(lang)).await;
     }
 
     /// The server's time, in Unix seconds.
