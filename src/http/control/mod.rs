@@ -47,8 +47,9 @@ pub fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> 
     ))
 }
 
-/// `GET /_freshmock/health`: `ready` once the search index is built, `indexing` before
-/// (every call is answered meanwhile; a search waits for the index).
+/// `GET /_freshmock/health`: `ready` once the search index is built in every language,
+/// `indexing` before, with the languages already searchable (every call is answered
+/// meanwhile; a search waits for its own language's index).
 pub fn health(req: Req) -> Answer {
     let catalog = req.state.catalog();
     let widgets: Vec<_> = catalog.active_widget_ids().collect();
@@ -57,8 +58,15 @@ pub fn health(req: Req) -> Answer {
         .portal_languages()
         .map(|l| l.code())
         .collect();
+    let indexed: Vec<_> = catalog
+        .languages
+        .portal_languages()
+        .filter(|l| catalog.is_indexed_in(*l))
+        .map(|l| l.code())
+        .collect();
     ok(&json!({
         "status": if catalog.is_indexed() { "ready" } else { "indexing" },
+        "indexed": indexed,
         "articles": catalog.fixtures.articles().count(),
         "widgets": widgets,
         "languages": languages,
