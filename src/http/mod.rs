@@ -121,9 +121,10 @@ async fn dispatch(
         method: method.clone(),
         path: path.as_str().to_owned(),
         query: query.clone().unwrap_or_default(),
-        auth: headers
-            .get(observe::WIDGET_AUTH)
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
+        auth: headers.get(observe::WIDGET_AUTH).map(|v| match v.to_str() {
+            Ok(text) => text.to_owned(),
+            Err(_) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
+        }),
         route: route.map(|r| r.name),
     });
     let answer = match fault {

@@ -27,6 +27,8 @@ pub struct Recorded {
     pub status: u16,
     pub duration_us: u64,
     /// The `X-Widget-Auth` header as sent, if any.
+    /// A copy: a header value shares the connection's read buffer, which the log would
+    /// then keep alive, making the server allocate a new buffer for every request.
     pub auth: Option<String>,
     /// `none` (no token), `accepted` or `refused`.
     pub token: &'static str,
