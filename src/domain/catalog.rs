@@ -62,11 +62,11 @@ pub struct Catalog {
     indexing: AtomicBool,
     /// Search answers rendered from this account (see [`Catalog::remembered_search`]);
     /// forgotten with the catalog.
-    searches: RwLock<HashMap<SearchKey, Bytes>>,
+    searches: RwLock<rustc_hash::FxHashMap<SearchKey, Bytes>>,
 }
 
 /// The index thread's nice value (see [`Catalog::start_indexing`]).
-const INDEX_NICENESS: i32 = 10;
+pub const INDEX_NICENESS: i32 = 10;
 
 /// Search answers remembered per catalog, at most this many.
 const REMEMBERED_SEARCHES: usize = 4096;
@@ -87,7 +87,10 @@ impl Catalog {
     /// Indexes a validated fixture set, and returns once the index is ready.
     pub fn build(fixtures: FixtureSet) -> Result<Catalog, SearchError> {
         let catalog = Catalog::load(fixtures);
-        catalog.wait_indexed()?;
+        // Here, on the caller's thread (the server's loader), not on one of its own.
+        catalog.indexing.store(true, AtomicOrdering::SeqCst);
+        index(&catalog.fixtures, &catalog.search);
+        catalog.search.wait_all()?;
         Ok(catalog)
     }
 

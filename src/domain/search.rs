@@ -20,7 +20,8 @@ use tantivy::directory::RamDirectory;
 use tantivy::index::SegmentId;
 use tantivy::indexer::{IndexWriterOptions, NoMergePolicy};
 use tantivy::query::{
-    Bm25StatisticsProvider, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery,
+    BitSetDocSet, Bm25StatisticsProvider, BooleanQuery, BoostQuery, ConstScorer, EnableScoring,
+    Explanation, Occur, Query, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST};
 use tantivy::tokenizer::{
@@ -28,7 +29,8 @@ use tantivy::tokenizer::{
     Stemmer, StopWordFilter, TextAnalyzer, Token, TokenStream, Tokenizer, TokenizerManager,
 };
 use tantivy::{
-    DocId, Index, IndexReader, ReloadPolicy, Score, Searcher, SegmentReader, TantivyDocument, Term,
+    BitSet, DocId, DocSet, Index, IndexReader, ReloadPolicy, Score, Searcher, SegmentReader,
+    TantivyDocument, Term,
 };
 
 use crate::domain::fixtures::Id;
@@ -104,6 +106,8 @@ struct LangFields {
     body: Field,
     tags: Field,
     analyzer: TextAnalyzer,
+    /// The last word as typed: lower-cased and folded, not stemmed (see [`text_query`]).
+    typing: TextAnalyzer,
 }
 
 /// What decides whether a caller may get a document: its status, category and access
@@ -630,6 +634,11 @@ impl LangIndex {
             body,
             tags,
             analyzer: analyzer(lang),
+            typing: TextAnalyzer::builder(SimpleTokenizer::default())
+                .filter(RemoveLongFilter::limit(MAX_TOKEN_CHARS))
+                .filter(LowerCaser)
+                .filter(AsciiFoldingFilter)
+                .build(),
         };
 
         let started = std::time::Instant::now();
@@ -768,11 +777,7 @@ fn text_query(fields: &LangFields, text: &str) -> Option<Box<dyn Query>> {
     // unless the user has finished it with a space.
     let typing = (!text.ends_with(char::is_whitespace))
         .then(|| {
-            let mut simple = TextAnalyzer::builder(SimpleTokenizer::default())
-                .filter(RemoveLongFilter::limit(MAX_TOKEN_CHARS))
-                .filter(LowerCaser)
-                .filter(AsciiFoldingFilter)
-                .build();
+            let mut simple = fields.typing.clone();
             let mut stream = simple.token_stream(text);
             let mut last = None;
             while let Some(t) = stream.next() {
@@ -808,11 +813,10 @@ fn text_query(fields: &LangFields, text: &str) -> Option<Box<dyn Query>> {
     }
     if let Some(prefix) = typing {
         let mut either: Vec<Box<dyn Query>> = vec![per_field(&|f| {
-            Box::new(FuzzyTermQuery::new_prefix(
-                Term::from_field_text(f, &prefix),
-                0,
-                true,
-            ))
+            Box::new(PrefixQuery {
+                field: f,
+                prefix: prefix.as_bytes().into(),
+            })
         })];
         if let Some(word) = last_stemmed {
             either.push(term_query(word));
@@ -820,6 +824,69 @@ fn text_query(fields: &LangFields, text: &str) -> Option<Box<dyn Query>> {
         clauses.push((Occur::Must, Box::new(BooleanQuery::union(either))));
     }
     Some(Box::new(BooleanQuery::new(clauses)))
+}
+
+/// Every term of a field that starts with `prefix`, each matching with the same score (as
+/// tantivy's `FuzzyTermQuery::new_prefix` at distance 0). The terms are read as one range
+/// of the term dictionary, without building a Levenshtein automaton for every search,
+/// which was a third of a never-repeated search's time.
+#[derive(Debug, Clone)]
+struct PrefixQuery {
+    field: Field,
+    prefix: Arc<[u8]>,
+}
+
+impl Query for PrefixQuery {
+    fn weight(&self, _: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(self.clone()))
+    }
+}
+
+impl Weight for PrefixQuery {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let mut docs = BitSet::with_max_value(reader.max_doc());
+        let inverted = reader.inverted_index(self.field)?;
+        let mut range = inverted.terms().range().ge(&*self.prefix);
+        if let Some(upper) = after_prefix(&self.prefix) {
+            range = range.lt(upper);
+        }
+        let mut terms = range.into_stream()?;
+        while terms.advance() {
+            let mut postings = inverted
+                .read_block_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
+            while !postings.docs().is_empty() {
+                for &doc in postings.docs() {
+                    docs.insert(doc);
+                }
+                postings.advance();
+            }
+        }
+        Ok(Box::new(ConstScorer::new(BitSetDocSet::from(docs), boost)))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut scorer = self.scorer(reader, 1.0)?;
+        if scorer.seek(doc) == doc {
+            Ok(Explanation::new("PrefixQuery", 1.0))
+        } else {
+            Err(tantivy::TantivyError::InvalidArgument(format!(
+                "document {doc} does not match the prefix"
+            )))
+        }
+    }
+}
+
+/// The smallest byte string after every string that starts with `prefix` (`None` when
+/// there is none: every byte is 0xFF).
+fn after_prefix(prefix: &[u8]) -> Option<Vec<u8>> {
+    let mut upper = prefix.to_vec();
+    while let Some(last) = upper.pop() {
+        if last < u8::MAX {
+            upper.push(last + 1);
+            return Some(upper);
+        }
+    }
+    None
 }
 
 #[cfg(test)]

@@ -8,7 +8,6 @@
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, URL_SAFE_NO_PAD};
 use base64::engine::DecodePaddingMode;
 use base64::Engine;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use jsonwebtoken::{crypto, Algorithm, EncodingKey};
@@ -154,7 +153,7 @@ const REMEMBERED_TOKENS: usize = 1024;
 #[derive(Debug, Default)]
 pub struct AcceptedTokens {
     secret: String,
-    tokens: HashMap<String, Arc<Claims>>,
+    tokens: rustc_hash::FxHashMap<String, Arc<Claims>>,
 }
 
 impl AcceptedTokens {

@@ -8,6 +8,7 @@
 
 pub mod events;
 pub mod faults;
+mod loader;
 pub mod request_log;
 pub mod store;
 
@@ -95,6 +96,9 @@ pub enum FixturesRefused {
     /// The store could not be cleared for the new set: a server fault.
     #[error(transparent)]
     Store(StoreError),
+    /// A bug.
+    #[error("{0}")]
+    Fault(String),
 }
 
 /// The mutable part, swapped as a whole on reset.
@@ -155,8 +159,8 @@ struct Inner {
     requests: RequestLog,
     faults: Faults,
     control_token: Option<String>,
-    /// Held while a fixture set replaces the current one.
-    replacing: tokio::sync::Mutex<()>,
+    /// Where fixture sets are parsed, validated and indexed, one at a time.
+    loader: loader::Loader,
 }
 
 #[derive(Debug, Clone)]
@@ -212,7 +216,7 @@ impl AppState {
                 requests: RequestLog::new(config.request_log),
                 faults: Faults::default(),
                 control_token: config.control_token,
-                replacing: tokio::sync::Mutex::new(()),
+                loader: loader::Loader::default(),
             }),
         })
     }
@@ -257,30 +261,33 @@ impl AppState {
     }
 
     /// Runs on a new fixture set, given as a JSON document, from now on (and after every
-    /// reset). The document is parsed, validated and indexed on the blocking pool, one
-    /// replacement at a time, before anything changes, so a bad one changes nothing.
-    /// Everything the API changed is forgotten, in the store too, which then belongs to the
-    /// new fixtures. Returns the number of articles.
+    /// reset). The document is parsed, validated and indexed on the loader thread (see
+    /// [`loader`]), one replacement at a time, before anything changes, so a bad one changes
+    /// nothing. Everything the API changed is forgotten, in the store too, which then
+    /// belongs to the new fixtures. Returns the number of articles.
     pub async fn replace_fixtures(&self, document: Vec<u8>) -> Result<usize, FixturesRefused> {
-        // One at a time: each build may take a core for seconds, and two at once would
-        // leave none to the requests that are being served meanwhile.
-        let _turn = self.inner.replacing.lock().await;
-        self.blocking(move |state| {
-            let value: serde_json::Value =
-                serde_json::from_slice(&document).map_err(FixturesRefused::NotJson)?;
-            let set = FixtureSet::from_document(&value)
-                .map_err(|e| FixturesRefused::Invalid(e.to_string()))?;
-            drop(value);
-            let articles = set.articles().count();
-            state
-                .replace_fixtures_now(set)
-                .map(|()| articles)
-                .map_err(|e| match e {
-                    StartError::Store(e) => FixturesRefused::Store(e),
-                    other => FixturesRefused::Invalid(other.to_string()),
-                })
-        })
-        .await
+        let state = self.clone();
+        self.inner
+            .loader
+            .run(move || {
+                let value: serde_json::Value =
+                    serde_json::from_slice(&document).map_err(FixturesRefused::NotJson)?;
+                let set = FixtureSet::from_document(&value)
+                    .map_err(|e| FixturesRefused::Invalid(e.to_string()))?;
+                drop(value);
+                let articles = set.articles().count();
+                state
+                    .replace_fixtures_now(set)
+                    .map(|()| articles)
+                    .map_err(|e| match e {
+                        StartError::Store(e) => FixturesRefused::Store(e),
+                        other => FixturesRefused::Invalid(other.to_string()),
+                    })
+            })
+            .await
+            .map_err(|loader::JobPanicked| {
+                FixturesRefused::Fault("replacing the fixture set panicked (a bug)".into())
+            })?
     }
 
     fn replace_fixtures_now(&self, fixtures: FixtureSet) -> Result<(), StartError> {

@@ -104,6 +104,7 @@ pub async fn replace_fixtures(mut req: Req) -> Answer {
                 ApiError::control(StatusCode::BAD_REQUEST, "invalid_fixtures", why)
             }
             FixturesRefused::Store(e) => ApiError::internal(e),
+            FixturesRefused::Fault(why) => ApiError::internal(why),
         })?;
     ok(&json!({ "status": "loaded", "articles": articles }))
 }
