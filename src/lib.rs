@@ -7,10 +7,12 @@
 //!   choice), `search` (the tantivy index), `token` (Freshdesk's JWT checks with reasons),
 //!   `people` (contacts and agents), `clock`, `html`, `email`.
 //! - `state/`: what a running server holds, shared by every request: `AppState` (the world
-//!   behind a lock, with every SQLite or index-building call on the blocking pool), `store`
-//!   (SQLite), `events` (the live stream), `request_log`, `faults`.
-//! - `http/`: the one route table (`routes`), the one error type and recover (`error`), the
-//!   dispatch with faults and the request log (`app`), and the handlers by caller: `widget`
+//!   behind a lock, with every SQLite call on the blocking pool), `loader` (the one thread
+//!   that parses, validates and indexes a replacing fixture set), `store` (SQLite), `events`
+//!   (the live stream), `request_log`, `faults`.
+//! - `http/`: the one route table (`routes`), the one error type (`error`), the dispatch
+//!   and the one recover (`mod.rs`), what a handler gets (`request`), faults and the request
+//!   log around widget calls (`observe`), and the handlers by caller: `widget`
 //!   (the widget API), `agent` (the two agent calls), `control` (the `/_freshmock/` control
 //!   plane), `assets` (the fake widget, the demo site and the dashboard's files); `server`
 //!   runs it all on a listener and owns [`MockServer`].

@@ -127,11 +127,12 @@ async fn dispatch(
         }),
         route: route.map(|r| r.name),
     });
-    let answer = match fault {
-        Some(spec) => match observe::apply(spec).await {
-            Some(response) => response,
-            None => answer(&state, method, path, query, headers, body, found, room).await,
-        },
+    let faulted = match fault {
+        Some(spec) => observe::apply(spec).await,
+        None => None,
+    };
+    let answer = match faulted {
+        Some(response) => response,
         None => answer(&state, method, path, query, headers, body, found, room).await,
     };
     let mut response = decorate(room, route.map(|r| r.caller), origin, answer);
@@ -155,21 +156,20 @@ async fn answer(
     let control = room == Room::Control;
     let (route, captures) = match found {
         Found::Route(route, captures) => (route, captures),
-        Found::WrongMethod(allowed) => {
+        other => {
+            // A CORS preflight on the widget API, whatever the path.
             if method == Method::OPTIONS && room == Room::WidgetApi {
                 if let Some(response) = preflight(&headers) {
                     return response;
                 }
             }
-            return ApiError::method_not_allowed(method, allowed, control).into_response();
-        }
-        Found::Nothing => {
-            if method == Method::OPTIONS && room == Room::WidgetApi {
-                if let Some(response) = preflight(&headers) {
-                    return response;
+            let err = match other {
+                Found::WrongMethod(allowed) => {
+                    ApiError::method_not_allowed(method, allowed, control)
                 }
-            }
-            return not_found(control, path.as_str()).into_response();
+                _ => not_found(control, path.as_str()),
+            };
+            return err.into_response();
         }
     };
     if route.caller == Caller::Control {
