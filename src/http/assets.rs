@@ -3,7 +3,7 @@
 //! `/widgetBase/`, the demo site at `/` (`/demo/...`), and the dashboard at `/_freshmock/ui`.
 //! No build step: the files are served as written.
 
-use http::{HeaderValue, StatusCode};
+use http::HeaderValue;
 use rust_embed::RustEmbed;
 use warp::reply::Response;
 
@@ -68,13 +68,8 @@ pub fn dashboard_file(req: Req) -> Answer {
     } else {
         &name
     };
-    file(&format!("{DASHBOARD_DIR}{name}")).map_err(|_| {
-        ApiError::control(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("the dashboard has no file {name:?}"),
-        )
-    })
+    file(&format!("{DASHBOARD_DIR}{name}"))
+        .map_err(|_| ApiError::control_not_found(format!("the dashboard has no file {name:?}")))
 }
 
 /// One embedded file, or an empty 404.

@@ -122,13 +122,9 @@ impl ApiError {
         }
     }
 
-    /// A control-plane 404 naming what does not exist.
-    pub fn control_not_found(what: impl std::fmt::Display) -> ApiError {
-        ApiError::control(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("there is no {what}"),
-        )
+    /// A control-plane 404 (`not_found`), saying what does not exist.
+    pub fn control_not_found(message: impl Into<String>) -> ApiError {
+        ApiError::control(StatusCode::NOT_FOUND, "not_found", message)
     }
 
     /// A validation error (`{"description":"Validation failed","errors":[...]}`).

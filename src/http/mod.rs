@@ -188,11 +188,9 @@ async fn answer(
 /// No route has this path.
 fn not_found(control: bool, path: &str) -> ApiError {
     if control {
-        ApiError::control(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("no control call has the path {path} (see /_freshmock/openapi.json)"),
-        )
+        ApiError::control_not_found(format!(
+            "no control call has the path {path} (see /_freshmock/openapi.json)"
+        ))
     } else {
         // Freshdesk's 404s have no body.
         ApiError::not_found(format!("nothing is served at {path}"))

@@ -129,37 +129,14 @@ impl Req {
     /// The whole body, refused with 413 as soon as it passes `limit` bytes, whether it came
     /// with a length or chunked.
     pub async fn bytes(&mut self, limit: usize, over: &str) -> Result<Vec<u8>, ApiError> {
-        let mut body = self.take_body();
-        let mut out = Vec::new();
-        while let Some(chunk) = body.next().await {
-            let chunk = chunk.map_err(|e| {
-                ApiError::request(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_body",
-                    format!("the request body could not be read: {e}"),
-                )
-            })?;
-            if out.len() + chunk.len() > limit {
-                return Err(ApiError::too_large(
-                    limit,
-                    format!("the body is over {limit} bytes; {over}"),
-                ));
-            }
-            out.extend_from_slice(&chunk);
-        }
-        Ok(out)
+        read_limited(self.take_body(), limit, over).await
     }
 
     /// A control call's JSON body (an empty body reads as `{}`).
     pub async fn json<T: DeserializeOwned>(&mut self) -> Result<T, ApiError> {
-        self.json_within(MAX_CONTROL_BODY).await
-    }
-
-    /// [`Req::json`] with a limit of the call's own.
-    pub async fn json_within<T: DeserializeOwned>(&mut self, limit: usize) -> Result<T, ApiError> {
         let bytes = self
             .bytes(
-                limit,
+                MAX_CONTROL_BODY,
                 "the control API takes JSON bodies of this size at most",
             )
             .await?;
@@ -180,6 +157,35 @@ impl Req {
             )
         })
     }
+}
+
+/// Reads a whole body, refusing it with 413 as soon as it passes `limit` bytes (`over` says
+/// what to do instead), whether it came with a length or chunked.
+pub async fn read_limited(
+    mut body: BodyStream,
+    limit: usize,
+    over: &str,
+) -> Result<Vec<u8>, ApiError> {
+    let mut out = Vec::new();
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|e| {
+            ApiError::request(
+                StatusCode::BAD_REQUEST,
+                "invalid_body",
+                format!("the request body could not be read: {e}"),
+            )
+        })?;
+        if out.len() + chunk.len() > limit {
+            return Err(too_large(limit, over));
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
+}
+
+/// A body over `limit` bytes, with what to do instead.
+pub fn too_large(limit: usize, over: &str) -> ApiError {
+    ApiError::too_large(limit, format!("the body is over {limit} bytes; {over}"))
 }
 
 /// A JSON body of type `T`, whitespace alone reading as `{}`.

@@ -710,14 +710,15 @@ impl AppState {
         self.catalog().start_indexing();
     }
 
-    /// Returns once searches in `lang` are answered at once: a search that arrives just
+    /// Returns once `catalog` answers searches in `lang` at once: a search that arrives just
     /// after start-up waits for its own language's index on the blocking pool, not on a
-    /// runtime thread, and not for the other languages.
-    pub async fn indexed_in(&self, lang: Lang) {
-        let catalog = self.catalog();
+    /// runtime thread, and not for the other languages. The catalog is the one the call
+    /// holds, so a fixture replacement meanwhile cannot make it wait for another.
+    pub async fn indexed_in(&self, catalog: &Arc<Catalog>, lang: Lang) {
         if catalog.is_indexed_in(lang) {
             return;
         }
+        let catalog = catalog.clone();
         self.blocking(move |_| catalog.wait_indexed_in(lang)).await;
     }
 

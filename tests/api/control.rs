@@ -8,7 +8,7 @@ use freshmock::MockServer;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::support::{bundled, fetch, pinned, Api, Reply, WIDGET};
+use crate::support::{bundled, fetch, health_when_ready, pinned, Api, Reply, WIDGET};
 
 /// `{method} /_freshmock/{path}`: status and JSON body (`Null` when there is none).
 async fn control(server: &Api, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
@@ -46,25 +46,10 @@ fn error_message(reply: &Reply) -> String {
         .to_owned()
 }
 
-/// Health, once every language is indexed (asked again until then, within a bound).
-async fn health_when_ready(server: &Api) -> Value {
-    // Two minutes at most: a debug build indexing thousands of articles in three languages,
-    // at a lower priority, next to the rest of the suite.
-    for _ in 0..2400 {
-        let (status, body) = get(server, "health").await;
-        assert_eq!(status, 200);
-        if body["status"] == "ready" {
-            return body;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the index was not built in every language within 120 s");
-}
-
 #[tokio::test]
 async fn health_reports_ready_with_the_indexed_fixtures() {
     let server = Api::start().await;
-    let body = health_when_ready(&server).await;
+    let body = health_when_ready(&server.uri()).await;
     assert_eq!(body["articles"], 46);
     assert_eq!(body["indexed"], json!(["en", "fr", "de"]));
 }
@@ -127,7 +112,7 @@ async fn health_says_indexing_until_a_large_set_is_searchable() {
     // A search waits for its own language's index, so after one English is searchable.
     assert_eq!(search(&server, "password", None).await.status, 200);
     let (_, searched) = get(&server, "health").await;
-    let after = health_when_ready(&server).await;
+    let after = health_when_ready(&server.uri()).await;
 
     assert_eq!(status, 200);
     assert_eq!(before["status"], "indexing");

@@ -11,11 +11,12 @@ use std::sync::Arc;
 use freshmock::tokens::mint_for;
 use freshmock::MockServer;
 use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::json;
 use tokio::sync::Notify;
 
 use crate::support::{
-    self, basic, bundled, fetch, multipart, multipart_type, pinned, Api, ADMIN_KEY, WIDGET,
+    self, basic, bundled, fetch, health_when_ready, multipart, multipart_type, pinned, Api,
+    ADMIN_KEY, WIDGET,
 };
 
 /// The store's file in a data directory.
@@ -272,31 +273,12 @@ fn memory_kb(pid: u32) -> (u64, u64) {
     (field("VmHWM:"), field("VmRSS:"))
 }
 
-/// Waits until the server has indexed every language (its index thread allocates while it
-/// builds, which a memory measurement must not count).
-async fn indexed(server: &Server, client: &reqwest::Client) {
-    for _ in 0..600 {
-        let health: Value = client
-            .get(format!("{}/_freshmock/health", server.uri))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        if health["status"] == "ready" {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("the server did not index its fixtures within 30 s");
-}
-
 #[tokio::test]
 async fn refused_25_mb_upload_leaves_the_servers_memory_flat() {
     let server = spawn(&[]);
     let client = reqwest::Client::new();
-    indexed(&server, &client).await;
+    // The index thread allocates while it builds: measure once it is done.
+    health_when_ready(&server.uri).await;
     let upload = |content: Vec<u8>| {
         client
             .post(format!("{}/api/widget/attachments", server.uri))

@@ -10,6 +10,22 @@ use serde_json::{json, Value};
 
 pub use crate::harness::{fetch, pinned, Api, Reply, NOW};
 
+/// `GET /_freshmock/health` of the server at `uri` once it says `ready` (every language
+/// indexed), asked again until then. Two minutes at most: a debug build indexing thousands
+/// of articles in three languages, at a lower priority, next to the rest of the suite.
+pub async fn health_when_ready(uri: &str) -> Value {
+    let client = reqwest::Client::new();
+    for _ in 0..2400 {
+        let reply = fetch(client.get(format!("{uri}/_freshmock/health"))).await;
+        assert_eq!(reply.status, 200);
+        if reply.json()["status"] == "ready" {
+            return reply.json();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("{uri} did not index every language within 120 s");
+}
+
 /// The bundled account's widget secret.
 pub const SECRET: &str = "5f3a9c1e7b2d4f6081a3c5e7f9b1d3e5";
 /// The bundled account's main widget.

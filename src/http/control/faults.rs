@@ -35,6 +35,8 @@ pub fn remove(req: Req) -> Answer {
     if req.state.faults().remove(id) {
         ok(&json!({ "status": "removed" }))
     } else {
-        Err(ApiError::control_not_found(format_args!("fault {id}")))
+        Err(ApiError::control_not_found(format!(
+            "there is no fault {id}"
+        )))
     }
 }

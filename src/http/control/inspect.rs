@@ -113,11 +113,9 @@ async fn ticket_list(state: &AppState, email: Option<String>, id: Option<u64>) -
     match id {
         Some(id) => match tickets.iter().find(|t| t.id == id) {
             Some(t) => ok(&with_attachments(t)),
-            None => Err(ApiError::control(
-                StatusCode::NOT_FOUND,
-                "not_found",
-                format!("there is no ticket {id}"),
-            )),
+            None => Err(ApiError::control_not_found(format!(
+                "there is no ticket {id}"
+            ))),
         },
         None => ok(&tickets.iter().map(with_attachments).collect::<Vec<_>>()),
     }
@@ -129,11 +127,9 @@ async fn vote_list(state: &AppState, filter: VoteFilter) -> Answer {
     if let Some(email) = &filter.email {
         let user = state.read().directory.find_by_email(email).cloned();
         let Some(user) = user else {
-            return Err(ApiError::control(
-                StatusCode::NOT_FOUND,
-                "not_found",
-                format!("no user has the email {email}"),
-            ));
+            return Err(ApiError::control_not_found(format!(
+                "no user has the email {email}"
+            )));
         };
         let votes = state
             .customer_votes(user.id)
@@ -153,11 +149,9 @@ async fn vote_list(state: &AppState, filter: VoteFilter) -> Answer {
         ));
     };
     if state.catalog().article(article).is_none() {
-        return Err(ApiError::control(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("there is no article {article}"),
-        ));
+        return Err(ApiError::control_not_found(format!(
+            "there is no article {article}"
+        )));
     }
     let translations = state
         .article_votes(article)

@@ -77,7 +77,7 @@ pub async fn search(req: Req) -> Answer {
         return Ok(json_bytes_response(StatusCode::OK, body));
     }
     // Just after start-up the index may still be building: wait for it off the runtime.
-    req.state.indexed_in(lang).await;
+    req.state.indexed_in(&call.catalog, lang).await;
     let ids = call
         .catalog
         .search(call.widget(), &call.caller, lang, term, offset, per_page)

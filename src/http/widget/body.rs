@@ -2,11 +2,11 @@
 //! once here for every non-GET call, and JSON or multipart/form-data bodies read with a cap,
 //! so no client can make the server hold more than it allows.
 
-use futures_util::StreamExt;
 use http::StatusCode;
 use serde_json::{Map, Value};
 
 pub use crate::http::request::BodyStream;
+use crate::http::request::{read_limited, too_large};
 
 use crate::http::error::ApiError;
 
@@ -79,37 +79,10 @@ pub fn content_kind(content_type: Option<&str>, accepts: Accepts) -> Result<Body
 /// Whole bodies (JSON, or the text parts of a ticket form) may not exceed this.
 pub const MAX_FORM_BYTES: usize = 5 * 1024 * 1024;
 
-fn too_large(limit: usize) -> ApiError {
-    // Assumed: Freshdesk's front servers refuse such bodies before the application; the
-    // mock answers with a request error instead of an HTML page.
-    ApiError::with_message(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "request_too_large",
-        format!("The request body exceeds {} MB", limit / (1024 * 1024)),
-        format!("the body is over {limit} bytes; files belong in POST /api/widget/attachments"),
-    )
-}
-
-/// Reads a whole body, refusing it as soon as it passes `limit` bytes.
-pub async fn read_limited(mut body: BodyStream, limit: usize) -> Result<Vec<u8>, ApiError> {
-    let mut out = Vec::new();
-    while let Some(chunk) = body.next().await {
-        let chunk = chunk.map_err(|e| unreadable(&e))?;
-        if out.len() + chunk.len() > limit {
-            return Err(too_large(limit));
-        }
-        out.extend_from_slice(&chunk);
-    }
-    Ok(out)
-}
-
-fn unreadable(e: &dyn std::fmt::Display) -> ApiError {
-    ApiError::request(
-        StatusCode::BAD_REQUEST,
-        "invalid_body",
-        format!("the request body could not be read: {e}"),
-    )
-}
+/// What to do with a body over [`MAX_FORM_BYTES`]. Assumed: Freshdesk's front servers refuse
+/// such bodies before the application; the mock answers with a request error instead of an
+/// HTML page.
+const OVER_FORM: &str = "files belong in POST /api/widget/attachments";
 
 /// A flat parameter object, and whether it came from a form (where every value is text).
 #[derive(Debug, Clone, Default)]
@@ -123,7 +96,7 @@ pub struct FormParams {
 pub async fn read_params(kind: BodyKind, body: BodyStream) -> Result<FormParams, ApiError> {
     match kind {
         BodyKind::Json => {
-            let bytes = read_limited(body, MAX_FORM_BYTES).await?;
+            let bytes = read_limited(body, MAX_FORM_BYTES, OVER_FORM).await?;
             if bytes.iter().all(u8::is_ascii_whitespace) {
                 return Ok(FormParams::default());
             }
@@ -175,7 +148,7 @@ async fn read_form(body: BodyStream, boundary: &str) -> Result<FormParams, ApiEr
         while let Some(chunk) = field.chunk().await.map_err(|e| bad_form(&e))? {
             total += chunk.len();
             if total > MAX_FORM_BYTES {
-                return Err(too_large(MAX_FORM_BYTES));
+                return Err(too_large(MAX_FORM_BYTES, OVER_FORM));
             }
             value.extend_from_slice(&chunk);
         }
