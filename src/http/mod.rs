@@ -133,7 +133,10 @@ async fn dispatch(
     };
     let answer = match faulted {
         Some(response) => response,
-        None => answer(&state, method, path, query, headers, body, found, room).await,
+        None => {
+            let req = Req::new(state.clone(), method, path, query, headers, body);
+            answer(req, found, room).await
+        }
     };
     let mut response = decorate(room, route.map(|r| r.caller), origin, answer);
     if let Some(observation) = observation {
@@ -142,42 +145,33 @@ async fn dispatch(
     response
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn answer(
-    state: &AppState,
-    method: Method,
-    path: FullPath,
-    query: Option<String>,
-    headers: HeaderMap,
-    body: request::BodyStream,
-    found: Found,
-    room: Room,
-) -> Response {
+/// The route's answer, or the table's 404 or 405 (or a CORS preflight).
+async fn answer(req: Req, found: Found, room: Room) -> Response {
     let control = room == Room::Control;
     let (route, captures) = match found {
         Found::Route(route, captures) => (route, captures),
         other => {
             // A CORS preflight on the widget API, whatever the path.
-            if method == Method::OPTIONS && room == Room::WidgetApi {
-                if let Some(response) = preflight(&headers) {
+            if req.method == Method::OPTIONS && room == Room::WidgetApi {
+                if let Some(response) = preflight(&req.headers) {
                     return response;
                 }
             }
             let err = match other {
                 Found::WrongMethod(allowed) => {
-                    ApiError::method_not_allowed(method, allowed, control)
+                    ApiError::method_not_allowed(req.method, allowed, control)
                 }
-                _ => not_found(control, path.as_str()),
+                _ => not_found(control, req.path()),
             };
             return err.into_response();
         }
     };
     if route.caller == Caller::Control {
-        if let Err(err) = control::authorize(state, &headers) {
+        if let Err(err) = control::authorize(&req.state, &req.headers) {
             return err.into_response();
         }
     }
-    let req = Req::new(state.clone(), method, path, query, headers, captures, body);
+    let req = req.captured(captures);
     let result = match route.handler {
         Handler::Now(handler) => handler(req),
         Handler::Later(handler) => handler(req).await,

@@ -56,13 +56,13 @@ impl std::fmt::Debug for Req {
 }
 
 impl Req {
+    /// A request as it arrived; the route's captures come with [`Req::captured`].
     pub fn new(
         state: AppState,
         method: Method,
         path: FullPath,
         query: Option<String>,
         headers: HeaderMap,
-        captures: Captures,
         body: BodyStream,
     ) -> Req {
         Req {
@@ -71,9 +71,19 @@ impl Req {
             path,
             query,
             headers,
-            captures,
+            captures: Captures::new(),
             body: Some(body),
         }
+    }
+
+    /// The request with the parts its route's pattern captured.
+    pub fn captured(mut self, captures: Captures) -> Req {
+        self.captures = captures;
+        self
+    }
+
+    pub fn path(&self) -> &str {
+        self.path.as_str()
     }
 
     /// The raw query string, empty when there is none.
