@@ -32,7 +32,7 @@ pub use domain::clock::ClockStart;
 pub use domain::fixtures::{self, FixtureError, FixtureSet};
 pub use domain::language::Lang;
 pub use http::server::{run, MockServer, MockServerBuilder};
-pub use state::{AppState, Config, StartError};
+pub use state::{AppState, Config, StartError, Timeouts};
 
 /// Widget tokens: minting them as a customer's server would, and Freshdesk's verdict on one.
 pub mod tokens {

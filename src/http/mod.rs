@@ -7,6 +7,10 @@
 //!   become answers (4xx with a reason; a 5xx only for a real fault, which it names).
 //! - [`request`]: what a handler gets ([`request::Req`]), with bounded body reading.
 //! - [`widget`], [`agent`], [`control`], [`assets`]: the handlers, by caller.
+//! - [`guard`]: the perimeter: the `Host` check against DNS rebinding, and cross-site
+//!   writes to the control plane.
+//! - [`listen`]: the accept loop: header and idle timeouts, and room for new clients when
+//!   file descriptors run short.
 //! - [`observe`]: faults and the request log around widget-facing calls.
 //! - [`server`]: [`server::run`] and [`server::MockServer`].
 
@@ -14,6 +18,8 @@ pub mod agent;
 pub mod assets;
 pub mod control;
 pub mod error;
+pub mod guard;
+pub mod listen;
 pub mod observe;
 pub mod request;
 pub mod routes;
@@ -101,6 +107,10 @@ async fn dispatch(
     body: request::BodyStream,
 ) -> Response {
     let start = Instant::now();
+    // Before anything else: a name this server does not answer to is a rebinding page.
+    if let Err(err) = guard::host(&state, &headers) {
+        return err.into_response();
+    }
     let room = Room::of(path.as_str());
     let control = room == Room::Control;
     let found = routes::find(&method, path.as_str());
@@ -167,7 +177,9 @@ async fn answer(req: Req, found: Found, room: Room) -> Response {
         }
     };
     if route.caller == Caller::Control {
-        if let Err(err) = control::authorize(&req.state, &req.headers) {
+        let checked = guard::same_origin_write(&req.method, &req.headers)
+            .and_then(|()| control::authorize(&req.state, &req.headers));
+        if let Err(err) = checked {
             return err.into_response();
         }
     }

@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use bytes::{Buf, Bytes};
 use futures_util::{Stream, StreamExt, TryStreamExt};
-use http::header::{HeaderName, CONTENT_TYPE};
+use http::header::{HeaderName, CONTENT_LENGTH, CONTENT_TYPE};
 use http::{HeaderMap, Method, StatusCode};
 use serde::de::DeserializeOwned;
 use warp::path::FullPath;
@@ -31,8 +31,9 @@ where
     )
 }
 
-/// Control-plane bodies may not exceed this, but for a fixture set.
-pub const MAX_CONTROL_BODY: usize = 1024 * 1024;
+/// Control-plane bodies may not exceed this, but for a fixture set (the largest, a fault
+/// or a token to explain, are a few KB).
+pub const MAX_CONTROL_BODY: usize = 64 * 1024;
 
 /// One request, as a handler sees it.
 pub struct Req {
@@ -136,16 +137,44 @@ impl Req {
             .unwrap_or_else(|| Box::pin(futures_util::stream::empty()))
     }
 
-    /// The whole body, refused with 413 as soon as it passes `limit` bytes, whether it came
-    /// with a length or chunked.
+    /// The whole body, refused with 413 as soon as it passes `limit` bytes: at once when its
+    /// `Content-Length` says so (nothing is read), or when a chunked body gets there.
     pub async fn bytes(&mut self, limit: usize, over: &str) -> Result<Vec<u8>, ApiError> {
+        let declared = self
+            .header(&CONTENT_LENGTH)
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        if declared.is_some_and(|length| length > limit as u64) {
+            return Err(too_large(limit, over));
+        }
         read_limited(self.take_body(), limit, over).await
     }
 
-    /// A control call's JSON body (an empty body reads as `{}`).
+    /// A control call's JSON body, at most `limit` bytes; an empty body reads as `{}`.
+    /// Anything else must say `Content-Type: application/json`: a page of another site can
+    /// send a `text/plain` body without asking the browser first, a JSON one it cannot.
+    pub async fn json_bytes(&mut self, limit: usize, over: &str) -> Result<Vec<u8>, ApiError> {
+        let bytes = self.bytes(limit, over).await?;
+        if !bytes.iter().all(u8::is_ascii_whitespace) && !is_json(self.header(&CONTENT_TYPE)) {
+            return Err(ApiError::control(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "invalid_content_type",
+                format!(
+                    "this call takes a JSON body sent with Content-Type: application/json, \
+                     not {}",
+                    self.header_lossy(&CONTENT_TYPE).map_or_else(
+                        || "a body without a Content-Type".into(),
+                        |t| format!("{t:?}")
+                    )
+                ),
+            ));
+        }
+        Ok(bytes)
+    }
+
+    /// A control call's JSON body (see [`Req::json_bytes`]) as `T`.
     pub async fn json<T: DeserializeOwned>(&mut self) -> Result<T, ApiError> {
         let bytes = self
-            .bytes(
+            .json_bytes(
                 MAX_CONTROL_BODY,
                 "the control API takes JSON bodies of this size at most",
             )
@@ -214,6 +243,21 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     })
 }
 
+/// `application/json`, with parameters or not, or a `+json` type.
+fn is_json(content_type: Option<&str>) -> bool {
+    let Some(content_type) = content_type else {
+        return false;
+    };
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
 fn percent_decode(text: &str) -> String {
     if !text.contains('%') {
         return text.to_owned();
@@ -246,5 +290,16 @@ mod tests {
         assert_eq!(percent_decode("a%20b"), "a b");
         assert_eq!(percent_decode("%zz"), "%zz");
         assert_eq!(percent_decode("100%"), "100%");
+    }
+
+    #[test]
+    fn json_bodies_are_recognised_by_their_media_type() {
+        assert!(is_json(Some("application/json")));
+        assert!(is_json(Some("Application/JSON; charset=utf-8")));
+        assert!(is_json(Some("application/merge-patch+json")));
+        assert!(!is_json(Some("text/plain")));
+        assert!(!is_json(Some("application/x-www-form-urlencoded")));
+        assert!(!is_json(Some("multipart/form-data; boundary=x")));
+        assert!(!is_json(None));
     }
 }

@@ -14,22 +14,24 @@ use tokio::sync::oneshot;
 use crate::domain::clock::{parse_instant, ClockStart};
 use crate::domain::fixtures::FixtureSet;
 use crate::domain::token;
-use crate::state::{AppState, Config, StartError};
+use crate::state::{AppState, Config, StartError, Timeouts};
 
 /// Serves freshmock on `listener` until `shutdown` completes.
+///
+/// # Errors
+/// When the listener is beyond loopback and the configuration has no control token (and
+/// does not say `insecure_control`): see [`AppState::listening_on`].
 pub async fn run(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) {
+) -> Result<(), StartError> {
+    state.listening_on(listener.local_addr()?)?;
     // The port accepts already: build the search index meanwhile. Starting it only now
     // keeps it from slowing the start-up itself on a machine with few cores.
     state.start_indexing();
-    warp::serve(super::app(state))
-        .incoming(listener)
-        .graceful(shutdown)
-        .run()
-        .await;
+    super::listen::serve(listener, state, shutdown).await;
+    Ok(())
 }
 
 /// A freshmock server for one test.
@@ -142,11 +144,32 @@ impl MockServerBuilder {
         self
     }
 
+    /// Also serve these `Host` names (the server listens on loopback, where only loopback
+    /// names and addresses are served unless allowed).
+    pub fn allow_host(mut self, name: &str) -> Self {
+        self.config.allow_hosts.push(name.to_owned());
+        self
+    }
+
+    /// The largest fixture set `PUT /_freshmock/fixtures` takes, in bytes.
+    pub fn max_fixtures_body(mut self, bytes: usize) -> Self {
+        self.config.max_fixtures_body = bytes;
+        self
+    }
+
+    /// How long a connection has to send a request's headers, and how long it may stay
+    /// silent mid-request or mid-answer.
+    pub fn timeouts(mut self, header: Duration, idle: Duration) -> Self {
+        self.config.timeouts = Timeouts { header, idle };
+        self
+    }
+
     /// Starts the server, or says why it cannot.
     pub async fn try_start(self) -> Result<MockServer, StartError> {
         let state = AppState::new(self.config)?;
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
+        state.listening_on(addr)?;
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(run(listener, state.clone(), async move {
             let _ = stopped.await;

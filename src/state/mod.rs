@@ -15,7 +15,9 @@ pub mod store;
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::Duration;
 
 use serde::Serialize;
 
@@ -51,11 +53,42 @@ pub struct Config {
     pub request_log: usize,
     /// When set, the control API wants `Authorization: Bearer <token>`.
     pub control_token: Option<String>,
+    /// Names served besides loopback ones while listening on loopback (`--allow-host`).
+    pub allow_hosts: Vec<String>,
+    /// Listen beyond loopback without a control token (`--insecure-control`).
+    pub insecure_control: bool,
+    /// The largest fixture set `PUT /_freshmock/fixtures` takes, in bytes.
+    pub max_fixtures_body: usize,
+    /// How long connections may take or wait.
+    pub timeouts: Timeouts,
+}
+
+/// How long a connection may take to send a request's headers, and how long it may stay
+/// silent, before freshmock closes it (so slow or idle sockets cannot pile up).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// From the moment a connection waits for a request (a new one, or one kept alive
+    /// after an answer) until the request's headers are in.
+    pub header: Duration,
+    /// Nothing read or written for this long, mid-request or mid-answer.
+    pub idle: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Timeouts {
+        Timeouts {
+            header: Duration::from_secs(30),
+            idle: Duration::from_secs(120),
+        }
+    }
 }
 
 impl Config {
     /// Requests the request log keeps unless told otherwise.
     pub const DEFAULT_REQUEST_LOG: usize = DEFAULT_CAPACITY;
+    /// The largest fixture set taken over HTTP unless told otherwise (the 6,000-article
+    /// sets tests load are a few MB; `--fixtures DIR` has no limit).
+    pub const DEFAULT_MAX_FIXTURES_BODY: usize = 64 * 1024 * 1024;
 
     /// The bundled demo account, real time, its own secret, state in memory, captcha on.
     pub fn bundled() -> Config {
@@ -67,6 +100,10 @@ impl Config {
             captcha: true,
             request_log: DEFAULT_CAPACITY,
             control_token: None,
+            allow_hosts: Vec::new(),
+            insecure_control: false,
+            max_fixtures_body: Config::DEFAULT_MAX_FIXTURES_BODY,
+            timeouts: Timeouts::default(),
         }
     }
 }
@@ -84,6 +121,14 @@ pub enum StartError {
     Store(#[from] StoreError),
     #[error("cannot listen: {0}")]
     Io(#[from] std::io::Error),
+    #[error("the control token is empty: give a non-empty --control-token, or none at all")]
+    EmptyControlToken,
+    #[error(
+        "freshmock would listen on {0}, beyond this machine, with no control token: anyone \
+         who can reach it could read the widget secret, mint tokens and reset the server. \
+         Give --control-token (FRESHMOCK_CONTROL_TOKEN), or --insecure-control to accept that"
+    )]
+    ExposedControl(std::net::SocketAddr),
 }
 
 /// Why a fixture set was not taken.
@@ -159,8 +204,19 @@ struct Inner {
     requests: RequestLog,
     faults: Faults,
     control_token: Option<String>,
+    /// `--allow-host` names, normalised, and whether the server listens on loopback only.
+    hosts: Hosts,
+    max_fixtures_body: usize,
+    timeouts: Timeouts,
+    insecure_control: bool,
     /// Where fixture sets are parsed, validated and indexed, one at a time.
     loader: loader::Loader,
+}
+
+#[derive(Debug)]
+struct Hosts {
+    loopback_only: AtomicBool,
+    allowed: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -187,6 +243,9 @@ impl AppState {
             .unwrap_or_else(|| config.fixtures.account.widget_secret.clone());
         if !is_valid_secret(&secret) {
             return Err(StartError::Secret(secret));
+        }
+        if config.control_token.as_deref() == Some("") {
+            return Err(StartError::EmptyControlToken);
         }
         let location = config.data_dir.map_or(Location::Memory, Location::Dir);
         let fingerprint = location.fingerprint(&config.fixtures);
@@ -216,6 +275,13 @@ impl AppState {
                 requests: RequestLog::new(config.request_log),
                 faults: Faults::default(),
                 control_token: config.control_token,
+                hosts: Hosts {
+                    loopback_only: AtomicBool::new(true),
+                    allowed: config.allow_hosts,
+                },
+                max_fixtures_body: config.max_fixtures_body,
+                timeouts: config.timeouts,
+                insecure_control: config.insecure_control,
                 loader: loader::Loader::default(),
             }),
         })
@@ -651,6 +717,47 @@ impl AppState {
 
     pub fn control_token(&self) -> Option<&str> {
         self.inner.control_token.as_deref()
+    }
+
+    /// Called by the server once it knows its address: listening on loopback turns the
+    /// `Host` check on; listening beyond it needs a control token unless the configuration
+    /// says `insecure_control` (then it warns).
+    pub fn listening_on(&self, addr: std::net::SocketAddr) -> Result<(), StartError> {
+        let loopback = addr.ip().is_loopback();
+        if !loopback && self.inner.control_token.is_none() {
+            if !self.inner.insecure_control {
+                return Err(StartError::ExposedControl(addr));
+            }
+            tracing::warn!(
+                "listening on {addr} with no control token (--insecure-control): anyone who \
+                 can reach this address can read the widget secret, mint tokens and reset \
+                 the server"
+            );
+        }
+        self.inner
+            .hosts
+            .loopback_only
+            .store(loopback, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Whether only loopback `Host`s (and the allowed names) are served.
+    pub fn loopback_only(&self) -> bool {
+        self.inner.hosts.loopback_only.load(Ordering::Relaxed)
+    }
+
+    /// The `--allow-host` names.
+    pub fn allowed_hosts(&self) -> &[String] {
+        &self.inner.hosts.allowed
+    }
+
+    /// The largest fixture set taken over HTTP, in bytes.
+    pub fn max_fixtures_body(&self) -> usize {
+        self.inner.max_fixtures_body
+    }
+
+    pub fn timeouts(&self) -> Timeouts {
+        self.inner.timeouts
     }
 
     fn publish_clock(&self) {

@@ -3,9 +3,8 @@
 //! server's memory flat; a data directory that is not freshmock's stops the server; reset
 //! forgets everything.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 
 use freshmock::tokens::mint_for;
@@ -15,51 +14,12 @@ use serde_json::json;
 use tokio::sync::Notify;
 
 use crate::support::{
-    self, basic, bundled, fetch, health_when_ready, multipart, multipart_type, pinned, Api,
-    ADMIN_KEY, WIDGET,
+    self, basic, bundled, fetch, health_when_ready, memory_kb, multipart, multipart_type, pinned,
+    spawn, Api, ADMIN_KEY, WIDGET,
 };
 
 /// The store's file in a data directory.
 const FILE_NAME: &str = "freshmock.sqlite";
-
-/// A freshmock server process on a free port.
-struct Server {
-    child: Child,
-    uri: String,
-}
-
-/// A failing assertion must not leave a server process behind.
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts the real binary and waits for its "listening on" line. Its output is drained in a
-/// thread so the process never blocks on a full pipe.
-fn spawn(args: &[&str]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_freshmock"))
-        .args(["--port", "0"])
-        .args(args)
-        .env("FRESHMOCK_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let uri = loop {
-        let line = lines
-            .next()
-            .expect("the server printed its address")
-            .unwrap();
-        if let Some(rest) = line.strip_prefix("freshmock listening on ") {
-            break rest.trim().to_owned();
-        }
-    };
-    std::thread::spawn(move || for _ in lines.by_ref() {});
-    Server { child, uri }
-}
 
 /// Real time now (the child runs on real time).
 fn now() -> i64 {
@@ -257,20 +217,6 @@ async fn acknowledged_writes_survive_sigkill_and_restart() {
     )
     .await;
     assert_eq!(reply.status, 200);
-}
-
-/// Peak and current resident memory of a process, in kB.
-fn memory_kb(pid: u32) -> (u64, u64) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .and_then(|v| v.split_whitespace().next())
-            .and_then(|v| v.parse().ok())
-            .unwrap()
-    };
-    (field("VmHWM:"), field("VmRSS:"))
 }
 
 #[tokio::test]

@@ -11,6 +11,7 @@ mod harness;
 mod headers;
 mod http_conventions;
 mod language;
+mod perimeter;
 mod property;
 mod search;
 mod suggested;

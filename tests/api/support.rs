@@ -2,6 +2,9 @@
 //! bundled account's widgets, personas and keys, tokens, multipart bodies, agent auth, and
 //! the widget and control-plane calls the tests make most.
 
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
 use base64::Engine;
 use freshmock::fixtures::Widget;
 use freshmock::{tokens, FixtureSet};
@@ -24,6 +27,103 @@ pub async fn health_when_ready(uri: &str) -> Value {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     panic!("{uri} did not index every language within 120 s");
+}
+
+/// A freshmock server process (the real binary) on a free port; killed when dropped, so a
+/// failing assertion leaves no process behind.
+pub struct Process {
+    pub child: Child,
+    pub uri: String,
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The binary, with `args`, as [`spawn_command`] starts it.
+pub fn binary(args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_freshmock"));
+    command
+        .args(["--port", "0"])
+        .args(args)
+        .env("FRESHMOCK_LOG", "warn");
+    command
+}
+
+/// Starts the real binary on a free port with `args`.
+pub fn spawn(args: &[&str]) -> Process {
+    spawn_command(binary(args))
+}
+
+/// Starts `command` (the binary, perhaps under a wrapper) and waits for its "listening on"
+/// line. Its output is drained in a thread so the process never blocks on a full pipe.
+pub fn spawn_command(mut command: Command) -> Process {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let uri = loop {
+        let line = lines
+            .next()
+            .expect("the server printed its address")
+            .unwrap();
+        if let Some(rest) = line.strip_prefix("freshmock listening on ") {
+            break rest.trim().to_owned();
+        }
+    };
+    std::thread::spawn(move || for _ in lines.by_ref() {});
+    Process { child, uri }
+}
+
+/// Runs `command` to its end, or kills it after `limit` (a server that should have refused
+/// to start but did not): its status (`None` when killed) and its standard error.
+pub fn run_within(
+    mut command: Command,
+    limit: std::time::Duration,
+) -> (Option<std::process::ExitStatus>, String) {
+    let mut child = command
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = std::io::Read::read_to_string(&mut stderr, &mut text);
+        text
+    });
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    (status, reader.join().unwrap_or_default())
+}
+
+/// Peak and current resident memory of a process, in kB.
+pub fn memory_kb(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap()
+    };
+    (field("VmHWM:"), field("VmRSS:"))
 }
 
 /// The bundled account's widget secret.

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-use freshmock::{ClockStart, Config, FixtureError, FixtureSet};
+use freshmock::{ClockStart, Config, FixtureError, FixtureSet, Timeouts};
 
 /// Port `serve` listens on unless told otherwise.
 pub const DEFAULT_PORT: u16 = 8787;
@@ -71,6 +71,10 @@ impl AccountArgs {
             captcha: true,
             request_log: Config::DEFAULT_REQUEST_LOG,
             control_token: None,
+            allow_hosts: Vec::new(),
+            insecure_control: false,
+            max_fixtures_body: Config::DEFAULT_MAX_FIXTURES_BODY,
+            timeouts: Timeouts::default(),
         })
     }
 }
@@ -101,8 +105,56 @@ pub struct ServeArgs {
         hide_env_values = true
     )]
     pub control_token: Option<String>,
+    /// Listening on loopback, also serve requests whose Host is NAME (any port; `.NAME`
+    /// allows its subdomains too). Only localhost, 127.0.0.0/8 and [::1] are served
+    /// otherwise, which keeps DNS-rebinding pages out. Repeatable; comma-separated in the
+    /// environment.
+    #[arg(
+        long,
+        value_name = "NAME",
+        env = "FRESHMOCK_ALLOW_HOST",
+        value_delimiter = ','
+    )]
+    pub allow_host: Vec<String>,
+    /// Listen beyond loopback (--host 0.0.0.0) without --control-token: anyone who can
+    /// reach the port can read the secret, mint tokens and reset the server.
+    #[arg(long, env = "FRESHMOCK_INSECURE_CONTROL")]
+    pub insecure_control: bool,
+    /// The largest fixture set PUT /_freshmock/fixtures takes (bytes, or with KiB, MiB,
+    /// GiB).
+    #[arg(long, value_name = "SIZE", default_value = "64MiB", value_parser = parse_size, env = "FRESHMOCK_MAX_FIXTURES_BODY")]
+    pub max_fixtures_body: usize,
+    /// How long a connection waiting for a request (new, or kept alive after an answer)
+    /// has to send its headers.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = humantime::parse_duration, env = "FRESHMOCK_HEADER_TIMEOUT")]
+    pub header_timeout: Duration,
+    /// How long a connection may stay silent mid-request or mid-answer (a stalled body, a
+    /// client that stops reading) before it is closed.
+    #[arg(long, value_name = "DURATION", default_value = "120s", value_parser = humantime::parse_duration, env = "FRESHMOCK_IDLE_TIMEOUT")]
+    pub idle_timeout: Duration,
     #[command(flatten)]
     pub account: AccountArgs,
+}
+
+/// A size in bytes: `65536`, `64KiB`, `64MiB`, `1GiB` (also `KB`/`MB`/`GB`, as powers of
+/// 1024 too, since that is what people mean for a body limit).
+fn parse_size(text: &str) -> Result<usize, String> {
+    let text = text.trim();
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    let (number, unit) = text.split_at(digits);
+    let number: usize = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a size (try 64MiB)"))?;
+    let scale: usize = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        other => return Err(format!("{other:?} is not a size unit (B, KiB, MiB or GiB)")),
+    };
+    number
+        .checked_mul(scale)
+        .ok_or_else(|| format!("{text:?} is too large"))
 }
 
 impl ServeArgs {
@@ -114,6 +166,13 @@ impl ServeArgs {
             captcha: !self.no_captcha,
             request_log: self.request_log,
             control_token: self.control_token.clone(),
+            allow_hosts: self.allow_host.clone(),
+            insecure_control: self.insecure_control,
+            max_fixtures_body: self.max_fixtures_body,
+            timeouts: Timeouts {
+                header: self.header_timeout,
+                idle: self.idle_timeout,
+            },
             ..self.account.config()?
         })
     }

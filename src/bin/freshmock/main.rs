@@ -50,6 +50,11 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .with_writer(std::io::stderr)
         .init();
     let state = AppState::new(args.config()?)?;
+    // Refused before binding when the address says so already (a name is checked once
+    // bound).
+    if let Ok(ip) = args.host.parse::<std::net::IpAddr>() {
+        state.listening_on(std::net::SocketAddr::new(ip, args.port))?;
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -58,6 +63,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             .await
             .with_context(|| format!("cannot listen on {}:{}", args.host, args.port))?;
         let addr = listener.local_addr()?;
+        state.listening_on(addr)?;
         let widgets: Vec<String> = state
             .catalog()
             .active_widget_ids()
@@ -71,7 +77,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         freshmock::run(listener, state, async {
             let _ = tokio::signal::ctrl_c().await;
         })
-        .await;
+        .await?;
         Ok(ExitCode::SUCCESS)
     })
 }

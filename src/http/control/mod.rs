@@ -21,10 +21,6 @@ use crate::http::request::Req;
 use crate::http::{ok, Answer, ApiError};
 use crate::state::{AppState, FixturesRefused};
 
-/// A fixture set may be this large (100,000 generated articles in three languages are
-/// about 240 MB).
-const MAX_FIXTURES_BODY: usize = 1024 * 1024 * 1024;
-
 /// The OpenAPI description of this control API, served at `/_freshmock/openapi.json`.
 pub const OPENAPI: &str = include_str!("openapi.json");
 
@@ -37,7 +33,7 @@ pub fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> 
         .get(http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
-    if given == Some(expected) {
+    if given.is_some_and(|given| same_secret(given, expected)) {
         return Ok(());
     }
     Err(ApiError::control(
@@ -45,6 +41,17 @@ pub fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> 
         "control_token_required",
         "this control call needs Authorization: Bearer <the --control-token value>",
     ))
+}
+
+/// Compares two secrets in time that does not depend on where they first differ (nor on
+/// their lengths: both are hashed first), so the token cannot be guessed byte by byte.
+fn same_secret(given: &str, expected: &str) -> bool {
+    use sha2::{Digest, Sha256};
+    let (a, b) = (Sha256::digest(given), Sha256::digest(expected));
+    a.iter()
+        .zip(b.iter())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
 }
 
 /// `GET /_freshmock/health`: `ready` once the search index is built in every language,
@@ -87,8 +94,12 @@ pub fn fixtures(req: Req) -> Answer {
 /// `PUT /_freshmock/fixtures`: a new fixture set, validated and indexed before it replaces
 /// the current one (a bad one changes nothing).
 pub async fn replace_fixtures(mut req: Req) -> Answer {
+    let limit = req.state.max_fixtures_body();
     let body = req
-        .bytes(MAX_FIXTURES_BODY, "a fixture set may be 1 GB at most")
+        .json_bytes(
+            limit,
+            "start freshmock with a larger --max-fixtures-body, or load the set with --fixtures DIR",
+        )
         .await?;
     let articles = req
         .state
