@@ -27,3 +27,5 @@ fi
 
 cargo test --locked --all-targets
 cargo test --locked --doc
+# Generated requests against both OpenAPI documents: no 5xx, every answer as documented.
+scripts/schemathesis.sh

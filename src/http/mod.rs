@@ -537,10 +537,10 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn the_openapi_document_lists_exactly_the_control_routes() {
-        let doc: serde_json::Value = serde_json::from_str(control::OPENAPI).unwrap();
-        let documented: std::collections::BTreeSet<(String, String)> = doc["paths"]
+    /// The `(METHOD, path)` pairs an OpenAPI document describes.
+    fn documented(document: &str) -> std::collections::BTreeSet<(String, String)> {
+        let doc: serde_json::Value = serde_json::from_str(document).unwrap();
+        doc["paths"]
             .as_object()
             .unwrap()
             .iter()
@@ -551,24 +551,51 @@ mod tests {
                     .filter(|k| ["get", "post", "put", "delete", "patch"].contains(&k.as_str()))
                     .map(move |m| (m.to_uppercase(), path.clone()))
             })
-            .collect();
-        let routed: std::collections::BTreeSet<(String, String)> = ROUTES
+            .collect()
+    }
+
+    /// The `(METHOD, path)` pairs of the table's routes for these callers, in OpenAPI's
+    /// notation.
+    fn routed(callers: &[Caller]) -> std::collections::BTreeSet<(String, String)> {
+        ROUTES
             .iter()
-            .filter(|r| matches!(r.caller, Caller::Control | Caller::Open))
+            .filter(|r| callers.contains(&r.caller))
             .map(|r| {
                 let path = r.path.replace(":int}", "}").replace("{*", "{");
                 (r.method.to_string(), path)
             })
-            .collect();
+            .collect()
+    }
+
+    fn assert_same(document: &str, name: &str, callers: &[Caller]) {
+        let (documented, routed) = (documented(document), routed(callers));
         let undocumented: Vec<_> = routed.difference(&documented).collect();
         let unrouted: Vec<_> = documented.difference(&routed).collect();
         assert!(
             undocumented.is_empty(),
-            "routes missing from openapi.json: {undocumented:?}"
+            "routes missing from {name}: {undocumented:?}"
         );
         assert!(
             unrouted.is_empty(),
-            "documented but not routed: {unrouted:?}"
+            "documented in {name} but not routed: {unrouted:?}"
+        );
+    }
+
+    #[test]
+    fn the_openapi_document_lists_exactly_the_control_routes() {
+        assert_same(
+            control::OPENAPI,
+            "openapi.json",
+            &[Caller::Control, Caller::Open],
+        );
+    }
+
+    #[test]
+    fn the_widget_openapi_document_lists_exactly_the_widget_and_agent_routes() {
+        assert_same(
+            control::WIDGET_OPENAPI,
+            "widget/openapi.json",
+            &[Caller::Widget, Caller::Agent],
         );
     }
 

@@ -108,7 +108,12 @@ impl Req {
     pub fn id<T: FromStr>(&self, i: usize) -> Result<T, ApiError> {
         let text = self.capture(i);
         text.parse().map_err(|_| {
-            ApiError::not_found(format!("{text} is too large to be an id of anything"))
+            let why = format!("{text} is too large to be an id of anything");
+            if self.path().starts_with(super::CONTROL_PREFIX) {
+                ApiError::control_not_found(why)
+            } else {
+                ApiError::not_found(why)
+            }
         })
     }
 

@@ -101,6 +101,7 @@ pub static ROUTES: &[Route] = &[
     route!(GET, "/_freshmock/ui", Open, "control.dashboard", now assets::dashboard_file),
     route!(GET, "/_freshmock/ui/{*file}", Open, "control.dashboard", now assets::dashboard_file),
     route!(GET, "/_freshmock/openapi.json", Open, "control.openapi", now control::openapi),
+    route!(GET, "/_freshmock/openapi/widget.json", Open, "control.widget_openapi", now control::widget_openapi),
     // The control plane, behind the token when one is set.
     route!(POST, "/_freshmock/reset", Control, "control.reset", later control::reset),
     route!(GET, "/_freshmock/fixtures", Control, "control.fixtures", now control::fixtures),

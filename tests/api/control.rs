@@ -716,3 +716,22 @@ async fn the_knowledge_tree_shows_live_hits_and_votes() {
         before["thumbs_down"].as_u64().unwrap() + 1
     );
 }
+
+#[tokio::test]
+async fn a_control_id_too_large_for_any_record_is_a_control_404_with_a_body() {
+    let server = Api::start().await;
+    for (method, path) in [
+        (
+            Method::DELETE,
+            "/_freshmock/faults/168761765858590158205961344787677184",
+        ),
+        (
+            Method::GET,
+            "/_freshmock/tickets/168761765858590158205961344787677184",
+        ),
+    ] {
+        let reply = fetch(server.bare(method, path)).await;
+        assert_eq!(reply.status, 404, "{path}");
+        assert_eq!(reply.code(), "not_found", "{path}");
+    }
+}

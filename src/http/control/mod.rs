@@ -24,6 +24,10 @@ use crate::state::{AppState, FixturesRefused};
 /// The OpenAPI description of this control API, served at `/_freshmock/openapi.json`.
 pub const OPENAPI: &str = include_str!("openapi.json");
 
+/// The OpenAPI description of the widget API (and the agent calls served), at
+/// `/_freshmock/openapi/widget.json`.
+pub const WIDGET_OPENAPI: &str = include_str!("../widget/openapi.json");
+
 /// Refuses a guarded control call without the bearer token, when one is configured.
 pub fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     let Some(expected) = state.control_token() else {
@@ -142,7 +146,16 @@ pub async fn rotate_secret(req: Req) -> Answer {
 
 /// `GET /_freshmock/openapi.json`.
 pub fn openapi(_: Req) -> Answer {
-    let mut response = Response::new(OPENAPI.into());
+    json_document(OPENAPI)
+}
+
+/// `GET /_freshmock/openapi/widget.json`.
+pub fn widget_openapi(_: Req) -> Answer {
+    json_document(WIDGET_OPENAPI)
+}
+
+fn json_document(text: &'static str) -> Answer {
+    let mut response = Response::new(text.into());
     response.headers_mut().insert(
         http::header::CONTENT_TYPE,
         http::HeaderValue::from_static("application/json; charset=utf-8"),

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Schemathesis against freshmock's two OpenAPI documents, the control plane's
+# (/_freshmock/openapi.json) and the widget API's (/_freshmock/openapi/widget.json): every
+# generated request must get an answer that is not a 5xx, with a documented status code,
+# content type and body shape. Bounded: a fixed number of examples per operation and a fixed
+# seed, so a run is repeatable (set SCHEMATHESIS_EXAMPLES / SCHEMATHESIS_SEED to explore).
+#
+# It makes its own virtual environment (target/schemathesis-venv, from PyPI) and fails,
+# rather than skips, when it cannot.
+#
+# Usage: scripts/schemathesis.sh [path/to/freshmock]   (default: target/debug/freshmock)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VERSION="4.32.5"
+EXAMPLES="${SCHEMATHESIS_EXAMPLES:-20}"
+SEED="${SCHEMATHESIS_SEED:-1}"
+TARGET="${CARGO_TARGET_DIR:-target}"
+BIN="${1:-$TARGET/debug/freshmock}"
+VENV="$TARGET/schemathesis-venv"
+CHECKS="not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
+
+[ -x "$BIN" ] || cargo build --locked --bin freshmock
+if [ ! -x "$VENV/bin/schemathesis" ] || ! "$VENV/bin/schemathesis" --version | grep -q "$VERSION"; then
+  echo "schemathesis.sh: installing schemathesis $VERSION in $VENV" >&2
+  python3 -m venv "$VENV" || { echo "schemathesis.sh: python3 -m venv failed (install python3-venv)" >&2; exit 1; }
+  "$VENV/bin/pip" install --quiet "schemathesis==$VERSION" \
+    || { echo "schemathesis.sh: could not install schemathesis from PyPI" >&2; exit 1; }
+fi
+
+WORK="$(mktemp -d)"
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# Starts a server on a free port; prints its address. Each run gets a server of its own: the
+# control plane's run resets, rotates, moves the clock and injects faults.
+start() {
+  local name="$1"
+  shift
+  FRESHMOCK_LOG=warn "$BIN" --port 0 --now 2026-01-01T00:00:00Z "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
+  PIDS+=("$!")
+  for _ in $(seq 1 200); do
+    if grep -q "listening on" "$WORK/$name.out" 2>/dev/null; then
+      sed -n 's/.*listening on \(http:\/\/[0-9.:]*\).*/\1/p' "$WORK/$name.out" | head -1
+      return
+    fi
+    sleep 0.05
+  done
+  echo "schemathesis.sh: freshmock did not start" >&2
+  cat "$WORK/$name.err" >&2
+  exit 1
+}
+
+run() {
+  local label="$1"
+  shift
+  echo "schemathesis.sh: $label" >&2
+  "$VENV/bin/schemathesis" run --checks "$CHECKS" --seed "$SEED" \
+    --phases examples,coverage,fuzzing --no-color "$@"
+}
+
+CONTROL="$(start control)"
+run "control plane, $EXAMPLES examples per operation" \
+  "$CONTROL/_freshmock/openapi.json" -n "$EXAMPLES" --exclude-path-regex '/events$|/widget/sync$'
+# The two event streams never end: a few examples each, read for two seconds.
+run "control plane's event streams" \
+  "$CONTROL/_freshmock/openapi.json" -n 5 --request-timeout 2 --include-path-regex '/events$|/widget/sync$'
+
+WIDGET="$(start widget --no-captcha)"
+run "widget API, $EXAMPLES examples per operation" \
+  "$WIDGET/_freshmock/openapi/widget.json" -n "$EXAMPLES"
+# Past the header checks: the bundled account's widget and a client id on every request.
+run "widget API as the bundled widget, $EXAMPLES examples per operation" \
+  "$WIDGET/_freshmock/openapi/widget.json" -n "$EXAMPLES" \
+  -H "X-Widget-Id: 12000000025" -H "X-Client-Id: schemathesis"
+
+# Every server must still be alive: a crash is a failure even if each answer looked right.
+for pid in "${PIDS[@]}"; do
+  kill -0 "$pid" 2>/dev/null || { echo "schemathesis.sh: a freshmock server died during the run" >&2; exit 1; }
+done
+echo "schemathesis.sh: no server errors, every answer as documented" >&2
