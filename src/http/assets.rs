@@ -34,7 +34,7 @@ pub fn widget_loader(req: Req) -> Answer {
         .and_then(|id| req.state.catalog().widget(id).map(|w| w.active))
         .unwrap_or(false);
     if !active {
-        return Err(ApiError::not_found(format!(
+        return Err(ApiError::file_not_found(format!(
             "no active widget {id}: an inactive or unknown widget has no published script"
         )));
     }
@@ -75,7 +75,7 @@ pub fn dashboard_file(req: Req) -> Answer {
 /// One embedded file, or an empty 404.
 fn file(path: &str) -> Answer {
     let Some(file) = Assets::get(path) else {
-        return Err(ApiError::not_found(format!(
+        return Err(ApiError::file_not_found(format!(
             "no file {path} among the embedded assets"
         )));
     };

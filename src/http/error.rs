@@ -65,8 +65,9 @@ pub enum ApiError {
         errors: Vec<FieldError>,
         reason: String,
     },
-    /// Empty-body 404 (unknown path, or an article that is not shown).
-    NotFound { reason: String },
+    /// A 404 without a JSON body: Rails' `head :not_found` (one space) on Freshdesk's API
+    /// (unknown path, or an article that is not shown), nothing at all for files.
+    NotFound { reason: String, body: &'static str },
     /// Known path, wrong verb; `control` answers in the control plane's words.
     MethodNotAllowed {
         method: Method,
@@ -79,6 +80,8 @@ pub enum ApiError {
     /// A refused token: answered as `inner`, and marked so the request log can tell
     /// token refusals from other errors.
     Token(Box<ApiError>),
+    /// Over the rate limit (`--rate-limit`): 429 with `Retry-After`.
+    RateLimited { total: u32, retry_after: u64 },
 }
 
 /// Response extension set on answers to a refused token (never sent on the wire).
@@ -159,9 +162,19 @@ impl ApiError {
         }
     }
 
+    /// A 404 on Freshdesk's API: a body of one space, as Rails' `head` sends.
     pub fn not_found(reason: impl Into<String>) -> ApiError {
         ApiError::NotFound {
             reason: reason.into(),
+            body: " ",
+        }
+    }
+
+    /// A 404 for a file (the widget's CDN files, the demo site): an empty body.
+    pub fn file_not_found(reason: impl Into<String>) -> ApiError {
+        ApiError::NotFound {
+            reason: reason.into(),
+            body: "",
         }
     }
 
@@ -172,6 +185,11 @@ impl ApiError {
             allowed,
             control,
         }
+    }
+
+    /// Over the widget API's rate limit: try again in `retry_after` seconds.
+    pub fn rate_limited(total: u32, retry_after: u64) -> ApiError {
+        ApiError::RateLimited { total, retry_after }
     }
 
     /// A server fault: a bug, or the machine (disk full, database damaged).
@@ -188,6 +206,7 @@ impl ApiError {
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Token(inner) => inner.status(),
+            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 
@@ -196,7 +215,7 @@ impl ApiError {
         match self {
             ApiError::Request { reason, .. }
             | ApiError::Validation { reason, .. }
-            | ApiError::NotFound { reason } => Some(reason.clone()).filter(|r| !r.is_empty()),
+            | ApiError::NotFound { reason, .. } => Some(reason.clone()).filter(|r| !r.is_empty()),
             ApiError::MethodNotAllowed {
                 method, allowed, ..
             } => Some(format!(
@@ -205,6 +224,10 @@ impl ApiError {
             )),
             ApiError::Internal { detail } => Some(format!("server fault: {detail}")),
             ApiError::Token(inner) => inner.reason(),
+            ApiError::RateLimited { total, retry_after } => Some(format!(
+                "over the widget API's rate limit of {total} calls a minute (--rate-limit); \
+                 the minute of the server's clock ends in {retry_after} s"
+            )),
         }
     }
 
@@ -244,6 +267,10 @@ impl ApiError {
                 Some(json!({ "message": "We're sorry, but something went wrong." }))
             }
             ApiError::Token(inner) => inner.body(),
+            // Freshdesk's wording, "per hour" although the window is a minute.
+            ApiError::RateLimited { .. } => {
+                Some(json!({ "message": "You have exceeded the limit of requests per hour" }))
+            }
         }
     }
 
@@ -266,11 +293,20 @@ impl ApiError {
         let mut response = match self.body() {
             Some(body) => super::json_response(status, &body),
             None => {
-                let mut r = Response::new(Vec::new().into());
+                let text = match &self {
+                    ApiError::NotFound { body, .. } => *body,
+                    _ => "",
+                };
+                let mut r = Response::new(text.into());
                 *r.status_mut() = status;
                 r
             }
         };
+        if let ApiError::RateLimited { retry_after, .. } = &self {
+            response
+                .headers_mut()
+                .insert(http::header::RETRY_AFTER, (*retry_after).into());
+        }
         if let ApiError::MethodNotAllowed { allowed, .. } = &self {
             if let Ok(v) = HeaderValue::from_str(&allowed_list(allowed)) {
                 response.headers_mut().insert(http::header::ALLOW, v);

@@ -44,6 +44,7 @@ pub use error::{ApiError, REASON_HEADER};
 use request::Req;
 use routes::{Caller, Found};
 
+use crate::state::rate::Rate;
 use crate::state::AppState;
 
 /// What a handler answers.
@@ -119,9 +120,17 @@ async fn dispatch(
         _ => None,
     };
     let origin = headers.contains_key(http::header::ORIGIN);
+    // Freshdesk's throttle comes first, before any check of the call.
+    let rate = (room == Room::WidgetApi).then(|| state.take_rate());
+    let throttled = match rate {
+        Some(Rate::Exceeded { total, retry_after }) => {
+            Some(ApiError::rate_limited(total, retry_after).into_response())
+        }
+        _ => None,
+    };
     // Faults and the log are for what a page does, never for the controls.
     let observed = !control;
-    let fault = if observed {
+    let fault = if observed && throttled.is_none() {
         state.faults().take(method.as_str(), path.as_str())
     } else {
         None
@@ -139,7 +148,7 @@ async fn dispatch(
     });
     let faulted = match fault {
         Some(spec) => observe::apply(spec).await,
-        None => None,
+        None => throttled,
     };
     let answer = match faulted {
         Some(response) => response,
@@ -148,7 +157,7 @@ async fn dispatch(
             answer(req, found, room).await
         }
     };
-    let mut response = decorate(room, route.map(|r| r.caller), origin, answer);
+    let mut response = decorate(room, route.map(|r| r.caller), origin, rate, answer);
     if let Some(observation) = observation {
         response = observe::record(&state, observation, response);
     }
@@ -171,7 +180,7 @@ async fn answer(req: Req, found: Found, room: Room) -> Response {
                 Found::WrongMethod(allowed) => {
                     ApiError::method_not_allowed(req.method, allowed, control)
                 }
-                _ => not_found(control, req.path()),
+                _ => not_found(room, req.path()),
             };
             return err.into_response();
         }
@@ -192,13 +201,16 @@ async fn answer(req: Req, found: Found, room: Room) -> Response {
 }
 
 /// No route has this path.
-fn not_found(control: bool, path: &str) -> ApiError {
-    if control {
+fn not_found(room: Room, path: &str) -> ApiError {
+    if room == Room::Site {
+        return ApiError::file_not_found(format!("nothing is served at {path}"));
+    }
+    if room == Room::Control {
         ApiError::control_not_found(format!(
             "no control call has the path {path} (see /_freshmock/openapi.json)"
         ))
     } else {
-        // Freshdesk's 404s have no body.
+        // Freshdesk's 404s are Rails' `head :not_found`: a body of one space.
         ApiError::not_found(format!("nothing is served at {path}"))
     }
 }
@@ -254,7 +266,14 @@ impl Room {
 }
 
 /// Headers by room: Freshdesk's on its API paths, CORS on anything a page asked for.
-fn decorate(room: Room, caller: Option<Caller>, origin: bool, mut response: Response) -> Response {
+fn decorate(
+    room: Room,
+    caller: Option<Caller>,
+    origin: bool,
+    rate: Option<Rate>,
+    mut response: Response,
+) -> Response {
+    let not_found = response.status() == StatusCode::NOT_FOUND;
     let headers = response.headers_mut();
     if matches!(room, Room::WidgetApi | Room::AgentApi | Room::OtherApi) {
         headers.insert(
@@ -262,14 +281,37 @@ fn decorate(room: Room, caller: Option<Caller>, origin: bool, mut response: Resp
             HeaderValue::from_static("no-cache, no-store, max-age=0, must-revalidate"),
         );
         headers.insert(http::header::PRAGMA, HeaderValue::from_static("no-cache"));
-        let requested = if room == Room::AgentApi {
-            "latest=v2; requested=v2"
-        } else {
-            "latest=v2; requested=widget"
-        };
         headers.insert(
-            HeaderName::from_static("x-freshdesk-api-version"),
-            HeaderValue::from_static(requested),
+            http::header::EXPIRES,
+            HeaderValue::from_static("Wed, 13 Oct 2010 00:00:00 UTC"),
+        );
+        // Rails' `head :not_found` leaves the API filters' version header out.
+        if !not_found {
+            let requested = if room == Room::AgentApi {
+                "latest=v2; requested=v2"
+            } else {
+                "latest=v2; requested=widget"
+            };
+            headers.insert(
+                HeaderName::from_static("x-freshdesk-api-version"),
+                HeaderValue::from_static(requested),
+            );
+        }
+        headers.insert(HeaderName::from_static("x-request-id"), request_id::next());
+    }
+    if let Some(rate) = rate {
+        let (total, remaining) = match rate {
+            Rate::Counted { total, remaining } => (total, remaining),
+            Rate::Exceeded { total, .. } => (total, 0),
+        };
+        headers.insert(HeaderName::from_static("x-ratelimit-total"), total.into());
+        headers.insert(
+            HeaderName::from_static("x-ratelimit-remaining"),
+            remaining.into(),
+        );
+        headers.insert(
+            HeaderName::from_static("x-ratelimit-used-currentrequest"),
+            HeaderValue::from_static("1"),
         );
     }
     if caller == Some(Caller::Open) {
@@ -284,13 +326,52 @@ fn decorate(room: Room, caller: Option<Caller>, origin: bool, mut response: Resp
             http::header::ACCESS_CONTROL_ALLOW_ORIGIN,
             HeaderValue::from_static("*"),
         );
-        // Not in Freshdesk's answers: lets a page's script read freshmock's explanation.
+        headers.insert(http::header::VARY, HeaderValue::from_static("Origin"));
+        // Freshdesk's exposed headers (rack-cors), and freshmock's explanation.
         headers.insert(
             "access-control-expose-headers",
-            HeaderValue::from_static(REASON_HEADER),
+            HeaderValue::from_static(EXPOSED_HEADERS),
         );
     }
     response
+}
+
+/// What a page's script may read of an answer, as Freshdesk's CORS set-up exposes it, plus
+/// freshmock's reason.
+const EXPOSED_HEADERS: &str = "X-Freshdesk-API-Version, X-RateLimit-Total, \
+     X-RateLimit-Remaining, X-RateLimit-Used-CurrentRequest, X-Request-Id, Retry-After, \
+     X-Freshmock-Reason";
+
+/// `X-Request-Id`, as Rails sends on every answer: a UUID-shaped id, unique per server
+/// (a random start, then a counter, so no randomness is drawn per request).
+mod request_id {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::LazyLock;
+
+    use http::HeaderValue;
+
+    static START: LazyLock<u64> = LazyLock::new(|| {
+        let mut bytes = [0u8; 8];
+        let _ = getrandom::fill(&mut bytes);
+        u64::from_le_bytes(bytes)
+    });
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+
+    pub fn next() -> HeaderValue {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        // Spread the counter over the bits so consecutive ids do not look alike.
+        let high = START.wrapping_add(n.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        let low = n ^ START.rotate_left(32);
+        let text = format!(
+            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+            high >> 32,
+            (high >> 16) & 0xffff,
+            high & 0xfff,
+            0x8000 | ((low >> 48) & 0x3fff),
+            low & 0xffff_ffff_ffff
+        );
+        HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("0"))
+    }
 }
 
 /// The one place warp's own rejections become answers. The dispatch filter rejects nothing
@@ -519,7 +600,11 @@ mod tests {
             .reply(&app)
             .await;
         assert_eq!(reply.status(), 404);
-        assert!(reply.body().is_empty(), "Freshdesk's 404s have no body");
+        assert_eq!(
+            reply.body().as_ref(),
+            b" ",
+            "Freshdesk answers 404 with Rails' head: one space"
+        );
         for route in ROUTES {
             let path = sample(route.path);
             let reply = warp::test::request()

@@ -75,6 +75,8 @@ pub static ROUTES: &[Route] = &[
     // The widget API.
     route!(GET, "/api/widget/bootstrap", Widget, "widget.bootstrap", later widget::bootstrap::bootstrap),
     route!(GET, "/api/widget/search/solutions", Widget, "widget.search", later widget::articles::search),
+    // Freshdesk routes the search for GET and POST alike (its 405 there allows both).
+    route!(POST, "/api/widget/search/solutions", Widget, "widget.search", later widget::articles::search),
     route!(GET, "/api/widget/solutions/suggested_articles", Widget, "widget.suggested", later widget::articles::suggested),
     route!(GET, "/api/widget/solutions/article/{id:int}", Widget, "widget.article", now widget::articles::show),
     route!(GET, "/api/widget/solutions/{id:int}", Widget, "widget.article", now widget::articles::show),
@@ -227,8 +229,21 @@ pub enum Found {
     Nothing,
 }
 
-/// The route for a method and path. HEAD is answered as GET, as Rails does.
+/// The route for a method and path. HEAD is answered as GET, as Rails does; an API path
+/// may end in `.json`, the one format Freshdesk's API routes take (`config/api_routes.rb`:
+/// `/api/widget/search/solutions.json` is the search).
 pub fn find(method: &Method, path: &str) -> Found {
+    let found = find_exact(method, path);
+    if matches!(found, Found::Nothing) && path.starts_with("/api/") {
+        if let Some(bare) = path.strip_suffix(".json") {
+            // The captures are ranges of `bare`, a prefix of `path`: they stay valid.
+            return find_exact(method, bare);
+        }
+    }
+    found
+}
+
+fn find_exact(method: &Method, path: &str) -> Found {
     let wanted = if method == Method::HEAD { &GET } else { method };
     let mut allowed: Vec<Method> = Vec::new();
     for (route, pattern) in ROUTES.iter().zip(PATTERNS.iter()) {
@@ -337,8 +352,8 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        match find(&Method::POST, "/api/widget/search/solutions") {
-            Found::WrongMethod(allowed) => assert_eq!(allowed, vec![Method::GET]),
+        match find(&Method::PUT, "/api/widget/search/solutions") {
+            Found::WrongMethod(allowed) => assert_eq!(allowed, vec![Method::GET, Method::POST]),
             other => panic!("{other:?}"),
         }
     }

@@ -164,6 +164,13 @@ impl MockServerBuilder {
         self
     }
 
+    /// Refuse widget calls over `per_minute` a minute of the server's clock (429 with
+    /// `Retry-After`), as Freshdesk does at 500.
+    pub fn rate_limit(mut self, per_minute: u32) -> Self {
+        self.config.rate_limit = Some(per_minute);
+        self
+    }
+
     /// Starts the server, or says why it cannot.
     pub async fn try_start(self) -> Result<MockServer, StartError> {
         let state = AppState::new(self.config)?;

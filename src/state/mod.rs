@@ -9,6 +9,7 @@
 pub mod events;
 pub mod faults;
 mod loader;
+pub mod rate;
 pub mod request_log;
 pub mod store;
 
@@ -31,6 +32,7 @@ use crate::domain::search::SearchError;
 use crate::domain::token::{AcceptedTokens, Claims, Keys, TokenError};
 use crate::state::events::{ClockInfo, Event, EventBus};
 use crate::state::faults::Faults;
+use crate::state::rate::{Rate, RateLimit};
 use crate::state::request_log::{RequestLog, DEFAULT_CAPACITY};
 use crate::state::store::{
     AttachmentRecord, ContactRecord, Location, NewAttachment, Overlay, SecretChange, Store,
@@ -61,6 +63,8 @@ pub struct Config {
     pub max_fixtures_body: usize,
     /// How long connections may take or wait.
     pub timeouts: Timeouts,
+    /// Widget calls a minute refused over (429), `None` to count only (`--rate-limit`).
+    pub rate_limit: Option<u32>,
 }
 
 /// How long a connection may take to send a request's headers, and how long it may stay
@@ -104,6 +108,7 @@ impl Config {
             insecure_control: false,
             max_fixtures_body: Config::DEFAULT_MAX_FIXTURES_BODY,
             timeouts: Timeouts::default(),
+            rate_limit: None,
         }
     }
 }
@@ -209,6 +214,7 @@ struct Inner {
     max_fixtures_body: usize,
     timeouts: Timeouts,
     insecure_control: bool,
+    rate: RateLimit,
     /// Where fixture sets are parsed, validated and indexed, one at a time.
     loader: loader::Loader,
 }
@@ -282,6 +288,7 @@ impl AppState {
                 max_fixtures_body: config.max_fixtures_body,
                 timeouts: config.timeouts,
                 insecure_control: config.insecure_control,
+                rate: RateLimit::new(config.rate_limit),
                 loader: loader::Loader::default(),
             }),
         })
@@ -321,6 +328,7 @@ impl AppState {
         *world = World::from_baseline(&baseline, &Overlay::default());
         drop(world);
         self.clock().reset();
+        self.inner.rate.clear();
         self.events().publish(Event::Reset);
         self.publish_clock();
         Ok(())
@@ -758,6 +766,11 @@ impl AppState {
 
     pub fn timeouts(&self) -> Timeouts {
         self.inner.timeouts
+    }
+
+    /// Counts a widget call against the minute's allowance (see [`rate`]).
+    pub fn take_rate(&self) -> Rate {
+        self.inner.rate.take(self.clock().now_ms())
     }
 
     fn publish_clock(&self) {

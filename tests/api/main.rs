@@ -6,6 +6,7 @@ mod bootstrap;
 mod cli;
 mod control;
 mod durability;
+mod fidelity;
 #[path = "../common/harness.rs"]
 mod harness;
 mod headers;

@@ -133,7 +133,7 @@ async fn hit_on_a_widget_without_solution_articles_is_refused_before_the_lookup(
 }
 
 #[tokio::test]
-async fn thumbs_on_a_hidden_article_is_an_empty_404_and_counts_nothing() {
+async fn thumbs_on_a_hidden_article_is_a_bodiless_404_and_counts_nothing() {
     let server = Api::start().await;
     // 1301 is in an agents-only folder.
     let reply = put(
@@ -142,7 +142,7 @@ async fn thumbs_on_a_hidden_article_is_an_empty_404_and_counts_nothing() {
         None,
     )
     .await;
-    assert_eq!((reply.status.as_u16(), reply.body.as_str()), (404, ""));
+    assert_eq!((reply.status.as_u16(), reply.body.as_str()), (404, " "));
     let votes = server.translation_votes(1301, "en").await;
     assert_eq!(votes["thumbs_up"], 4);
 }
@@ -314,7 +314,7 @@ async fn votes_endpoint_without_agent_credentials_is_401() {
 }
 
 #[tokio::test]
-async fn votes_endpoint_for_an_unknown_article_is_an_empty_404() {
+async fn votes_endpoint_for_an_unknown_article_is_a_bodiless_404() {
     let server = Api::start().await;
     let reply = votes_endpoint(
         &server,
@@ -322,7 +322,7 @@ async fn votes_endpoint_for_an_unknown_article_is_an_empty_404() {
         Some(&basic(AGENT_KEY)),
     )
     .await;
-    assert_eq!((reply.status.as_u16(), reply.body.as_str()), (404, ""));
+    assert_eq!((reply.status.as_u16(), reply.body.as_str()), (404, " "));
 }
 
 #[tokio::test]

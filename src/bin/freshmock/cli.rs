@@ -75,6 +75,7 @@ impl AccountArgs {
             insecure_control: false,
             max_fixtures_body: Config::DEFAULT_MAX_FIXTURES_BODY,
             timeouts: Timeouts::default(),
+            rate_limit: None,
         })
     }
 }
@@ -132,6 +133,11 @@ pub struct ServeArgs {
     /// client that stops reading) before it is closed.
     #[arg(long, value_name = "DURATION", default_value = "120s", value_parser = humantime::parse_duration, env = "FRESHMOCK_IDLE_TIMEOUT")]
     pub idle_timeout: Duration,
+    /// Refuse widget calls over N a minute of the server's clock (429 with Retry-After), as
+    /// Freshdesk does; without N, Freshdesk's 500. Off by default; the X-RateLimit headers
+    /// are sent either way.
+    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "500", env = "FRESHMOCK_RATE_LIMIT")]
+    pub rate_limit: Option<u32>,
     #[command(flatten)]
     pub account: AccountArgs,
 }
@@ -173,6 +179,7 @@ impl ServeArgs {
                 header: self.header_timeout,
                 idle: self.idle_timeout,
             },
+            rate_limit: self.rate_limit,
             ..self.account.config()?
         })
     }

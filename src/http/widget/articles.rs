@@ -53,11 +53,20 @@ fn list(call: &WidgetCall, lang: Lang, ids: Vec<Id>) -> Response {
 /// `GET /api/widget/search/solutions?term=…`: the articles this caller may see that match.
 pub async fn search(req: Req) -> Answer {
     let call = check(&req.state, WidgetHeaders::of(&req.headers), Login::Optional)?;
-    let params = Params::parse(req.query(), &["term", "page", "per_page", "language"])?;
+    // `k`, `id` and `solution` are among the parameters Freshdesk's search takes (and
+    // ignores here): `DEFAULT_PARAMS` and `RESULTS_FIELDS` of its search controller.
+    let params = Params::parse(
+        req.query(),
+        &[
+            "term", "page", "per_page", "language", "k", "id", "solution",
+        ],
+    )?;
     let page = params.positive_int("page", MAX_PAGE, 1)?;
     let per_page = params.positive_int("per_page", MAX_PER_PAGE, DEFAULT_PER_PAGE)?;
     let lang = call.language(params.get("language"));
-    let term = params.get("term").unwrap_or_default();
+    // Freshdesk strips markup from the term before searching (`lib/search/utils.rb`).
+    let term = strip_tags(params.get("term").unwrap_or_default());
+    let term = term.as_ref();
     if term.trim().is_empty() {
         return Ok(json_response(StatusCode::OK, &Vec::<Value>::new()));
     }
@@ -85,6 +94,27 @@ pub async fn search(req: Req) -> Answer {
     let body = Bytes::from(serde_json::to_vec(&summaries(&call, lang, ids)).unwrap_or_default());
     call.catalog.remember_search(key, body.clone());
     Ok(json_bytes_response(StatusCode::OK, body))
+}
+
+/// The term without its markup: each `<…>` tag removed (an unclosed `<` is kept).
+fn strip_tags(term: &str) -> std::borrow::Cow<'_, str> {
+    if !term.contains('<') {
+        return term.into();
+    }
+    let mut out = String::with_capacity(term.len());
+    let mut rest = term;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        match rest[open..].find('>') {
+            Some(close) => rest = &rest[open + close + 1..],
+            None => {
+                out.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out.into()
 }
 
 /// `https://<portal>[/<lang>]/support/solutions/articles/<id>-<slug>`.
@@ -123,7 +153,8 @@ fn slug(title: &str) -> String {
 pub fn show(req: Req) -> Answer {
     let call = check(&req.state, WidgetHeaders::of(&req.headers), Login::Optional)?;
     let id: Id = req.id(0)?;
-    let params = Params::parse(req.query(), &["language"])?;
+    // Freshdesk validates no parameter of article show: unknown ones are ignored.
+    let params = Params::any(req.query());
     let lang = call.language(params.get("language"));
     let found = call
         .catalog

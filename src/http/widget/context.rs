@@ -337,6 +337,11 @@ impl Params {
         Ok(Params(pairs))
     }
 
+    /// Parses the query string, taking any parameter (calls that validate none).
+    pub fn any(raw: &str) -> Params {
+        Params(serde_urlencoded::from_str(raw).unwrap_or_default())
+    }
+
     /// The last value given for a parameter (as Rails keeps it).
     pub fn get(&self, key: &str) -> Option<&str> {
         self.0

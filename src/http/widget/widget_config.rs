@@ -14,7 +14,7 @@ pub fn config(req: Req) -> Answer {
         .parse()
         .ok()
         .and_then(|id| catalog.active_widget(id))
-        .ok_or_else(|| ApiError::not_found(format!("no active widget {id}: an inactive or unknown widget has no published configuration")))?;
+        .ok_or_else(|| ApiError::file_not_found(format!("no active widget {id}: an inactive or unknown widget has no published configuration")))?;
     let account = &catalog.fixtures.account;
     let supported: Vec<&str> = if account.multilingual {
         catalog
