@@ -48,6 +48,9 @@ pub enum Rejection {
     },
     /// 400, field `exp`: more than two hours ahead.
     TooFarAhead,
+    /// Freshdesk's own crash: ruby-jwt 1.5.4 raises an error Freshdesk does not catch, and
+    /// the customer's page gets Rails' 500 "We're sorry, but something went wrong.".
+    FreshdeskCrash,
 }
 
 /// A refused token: Freshdesk's answer and freshmock's explanation of it.
@@ -100,13 +103,13 @@ pub fn verify(token: &str, keys: Keys<'_>, now: i64) -> Result<Claims, TokenErro
 
     // Time claims first, before the signature, with no leeway.
     if let Some(exp) = payload.get("exp") {
-        let exp_secs = ruby_to_i(exp);
+        let exp_secs = ruby_to_i(exp).ok_or_else(|| no_to_i("exp", exp))?;
         if exp_secs < now {
             return Err(unauthorized(EXPIRED, expired_reason(exp, exp_secs, now)));
         }
     }
     if let Some(nbf) = payload.get("nbf") {
-        let nbf_secs = ruby_to_i(nbf);
+        let nbf_secs = ruby_to_i(nbf).ok_or_else(|| no_to_i("nbf", nbf))?;
         if nbf_secs > now {
             return Err(unauthorized(
                 NBF,
@@ -121,6 +124,16 @@ pub fn verify(token: &str, keys: Keys<'_>, now: i64) -> Result<Claims, TokenErro
     }
 
     let alg_name = header.get("alg").and_then(Value::as_str).unwrap_or("");
+    if matches!(alg_name, "RS256" | "RS384" | "RS512") {
+        return Err(TokenError {
+            rejection: Rejection::FreshdeskCrash,
+            reason: format!(
+                "the token says alg {alg_name}: ruby-jwt 1.5.4 then verifies an RSA signature \
+                 with the widget secret, a string, and raises an error Freshdesk does not \
+                 catch: its 500 is Freshdesk's own crash, reproduced here. Sign with HS256"
+            ),
+        });
+    }
     let Some(alg) = hmac_algorithm(alg_name) else {
         return Err(unauthorized(ALGORITHM, algorithm_reason(header.get("alg"))));
     };
@@ -134,7 +147,7 @@ pub fn verify(token: &str, keys: Keys<'_>, now: i64) -> Result<Claims, TokenErro
     }
 
     let claims = check_payload(&payload, alg_name)?;
-    if claims.exp > now + MAX_TTL_SECS {
+    if !claims.email.is_empty() && claims.exp > now + MAX_TTL_SECS {
         return Err(TokenError {
             rejection: Rejection::TooFarAhead,
             reason: too_far_reason(claims.exp, now),
@@ -185,8 +198,12 @@ impl AcceptedTokens {
 /// [`verify`]'s checks that depend on the time, for a token that passed all the others:
 /// not expired, not before `nbf`, and `exp` at most two hours ahead.
 fn time_checks_pass(payload: &Value, exp: i64, now: i64) -> bool {
-    payload.get("exp").is_none_or(|e| ruby_to_i(e) >= now)
-        && payload.get("nbf").is_none_or(|n| ruby_to_i(n) <= now)
+    payload
+        .get("exp")
+        .is_none_or(|e| ruby_to_i(e).is_some_and(|e| e >= now))
+        && payload
+            .get("nbf")
+            .is_none_or(|n| ruby_to_i(n).is_some_and(|n| n <= now))
         && exp <= now + MAX_TTL_SECS
 }
 
@@ -238,10 +255,25 @@ fn decode_json(segment: &str) -> Option<Map<String, Value>> {
     }
 }
 
+/// A time claim the gem cannot read: Freshdesk's own crash.
+fn no_to_i(claim: &str, value: &Value) -> TokenError {
+    TokenError {
+        rejection: Rejection::FreshdeskCrash,
+        reason: format!(
+            "{claim} is {value}: ruby-jwt 1.5.4 calls to_i on it, which raises NoMethodError, \
+             and Freshdesk does not catch it: its 500 is Freshdesk's own crash, reproduced \
+             here. Send {claim} as a number of Unix seconds"
+        ),
+    }
+}
+
 /// Ruby's `to_i` as the gem applies it to `exp` and `nbf`: numbers truncate, strings read
-/// their leading integer, anything else is 0.
-fn ruby_to_i(value: &Value) -> i64 {
-    match value {
+/// their leading integer, `null` is 0; `true`, `false`, arrays and objects have no `to_i`
+/// (`None`: the gem raises `NoMethodError`).
+fn ruby_to_i(value: &Value) -> Option<i64> {
+    Some(match value {
+        Value::Null => 0,
+        Value::Bool(_) | Value::Array(_) | Value::Object(_) => return None,
         Value::Number(n) => n
             .as_i64()
             .or_else(|| n.as_u64().map(|u| u.min(i64::MAX as u64) as i64))
@@ -259,8 +291,7 @@ fn ruby_to_i(value: &Value) -> i64 {
                 .collect();
             digits.parse::<i64>().map_or(0, |n| sign * n)
         }
-        _ => 0,
-    }
+    })
 }
 
 fn hmac_algorithm(name: &str) -> Option<Algorithm> {
@@ -282,7 +313,20 @@ fn hmac(key: &[u8], alg: Algorithm, input: &str) -> Option<Vec<u8>> {
 }
 
 /// The payload checks, first failure only, in Freshdesk's order: name, email, exp.
+///
+/// An empty payload (`{}`) is not checked at all: Freshdesk validates it only when
+/// `payload.present?`, and `{}` is not. The claims come back blank, and the caller finds no
+/// user for them (404 `absent_in_db`).
 fn check_payload(payload: &Map<String, Value>, alg: &str) -> Result<Claims, TokenError> {
+    if payload.is_empty() {
+        return Ok(Claims {
+            name: String::new(),
+            email: String::new(),
+            exp: 0,
+            alg: alg.to_owned(),
+            payload: Value::Object(Map::new()),
+        });
+    }
     let name = string_claim(payload, "name")?;
     let email = string_claim(payload, "email")?;
     if !is_valid_email(&email) {
@@ -304,15 +348,15 @@ fn check_payload(payload: &Map<String, Value>, alg: &str) -> Result<Claims, Toke
                 "the payload has no exp claim; Freshdesk requires name, email and exp (Unix seconds, at most 2 hours ahead)",
             ))
         }
-        // Assumed: Freshdesk validates exp as a positive integer; a float or a numeric
-        // string passes the gem's expiry check (to_i) but not this one.
+        // A float or a numeric string passes the gem's expiry check (to_i) but not this
+        // one, which answers with its blank-field message (`jwt_payload_validation.rb`).
         Some(value) => match value.as_i64().filter(|n| *n > 0) {
             Some(exp) => exp,
             None => {
                 return Err(payload_error(
                     "exp",
                     "invalid_value",
-                    "It should be a/an Positive Integer",
+                    "Field is missing/blank",
                     &format!("exp is {value}; it must be a JSON integer (Unix seconds), not a string or a fraction"),
                 ))
             }
@@ -399,7 +443,7 @@ fn expired_reason(exp: &Value, exp_secs: i64, now: i64) -> String {
     if !exp.is_number()
         && exp
             .as_str()
-            .is_none_or(|s| ruby_to_i(&Value::String(s.into())) == 0)
+            .is_none_or(|s| ruby_to_i(&Value::String(s.into())) == Some(0))
     {
         return format!(
             "exp is {exp}, not a number; Freshdesk reads it as 0, so the token counts as expired; use Unix seconds"

@@ -82,6 +82,8 @@ pub enum ApiError {
     Token(Box<ApiError>),
     /// Over the rate limit (`--rate-limit`): 429 with `Retry-After`.
     RateLimited { total: u32, retry_after: u64 },
+    /// Freshdesk's own 500 where its code crashes, reproduced; the reason says so.
+    FreshdeskCrash { reason: String },
 }
 
 /// Response extension set on answers to a refused token (never sent on the wire).
@@ -207,6 +209,7 @@ impl ApiError {
             ApiError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Token(inner) => inner.status(),
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::FreshdeskCrash { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -224,6 +227,7 @@ impl ApiError {
             )),
             ApiError::Internal { detail } => Some(format!("server fault: {detail}")),
             ApiError::Token(inner) => inner.reason(),
+            ApiError::FreshdeskCrash { reason } => Some(reason.clone()),
             ApiError::RateLimited { total, retry_after } => Some(format!(
                 "over the widget API's rate limit of {total} calls a minute (--rate-limit); \
                  the minute of the server's clock ends in {retry_after} s"
@@ -263,7 +267,7 @@ impl ApiError {
                     allowed_list(allowed)
                 )
             })),
-            ApiError::Internal { .. } => {
+            ApiError::Internal { .. } | ApiError::FreshdeskCrash { .. } => {
                 Some(json!({ "message": "We're sorry, but something went wrong." }))
             }
             ApiError::Token(inner) => inner.body(),
@@ -375,6 +379,11 @@ impl From<TokenError> for ApiError {
                     code,
                 }],
                 reason,
+            },
+            // Not freshmock's fault: Freshdesk's own answer to a token its JWT library
+            // cannot read, reproduced because it is what the customer's page gets.
+            Rejection::FreshdeskCrash => ApiError::FreshdeskCrash {
+                reason: format!("Freshdesk's own crash, not freshmock's: {reason}"),
             },
             Rejection::TooFarAhead => ApiError::Validation {
                 status: StatusCode::BAD_REQUEST,

@@ -275,8 +275,9 @@ async fn hs512_token_is_accepted() {
 }
 
 #[tokio::test]
-async fn rs256_token_is_refused_as_an_unsupported_algorithm() {
-    let reply = search_with(&mint("RS256", SECRET, &alice_payload(NOW + 60))).await;
+async fn ps256_token_is_refused_as_an_unsupported_algorithm() {
+    // ruby-jwt 1.5.4 knows HS, RS and ES: PS is not supported.
+    let reply = search_with(&mint("PS256", SECRET, &alice_payload(NOW + 60))).await;
 
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     assert_eq!(reply.json(), unauthorized("Algorithm not supported"));
@@ -485,13 +486,10 @@ async fn exp_as_a_numeric_string_is_an_invalid_value() {
     .await;
 
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    // Freshdesk's blank-field message (`jwt_payload_validation.rb`), not a type message.
     assert_eq!(
-        first_error(&reply),
-        (
-            "payload".into(),
-            "payload.exp".into(),
-            "invalid_value".into()
-        )
+        reply.json(),
+        payload_error("exp", "Field is missing/blank", "invalid_value")
     );
 }
 
@@ -503,13 +501,10 @@ async fn exp_with_a_fraction_is_an_invalid_value() {
     .await;
 
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    // Freshdesk's blank-field message (`jwt_payload_validation.rb`), not a type message.
     assert_eq!(
-        first_error(&reply),
-        (
-            "payload".into(),
-            "payload.exp".into(),
-            "invalid_value".into()
-        )
+        reply.json(),
+        payload_error("exp", "Field is missing/blank", "invalid_value")
     );
 }
 
@@ -701,4 +696,55 @@ async fn wrong_secret_is_explained_as_a_different_secret() {
         reason.contains("HS256") && reason.contains("different secret"),
         "{reason}"
     );
+}
+
+#[tokio::test]
+async fn an_empty_payload_skips_every_check_and_finds_no_user() {
+    let token = mint("HS256", SECRET, &json!({}));
+    let reply = search_with(&token).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert_eq!(reply.code(), "absent_in_db");
+    assert!(
+        reply.reason().contains("payload.present?"),
+        "{}",
+        reply.reason()
+    );
+
+    let api = Api::start().await;
+    let bootstrap = api.get_with_token(&token, "/api/widget/bootstrap").await;
+    assert_eq!(bootstrap.status, StatusCode::NOT_FOUND);
+    assert_eq!(bootstrap.code(), "absent_in_db");
+}
+
+/// Freshdesk's own 500, which is what the customer's page sees.
+fn assert_freshdesk_crash(reply: &Reply) {
+    assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(
+        reply.json(),
+        json!({ "message": "We're sorry, but something went wrong." })
+    );
+    assert!(
+        reply
+            .reason()
+            .starts_with("Freshdesk's own crash, not freshmock's"),
+        "{}",
+        reply.reason()
+    );
+}
+
+#[tokio::test]
+async fn a_boolean_exp_crashes_freshdesk_and_the_500_says_whose_crash_it_is() {
+    let token = token_with(json!({ "name": "Alice Anders", "email": ALICE, "exp": true }));
+    assert_freshdesk_crash(&search_with(&token).await);
+}
+
+#[tokio::test]
+async fn an_rs256_header_crashes_freshdesk_with_its_string_secret() {
+    let header = b64(r#"{"alg":"RS256","typ":"JWT"}"#);
+    let payload =
+        b64(&json!({ "name": "Alice Anders", "email": ALICE, "exp": NOW + 60 }).to_string());
+    let token = format!("{header}.{payload}.c2lnbmF0dXJl");
+    let reply = search_with(&token).await;
+    assert_freshdesk_crash(&reply);
+    assert!(reply.reason().contains("HS256"), "{}", reply.reason());
 }

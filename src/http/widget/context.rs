@@ -233,6 +233,15 @@ pub fn check(
         ));
     };
     let claims = state.verify_token(token, world.keys())?;
+    if claims.email.is_empty() {
+        // Only an empty payload gets here without an email (see `token::verify`).
+        return Err(absent_in_db(
+            "the token's payload is {}: Freshdesk checks a payload only when it is present \
+             (payload.present?), so it skips every claim check and then finds no user without \
+             an email; sign name, email and exp"
+                .into(),
+        ));
+    }
     let user = world.directory.find_by_email(&claims.email).cloned();
     drop(world);
     if login == Login::Bootstrap {
@@ -249,10 +258,10 @@ pub fn check(
         });
     }
     let Some(user) = user else {
-        return Err(ApiError::with_message(StatusCode::NOT_FOUND, "absent_in_db", "There is no user matching the given email", format!(
-                "no contact or agent has the email {}; call bootstrap first, which creates the contact",
-                claims.email
-            )));
+        return Err(absent_in_db(format!(
+            "no contact or agent has the email {}; call bootstrap first, which creates the contact",
+            claims.email
+        )));
     };
     refuse_inactive(&user)?;
     let caller = catalog.caller_for(&user);
@@ -264,6 +273,16 @@ pub fn check(
         caller,
         headers,
     })
+}
+
+/// 404 `absent_in_db`: the token names no user.
+fn absent_in_db(reason: String) -> ApiError {
+    ApiError::with_message(
+        StatusCode::NOT_FOUND,
+        "absent_in_db",
+        "There is no user matching the given email",
+        reason,
+    )
 }
 
 fn auth_required(reason: &str) -> ApiError {
