@@ -111,6 +111,9 @@ pub struct Languages {
 pub struct LanguageHints<'a> {
     /// The `language` query parameter.
     pub param: Option<&'a str>,
+    /// Whether a customer is logged in (a token naming a user): then the profile decides,
+    /// never the browser.
+    pub logged_in: bool,
     /// The logged-in user's profile language.
     pub profile: Option<Lang>,
     /// The raw `Accept-Language` header.
@@ -141,8 +144,15 @@ impl Languages {
             return self.primary;
         }
         let valid = |lang: Option<Lang>| lang.filter(|l| self.is_portal_language(*l));
-        valid(hints.param.and_then(Lang::parse))
-            .or_else(|| valid(hints.profile))
+        let asked = valid(hints.param.and_then(Lang::parse));
+        if hints.logged_in {
+            // `Language.for_current_user` (lib/language.rb): the user's language, else the
+            // account's primary one; the browser is never consulted.
+            return asked
+                .or_else(|| valid(hints.profile))
+                .unwrap_or(self.primary);
+        }
+        asked
             .or_else(|| hints.accept_language.and_then(|h| self.best_accepted(h)))
             .or_else(|| valid(Some(self.portal)))
             .unwrap_or(self.primary)
@@ -156,8 +166,11 @@ impl Languages {
         let valid = |lang: Option<Lang>| lang.filter(|l| self.is_portal_language(*l)).is_some();
         if valid(hints.param.and_then(Lang::parse)) {
             "the language parameter"
-        } else if valid(hints.profile) {
+        } else if hints.logged_in && valid(hints.profile) {
             "the customer's profile language"
+        } else if hints.logged_in {
+            "the account's primary language (the customer's profile has none the portal \
+             offers; for a logged-in customer Freshdesk never reads the browser's)"
         } else if hints
             .accept_language
             .and_then(|h| self.best_accepted(h))
@@ -239,9 +252,26 @@ mod tests {
         let profile = Lang::parse("fr");
         let hints = LanguageHints {
             param: Some("de"),
+            logged_in: true,
             profile,
             accept_language: None,
         };
         assert_eq!(l.resolve(hints).code(), "fr");
+    }
+
+    #[test]
+    fn a_logged_in_customer_without_a_language_gets_the_primary_not_the_browsers() {
+        let l = multilingual();
+        let hints = LanguageHints {
+            logged_in: true,
+            accept_language: Some("fr"),
+            ..Default::default()
+        };
+        assert_eq!(l.resolve(hints).code(), "en");
+        let anonymous = LanguageHints {
+            accept_language: Some("fr"),
+            ..Default::default()
+        };
+        assert_eq!(l.resolve(anonymous).code(), "fr");
     }
 }

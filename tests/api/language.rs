@@ -5,7 +5,7 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::support::{bundled, fetch, main_widget, Api, FRANCOIS, GRETA};
+use crate::support::{bundled, fetch, main_widget, Api, FRANCOIS, GRETA, NORA};
 
 const SHOW_1101: &str = "/api/widget/solutions/article/1101";
 const FR_TITLE: &str = "Réinitialiser votre mot de passe";
@@ -115,7 +115,33 @@ async fn profile_language_beats_accept_language() {
     assert_eq!(answer, fr());
 }
 
-// Step 3: Accept-Language, best match.
+#[tokio::test]
+async fn a_logged_in_customer_without_a_language_gets_the_primary_not_the_browsers() {
+    let api = Api::start().await;
+
+    // Nora's profile has no language: Freshdesk falls back to the account's primary
+    // language and never reads the browser's (`Language.for_current_user`).
+    let answer = title_and_id(
+        api.call_as(Some(NORA), SHOW_1101)
+            .header("Accept-Language", "fr"),
+    )
+    .await;
+
+    assert_eq!(answer, en());
+}
+
+#[tokio::test]
+async fn a_logged_in_customer_ignores_the_portal_language_too() {
+    let mut set = bundled();
+    set.account.portal_language = Some("de".into());
+    let api = Api::start_with(set).await;
+
+    let answer = title_and_id(api.call_as(Some(NORA), SHOW_1101)).await;
+
+    assert_eq!(answer, en());
+}
+
+// Step 3, for anonymous callers: Accept-Language, best match.
 
 #[tokio::test]
 async fn accept_language_is_used_for_anonymous_callers() {

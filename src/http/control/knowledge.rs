@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use crate::domain::access::Caller;
 use crate::domain::catalog::{Catalog, Group};
 use crate::domain::fixtures::{Article, Folder, Id, Visibility};
-use crate::domain::language::{Lang, LanguageHints};
+use crate::domain::language::Lang;
 use crate::domain::people::{Role, User};
 use crate::domain::token;
 use crate::http::request::Req;
@@ -321,14 +321,10 @@ fn view_as_with(state: &AppState, query: &str, hits: &HashMap<Id, u64>) -> Answe
         }
     };
     let lang = call.language(params.language.as_deref());
-    let hints = LanguageHints {
-        param: params.language.as_deref(),
-        profile: call
-            .user
-            .as_ref()
-            .and_then(|u| call.catalog.profile_language(u)),
-        accept_language: params.accept_language.as_deref(),
-    };
+    let hints = call.language_hints(
+        params.language.as_deref(),
+        params.accept_language.as_deref(),
+    );
     body["refused"] = json!(null);
     body["sees_as"] = json!(match call.caller {
         Caller::Anonymous => "anonymous",

@@ -129,14 +129,27 @@ impl WidgetCall {
 
     /// The language this call is answered in (spec section 6).
     pub fn language(&self, param: Option<&str>) -> Lang {
-        self.catalog.languages.resolve(LanguageHints {
+        self.catalog
+            .languages
+            .resolve(self.language_hints(param, self.headers.accept_language.as_deref()))
+    }
+
+    /// What decides this caller's language: the parameter, and the profile of a logged-in
+    /// customer or the browser's `Accept-Language` of an anonymous one.
+    pub fn language_hints<'a>(
+        &self,
+        param: Option<&'a str>,
+        accept_language: Option<&'a str>,
+    ) -> LanguageHints<'a> {
+        LanguageHints {
             param,
+            logged_in: self.user.is_some(),
             profile: self
                 .user
                 .as_ref()
                 .and_then(|u| self.catalog.profile_language(u)),
-            accept_language: self.headers.accept_language.as_deref(),
-        })
+            accept_language,
+        }
     }
 }
 
