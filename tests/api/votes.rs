@@ -90,6 +90,18 @@ async fn hit_answers_204_and_counts_every_call() {
 }
 
 #[tokio::test]
+async fn an_agents_view_is_not_counted_without_agent_metrics() {
+    let server = Api::start().await;
+    let path = format!("/api/widget/solutions/article/{ARTICLE}/hit");
+    assert_eq!(put(&server, &path, Some(&stan())).await.status, 204);
+    assert_eq!(server.hits(ARTICLE).await["counted"], 0);
+
+    let metered = with_agent_metrics().await;
+    assert_eq!(put(&metered, &path, Some(&stan())).await.status, 204);
+    assert_eq!(metered.hits(ARTICLE).await["counted"], 1);
+}
+
+#[tokio::test]
 async fn hits_reorder_the_most_viewed_suggestions() {
     let server = Api::start().await;
     let suggested = || async {

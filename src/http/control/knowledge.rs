@@ -337,7 +337,14 @@ fn view_as_with(state: &AppState, query: &str, hits: &HashMap<Id, u64>) -> Answe
         Vec::new()
     } else {
         call.catalog
-            .search(call.widget(), &call.caller, lang, term, 0, SEARCH_PAGE_SIZE)
+            .search(
+                call.widget(),
+                &call.search_caller(),
+                lang,
+                term,
+                0,
+                SEARCH_PAGE_SIZE,
+            )
             .map_err(ApiError::internal)?
     };
     let suggested = call.catalog.suggested(
@@ -435,7 +442,7 @@ fn access(call: &WidgetCall, lang: Lang) -> Vec<Value> {
         .map(|(category, folder, article)| {
             let id = article.id;
             let shown = catalog.check_article(widget, &call.caller, lang, id);
-            let searched = catalog.check_searchable(widget, &call.caller, lang, id);
+            let searched = catalog.check_searchable(widget, &call.search_caller(), lang, id);
             json!({
                 "id": id,
                 "title": title(catalog, article, Some(lang)),

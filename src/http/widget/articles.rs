@@ -79,7 +79,7 @@ pub async fn search(req: Req) -> Answer {
         lang,
         offset,
         limit: per_page,
-        access: SearchAccess::of(&call.caller),
+        access: SearchAccess::of(&call.search_caller()),
         text: term.to_owned(),
     };
     if let Some(body) = call.catalog.remembered_search(&key) {
@@ -89,7 +89,14 @@ pub async fn search(req: Req) -> Answer {
     req.state.indexed_in(&call.catalog, lang).await;
     let ids = call
         .catalog
-        .search(call.widget(), &call.caller, lang, term, offset, per_page)
+        .search(
+            call.widget(),
+            &call.search_caller(),
+            lang,
+            term,
+            offset,
+            per_page,
+        )
         .map_err(ApiError::internal)?;
     let body = Bytes::from(serde_json::to_vec(&summaries(&call, lang, ids)).unwrap_or_default());
     call.catalog.remember_search(key, body.clone());

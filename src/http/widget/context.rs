@@ -134,6 +134,16 @@ impl WidgetCall {
             .resolve(self.language_hints(param, self.headers.accept_language.as_deref()))
     }
 
+    /// Who the search sees this caller as: any agent searches as an agent, privileges or
+    /// not (Freshdesk's `widget_concern.rb` asks whether the user is an agent; show, hit,
+    /// votes and suggested ask for the ticket privilege: [`WidgetCall::caller`]).
+    pub fn search_caller(&self) -> std::borrow::Cow<'_, Caller> {
+        match &self.user {
+            Some(user) if user.is_agent() => std::borrow::Cow::Owned(Caller::Agent),
+            _ => std::borrow::Cow::Borrowed(&self.caller),
+        }
+    }
+
     /// What decides this caller's language: the parameter, and the profile of a logged-in
     /// customer or the browser's `Accept-Language` of an anonymous one.
     pub fn language_hints<'a>(

@@ -55,7 +55,16 @@ async fn record(req: Req, action: Action) -> Answer {
         .check_article(widget, &call.caller, lang, id)
         .map_err(|why| ApiError::not_found(call.catalog.explain(id, &why)))?;
     match action {
-        Action::Hit => state.count_hit(id).await.map_err(ApiError::internal)?,
+        // An agent's view counts only with agent metrics on
+        // (`widget/solutions/articles_controller.rb`).
+        Action::Hit => match &call.user {
+            Some(user)
+                if user.is_agent() && !call.catalog.fixtures.account.features.agent_metrics =>
+            {
+                tracing::info!(agent = %user.email, "an agent's view is not counted (account feature agent_metrics is off)");
+            }
+            _ => state.count_hit(id).await.map_err(ApiError::internal)?,
+        },
         Action::Thumbs(vote) => {
             let voter = match &call.user {
                 None => Some(Voter::Anonymous),
