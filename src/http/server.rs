@@ -79,12 +79,14 @@ pub struct MockServer {
 #[derive(Debug)]
 pub struct MockServerBuilder {
     config: Config,
+    store_limit: Option<u64>,
 }
 
 impl Default for MockServerBuilder {
     fn default() -> Self {
         MockServerBuilder {
             config: Config::bundled(),
+            store_limit: None,
         }
     }
 }
@@ -142,9 +144,19 @@ impl MockServerBuilder {
         self
     }
 
+    /// Cap the state store at about this many bytes: a write past it answers 507 with a
+    /// reason, as on a full disk (uploads are what grow it). Unlimited by default.
+    pub fn store_limit(mut self, bytes: u64) -> Self {
+        self.store_limit = Some(bytes);
+        self
+    }
+
     /// Starts the server, or says why it cannot.
     pub async fn try_start(self) -> Result<MockServer, StartError> {
         let state = AppState::new(self.config)?;
+        if let Some(bytes) = self.store_limit {
+            state.limit_store(bytes)?;
+        }
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();

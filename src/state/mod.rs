@@ -221,6 +221,12 @@ impl AppState {
         })
     }
 
+    /// Caps the state store at about `bytes`: writes past it answer 507, as on a full disk
+    /// (see [`Store::limit`]).
+    pub fn limit_store(&self, bytes: u64) -> Result<(), StoreError> {
+        self.inner.store.limit(bytes)
+    }
+
     /// Runs `work` on the blocking pool: every method that touches SQLite or builds an
     /// index goes through here, so no caller can run it on a runtime thread by mistake (a
     /// durable commit waits for the disk; an index build takes seconds on a large set).

@@ -20,12 +20,12 @@ use crate::support::{
 };
 
 /// The store's file in a data directory.
-const FILE_NAME: &str = "freshmock.sqlite";
+pub const FILE_NAME: &str = "freshmock.sqlite";
 
 /// A freshmock server process on a free port.
-struct Server {
-    child: Child,
-    uri: String,
+pub struct Server {
+    pub child: Child,
+    pub uri: String,
 }
 
 /// A failing assertion must not leave a server process behind.
@@ -303,7 +303,8 @@ async fn refused_25_mb_upload_leaves_the_servers_memory_flat() {
     );
 }
 
-fn refused_start(data: &Path) -> String {
+/// Starts the binary on `data` and expects it to stop; returns what it said.
+pub fn refused_start(data: &Path) -> String {
     let output = Command::new(env!("CARGO_BIN_EXE_freshmock"))
         .args(["--port", "0", "--data-dir", data.to_str().unwrap()])
         .output()

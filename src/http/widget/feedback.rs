@@ -55,7 +55,7 @@ async fn record(req: Req, action: Action) -> Answer {
         .check_article(widget, &call.caller, lang, id)
         .map_err(|why| ApiError::not_found(call.catalog.explain(id, &why)))?;
     match action {
-        Action::Hit => state.count_hit(id).await.map_err(ApiError::internal)?,
+        Action::Hit => state.count_hit(id).await.map_err(ApiError::storage)?,
         Action::Thumbs(vote) => {
             let voter = match &call.user {
                 None => Some(Voter::Anonymous),
@@ -71,7 +71,7 @@ async fn record(req: Req, action: Action) -> Answer {
                 state
                     .record_vote(id, lang.code(), voter, vote)
                     .await
-                    .map_err(ApiError::internal)?;
+                    .map_err(ApiError::storage)?;
             }
         }
     }

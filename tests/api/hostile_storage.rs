@@ -1,0 +1,192 @@
+//! A data directory freshmock must not trust: another program's SQLite file, a freshmock
+//! database with a dropped table or a hand-edited ticket, and a disk that is full. Each is
+//! refused at start with the file's path and what to do, and left byte for byte as it was;
+//! a full disk under a running server answers 507 with a reason naming the file.
+//!
+//! A full disk without root or a mount: SQLite's page limit (`MockServerBuilder::store_limit`)
+//! fails a write with `SQLITE_FULL`, the code a full file system (`ENOSPC`) gives; a
+//! file-size limit (`ulimit -f`) fails the start's first write with `EFBIG`. (A link from
+//! `freshmock.sqlite-wal` to `/dev/full` does not work: SQLite will not open a linked log.)
+
+use std::path::Path;
+use std::time::Duration;
+
+use reqwest::Method;
+use rusqlite::Connection;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::durability::{refused_start, FILE_NAME};
+use crate::support::{fetch, multipart, multipart_type, pinned, Api, WIDGET};
+
+/// SHA-256 of a file.
+fn hash(path: &Path) -> Vec<u8> {
+    Sha256::digest(std::fs::read(path).unwrap()).to_vec()
+}
+
+/// A freshmock database in `dir` holding one ticket and one hit, made by a server on the
+/// bundled fixtures (those the binary starts with) that is then stopped.
+async fn freshmock_database(dir: &Path) {
+    let server = Api::on(pinned().data_dir(dir).start().await);
+    let reply = fetch(
+        server
+            .widget(Method::POST, "/api/widget/tickets", WIDGET, "c")
+            .json(&json!({ "email": "fresh@example.com", "description": "d", "g-recaptcha-response": "ok" })),
+    )
+    .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    drop(server);
+    closed(dir).await;
+}
+
+/// Waits until the stopped server has closed its database: closing folds the write-ahead
+/// log into the file and removes it.
+async fn closed(dir: &Path) {
+    let wal = dir.join(format!("{FILE_NAME}-wal"));
+    for _ in 0..200 {
+        if !wal.exists() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the stopped server did not close {}", wal.display());
+}
+
+/// Starts the binary on `dir` off the runtime; it must refuse. Returns what it said.
+async fn refused(dir: &Path) -> String {
+    let dir = dir.to_owned();
+    tokio::task::spawn_blocking(move || refused_start(&dir))
+        .await
+        .unwrap()
+}
+
+/// Changes a stopped server's database with `sql`, as a user with `sqlite3` would.
+fn edit(file: &Path, sql: &str) {
+    Connection::open(file).unwrap().execute_batch(sql).unwrap();
+}
+
+#[tokio::test]
+async fn another_programs_database_is_refused_and_left_byte_for_byte_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(FILE_NAME);
+    edit(&file, "CREATE TABLE t (x); INSERT INTO t VALUES (1)");
+    let before = hash(&file);
+
+    let stderr = refused(dir.path()).await;
+
+    assert!(stderr.contains(file.to_str().unwrap()), "{stderr}");
+    assert!(stderr.contains("not a freshmock database"), "{stderr}");
+    assert_eq!(hash(&file), before, "the other program's database changed");
+    let header = std::fs::read(&file).unwrap();
+    assert_eq!(header[18..20], [1, 1], "switched to write-ahead logging");
+    assert!(!dir.path().join(format!("{FILE_NAME}-wal")).exists());
+}
+
+#[tokio::test]
+async fn a_database_with_a_dropped_table_is_refused_at_start_and_left_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    freshmock_database(dir.path()).await;
+    let file = dir.path().join(FILE_NAME);
+    edit(&file, "DROP TABLE tickets");
+    let before = hash(&file);
+
+    let stderr = refused(dir.path()).await;
+
+    assert!(stderr.contains(file.to_str().unwrap()), "{stderr}");
+    assert!(stderr.contains("table tickets is missing"), "{stderr}");
+    assert!(stderr.contains("move it aside"), "{stderr}");
+    assert_eq!(hash(&file), before);
+}
+
+#[tokio::test]
+async fn a_malformed_ticket_row_is_refused_at_start_and_left_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    freshmock_database(dir.path()).await;
+    let file = dir.path().join(FILE_NAME);
+    edit(&file, "UPDATE tickets SET doc = 'not json' WHERE id = 1");
+    let before = hash(&file);
+
+    let stderr = refused(dir.path()).await;
+
+    assert!(stderr.contains(file.to_str().unwrap()), "{stderr}");
+    assert!(stderr.contains("ticket 1's doc column"), "{stderr}");
+    assert!(stderr.contains("move it aside"), "{stderr}");
+    assert_eq!(hash(&file), before);
+}
+
+#[tokio::test]
+async fn a_full_disk_answers_507_with_a_reason_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    freshmock_database(dir.path()).await;
+    // SQLite's page limit fails a write with SQLITE_FULL, as a full disk does.
+    let server = Api::on(
+        pinned()
+            .data_dir(dir.path())
+            .store_limit(64 * 1024)
+            .start()
+            .await,
+    );
+
+    let reply = fetch(
+        server
+            .widget(Method::POST, "/api/widget/attachments", WIDGET, "c")
+            .header("Content-Type", multipart_type())
+            .body(multipart(&[(
+                "content",
+                Some("big.bin"),
+                &[7u8; 256 * 1024],
+            )])),
+    )
+    .await;
+
+    assert_eq!(reply.status, 507, "{}", reply.body);
+    let file = dir.path().join(FILE_NAME);
+    assert!(
+        reply.reason().starts_with(&format!(
+            "server fault: disk full writing {}",
+            file.display()
+        )),
+        "{}",
+        reply.reason()
+    );
+    // What fits is still written, and what was written is still read.
+    let reply = fetch(server.widget(
+        Method::PUT,
+        "/api/widget/solutions/article/1101/hit",
+        WIDGET,
+        "c",
+    ))
+    .await;
+    assert_eq!(reply.status, 204, "{}", reply.body);
+    let tickets = server.inspect("tickets").await;
+    assert_eq!(tickets.as_array().unwrap().len(), 1, "{tickets}");
+}
+
+/// The start writes the schema at once; a file-size limit (`ulimit -f`, inherited by the
+/// server) makes that write fail as a full disk or an exhausted quota does. SQLite reports it
+/// as an I/O error (`EFBIG`), so the message names the file and both likely causes.
+#[cfg(unix)]
+#[tokio::test]
+async fn starting_on_a_full_disk_names_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_owned();
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg("trap '' XFSZ; ulimit -f 1 && exec \"$0\" --port 0 --data-dir \"$1\"")
+            .arg(env!("CARGO_BIN_EXE_freshmock"))
+            .arg(&data)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let file = dir.path().join(FILE_NAME);
+    assert!(
+        stderr.contains(&format!("disk I/O error writing {}", file.display())),
+        "{stderr}"
+    );
+    assert!(stderr.contains("the disk may be full"), "{stderr}");
+}
