@@ -229,8 +229,14 @@ impl MockServer {
     }
 
     /// Moves the server's clock forward.
+    ///
+    /// # Panics
+    /// When that would take the clock past 9999-12-31: a test set-up mistake.
     pub fn advance(&self, by: Duration) {
-        self.state.advance_clock(by.as_millis() as i64);
+        let by_ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
+        self.state
+            .advance_clock(by_ms)
+            .unwrap_or_else(|e| panic!("MockServer::advance: {e}"));
     }
 }
 

@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use serde::Serialize;
 
 use crate::domain::catalog::Catalog;
-use crate::domain::clock::{Clock, ClockStart, Millis};
+use crate::domain::clock::{Clock, ClockStart, Millis, OutOfRange};
 use crate::domain::fixtures::validate::is_valid_secret;
 use crate::domain::fixtures::{FixtureSet, Id};
 use crate::domain::language::Lang;
@@ -82,6 +82,8 @@ pub enum StartError {
     Secret(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Clock(#[from] OutOfRange),
     #[error("cannot listen: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -188,6 +190,7 @@ impl AppState {
         if !is_valid_secret(&secret) {
             return Err(StartError::Secret(secret));
         }
+        let clock = Clock::new(config.clock)?;
         let location = config.data_dir.map_or(Location::Memory, Location::Dir);
         let fingerprint = location.fingerprint(&config.fixtures);
         // Indexed later, on a thread of its own: the server answers meanwhile.
@@ -206,7 +209,7 @@ impl AppState {
         };
         Ok(AppState {
             inner: Arc::new(Inner {
-                clock: Clock::new(config.clock),
+                clock,
                 world: RwLock::new(World::from_baseline(&baseline, &overlay)),
                 accepted: Mutex::default(),
                 baseline: RwLock::new(baseline),
@@ -665,15 +668,17 @@ impl AppState {
     }
 
     /// Jumps the clock to `at` (epoch milliseconds) and tells listeners.
-    pub fn set_clock(&self, at: Millis) {
-        self.clock().set(at);
+    pub fn set_clock(&self, at: Millis) -> Result<(), OutOfRange> {
+        self.clock().set(at)?;
         self.publish_clock();
+        Ok(())
     }
 
     /// Moves the clock by `by_ms` and tells listeners.
-    pub fn advance_clock(&self, by_ms: i64) {
-        self.clock().advance(by_ms);
+    pub fn advance_clock(&self, by_ms: i64) -> Result<(), OutOfRange> {
+        self.clock().advance(by_ms)?;
         self.publish_clock();
+        Ok(())
     }
 
     /// Freezes (`true`) or unfreezes the clock and tells listeners.
