@@ -241,6 +241,18 @@ async fn the_clock_holds_at_either_end_of_its_range() {
 }
 
 #[tokio::test]
+async fn minting_a_token_with_the_longest_ttl_answers_instead_of_overflowing() {
+    let server = Api::start().await;
+    for body in [
+        json!({ "email": "alice@globex.test", "ttl_seconds": i64::MAX }),
+        json!({ "email": "alice@globex.test", "ttl": "500000000000y" }),
+    ] {
+        let (status, minted) = post(&server, "tokens", body.clone()).await;
+        assert_eq!(status, 200, "{body}: {minted}");
+    }
+}
+
+#[tokio::test]
 async fn a_mock_server_started_outside_the_clocks_range_says_so() {
     for start in [
         freshmock::ClockStart::Fixed(-1),
