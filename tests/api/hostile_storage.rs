@@ -1,7 +1,8 @@
-//! A data directory freshmock must not trust: another program's SQLite file, a freshmock
-//! database with a dropped table or a hand-edited ticket, and a disk that is full. Each is
-//! refused at start with the file's path and what to do, and left byte for byte as it was;
-//! a full disk under a running server answers 507 with a reason naming the file.
+//! What a hostile client or a damaged disk can make the server keep: a data directory
+//! freshmock must not trust (another program's SQLite file, a freshmock database with a
+//! dropped table or a hand-edited ticket) is refused at start with the file's path and what
+//! to do, and left byte for byte as it was; a full disk under a running server answers 507
+//! with a reason naming the file; huge queries and tokens do not make the request log grow.
 //!
 //! A full disk without root or a mount: SQLite's page limit (`MockServerBuilder::store_limit`)
 //! fails a write with `SQLITE_FULL`, the code a full file system (`ENOSPC`) gives; a
@@ -18,6 +19,10 @@ use sha2::{Digest, Sha256};
 
 use crate::durability::{refused_start, FILE_NAME};
 use crate::support::{fetch, multipart, multipart_type, pinned, Api, WIDGET};
+
+/// The request log's byte budget (`DEFAULT_BUDGET` in `src/state/request_log.rs`): the most
+/// its entries hold, and about the most `GET /_freshmock/requests` answers.
+const LOG_BUDGET: usize = 4 * 1024 * 1024;
 
 /// SHA-256 of a file.
 fn hash(path: &Path) -> Vec<u8> {
@@ -189,4 +194,65 @@ async fn starting_on_a_full_disk_names_the_file() {
         "{stderr}"
     );
     assert!(stderr.contains("the disk may be full"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_huge_queries_and_tokens_leave_the_request_log_small() {
+    let server = Api::start().await;
+    let query = format!("q={}", "a".repeat(60 * 1024 - 2));
+    let token = format!(
+        "eyJhbGciOiJIUzI1NiJ9.{}.c2ln",
+        base64_url(&json!({ "email": "nora@example.com", "pad": "x".repeat(75_000) }))
+    );
+    // The issue sent 380 KB; with the 60 KB query that is over the head size hyper accepts
+    // (431), and every byte of a header costs the server time before the log sees it (10 ms
+    // a request for 300 KB in a debug build). 100 KB is past every limit of the log's.
+    assert!(token.len() > 100_000);
+    // Parsed once: the client's own URL and header checks, not the server, were what took
+    // 25 ms a request in a debug build.
+    let url =
+        reqwest::Url::parse(&format!("{}/api/widget/nothing-here?{query}", server.uri())).unwrap();
+    let auth = reqwest::header::HeaderValue::from_str(&token).unwrap();
+    let client = reqwest::Client::new();
+    // Eight at a time.
+    for _ in 0..1100 / 8 + 1 {
+        let batch = (0..8).map(|_| {
+            fetch(
+                client
+                    .get(url.clone())
+                    .header("X-Widget-Id", WIDGET)
+                    .header("X-Client-Id", "hostile")
+                    .header("X-Widget-Auth", auth.clone()),
+            )
+        });
+        for reply in futures_util::future::join_all(batch).await {
+            assert_eq!(reply.status, 404);
+        }
+    }
+
+    let reply = fetch(server.bare(Method::GET, "/_freshmock/requests")).await;
+
+    assert_eq!(reply.status, 200);
+    assert!(
+        reply.body.len() < LOG_BUDGET,
+        "GET /_freshmock/requests answered {} bytes",
+        reply.body.len()
+    );
+    let entries = reply.json()["entries"].as_array().unwrap().clone();
+    assert_eq!(entries.len(), 1000);
+    for entry in &entries {
+        assert_eq!(entry["shortened"]["query"], query.len(), "{entry}");
+        assert_eq!(entry["shortened"]["token"], token.len(), "{entry}");
+        let shown = entry["query"].as_str().unwrap();
+        assert!(shown.ends_with("…(truncated, 61440 bytes)"), "{shown}");
+        assert!(shown.len() < 1100, "{}", shown.len());
+        // A token this long is not read: decoding it cost more than answering.
+        assert_eq!(entry["email"], serde_json::Value::Null);
+    }
+}
+
+/// Base64url without padding, as in a JWT.
+fn base64_url(value: &serde_json::Value) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(value.to_string())
 }
