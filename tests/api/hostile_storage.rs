@@ -256,3 +256,50 @@ fn base64_url(value: &serde_json::Value) -> String {
     use base64::Engine;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(value.to_string())
 }
+
+/// Makes a file immutable (`chattr +i`) while it lives, if this machine lets the test do so.
+struct Immutable<'a>(&'a Path);
+
+impl<'a> Immutable<'a> {
+    fn try_new(file: &'a Path) -> Option<Immutable<'a>> {
+        let made = std::process::Command::new("chattr")
+            .arg("+i")
+            .arg(file)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        made.then_some(Immutable(file))
+    }
+}
+
+impl Drop for Immutable<'_> {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("chattr")
+            .arg("-i")
+            .arg(self.0)
+            .status();
+    }
+}
+
+/// A file freshmock may read but not write. `chmod` does not stop root, so the file is made
+/// immutable, which needs root and a file system with the attribute (ext4, xfs, btrfs): where
+/// that is not possible the test says so and passes. Before, SQLite met it as "disk I/O error
+/// (3850)" (SQLITE_IOERR_LOCK: an exclusive lock on a read-only descriptor).
+#[tokio::test]
+async fn a_read_only_database_is_refused_at_start_saying_so() {
+    // In the target folder: /tmp is often a tmpfs, which has no immutable attribute.
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    freshmock_database(dir.path()).await;
+    let file = dir.path().join(FILE_NAME);
+    let Some(_immutable) = Immutable::try_new(&file) else {
+        eprintln!("skipped: cannot make {} immutable here", file.display());
+        return;
+    };
+
+    let stderr = refused(dir.path()).await;
+
+    assert!(
+        stderr.contains(&format!("cannot write {}: it is read-only", file.display())),
+        "{stderr}"
+    );
+}
