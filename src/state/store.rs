@@ -151,11 +151,14 @@ pub enum StoreError {
 /// What kind of fault [`StoreError::Fault`] is: a full disk answers 507, the others 500.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FaultKind {
-    /// `SQLITE_FULL`: no space left on the disk (or a file-size limit).
+    /// `SQLITE_FULL`: no space left on the disk, or past the store's limit ([`Store::limit`]).
     Full,
     /// `SQLITE_READONLY`: the file, its folder or the file system cannot be written.
     ReadOnly,
-    /// `SQLITE_IOERR`: the operating system refused a read, write, sync or lock.
+    /// `SQLITE_IOERR_WRITE`: the operating system refused a write (a disk quota, a file-size
+    /// limit, a failing disk).
+    Write,
+    /// Another `SQLITE_IOERR`: the operating system refused a read, sync or lock.
     Io,
     /// `SQLITE_CORRUPT` / `SQLITE_NOTADB` met while running.
     Damaged,
@@ -169,7 +172,7 @@ fn fault_message(kind: FaultKind, path: &str, detail: &str) -> String {
         FaultKind::ReadOnly => format!(
             "cannot write {path}: it is read-only (file permissions or a read-only file system); make it writable, or use another --data-dir ({detail})"
         ),
-        FaultKind::Io if detail.contains("SQLITE_IOERR_WRITE") => format!(
+        FaultKind::Write => format!(
             "disk I/O error writing {path} ({detail}): the disk may be full, or a disk quota or file-size limit reached"
         ),
         FaultKind::Io => format!("disk I/O error on {path} ({detail})"),
@@ -210,6 +213,11 @@ fn fault(path: &str, err: rusqlite::Error) -> StoreError {
     let kind = match err.sqlite_error_code() {
         Some(ErrorCode::DiskFull) => FaultKind::Full,
         Some(ErrorCode::ReadOnly) => FaultKind::ReadOnly,
+        Some(ErrorCode::SystemIoFailure)
+            if err.sqlite_extended_error_code() == Some(SQLITE_IOERR_WRITE) =>
+        {
+            FaultKind::Write
+        }
         Some(ErrorCode::SystemIoFailure) => FaultKind::Io,
         Some(ErrorCode::DatabaseCorrupt) | Some(ErrorCode::NotADatabase) => FaultKind::Damaged,
         _ => FaultKind::Other,
@@ -220,6 +228,9 @@ fn fault(path: &str, err: rusqlite::Error) -> StoreError {
         detail: sqlite_words(&err),
     }
 }
+
+/// SQLite's extended result code for a refused write (`SQLITE_IOERR | 3 << 8`).
+const SQLITE_IOERR_WRITE: i32 = 778;
 
 /// SQLite's message with its extended result code by name, when there is one.
 fn sqlite_words(err: &rusqlite::Error) -> String {
@@ -238,7 +249,7 @@ fn sqlite_words(err: &rusqlite::Error) -> String {
         10 => "SQLITE_IOERR",
         266 => "SQLITE_IOERR_READ",
         522 => "SQLITE_IOERR_SHORT_READ",
-        778 => "SQLITE_IOERR_WRITE",
+        SQLITE_IOERR_WRITE => "SQLITE_IOERR_WRITE",
         1034 => "SQLITE_IOERR_FSYNC",
         1290 => "SQLITE_IOERR_DIR_FSYNC",
         1546 => "SQLITE_IOERR_TRUNCATE",
@@ -289,6 +300,9 @@ impl Location {
         }
     }
 }
+
+/// How errors name a store that is not in a file.
+const IN_MEMORY_STORE: &str = "the in-memory state store";
 
 /// The fingerprint an in-memory store records.
 const IN_MEMORY: &str = "in-memory";
@@ -491,7 +505,10 @@ impl Store {
         // schema waits for the first use: creating it (SQLite parsing nine CREATE
         // statements, 1.5 M instructions) was a sixth of the time to the first answer.
         let (conn, unprepared) = match &location {
-            Location::Memory => (Connection::open_in_memory()?, Some(fingerprint.to_owned())),
+            Location::Memory => (
+                Connection::open_in_memory().map_err(|e| fault(IN_MEMORY_STORE, e))?,
+                Some(fingerprint.to_owned()),
+            ),
             Location::Dir(dir) => (open_file(dir, fingerprint)?, None),
         };
         Ok(Store {
@@ -514,7 +531,7 @@ impl Store {
     /// The store in words, as errors name it: the file's path, or the in-memory store.
     pub fn describe(&self) -> String {
         match &self.location {
-            Location::Memory => "the in-memory state store".into(),
+            Location::Memory => IN_MEMORY_STORE.into(),
             Location::Dir(dir) => dir.join(FILE_NAME).display().to_string(),
         }
     }
