@@ -1745,6 +1745,29 @@ mod tests {
         assert!(message.contains("SQLITE_FULL"), "{message}");
     }
 
+    /// What SQLite answers when the disk fills while the start makes the schema (the
+    /// integration suite meets this path through a file-size limit, which SQLite reports as
+    /// a refused write).
+    #[test]
+    fn a_full_disk_at_start_names_the_file() {
+        let path = Path::new("/data/freshmock.sqlite");
+        let full = rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(13), None);
+        let err = classify(path, full);
+        assert!(err.is_disk_full());
+        assert!(
+            err.to_string()
+                .starts_with("disk full writing /data/freshmock.sqlite: free some space"),
+            "{err}"
+        );
+        let refused = rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(778), None);
+        let message = classify(path, refused).to_string();
+        assert!(
+            message.starts_with("disk I/O error writing /data/freshmock.sqlite"),
+            "{message}"
+        );
+        assert!(message.contains("SQLITE_IOERR_WRITE (778)"), "{message}");
+    }
+
     #[test]
     fn a_read_only_database_says_so_and_names_the_file() {
         let (_tmp, location) = dir_with_db();
