@@ -12,6 +12,27 @@ use time::OffsetDateTime;
 /// Milliseconds since the Unix epoch.
 pub type Millis = i64;
 
+/// The earliest time the clock shows: 1970-01-01T00:00:00Z.
+pub const EARLIEST_MS: Millis = 0;
+/// The latest time the clock shows: 9999-12-31T23:59:59.999Z. Every date format the widget,
+/// tokens and SQLite use has four-digit years, and every sum of a clock time and a token's
+/// lifetime stays far from `i64`'s edge.
+pub const LATEST_MS: Millis = 253_402_300_799_999;
+
+/// A time the clock was asked to show that lies outside [`EARLIEST_MS`]..=[`LATEST_MS`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{what} is outside the clock's range, 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z (now_ms {EARLIEST_MS} to {LATEST_MS})")]
+pub struct OutOfRange {
+    /// What was asked, in words (`now_ms 9223372036854775807`, `advancing 1000 ms from ...`).
+    pub what: String,
+}
+
+/// `at` if it is a time the clock can show.
+pub fn in_range(at: Option<Millis>, what: impl FnOnce() -> String) -> Result<Millis, OutOfRange> {
+    at.filter(|at| (EARLIEST_MS..=LATEST_MS).contains(at))
+        .ok_or_else(|| OutOfRange { what: what() })
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct ClockState {
     /// Added to system time while running.
@@ -53,9 +74,26 @@ impl ClockStart {
             .or_else(|| text.strip_prefix('-').map(|r| (-1, r)))
         {
             let d = humantime::parse_duration(rest).map_err(|e| format!("'{text}': {e}"))?;
-            return Ok(ClockStart::Offset(sign * d.as_millis() as i64));
+            let offset = i64::try_from(d.as_millis())
+                .ok()
+                .and_then(|ms| ms.checked_mul(sign));
+            let start = ClockStart::Offset(offset.unwrap_or(i64::MAX));
+            return start.check().map(|()| start).map_err(|e| e.to_string());
         }
-        parse_instant(text).map(ClockStart::Fixed)
+        let start = ClockStart::Fixed(parse_instant(text)?);
+        start.check().map(|()| start).map_err(|e| e.to_string())
+    }
+
+    /// Whether the clock can start this way: its time within the range, now.
+    pub fn check(self) -> Result<(), OutOfRange> {
+        match self {
+            ClockStart::System => Ok(()),
+            ClockStart::Fixed(at) => in_range(Some(at), || format!("--now {at} ms")).map(drop),
+            ClockStart::Offset(by) => in_range(system_ms().checked_add(by), || {
+                format!("--now {by:+} ms from real time")
+            })
+            .map(drop),
+        }
     }
 }
 
@@ -66,6 +104,13 @@ pub fn parse_instant(text: &str) -> Result<Millis, String> {
         .map_err(|e| format!("'{text}' is not an RFC 3339 time such as 2026-01-01T00:00:00Z ({e})"))
 }
 
+/// The time a clock in state `s` shows, kept within the range.
+fn now_of(s: &ClockState) -> Millis {
+    s.frozen_at
+        .unwrap_or_else(|| system_ms().saturating_add(s.offset_ms))
+        .clamp(EARLIEST_MS, LATEST_MS)
+}
+
 fn system_ms() -> Millis {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -74,7 +119,9 @@ fn system_ms() -> Millis {
 }
 
 impl Clock {
-    pub fn new(start: ClockStart) -> Clock {
+    /// A clock started this way, if its time is within the range ([`ClockStart::check`]).
+    pub fn new(start: ClockStart) -> Result<Clock, OutOfRange> {
+        start.check()?;
         let state = match start {
             ClockStart::System => ClockState {
                 offset_ms: 0,
@@ -89,20 +136,20 @@ impl Clock {
                 frozen_at: None,
             },
         };
-        Clock {
+        Ok(Clock {
             state: Mutex::new(state),
             initial: state,
-        }
+        })
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, ClockState> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Now, in milliseconds since the epoch.
+    /// Now, in milliseconds since the epoch; a running clock set near the end of the range
+    /// stops at its edge rather than leave it.
     pub fn now_ms(&self) -> Millis {
-        let s = *self.lock();
-        s.frozen_at.unwrap_or_else(|| system_ms() + s.offset_ms)
+        now_of(&self.lock())
     }
 
     /// Now, in whole Unix seconds (what JWT claims are compared with).
@@ -114,29 +161,39 @@ impl Clock {
         self.lock().frozen_at.is_some()
     }
 
-    /// Jumps to `at`, staying frozen or running as before.
-    pub fn set(&self, at: Millis) {
+    /// Jumps to `at`, staying frozen or running as before; a time outside the range
+    /// changes nothing.
+    pub fn set(&self, at: Millis) -> Result<(), OutOfRange> {
+        let at = in_range(Some(at), || format!("now_ms {at}"))?;
         let mut s = self.lock();
         match s.frozen_at {
             Some(_) => s.frozen_at = Some(at),
+            // Both within the range: the difference cannot overflow.
             None => s.offset_ms = at - system_ms(),
         }
+        Ok(())
     }
 
-    /// Moves time forward (or back, for a negative amount).
-    pub fn advance(&self, by_ms: i64) {
+    /// Moves time forward (or back, for a negative amount); past either end of the range
+    /// it changes nothing.
+    pub fn advance(&self, by_ms: i64) -> Result<(), OutOfRange> {
         let mut s = self.lock();
-        s.offset_ms += by_ms;
-        if let Some(at) = s.frozen_at.as_mut() {
-            *at += by_ms;
+        let from = now_of(&s);
+        let to = in_range(from.checked_add(by_ms), || {
+            format!("advancing {by_ms} ms from now_ms {from}")
+        })?;
+        match s.frozen_at {
+            Some(_) => s.frozen_at = Some(to),
+            None => s.offset_ms = to - system_ms(),
         }
+        Ok(())
     }
 
     /// Stops time where it is.
     pub fn freeze(&self) {
         let mut s = self.lock();
         if s.frozen_at.is_none() {
-            s.frozen_at = Some(system_ms() + s.offset_ms);
+            s.frozen_at = Some(now_of(&s));
         }
     }
 
@@ -180,12 +237,54 @@ mod tests {
     #[test]
     fn fixed_clock_stays_until_moved() {
         let at = parse_instant("2026-01-01T00:00:00Z").unwrap();
-        let clock = Clock::new(ClockStart::Fixed(at));
+        let clock = Clock::new(ClockStart::Fixed(at)).unwrap();
         assert_eq!(clock.now_secs(), 1_767_225_600);
-        clock.advance(61_000);
+        clock.advance(61_000).unwrap();
         assert_eq!(clock.now_secs(), 1_767_225_661);
         clock.reset();
         assert_eq!(clock.now_ms(), at);
+    }
+
+    #[test]
+    fn the_clock_stays_within_1970_to_9999() {
+        let clock = Clock::new(ClockStart::Fixed(LATEST_MS)).unwrap();
+        assert!(clock.advance(1).is_err());
+        assert!(clock.advance(i64::MAX).is_err());
+        assert!(clock.advance(i64::MIN).is_err());
+        assert_eq!(clock.now_ms(), LATEST_MS);
+        clock.advance(-LATEST_MS).unwrap();
+        assert_eq!(clock.now_ms(), EARLIEST_MS);
+        assert!(clock.advance(-1).is_err());
+        let err = clock.set(i64::MAX).unwrap_err();
+        assert!(
+            err.to_string().contains("9999-12-31T23:59:59.999Z"),
+            "{err}"
+        );
+        assert!(clock.set(-1).is_err());
+        clock.set(LATEST_MS).unwrap();
+        // Running from the last millisecond, it stays there.
+        clock.unfreeze();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        assert_eq!(clock.now_ms(), LATEST_MS);
+        assert!(clock.advance(1).is_err());
+        clock.freeze();
+        assert_eq!(clock.now_ms(), LATEST_MS);
+        assert!(Clock::new(ClockStart::Fixed(-1)).is_err());
+        assert!(Clock::new(ClockStart::Fixed(LATEST_MS + 1)).is_err());
+        assert!(Clock::new(ClockStart::Offset(i64::MAX)).is_err());
+        assert!(Clock::new(ClockStart::Offset(i64::MIN)).is_err());
+    }
+
+    #[test]
+    fn now_outside_the_range_is_refused_with_it() {
+        for text in ["1969-12-31T23:59:59Z", "+9000y", "-100y", "+600000000y"] {
+            let err = ClockStart::parse(text).unwrap_err();
+            assert!(
+                err.contains("1970-01-01T00:00:00Z to 9999-12-31"),
+                "{text}: {err}"
+            );
+        }
+        assert!(ClockStart::parse("9999-12-31T23:59:59Z").is_ok());
     }
 
     #[test]

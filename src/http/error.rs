@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use warp::reply::Response;
 
 use crate::domain::token::{Rejection, TokenError};
+use crate::state::store::StoreError;
 
 /// Header carrying freshmock's plain-words explanation of a refusal.
 pub const REASON_HEADER: &str = "x-freshmock-reason";
@@ -74,9 +75,9 @@ pub enum ApiError {
         allowed: Vec<Method>,
         control: bool,
     },
-    /// A server fault (a bug, or the disk): 500 `{"message":...}`, with what failed in the
-    /// reason header and the log.
-    Internal { detail: String },
+    /// A server fault (a bug, or the disk): 500 (507 for a full disk) `{"message":...}`,
+    /// with what failed in the reason header and the log.
+    Internal { status: StatusCode, detail: String },
     /// A refused token: answered as `inner`, and marked so the request log can tell
     /// token refusals from other errors.
     Token(Box<ApiError>),
@@ -197,7 +198,21 @@ impl ApiError {
     /// A server fault: a bug, or the machine (disk full, database damaged).
     pub fn internal(detail: impl std::fmt::Display) -> ApiError {
         ApiError::Internal {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
             detail: detail.to_string(),
+        }
+    }
+
+    /// The state store failed: 507 Insufficient Storage when the disk is full, else 500;
+    /// the reason names the file and the cause ("server fault: disk full writing …").
+    pub fn storage(err: StoreError) -> ApiError {
+        ApiError::Internal {
+            status: if err.is_disk_full() {
+                StatusCode::INSUFFICIENT_STORAGE
+            } else {
+                StatusCode::INTERNAL_SERVER_ERROR
+            },
+            detail: err.to_string(),
         }
     }
 
@@ -206,7 +221,7 @@ impl ApiError {
             ApiError::Request { status, .. } | ApiError::Validation { status, .. } => *status,
             ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Internal { status, .. } => *status,
             ApiError::Token(inner) => inner.status(),
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::FreshdeskCrash { .. } => StatusCode::INTERNAL_SERVER_ERROR,
@@ -225,7 +240,7 @@ impl ApiError {
                 "{method} is not one of the methods of this path ({})",
                 allowed_list(allowed)
             )),
-            ApiError::Internal { detail } => Some(format!("server fault: {detail}")),
+            ApiError::Internal { detail, .. } => Some(format!("server fault: {detail}")),
             ApiError::Token(inner) => inner.reason(),
             ApiError::FreshdeskCrash { reason } => Some(reason.clone()),
             ApiError::RateLimited { total, retry_after } => Some(format!(
@@ -287,7 +302,9 @@ impl ApiError {
         }
         let status = self.status();
         match &self {
-            ApiError::Internal { detail } => tracing::error!(%status, detail, "widget call failed"),
+            ApiError::Internal { detail, .. } => {
+                tracing::error!(%status, detail, "widget call failed")
+            }
             other => {
                 if let Some(reason) = other.reason() {
                     tracing::info!(%status, reason, "widget call refused");

@@ -81,12 +81,14 @@ pub struct MockServer {
 #[derive(Debug)]
 pub struct MockServerBuilder {
     config: Config,
+    store_limit: Option<u64>,
 }
 
 impl Default for MockServerBuilder {
     fn default() -> Self {
         MockServerBuilder {
             config: Config::bundled(),
+            store_limit: None,
         }
     }
 }
@@ -171,9 +173,19 @@ impl MockServerBuilder {
         self
     }
 
+    /// Cap the state store at about this many bytes: a write past it answers 507 with a
+    /// reason, as on a full disk (uploads are what grow it). Unlimited by default.
+    pub fn store_limit(mut self, bytes: u64) -> Self {
+        self.store_limit = Some(bytes);
+        self
+    }
+
     /// Starts the server, or says why it cannot.
     pub async fn try_start(self) -> Result<MockServer, StartError> {
         let state = AppState::new(self.config)?;
+        if let Some(bytes) = self.store_limit {
+            state.limit_store(bytes)?;
+        }
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
         state.listening_on(addr)?;
@@ -247,8 +259,14 @@ impl MockServer {
     }
 
     /// Moves the server's clock forward.
+    ///
+    /// # Panics
+    /// When that would take the clock past 9999-12-31: a test set-up mistake.
     pub fn advance(&self, by: Duration) {
-        self.state.advance_clock(by.as_millis() as i64);
+        let by_ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
+        self.state
+            .advance_clock(by_ms)
+            .unwrap_or_else(|e| panic!("MockServer::advance: {e}"));
     }
 }
 

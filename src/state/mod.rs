@@ -23,7 +23,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::domain::catalog::Catalog;
-use crate::domain::clock::{Clock, ClockStart, Millis};
+use crate::domain::clock::{Clock, ClockStart, Millis, OutOfRange};
 use crate::domain::fixtures::validate::is_valid_secret;
 use crate::domain::fixtures::{FixtureSet, Id};
 use crate::domain::language::Lang;
@@ -124,6 +124,8 @@ pub enum StartError {
     Secret(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Clock(#[from] OutOfRange),
     #[error("cannot listen: {0}")]
     Io(#[from] std::io::Error),
     #[error("the control token is empty: give a non-empty --control-token, or none at all")]
@@ -253,6 +255,7 @@ impl AppState {
         if config.control_token.as_deref() == Some("") {
             return Err(StartError::EmptyControlToken);
         }
+        let clock = Clock::new(config.clock)?;
         let location = config.data_dir.map_or(Location::Memory, Location::Dir);
         let fingerprint = location.fingerprint(&config.fixtures);
         // Indexed later, on a thread of its own: the server answers meanwhile.
@@ -271,7 +274,7 @@ impl AppState {
         };
         Ok(AppState {
             inner: Arc::new(Inner {
-                clock: Clock::new(config.clock),
+                clock,
                 world: RwLock::new(World::from_baseline(&baseline, &overlay)),
                 accepted: Mutex::default(),
                 baseline: RwLock::new(baseline),
@@ -292,6 +295,12 @@ impl AppState {
                 loader: loader::Loader::default(),
             }),
         })
+    }
+
+    /// Caps the state store at about `bytes`: writes past it answer 507, as on a full disk
+    /// (see [`Store::limit`]).
+    pub fn limit_store(&self, bytes: u64) -> Result<(), StoreError> {
+        self.inner.store.limit(bytes)
     }
 
     /// Runs `work` on the blocking pool: every method that touches SQLite or builds an
@@ -779,15 +788,17 @@ impl AppState {
     }
 
     /// Jumps the clock to `at` (epoch milliseconds) and tells listeners.
-    pub fn set_clock(&self, at: Millis) {
-        self.clock().set(at);
+    pub fn set_clock(&self, at: Millis) -> Result<(), OutOfRange> {
+        self.clock().set(at)?;
         self.publish_clock();
+        Ok(())
     }
 
     /// Moves the clock by `by_ms` and tells listeners.
-    pub fn advance_clock(&self, by_ms: i64) {
-        self.clock().advance(by_ms);
+    pub fn advance_clock(&self, by_ms: i64) -> Result<(), OutOfRange> {
+        self.clock().advance(by_ms)?;
         self.publish_clock();
+        Ok(())
     }
 
     /// Freezes (`true`) or unfreezes the clock and tells listeners.

@@ -1,7 +1,10 @@
-//! The last N requests the server answered, in a ring buffer of fixed size, so a test can
-//! see what its page asked and what it got, without the log ever growing.
+//! The last requests the server answered, in a ring buffer bounded twice: by entries
+//! (`--request-log`) and by bytes ([`DEFAULT_BUDGET`]), so a test can see what its page asked
+//! and what it got, without the log ever growing. Long texts are shortened as they are
+//! logged: a client sending a 60 KB query and a 380 KB token a thousand times once grew the
+//! server by 375 MB and made `GET /_freshmock/requests` answer 51 MB.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Mutex;
 
 use http::Method;
@@ -12,10 +15,28 @@ use crate::domain::token;
 
 /// Requests kept unless `--request-log` says otherwise.
 pub const DEFAULT_CAPACITY: usize = 1000;
+/// The longest path, query, reason or email an entry keeps, in bytes; a longer one keeps its
+/// start followed by `…(truncated, N bytes)` and its length in the entry's `shortened`.
+pub const MAX_TEXT: usize = 1024;
+/// The longest token an entry keeps (for its email, read when someone looks); the email of a
+/// longer one is read as it is logged, and the token dropped. Widget tokens are a few
+/// hundred bytes.
+pub const MAX_TOKEN: usize = 4096;
+/// The longest token whose email is read at all: decoding a 300 KB token took 28 ms in a
+/// debug build, on every request that sent it. A longer token's entry shows no email.
+pub const MAX_TOKEN_READ: usize = 64 * 1024;
+/// What one entry costs beyond its texts (numbers, names, the entry itself), for the budget.
+const ENTRY_OVERHEAD: usize = 256;
+/// Bytes of entries the log holds at most (the sum of their texts plus [`ENTRY_OVERHEAD`]
+/// each); past it the oldest are forgotten. An entry is at most about 8 KiB (four texts of
+/// [`MAX_TEXT`] and a token of [`MAX_TOKEN`]), so the log never holds more than this, and
+/// `GET /_freshmock/requests` never answers much more: an entry shows its texts and a few
+/// numbers, and the email it shows is shorter than the token it came from.
+pub const DEFAULT_BUDGET: usize = 4 * 1024 * 1024;
 
 /// One answered request as the log keeps it: what the answer path has at hand, nothing
 /// computed. Reading the email out of the token and formatting the time wait until someone
-/// looks ([`Recorded::shown`]), which keeps the log's cost per request to a few copies.
+/// looks ([`Kept::shown`]), which keeps the log's cost per request to a few copies.
 #[derive(Debug, Clone)]
 pub struct Recorded {
     pub at_ms: Millis,
@@ -36,29 +57,103 @@ pub struct Recorded {
     pub reason: Option<String>,
 }
 
-impl Recorded {
+/// A [`Recorded`] request with its long texts shortened, as the log holds it.
+#[derive(Debug, Clone)]
+struct Kept {
+    recorded: Recorded,
+    /// The email of a token too long to keep, read when the request was logged.
+    email: Option<String>,
+    /// The original length in bytes of each text that was shortened, by field name.
+    shortened: BTreeMap<&'static str, usize>,
+    /// What it counts against the budget.
+    cost: usize,
+}
+
+impl Kept {
+    fn new(mut recorded: Recorded) -> Kept {
+        let mut shortened = BTreeMap::new();
+        shorten("path", &mut recorded.path, &mut shortened);
+        shorten("query", &mut recorded.query, &mut shortened);
+        if let Some(reason) = recorded.reason.as_mut() {
+            shorten("reason", reason, &mut shortened);
+        }
+        let mut email = None;
+        if let Some(auth) = recorded.auth.take_if(|a| a.len() > MAX_TOKEN) {
+            shortened.insert("token", auth.len());
+            if auth.len() <= MAX_TOKEN_READ {
+                email = email_in(&auth).map(|mut e| {
+                    shorten("email", &mut e, &mut shortened);
+                    e
+                });
+            }
+        }
+        let texts = [
+            recorded.path.len(),
+            recorded.query.len(),
+            recorded.reason.as_ref().map_or(0, String::len),
+            recorded.auth.as_ref().map_or(0, String::len),
+            email.as_ref().map_or(0, String::len),
+        ];
+        Kept {
+            cost: texts.iter().sum::<usize>() + ENTRY_OVERHEAD,
+            recorded,
+            email,
+            shortened,
+        }
+    }
+
     /// The entry as the control plane shows it, numbered `id`.
-    pub fn shown(&self, id: u64) -> LogEntry {
+    fn shown(&self, id: u64) -> LogEntry {
+        let r = &self.recorded;
         LogEntry {
             id,
-            at: format_timestamp(self.at_ms.div_euclid(1000)),
-            at_ms: self.at_ms,
-            method: self.method.to_string(),
-            path: self.path.clone(),
-            query: self.query.clone(),
-            route: self.route,
-            status: self.status,
-            duration_us: self.duration_us,
+            at: format_timestamp(r.at_ms.div_euclid(1000)),
+            at_ms: r.at_ms,
+            method: r.method.to_string(),
+            path: r.path.clone(),
+            query: r.query.clone(),
+            route: r.route,
+            status: r.status,
+            duration_us: r.duration_us,
             email: self.email(),
-            token: self.token,
-            reason: self.reason.clone(),
+            token: r.token,
+            reason: r.reason.clone(),
+            shortened: self.shortened.clone(),
         }
     }
 
     fn email(&self) -> Option<String> {
-        let payload = token::peek_payload(self.auth.as_deref()?)?;
-        payload.get("email")?.as_str().map(str::to_owned)
+        match &self.recorded.auth {
+            Some(auth) => email_in(auth).map(|mut e| {
+                shorten("email", &mut e, &mut BTreeMap::new());
+                e
+            }),
+            None => self.email.clone(),
+        }
     }
+}
+
+/// The `email` claim of a token's payload, whether or not the token is valid.
+fn email_in(auth: &str) -> Option<String> {
+    let payload = token::peek_payload(auth)?;
+    payload.get("email")?.as_str().map(str::to_owned)
+}
+
+/// Cuts `text` to [`MAX_TEXT`] bytes (on a character boundary) followed by
+/// `…(truncated, N bytes)`, noting N under `field`.
+fn shorten(field: &'static str, text: &mut String, shortened: &mut BTreeMap<&'static str, usize>) {
+    let length = text.len();
+    if length <= MAX_TEXT {
+        return;
+    }
+    let mut end = MAX_TEXT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.truncate(end);
+    text.push_str(&format!("…(truncated, {length} bytes)"));
+    text.shrink_to_fit();
+    shortened.insert(field, length);
 }
 
 /// One answered request, as the control plane shows it.
@@ -82,6 +177,10 @@ pub struct LogEntry {
     pub token: &'static str,
     /// freshmock's explanation of a refusal (`X-Freshmock-Reason`).
     pub reason: Option<String>,
+    /// Texts the log shortened (`path`, `query`, `reason`, `email`, `token`) and their
+    /// original length in bytes; absent when nothing was.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub shortened: BTreeMap<&'static str, usize>,
 }
 
 /// What to pick from the log.
@@ -101,10 +200,11 @@ pub struct LogFilter {
 }
 
 impl LogFilter {
-    fn matches(&self, e: &Recorded) -> bool {
+    fn matches(&self, kept: &Kept) -> bool {
+        let e = &kept.recorded;
         self.email
             .as_ref()
-            .is_none_or(|m| e.email().is_some_and(|x| x.eq_ignore_ascii_case(m)))
+            .is_none_or(|m| kept.email().is_some_and(|x| x.eq_ignore_ascii_case(m)))
             && self
                 .path
                 .as_ref()
@@ -118,19 +218,38 @@ impl LogFilter {
     }
 }
 
-/// A bounded log: pushing past capacity forgets the oldest entry.
+/// A bounded log: pushing past its entries or its bytes forgets the oldest entries.
 #[derive(Debug)]
 pub struct RequestLog {
     capacity: usize,
-    /// The last id given, and the entries kept with their ids.
-    entries: Mutex<(u64, VecDeque<(u64, Recorded)>)>,
+    budget: usize,
+    ring: Mutex<Ring>,
+}
+
+#[derive(Debug, Default)]
+struct Ring {
+    /// The last id given.
+    last_id: u64,
+    entries: VecDeque<(u64, Kept)>,
+    /// The sum of the entries' costs.
+    bytes: usize,
 }
 
 impl RequestLog {
+    /// A log of at most `capacity` entries and [`DEFAULT_BUDGET`] bytes.
     pub fn new(capacity: usize) -> RequestLog {
+        RequestLog::with_budget(capacity, DEFAULT_BUDGET)
+    }
+
+    /// A log of at most `capacity` entries and about `budget` bytes.
+    pub fn with_budget(capacity: usize, budget: usize) -> RequestLog {
         RequestLog {
             capacity,
-            entries: Mutex::new((0, VecDeque::with_capacity(capacity.min(DEFAULT_CAPACITY)))),
+            budget,
+            ring: Mutex::new(Ring {
+                entries: VecDeque::with_capacity(capacity.min(DEFAULT_CAPACITY)),
+                ..Ring::default()
+            }),
         }
     }
 
@@ -138,38 +257,51 @@ impl RequestLog {
         self.capacity
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, (u64, VecDeque<(u64, Recorded)>)> {
-        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock(&self) -> std::sync::MutexGuard<'_, Ring> {
+        self.ring.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Records a request, giving it the next id, which it returns.
     pub fn push(&self, entry: Recorded) -> u64 {
-        let mut guard = self.lock();
-        let (last_id, entries) = &mut *guard;
-        *last_id += 1;
-        let id = *last_id;
+        self.keep(Kept::new(entry))
+    }
+
+    fn keep(&self, kept: Kept) -> u64 {
+        let mut ring = self.lock();
+        ring.last_id += 1;
+        let id = ring.last_id;
         if self.capacity == 0 {
             return id;
         }
-        if entries.len() == self.capacity {
-            entries.pop_front();
+        while ring.entries.len() >= self.capacity
+            || (!ring.entries.is_empty() && ring.bytes + kept.cost > self.budget)
+        {
+            let Some((_, old)) = ring.entries.pop_front() else {
+                break;
+            };
+            ring.bytes -= old.cost;
         }
-        entries.push_back((id, entry));
+        ring.bytes += kept.cost;
+        ring.entries.push_back((id, kept));
         id
     }
 
     /// [`RequestLog::push`], returning the entry as shown (for those listening live).
     pub fn push_shown(&self, entry: Recorded) -> LogEntry {
-        let shown = entry.shown(0);
-        let id = self.push(entry);
+        let kept = Kept::new(entry);
+        let shown = kept.shown(0);
+        let id = self.keep(kept);
         LogEntry { id, ..shown }
     }
 
     /// Matching entries, oldest first.
     pub fn list(&self, filter: &LogFilter) -> Vec<LogEntry> {
-        let guard = self.lock();
-        let matching: Vec<&(u64, Recorded)> =
-            guard.1.iter().filter(|(_, e)| filter.matches(e)).collect();
+        let ring = self.lock();
+        let matching: Vec<&(u64, Kept)> = ring
+            .entries
+            .iter()
+            .filter(|(_, e)| filter.matches(e))
+            .collect();
         let skip = filter.limit.map_or(0, |l| matching.len().saturating_sub(l));
         matching
             .into_iter()
@@ -179,7 +311,12 @@ impl RequestLog {
     }
 
     pub fn len(&self) -> usize {
-        self.lock().1.len()
+        self.lock().entries.len()
+    }
+
+    /// The bytes the entries count against the budget.
+    pub fn bytes(&self) -> usize {
+        self.lock().bytes
     }
 
     pub fn is_empty(&self) -> bool {
@@ -187,7 +324,9 @@ impl RequestLog {
     }
 
     pub fn clear(&self) {
-        self.lock().1.clear();
+        let mut ring = self.lock();
+        ring.entries.clear();
+        ring.bytes = 0;
     }
 }
 
@@ -220,5 +359,80 @@ mod tests {
         assert_eq!(all.len(), 3);
         assert_eq!(all[0].path, "/7");
         assert_eq!(all[2].id, 10);
+    }
+
+    fn token_for(email: &str, padding: usize) -> String {
+        token::mint(
+            "HS256",
+            &"a".repeat(32),
+            &serde_json::json!({ "email": email, "pad": "x".repeat(padding) }),
+        )
+    }
+
+    #[test]
+    fn long_texts_are_shortened_with_their_length() {
+        let log = RequestLog::new(10);
+        let mut e = entry(&format!("/{}", "p".repeat(5000)));
+        e.query = "q=".to_owned() + &"é".repeat(30_000);
+        e.reason = Some("r".repeat(2000));
+        e.auth = Some(token_for("nora@example.com", 40_000));
+        log.push(e);
+        let shown = &log.list(&LogFilter::default())[0];
+        assert!(
+            shown.query.ends_with("…(truncated, 60002 bytes)"),
+            "{}",
+            &shown.query[1000..]
+        );
+        assert!(shown.query.len() < MAX_TEXT + 40);
+        assert!(shown.path.ends_with("…(truncated, 5001 bytes)"));
+        assert_eq!(shown.shortened["query"], 60_002);
+        assert_eq!(shown.shortened["path"], 5001);
+        assert_eq!(shown.shortened["reason"], 2000);
+        assert!(shown.shortened["token"] > 40_000);
+        // The email is read from the token before it is dropped, and can still be filtered on.
+        assert_eq!(shown.email.as_deref(), Some("nora@example.com"));
+        let filter = LogFilter {
+            email: Some("NORA@example.com".into()),
+            ..LogFilter::default()
+        };
+        assert_eq!(log.list(&filter).len(), 1);
+        assert!(log.bytes() < 4 * MAX_TEXT + 200 + ENTRY_OVERHEAD);
+
+        // A token too long to be a widget's is not even read.
+        let mut e = entry("/");
+        e.auth = Some(token_for("nora@example.com", 100_000));
+        log.push(e);
+        let shown = log.list(&LogFilter::default()).pop().unwrap();
+        assert_eq!(shown.email, None);
+        assert!(shown.shortened["token"] > 100_000);
+    }
+
+    #[test]
+    fn short_texts_are_kept_whole_and_say_nothing() {
+        let log = RequestLog::new(10);
+        let mut e = entry("/api/widget/bootstrap");
+        e.auth = Some(token_for("nora@example.com", 10));
+        log.push(e);
+        let shown = &log.list(&LogFilter::default())[0];
+        assert!(shown.shortened.is_empty());
+        assert_eq!(shown.email.as_deref(), Some("nora@example.com"));
+        let json = serde_json::to_value(shown).unwrap();
+        assert!(json.get("shortened").is_none(), "{json}");
+    }
+
+    #[test]
+    fn the_oldest_entries_go_when_the_bytes_run_out() {
+        let log = RequestLog::with_budget(1000, 20 * 1024);
+        for i in 0..100 {
+            let mut e = entry(&format!("/{i}"));
+            e.query = "q".repeat(5000);
+            log.push(e);
+        }
+        assert!(log.bytes() <= 20 * 1024, "{}", log.bytes());
+        let all = log.list(&LogFilter::default());
+        assert!(all.len() >= 10 && all.len() < 100, "{}", all.len());
+        assert_eq!(all.last().unwrap().path, "/99");
+        log.clear();
+        assert_eq!(log.bytes(), 0);
     }
 }

@@ -8,6 +8,12 @@
 //! nothing it acknowledged. The fixtures stay the baseline: the store only holds what changed,
 //! which is why a database is tied to the fixtures it was made with (their fingerprint).
 //!
+//! A data directory is the user's: an existing file is read without writing a byte
+//! (application id, schema, `quick_check`, ticket rows) before it is opened for writing, and
+//! one that is not freshmock's, or is damaged, stops the start with the file and what to do.
+//! Every error a running store meets names the file and the cause (a full disk, a read-only
+//! file, a row that does not read), for the HTTP answer's reason.
+//!
 //! The connection sits behind one mutex. Callers never hold it across an await: every method
 //! here is synchronous and short, and the API calls them from blocking tasks.
 
@@ -16,7 +22,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use rusqlite::{params, Connection, ErrorCode, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension, Transaction, MAIN_DB};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -95,14 +101,16 @@ const DATA_TABLES: [&str; 8] = [
     "secrets",
 ];
 
-/// Why the store cannot be opened or written. Opening errors name the file and say what to do.
+/// Why the store cannot be opened, written or read. Every message names the file and says
+/// what to do next: a data directory is the user's, and freshmock never repairs or resets one
+/// on its own.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("cannot use the data directory {path}: {detail}")]
     Directory { path: PathBuf, detail: String },
-    #[error("{path} is not a freshmock database ({detail}); point --data-dir at an empty or new folder, or at one a freshmock server made")]
+    #[error("{path} is not a freshmock database ({detail}); nothing was written to it: point --data-dir at an empty or new folder, or at one a freshmock server made")]
     Foreign { path: PathBuf, detail: String },
-    #[error("{path} is damaged ({detail}); freshmock will not reset it on its own: move it away (keep it for inspection) or delete it to start with empty state")]
+    #[error("{path} is damaged ({detail}); freshmock will not reset it on its own: move it aside (keep it for inspection) or delete it to start with empty state, or start without --data-dir")]
     Damaged { path: PathBuf, detail: String },
     #[error("{path} was written by a newer freshmock (schema {found}; this one knows {SCHEMA_VERSION}); use that version, or another --data-dir")]
     NewerSchema { path: PathBuf, found: i64 },
@@ -116,12 +124,161 @@ pub enum StoreError {
         "{path} is in use by another process (another freshmock server on the same --data-dir?)"
     )]
     Busy { path: PathBuf },
+    /// The disk or the file failed under a store that opened fine (or while opening it):
+    /// full, read-only, an I/O error. `path` is the file, or the in-memory store.
+    #[error("{}", fault_message(*kind, path, detail))]
+    Fault {
+        kind: FaultKind,
+        path: String,
+        detail: String,
+    },
+    /// A row that does not hold what freshmock wrote there (edited by hand, or damaged).
+    #[error("{path} holds {what} that cannot be read ({detail}); the file is damaged: move it aside (keep it for inspection) or start without --data-dir")]
+    Record {
+        path: String,
+        what: String,
+        detail: String,
+    },
+    /// Only between a query and the store's boundary, which names the file (see
+    /// [`Store::located`]); never returned by the store's public methods.
     #[error("the state store failed: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("the state store failed: {0}")]
+    /// Reading an upload's content to store it failed (not the store's disk).
+    #[error("copying an upload into the state store failed: {0}")]
     Io(#[from] std::io::Error),
-    #[error("the state store holds a record it cannot read: {0}")]
-    Corrupt(String),
+}
+
+/// What kind of fault [`StoreError::Fault`] is: a full disk answers 507, the others 500.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaultKind {
+    /// `SQLITE_FULL`: no space left on the disk, or past the store's limit ([`Store::limit`]).
+    Full,
+    /// `SQLITE_READONLY`: the file, its folder or the file system cannot be written.
+    ReadOnly,
+    /// `SQLITE_IOERR_WRITE`: the operating system refused a write (a disk quota, a file-size
+    /// limit, a failing disk).
+    Write,
+    /// Another `SQLITE_IOERR`: the operating system refused a read, sync or lock.
+    Io,
+    /// `SQLITE_CORRUPT` / `SQLITE_NOTADB` met while running.
+    Damaged,
+    /// Anything else SQLite reports.
+    Other,
+}
+
+fn fault_message(kind: FaultKind, path: &str, detail: &str) -> String {
+    match kind {
+        FaultKind::Full => format!("disk full writing {path}: free some space ({detail})"),
+        FaultKind::ReadOnly => format!(
+            "cannot write {path}: it is read-only (file permissions or a read-only file system); make it writable, or use another --data-dir ({detail})"
+        ),
+        FaultKind::Write => format!(
+            "disk I/O error writing {path} ({detail}): the disk may be full, or a disk quota or file-size limit reached"
+        ),
+        FaultKind::Io => format!("disk I/O error on {path} ({detail})"),
+        FaultKind::Damaged => format!(
+            "{path} is damaged ({detail}): move it aside (keep it for inspection) or start without --data-dir"
+        ),
+        FaultKind::Other => format!("the state store {path} failed: {detail}"),
+    }
+}
+
+impl StoreError {
+    /// Whether the disk under the store is full (HTTP 507 Insufficient Storage).
+    pub fn is_disk_full(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Fault {
+                kind: FaultKind::Full,
+                ..
+            }
+        )
+    }
+}
+
+/// An SQLite error met on `path`, named: what kind of fault, and SQLite's own words with its
+/// extended code (`SQLITE_IOERR_LOCK`, not only "disk I/O error").
+fn fault(path: &str, err: rusqlite::Error) -> StoreError {
+    use rusqlite::Error as E;
+    if let E::InvalidColumnType(..)
+    | E::FromSqlConversionFailure(..)
+    | E::IntegralValueOutOfRange(..) = err
+    {
+        return StoreError::Record {
+            path: path.to_owned(),
+            what: "a row".into(),
+            detail: err.to_string(),
+        };
+    }
+    let kind = match err.sqlite_error_code() {
+        Some(ErrorCode::DiskFull) => FaultKind::Full,
+        Some(ErrorCode::ReadOnly) => FaultKind::ReadOnly,
+        Some(ErrorCode::SystemIoFailure)
+            if err.sqlite_extended_error_code() == Some(SQLITE_IOERR_WRITE) =>
+        {
+            FaultKind::Write
+        }
+        Some(ErrorCode::SystemIoFailure) => FaultKind::Io,
+        Some(ErrorCode::DatabaseCorrupt) | Some(ErrorCode::NotADatabase) => FaultKind::Damaged,
+        _ => FaultKind::Other,
+    };
+    StoreError::Fault {
+        kind,
+        path: path.to_owned(),
+        detail: sqlite_words(&err),
+    }
+}
+
+/// SQLite's extended result code for a refused write (`SQLITE_IOERR | 3 << 8`).
+const SQLITE_IOERR_WRITE: i32 = 778;
+
+/// SQLite's message with its extended result code by name, when there is one.
+fn sqlite_words(err: &rusqlite::Error) -> String {
+    let Some(code) = err.sqlite_error() else {
+        return err.to_string();
+    };
+    let name = match code.extended_code {
+        13 => "SQLITE_FULL",
+        8 => "SQLITE_READONLY",
+        264 => "SQLITE_READONLY_RECOVERY",
+        520 => "SQLITE_READONLY_CANTLOCK",
+        776 => "SQLITE_READONLY_ROLLBACK",
+        1032 => "SQLITE_READONLY_DBMOVED",
+        1288 => "SQLITE_READONLY_CANTINIT",
+        1544 => "SQLITE_READONLY_DIRECTORY",
+        10 => "SQLITE_IOERR",
+        266 => "SQLITE_IOERR_READ",
+        522 => "SQLITE_IOERR_SHORT_READ",
+        SQLITE_IOERR_WRITE => "SQLITE_IOERR_WRITE",
+        1034 => "SQLITE_IOERR_FSYNC",
+        1290 => "SQLITE_IOERR_DIR_FSYNC",
+        1546 => "SQLITE_IOERR_TRUNCATE",
+        1802 => "SQLITE_IOERR_FSTAT",
+        2058 => "SQLITE_IOERR_UNLOCK",
+        2314 => "SQLITE_IOERR_RDLOCK",
+        2570 => "SQLITE_IOERR_DELETE",
+        3338 => "SQLITE_IOERR_ACCESS",
+        3850 => "SQLITE_IOERR_LOCK",
+        4106 => "SQLITE_IOERR_CLOSE",
+        4618 => "SQLITE_IOERR_SHMOPEN",
+        4874 => "SQLITE_IOERR_SHMSIZE",
+        5386 => "SQLITE_IOERR_SHMMAP",
+        5642 => "SQLITE_IOERR_SEEK",
+        6410 => "SQLITE_IOERR_GETTEMPPATH",
+        14 => "SQLITE_CANTOPEN",
+        11 => "SQLITE_CORRUPT",
+        26 => "SQLITE_NOTADB",
+        _ => "",
+    };
+    let words = match err {
+        rusqlite::Error::SqliteFailure(_, Some(message)) => message.clone(),
+        _ => code.to_string(),
+    };
+    if name.is_empty() {
+        format!("SQLite: {words}, code {}", code.extended_code)
+    } else {
+        format!("SQLite: {words}, {name} ({})", code.extended_code)
+    }
 }
 
 /// Where the database lives.
@@ -143,6 +300,9 @@ impl Location {
         }
     }
 }
+
+/// How errors name a store that is not in a file.
+const IN_MEMORY_STORE: &str = "the in-memory state store";
 
 /// The fingerprint an in-memory store records.
 const IN_MEMORY: &str = "in-memory";
@@ -341,19 +501,15 @@ impl Store {
     /// must be freshmock's, undamaged, and made with the same fixtures; nothing is ever reset
     /// to make it fit.
     pub fn open(location: Location, fingerprint: &str) -> Result<Store, StoreError> {
-        let conn = match &location {
-            Location::Memory => Connection::open_in_memory()?,
-            Location::Dir(dir) => open_file(dir)?,
-        };
         // A new database in memory holds nothing until the API changes something, so its
         // schema waits for the first use: creating it (SQLite parsing nine CREATE
         // statements, 1.5 M instructions) was a sixth of the time to the first answer.
-        let unprepared = match &location {
-            Location::Memory => Some(fingerprint.to_owned()),
-            Location::Dir(dir) => {
-                prepare(&conn, &dir.join(FILE_NAME), fingerprint)?;
-                None
-            }
+        let (conn, unprepared) = match &location {
+            Location::Memory => (
+                Connection::open_in_memory().map_err(|e| fault(IN_MEMORY_STORE, e))?,
+                Some(fingerprint.to_owned()),
+            ),
+            Location::Dir(dir) => (open_file(dir, fingerprint)?, None),
         };
         Ok(Store {
             conn: Mutex::new(conn),
@@ -372,15 +528,71 @@ impl Store {
         &self.location
     }
 
+    /// The store in words, as errors name it: the file's path, or the in-memory store.
+    pub fn describe(&self) -> String {
+        match &self.location {
+            Location::Memory => IN_MEMORY_STORE.into(),
+            Location::Dir(dir) => dir.join(FILE_NAME).display().to_string(),
+        }
+    }
+
+    /// An error met inside a query, named: the file and the kind of fault (a full disk, a
+    /// read-only file, a row that does not read), so an HTTP answer can say which.
+    fn located(&self, err: StoreError) -> StoreError {
+        match err {
+            StoreError::Sqlite(e) => fault(&self.describe(), e),
+            // A blob written through `std::io` reports SQLite's error inside an I/O error.
+            StoreError::Io(e) if e.get_ref().is_some_and(|i| i.is::<rusqlite::Error>()) => {
+                match e.into_inner().map(|i| i.downcast::<rusqlite::Error>()) {
+                    Some(Ok(sqlite)) => fault(&self.describe(), *sqlite),
+                    Some(Err(other)) => StoreError::Io(std::io::Error::other(other)),
+                    None => StoreError::Io(std::io::Error::other("an I/O error")),
+                }
+            }
+            other => other,
+        }
+    }
+
     /// The connection, its schema created if this is its first use.
     fn conn(&self) -> Result<MutexGuard<'_, Connection>, StoreError> {
         let conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
         let mut unprepared = self.unprepared.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(fingerprint) = unprepared.as_deref() {
-            prepare(&conn, Path::new(":memory:"), fingerprint)?;
+            create_schema(&conn, fingerprint).map_err(|e| self.located(e.into()))?;
             *unprepared = None;
         }
         Ok(conn)
+    }
+
+    /// Caps the database at about `bytes` (SQLite's `max_page_count`, never below what it
+    /// holds now): a write past it fails as on a full disk (507). Bounds what uploads can
+    /// take, in memory too, and lets a test meet a full disk without filling one.
+    pub fn limit(&self, bytes: u64) -> Result<(), StoreError> {
+        let conn = self.conn()?;
+        let set = || -> rusqlite::Result<()> {
+            let page: i64 = conn.pragma_query_value(None, "page_size", |r| r.get(0))?;
+            let pages = bytes.div_ceil(page.max(512) as u64).max(1);
+            conn.pragma_update(None, "max_page_count", pages as i64)
+        };
+        set().map_err(|e| self.located(e.into()))
+    }
+
+    /// Runs a read; an error names the file, and a row that does not read names `what`
+    /// (the table).
+    fn read<T>(
+        &self,
+        what: &str,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let conn = self.conn()?;
+        f(&conn).map_err(|e| match self.located(e) {
+            StoreError::Record { path, detail, .. } => StoreError::Record {
+                path,
+                what: format!("a row of {what}"),
+                detail,
+            },
+            other => other,
+        })
     }
 
     /// Whether the store is a new one in memory that nothing has used yet.
@@ -397,10 +609,13 @@ impl Store {
         f: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let mut conn = self.conn()?;
-        let tx = conn.transaction()?;
-        let value = f(&tx)?;
-        tx.commit()?;
-        Ok(value)
+        let run = || -> Result<T, StoreError> {
+            let tx = conn.transaction()?;
+            let value = f(&tx)?;
+            tx.commit()?;
+            Ok(value)
+        };
+        run().map_err(|e| self.located(e))
     }
 
     /// Forgets every change (the fixtures' state again), and ties the store to `fingerprint`.
@@ -420,22 +635,25 @@ impl Store {
         if self.is_untouched() {
             return Ok(Overlay::default());
         }
-        let conn = self.conn()?;
-        let contacts = read_contacts(&conn)?;
-        let names = conn
-            .prepare("SELECT user_id, name FROM names ORDER BY user_id")?
-            .query_map([], |r| Ok((r.get::<_, i64>(0)? as Id, r.get(1)?)))?
-            .collect::<Result<_, _>>()?;
-        let secrets = conn
-            .prepare("SELECT secret, replaced, replaced_at FROM secrets ORDER BY seq")?
-            .query_map([], |r| {
-                Ok(SecretChange {
-                    secret: r.get(0)?,
-                    replaced: r.get(1)?,
-                    replaced_at: r.get(2)?,
-                })
-            })?
-            .collect::<Result<_, _>>()?;
+        let contacts = self.contacts()?;
+        let names = self.read("names", |conn| {
+            Ok(conn
+                .prepare("SELECT user_id, name FROM names ORDER BY user_id")?
+                .query_map([], |r| Ok((r.get::<_, i64>(0)? as Id, r.get(1)?)))?
+                .collect::<Result<_, _>>()?)
+        })?;
+        let secrets = self.read("secrets", |conn| {
+            Ok(conn
+                .prepare("SELECT secret, replaced, replaced_at FROM secrets ORDER BY seq")?
+                .query_map([], |r| {
+                    Ok(SecretChange {
+                        secret: r.get(0)?,
+                        replaced: r.get(1)?,
+                        replaced_at: r.get(2)?,
+                    })
+                })?
+                .collect::<Result<_, _>>()?)
+        })?;
         Ok(Overlay {
             contacts,
             names,
@@ -467,7 +685,7 @@ impl Store {
     }
 
     pub fn contacts(&self) -> Result<Vec<ContactRecord>, StoreError> {
-        read_contacts(&*self.conn()?)
+        self.read("contacts", read_contacts)
     }
 
     /// Counts one hit; returns the hits counted since the fixtures.
@@ -485,12 +703,13 @@ impl Store {
 
     /// Hits counted since the fixtures, by article.
     pub fn hits(&self) -> Result<HashMap<Id, u64>, StoreError> {
-        let conn = self.conn()?;
-        let mut stmt = conn.prepare("SELECT article_id, count FROM hits")?;
-        let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, i64>(0)? as Id, r.get::<_, i64>(1)?.max(0) as u64))
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.read("hits", |conn| {
+            let mut stmt = conn.prepare("SELECT article_id, count FROM hits")?;
+            let rows = stmt.query_map([], |r| {
+                Ok((r.get::<_, i64>(0)? as Id, r.get::<_, i64>(1)?.max(0) as u64))
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
     }
 
     /// Records a vote on one article translation with Freshdesk's rules (spec section 5):
@@ -549,56 +768,13 @@ impl Store {
 
     /// The counters of one article translation beyond the fixtures', and who holds which vote.
     pub fn tally(&self, article: Id, language: &str) -> Result<VoteTally, StoreError> {
-        let conn = self.conn()?;
-        let (up, down) = conn
-            .query_row(
-                "SELECT up, down FROM vote_counts WHERE article_id = ?1 AND language = ?2",
-                params![article as i64, language],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?
-            .unwrap_or((0, 0));
-        let mut tally = VoteTally {
-            up,
-            down,
-            ..VoteTally::default()
-        };
-        let mut stmt = conn.prepare(
-            "SELECT user_id, vote FROM user_votes WHERE article_id = ?1 AND language = ?2
-             ORDER BY voted_at, user_id",
-        )?;
-        let rows = stmt.query_map(params![article as i64, language], |r| {
-            Ok((r.get::<_, i64>(0)? as Id, Vote::from_sql(r.get(1)?)))
-        })?;
-        for row in rows {
-            let (user, vote) = row?;
-            match vote {
-                Vote::Helpful => tally.users_up.push(user),
-                Vote::NotHelpful => tally.users_down.push(user),
-            }
-        }
-        Ok(tally)
+        self.read("votes", |conn| tally(conn, article, language))
     }
 
     /// Every vote a user holds.
     pub fn votes_of(&self, user: Id) -> Result<Vec<UserVote>, StoreError> {
-        let conn = self.conn()?;
-        let mut stmt = conn.prepare(
-            "SELECT article_id, language, user_id, vote, voted_at FROM user_votes
-             WHERE user_id = ?1 ORDER BY article_id, language",
-        )?;
-        let rows = stmt.query_map([user as i64], |r| {
-            Ok(UserVote {
-                article_id: r.get::<_, i64>(0)? as Id,
-                language: r.get(1)?,
-                user_id: r.get::<_, i64>(2)? as Id,
-                vote: Vote::from_sql(r.get(3)?),
-                voted_at: r.get(4)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.read("user_votes", |conn| votes_of(conn, user))
     }
-
     /// Stores a draft attachment, copying its content from `content` (exactly `size` bytes)
     /// into the database in pieces, so a large file is never held in memory whole.
     pub fn add_attachment(
@@ -643,36 +819,38 @@ impl Store {
     }
 
     pub fn attachments(&self) -> Result<Vec<AttachmentRecord>, StoreError> {
-        let conn = self.conn()?;
-        let mut stmt = conn.prepare(
-            "SELECT id, widget_id, client_id, name, content_type, size, created_at, ticket_id
+        self.read("attachments", |conn| {
+            let mut stmt = conn.prepare(
+                "SELECT id, widget_id, client_id, name, content_type, size, created_at, ticket_id
              FROM attachments ORDER BY id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(AttachmentRecord {
-                id: r.get::<_, i64>(0)? as u64,
-                widget_id: r.get::<_, i64>(1)? as Id,
-                client_id: r.get(2)?,
-                name: r.get(3)?,
-                content_type: r.get(4)?,
-                size: r.get::<_, i64>(5)? as u64,
-                created_at: r.get(6)?,
-                ticket_id: r.get::<_, Option<i64>>(7)?.map(|t| t as u64),
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok(AttachmentRecord {
+                    id: r.get::<_, i64>(0)? as u64,
+                    widget_id: r.get::<_, i64>(1)? as Id,
+                    client_id: r.get(2)?,
+                    name: r.get(3)?,
+                    content_type: r.get(4)?,
+                    size: r.get::<_, i64>(5)? as u64,
+                    created_at: r.get(6)?,
+                    ticket_id: r.get::<_, Option<i64>>(7)?.map(|t| t as u64),
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
     }
 
     /// An attachment's content.
     pub fn attachment_content(&self, id: u64) -> Result<Option<Vec<u8>>, StoreError> {
-        Ok(self
-            .conn()?
-            .query_row(
-                "SELECT content FROM attachments WHERE id = ?1",
-                [id as i64],
-                |r| r.get(0),
-            )
-            .optional()?)
+        self.read("attachments", |conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT content FROM attachments WHERE id = ?1",
+                    [id as i64],
+                    |r| r.get(0),
+                )
+                .optional()?)
+        })
     }
 
     /// Creates a ticket in one transaction: the attachment drafts it names must belong to
@@ -715,7 +893,7 @@ impl Store {
             let id = tx.last_insert_rowid();
             ticket.id = id as u64;
             let doc = serde_json::to_string(&ticket)
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
             tx.execute("UPDATE tickets SET doc = ?2 WHERE id = ?1", params![id, doc])?;
             for &attachment in &ticket.attachment_ids {
                 tx.execute(
@@ -728,21 +906,31 @@ impl Store {
     }
 
     /// Tickets, oldest first; only the requester's when an email is given (case-insensitive).
+    /// A row whose document does not read as a ticket (start-up checks that each is a JSON
+    /// object of its own id, not every field) is named with the file in the error.
     pub fn tickets(&self, requester_email: Option<&str>) -> Result<Vec<TicketRecord>, StoreError> {
-        let conn = self.conn()?;
-        let docs: Vec<String> = match requester_email {
-            Some(email) => conn
-                .prepare("SELECT doc FROM tickets WHERE email = ?1 COLLATE NOCASE ORDER BY id")?
-                .query_map([email], |r| r.get(0))?
-                .collect::<Result<_, _>>()?,
-            None => conn
-                .prepare("SELECT doc FROM tickets ORDER BY id")?
-                .query_map([], |r| r.get(0))?
-                .collect::<Result<_, _>>()?,
-        };
+        let docs: Vec<(i64, String)> = self.read("tickets", |conn| {
+            let row = |r: &rusqlite::Row<'_>| Ok((r.get(0)?, r.get(1)?));
+            Ok(match requester_email {
+                Some(email) => conn
+                    .prepare(
+                        "SELECT id, doc FROM tickets WHERE email = ?1 COLLATE NOCASE ORDER BY id",
+                    )?
+                    .query_map([email], row)?
+                    .collect::<Result<_, _>>()?,
+                None => conn
+                    .prepare("SELECT id, doc FROM tickets ORDER BY id")?
+                    .query_map([], row)?
+                    .collect::<Result<_, _>>()?,
+            })
+        })?;
         docs.iter()
-            .map(|d| {
-                serde_json::from_str(d).map_err(|e| StoreError::Corrupt(format!("ticket: {e}")))
+            .map(|(id, doc)| {
+                serde_json::from_str(doc).map_err(|e| StoreError::Record {
+                    path: self.describe(),
+                    what: format!("ticket {id} (its doc column)"),
+                    detail: e.to_string(),
+                })
             })
             .collect()
     }
@@ -757,6 +945,56 @@ impl Store {
             Ok(())
         })
     }
+}
+
+/// The counters of one article translation beyond the fixtures', and who holds which vote.
+fn tally(conn: &Connection, article: Id, language: &str) -> Result<VoteTally, StoreError> {
+    let (up, down) = conn
+        .query_row(
+            "SELECT up, down FROM vote_counts WHERE article_id = ?1 AND language = ?2",
+            params![article as i64, language],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?
+        .unwrap_or((0, 0));
+    let mut tally = VoteTally {
+        up,
+        down,
+        ..VoteTally::default()
+    };
+    let mut stmt = conn.prepare(
+        "SELECT user_id, vote FROM user_votes WHERE article_id = ?1 AND language = ?2
+             ORDER BY voted_at, user_id",
+    )?;
+    let rows = stmt.query_map(params![article as i64, language], |r| {
+        Ok((r.get::<_, i64>(0)? as Id, Vote::from_sql(r.get(1)?)))
+    })?;
+    for row in rows {
+        let (user, vote) = row?;
+        match vote {
+            Vote::Helpful => tally.users_up.push(user),
+            Vote::NotHelpful => tally.users_down.push(user),
+        }
+    }
+    Ok(tally)
+}
+
+/// Every vote a user holds.
+fn votes_of(conn: &Connection, user: Id) -> Result<Vec<UserVote>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT article_id, language, user_id, vote, voted_at FROM user_votes
+             WHERE user_id = ?1 ORDER BY article_id, language",
+    )?;
+    let rows = stmt.query_map([user as i64], |r| {
+        Ok(UserVote {
+            article_id: r.get::<_, i64>(0)? as Id,
+            language: r.get(1)?,
+            user_id: r.get::<_, i64>(2)? as Id,
+            vote: Vote::from_sql(r.get(3)?),
+            voted_at: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 fn insert_contact(tx: &Transaction<'_>, c: &ContactRecord) -> Result<(), StoreError> {
@@ -792,8 +1030,10 @@ fn set_meta(tx: &Transaction<'_>, key: &str, value: &str) -> Result<(), StoreErr
 }
 
 /// Opens the database file in `dir` (creating both if needed) with durable settings and an
-/// exclusive lock.
-fn open_file(dir: &Path) -> Result<Connection, StoreError> {
+/// exclusive lock. An existing file is first read without changing anything ([`inspect`]):
+/// only a database that is freshmock's, whole, and made with these fixtures (or an empty
+/// one) is ever opened for writing, so another program's file is left byte for byte as it was.
+fn open_file(dir: &Path, fingerprint: &str) -> Result<Connection, StoreError> {
     let directory = |detail: String| StoreError::Directory {
         path: dir.to_owned(),
         detail,
@@ -803,13 +1043,27 @@ fn open_file(dir: &Path) -> Result<Connection, StoreError> {
     }
     std::fs::create_dir_all(dir).map_err(|e| directory(e.to_string()))?;
     let path = dir.join(FILE_NAME);
-    if path.exists() && !path.is_file() {
-        return Err(StoreError::Foreign {
-            path,
-            detail: "it is not a file".into(),
-        });
-    }
+    let found = match std::fs::metadata(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Found::Empty,
+        Err(e) => return Err(directory(format!("{}: {e}", path.display()))),
+        Ok(m) if !m.is_file() => {
+            return Err(StoreError::Foreign {
+                path,
+                detail: "it is not a file".into(),
+            })
+        }
+        Ok(m) if m.len() == 0 => Found::Empty,
+        Ok(_) => {
+            let found = inspect(&path, fingerprint)?;
+            refuse_read_only(&path)?;
+            found
+        }
+    };
     let conn = Connection::open(&path).map_err(|e| classify(&path, e))?;
+    // SQLite opens a file it may not write read-only without saying so.
+    if conn.is_readonly(MAIN_DB).unwrap_or(false) {
+        return Err(read_only(&path, "SQLite opened it read-only".into()));
+    }
     // Exclusive: the server's in-memory view of users must be the only writer's view.
     let pragmas = || -> rusqlite::Result<String> {
         conn.busy_timeout(std::time::Duration::from_millis(0))?;
@@ -826,94 +1080,100 @@ fn open_file(dir: &Path) -> Result<Connection, StoreError> {
             detail: format!("SQLite cannot use write-ahead logging there (journal mode {mode})"),
         });
     }
+    if found == Found::Empty {
+        create_schema(&conn, fingerprint).map_err(|e| classify(&path, e))?;
+    }
     Ok(conn)
 }
 
-/// Turns an SQLite error met while opening into a clear start-up error.
-fn classify(path: &Path, err: rusqlite::Error) -> StoreError {
-    match err.sqlite_error_code() {
-        Some(ErrorCode::NotADatabase) => StoreError::Foreign {
-            path: path.to_owned(),
-            detail: "it is not an SQLite database".into(),
-        },
-        Some(ErrorCode::DatabaseCorrupt) => StoreError::Damaged {
-            path: path.to_owned(),
-            detail: err.to_string(),
-        },
-        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => StoreError::Busy {
-            path: path.to_owned(),
-        },
-        Some(ErrorCode::CannotOpen)
-        | Some(ErrorCode::PermissionDenied)
-        | Some(ErrorCode::ReadOnly) => StoreError::Directory {
-            path: path.to_owned(),
-            detail: err.to_string(),
-        },
-        _ => StoreError::Sqlite(err),
-    }
+/// What an existing database file turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Found {
+    /// New, or an SQLite database with nothing in it: freshmock may make its schema there.
+    Empty,
+    /// freshmock's, whole, of this schema and these fixtures.
+    Ours,
 }
 
-/// Creates the schema in a new database, or checks an existing one is freshmock's, whole,
-/// of a schema it knows, and made with these fixtures.
-fn prepare(conn: &Connection, path: &Path, fingerprint: &str) -> Result<(), StoreError> {
+/// Reads an existing file without writing a byte to it, and says whether freshmock may open
+/// it for writing. The header's application id (offset 68) refuses another program's
+/// database before SQLite is involved; then a read-only connection checks what the header
+/// cannot: a freshmock database killed before its first checkpoint holds its id and schema
+/// in the write-ahead log, not yet in the file's header. The checks: the id, the schema
+/// version, `PRAGMA quick_check`, every table and column of [`SCHEMA`], the fixtures'
+/// fingerprint, and that each ticket row holds a JSON object of its own id.
+fn inspect(path: &Path, fingerprint: &str) -> Result<Found, StoreError> {
+    let foreign = |detail: String| StoreError::Foreign {
+        path: path.to_owned(),
+        detail,
+    };
+    let damaged = |detail: String| StoreError::Damaged {
+        path: path.to_owned(),
+        detail,
+    };
+    let mut header = Vec::with_capacity(100);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(100).read_to_end(&mut header))
+        .map_err(|e| StoreError::Directory {
+            path: path.to_owned(),
+            detail: format!("it cannot be read: {e}"),
+        })?;
+    if header.len() < 100 || !header.starts_with(b"SQLite format 3\0") {
+        return Err(foreign("it is not an SQLite database".into()));
+    }
+    let header_id = i32::from_be_bytes([header[68], header[69], header[70], header[71]]);
+    if header_id != 0 && header_id != APPLICATION_ID {
+        return Err(foreign(another_program(header_id)));
+    }
+
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| classify(path, e))?;
+    let sql = |e: rusqlite::Error| classify(path, e);
+    conn.busy_timeout(std::time::Duration::from_millis(0))
+        .map_err(sql)?;
     let app_id: i32 = conn
         .pragma_query_value(None, "application_id", |r| r.get(0))
-        .map_err(|e| classify(path, e))?;
+        .map_err(sql)?;
+    let user_version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(sql)?;
     let tables: i64 = conn
         .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
-        .map_err(|e| classify(path, e))?;
-    if app_id == 0 && tables == 0 {
-        let init = || -> rusqlite::Result<()> {
-            conn.execute_batch("BEGIN")?;
-            conn.pragma_update(None, "application_id", APPLICATION_ID)?;
-            conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-            conn.execute_batch(SCHEMA)?;
-            conn.execute(
-                "INSERT INTO meta (key, value) VALUES ('schema_version', ?1), ('fixtures_fingerprint', ?2), ('created_by', ?3)",
-                params![
-                    SCHEMA_VERSION.to_string(),
-                    fingerprint,
-                    format!("freshmock {}", env!("CARGO_PKG_VERSION"))
-                ],
-            )?;
-            conn.execute_batch("COMMIT")
-        };
-        return init().map_err(|e| {
-            let _ = conn.execute_batch("ROLLBACK");
-            classify(path, e)
-        });
+        .map_err(sql)?;
+    if app_id == 0 && user_version == 0 && tables == 0 {
+        return Ok(Found::Empty);
     }
     if app_id != APPLICATION_ID {
-        return Err(StoreError::Foreign {
+        return Err(foreign(another_program(app_id)));
+    }
+    if user_version > SCHEMA_VERSION {
+        return Err(StoreError::NewerSchema {
             path: path.to_owned(),
-            detail: format!(
-                "an SQLite database of another program (application_id {app_id:#x}, freshmock's is {APPLICATION_ID:#x})"
-            ),
+            found: user_version,
         });
     }
-    let check: String = conn
-        .query_row("PRAGMA quick_check", [], |r| r.get(0))
-        .map_err(|e| classify(path, e))?;
-    if check != "ok" {
-        return Err(StoreError::Damaged {
-            path: path.to_owned(),
-            detail: format!("integrity check: {check}"),
-        });
+    let problems: Vec<String> = conn
+        .prepare("PRAGMA quick_check(3)")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .map_err(sql)?;
+    if problems.first().map(String::as_str) != Some("ok") {
+        return Err(damaged(format!("integrity check: {}", problems.join("; "))));
     }
+    check_schema(&conn).map_err(|e| match e {
+        SchemaProblem::Missing(what) => damaged(what),
+        SchemaProblem::Sqlite(e) => sql(e),
+    })?;
     let meta = |key: &str| -> Result<Option<String>, StoreError> {
         conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
             .optional()
-            .map_err(|e| StoreError::Damaged {
-                path: path.to_owned(),
-                detail: format!("its meta table cannot be read: {e}"),
-            })
+            .map_err(|e| damaged(format!("its meta table cannot be read: {e}")))
     };
     let version = meta("schema_version")?
         .and_then(|v| v.parse::<i64>().ok())
-        .ok_or_else(|| StoreError::Damaged {
-            path: path.to_owned(),
-            detail: "it has no schema version".into(),
-        })?;
+        .ok_or_else(|| damaged("it has no schema version".into()))?;
     if version > SCHEMA_VERSION {
         return Err(StoreError::NewerSchema {
             path: path.to_owned(),
@@ -921,10 +1181,9 @@ fn prepare(conn: &Connection, path: &Path, fingerprint: &str) -> Result<(), Stor
         });
     }
     if version < SCHEMA_VERSION {
-        return Err(StoreError::Damaged {
-            path: path.to_owned(),
-            detail: format!("schema {version} is older than any this freshmock can read"),
-        });
+        return Err(damaged(format!(
+            "schema {version} is older than any this freshmock can read"
+        )));
     }
     let stored = meta("fixtures_fingerprint")?.unwrap_or_default();
     if stored != fingerprint {
@@ -934,7 +1193,147 @@ fn prepare(conn: &Connection, path: &Path, fingerprint: &str) -> Result<(), Stor
             current: fingerprint.to_owned(),
         });
     }
+    // SQLite's own JSON functions, in C: a few milliseconds for thousands of tickets, where
+    // reading every document into a ticket would cost more than the rest of the start.
+    // A document that parses as an object of the right id but not as a ticket is named by
+    // the read that meets it ([`Store::tickets`]).
+    let bad_ticket: Option<i64> = conn
+        .query_row(
+            "SELECT id FROM tickets WHERE CASE WHEN json_valid(doc)
+                 THEN json_type(doc) != 'object' OR json_extract(doc, '$.id') IS NOT id
+                 ELSE 1 END
+             ORDER BY id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(sql)?;
+    if let Some(id) = bad_ticket {
+        return Err(damaged(format!(
+            "ticket {id}'s doc column is not the JSON document freshmock wrote"
+        )));
+    }
+    Ok(Found::Ours)
+}
+
+fn another_program(app_id: i32) -> String {
+    format!("an SQLite database of another program (application_id {app_id:#x}, freshmock's is {APPLICATION_ID:#x})")
+}
+
+/// A file freshmock may read but not write stops the start here, in words, rather than as
+/// the "disk I/O error" SQLite meets later. Opening for writing changes nothing in the file.
+fn refuse_read_only(path: &Path) -> Result<(), StoreError> {
+    match std::fs::OpenOptions::new().write(true).open(path) {
+        Ok(_) => Ok(()),
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+            ) =>
+        {
+            Err(read_only(path, e.to_string()))
+        }
+        Err(_) => Ok(()),
+    }
+}
+
+fn read_only(path: &Path, detail: String) -> StoreError {
+    StoreError::Fault {
+        kind: FaultKind::ReadOnly,
+        path: path.display().to_string(),
+        detail,
+    }
+}
+
+/// Why a database's schema is not freshmock's.
+enum SchemaProblem {
+    Missing(String),
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for SchemaProblem {
+    fn from(e: rusqlite::Error) -> SchemaProblem {
+        SchemaProblem::Sqlite(e)
+    }
+}
+
+/// Every table and column [`SCHEMA`] makes is in `conn` with its type: the expected list
+/// is [`SCHEMA`] itself, made in memory (under a millisecond), so it cannot drift.
+fn check_schema(conn: &Connection) -> Result<(), SchemaProblem> {
+    let expected = Connection::open_in_memory()?;
+    expected.execute_batch(SCHEMA)?;
+    let columns = |db: &Connection, table: &str| -> rusqlite::Result<Vec<(String, String)>> {
+        db.prepare("SELECT name, upper(type) FROM pragma_table_info(?1)")?
+            .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect()
+    };
+    let tables: Vec<String> = expected
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+             ORDER BY rowid",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for table in tables {
+        let found = columns(conn, &table)?;
+        if found.is_empty() {
+            return Err(SchemaProblem::Missing(format!(
+                "its table {table} is missing"
+            )));
+        }
+        for (name, kind) in columns(&expected, &table)? {
+            if !found.iter().any(|(n, k)| *n == name && *k == kind) {
+                return Err(SchemaProblem::Missing(format!(
+                    "its table {table} has no column {name} {kind}"
+                )));
+            }
+        }
+    }
     Ok(())
+}
+
+/// Turns an SQLite error met while opening into a clear start-up error naming the file.
+fn classify(path: &Path, err: rusqlite::Error) -> StoreError {
+    match err.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => StoreError::Foreign {
+            path: path.to_owned(),
+            detail: "it is not an SQLite database".into(),
+        },
+        Some(ErrorCode::DatabaseCorrupt) => StoreError::Damaged {
+            path: path.to_owned(),
+            detail: sqlite_words(&err),
+        },
+        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => StoreError::Busy {
+            path: path.to_owned(),
+        },
+        Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => StoreError::Directory {
+            path: path.to_owned(),
+            detail: sqlite_words(&err),
+        },
+        _ => fault(&path.display().to_string(), err),
+    }
+}
+
+/// Makes freshmock's schema in a new database, in one transaction.
+fn create_schema(conn: &Connection, fingerprint: &str) -> rusqlite::Result<()> {
+    let init = || -> rusqlite::Result<()> {
+        conn.execute_batch("BEGIN")?;
+        conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        conn.execute_batch(SCHEMA)?;
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('schema_version', ?1), ('fixtures_fingerprint', ?2), ('created_by', ?3)",
+            params![
+                SCHEMA_VERSION.to_string(),
+                fingerprint,
+                format!("freshmock {}", env!("CARGO_PKG_VERSION"))
+            ],
+        )?;
+        conn.execute_batch("COMMIT")
+    };
+    init().inspect_err(|_| {
+        let _ = conn.execute_batch("ROLLBACK");
+    })
 }
 
 #[cfg(test)]
@@ -1188,8 +1587,207 @@ mod tests {
         let other = Connection::open(dir.join(FILE_NAME)).unwrap();
         other.execute_batch("CREATE TABLE notes (x TEXT)").unwrap();
         drop(other);
-        let err = Store::open(location, FP).unwrap_err();
+        let before = std::fs::read(dir.join(FILE_NAME)).unwrap();
+        let err = Store::open(location.clone(), FP).unwrap_err();
         assert!(matches!(err, StoreError::Foreign { .. }), "{err}");
+        // Not even switched to write-ahead logging (header bytes 18 and 19 stay 1).
+        let after = std::fs::read(dir.join(FILE_NAME)).unwrap();
+        assert_eq!(after[18..20], [1, 1]);
+        assert!(before == after, "the other program's database changed");
+        assert!(!dir.join(format!("{FILE_NAME}-wal")).exists());
+    }
+
+    /// The data directory's file, for tests that damage it.
+    fn file_of(location: &Location) -> PathBuf {
+        let Location::Dir(dir) = location else {
+            unreachable!()
+        };
+        dir.join(FILE_NAME)
+    }
+
+    /// Makes a store with one ticket, changes the file with `damage` (SQL), and opens it again.
+    fn reopen_after(damage: &str) -> (tempfile::TempDir, PathBuf, Vec<u8>, StoreError) {
+        let (tmp, location) = dir_with_db();
+        let store = Store::open(location.clone(), FP).unwrap();
+        store.create_ticket(ticket(5, "c", vec![]), None).unwrap();
+        drop(store);
+        let file = file_of(&location);
+        let other = Connection::open(&file).unwrap();
+        other.execute_batch(damage).unwrap();
+        drop(other);
+        let before = std::fs::read(&file).unwrap();
+        let err = Store::open(location, FP).unwrap_err();
+        assert_eq!(
+            std::fs::read(&file).unwrap(),
+            before,
+            "{damage} then opening changed the file"
+        );
+        (tmp, file, before, err)
+    }
+
+    #[test]
+    fn a_dropped_table_is_refused_at_start_naming_the_file_and_the_table() {
+        let (_tmp, file, _, err) = reopen_after("DROP TABLE hits");
+        assert!(matches!(err, StoreError::Damaged { .. }), "{err}");
+        let message = err.to_string();
+        assert!(message.contains(file.to_str().unwrap()), "{message}");
+        assert!(message.contains("table hits is missing"), "{message}");
+        assert!(message.contains("move it aside"), "{message}");
+    }
+
+    #[test]
+    fn a_missing_column_is_refused_at_start() {
+        let (_tmp, _, _, err) = reopen_after("ALTER TABLE contacts DROP COLUMN created_by");
+        assert!(
+            err.to_string()
+                .contains("table contacts has no column created_by TEXT"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_ticket_row_that_is_not_json_is_refused_at_start_naming_the_row() {
+        let (_tmp, file, _, err) = reopen_after("UPDATE tickets SET doc = '{not json'");
+        assert!(matches!(err, StoreError::Damaged { .. }), "{err}");
+        let message = err.to_string();
+        assert!(message.contains(file.to_str().unwrap()), "{message}");
+        assert!(message.contains("ticket 1's doc column"), "{message}");
+    }
+
+    #[test]
+    fn a_ticket_document_that_is_not_a_ticket_names_the_file_and_row_when_read() {
+        let (_tmp, location) = dir_with_db();
+        drop(Store::open(location.clone(), FP).unwrap());
+        let other = Connection::open(file_of(&location)).unwrap();
+        other
+            .execute_batch(
+                "INSERT INTO tickets (id, requester_id, email, created_at, doc)
+                 VALUES (7, 1, 'a@example.com', 0, '{\"id\": 7}')",
+            )
+            .unwrap();
+        drop(other);
+        let store = Store::open(location.clone(), FP).unwrap();
+        let err = store.tickets(None).unwrap_err();
+        let message = err.to_string();
+        assert!(matches!(err, StoreError::Record { .. }), "{message}");
+        assert!(
+            message.contains(file_of(&location).to_str().unwrap()),
+            "{message}"
+        );
+        assert!(message.contains("ticket 7"), "{message}");
+    }
+
+    #[test]
+    fn a_row_of_the_wrong_type_names_the_file_and_table() {
+        let (_tmp, location) = dir_with_db();
+        let store = Store::open(location.clone(), FP).unwrap();
+        store.add_hit(3).unwrap();
+        store
+            .conn()
+            .unwrap()
+            .execute_batch("UPDATE hits SET count = 'many'")
+            .unwrap();
+        let message = store.hits().unwrap_err().to_string();
+        assert!(message.contains("a row of hits"), "{message}");
+        assert!(
+            message.contains(file_of(&location).to_str().unwrap()),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_database_killed_before_its_first_checkpoint_still_opens() {
+        let (tmp, location) = dir_with_db();
+        let store = Store::open(location.clone(), FP).unwrap();
+        store.add_hit(3).unwrap();
+        // A copy taken while the server runs is what a SIGKILL leaves: the id and schema
+        // are in the write-ahead log, the file's header does not have them yet.
+        let copy = tmp.path().join("copy");
+        std::fs::create_dir_all(&copy).unwrap();
+        for suffix in ["", "-wal"] {
+            let name = format!("{FILE_NAME}{suffix}");
+            std::fs::copy(file_of(&location).with_file_name(&name), copy.join(&name)).unwrap();
+        }
+        let header = std::fs::read(copy.join(FILE_NAME)).unwrap();
+        assert_eq!(
+            header[68..72],
+            [0, 0, 0, 0],
+            "the header already has the id"
+        );
+        let reopened = Store::open(Location::Dir(copy), FP).unwrap();
+        assert_eq!(reopened.hits().unwrap()[&3], 1);
+    }
+
+    #[test]
+    fn a_full_disk_is_a_fault_naming_the_file() {
+        let (_tmp, location) = dir_with_db();
+        let store = Store::open(location.clone(), FP).unwrap();
+        store.add_hit(1).unwrap();
+        // SQLite's own limit on the file's pages answers SQLITE_FULL as a full disk does.
+        {
+            let conn = store.conn().unwrap();
+            let pages: i64 = conn
+                .pragma_query_value(None, "page_count", |r| r.get(0))
+                .unwrap();
+            conn.pragma_update(None, "max_page_count", pages).unwrap();
+        }
+        let (d, content) = draft(5, "c", &[7u8; 64 * 1024]);
+        let err = store
+            .add_attachment(&d, &mut content.as_slice())
+            .unwrap_err();
+        assert!(err.is_disk_full(), "{err:?}");
+        let message = err.to_string();
+        let file = file_of(&location);
+        assert!(
+            message.starts_with(&format!("disk full writing {}", file.display())),
+            "{message}"
+        );
+        assert!(message.contains("SQLITE_FULL"), "{message}");
+    }
+
+    /// What SQLite answers when the disk fills while the start makes the schema (the
+    /// integration suite meets this path through a file-size limit, which SQLite reports as
+    /// a refused write).
+    #[test]
+    fn a_full_disk_at_start_names_the_file() {
+        let path = Path::new("/data/freshmock.sqlite");
+        let full = rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(13), None);
+        let err = classify(path, full);
+        assert!(err.is_disk_full());
+        assert!(
+            err.to_string()
+                .starts_with("disk full writing /data/freshmock.sqlite: free some space"),
+            "{err}"
+        );
+        let refused = rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(778), None);
+        let message = classify(path, refused).to_string();
+        assert!(
+            message.starts_with("disk I/O error writing /data/freshmock.sqlite"),
+            "{message}"
+        );
+        assert!(message.contains("SQLITE_IOERR_WRITE (778)"), "{message}");
+    }
+
+    #[test]
+    fn a_read_only_database_says_so_and_names_the_file() {
+        let (_tmp, location) = dir_with_db();
+        let store = Store::open(location.clone(), FP).unwrap();
+        // What a file that cannot be written answers (chmod does not stop root).
+        store
+            .conn()
+            .unwrap()
+            .pragma_update(None, "query_only", true)
+            .unwrap();
+        let err = store.add_hit(1).unwrap_err();
+        let message = err.to_string();
+        assert!(!err.is_disk_full());
+        assert!(
+            message.starts_with(&format!(
+                "cannot write {}: it is read-only",
+                file_of(&location).display()
+            )),
+            "{message}"
+        );
     }
 
     #[test]

@@ -338,3 +338,16 @@ fn serve_refuses_to_start_on_a_bad_fixture_and_names_it() {
     assert!(text.contains("contact 1001"), "{text}");
     assert!(text.contains("email"), "{text}");
 }
+
+#[test]
+fn now_outside_1970_to_9999_is_refused_with_the_range() {
+    for now in ["1969-12-31T23:59:59Z", "+9000y", "-60y"] {
+        let output = freshmock(&["token", "--email", ALICE, &format!("--now={now}")]);
+        assert!(!output.status.success(), "--now {now} was taken");
+        let text = stderr(&output);
+        assert!(
+            text.contains("1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z"),
+            "{now}: {text}"
+        );
+    }
+}

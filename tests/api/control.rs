@@ -163,6 +163,110 @@ async fn the_clock_can_be_set_frozen_and_unfrozen() {
     assert_eq!(err["code"], "invalid_duration");
 }
 
+/// The last millisecond the clock shows: 9999-12-31T23:59:59.999Z.
+const LATEST_MS: i64 = 253_402_300_799_999;
+
+/// `PUT /_freshmock/clock` with `body`.
+async fn set_clock(server: &Api, body: Value) -> (u16, Value) {
+    control(server, Method::PUT, "clock", Some(body)).await
+}
+
+#[tokio::test]
+async fn the_clock_refuses_times_outside_1970_to_9999_and_stays_where_it_was() {
+    let server = Api::start().await;
+    for body in [
+        json!({ "now_ms": i64::MAX }),
+        json!({ "now_ms": i64::MIN }),
+        json!({ "now_ms": -1 }),
+        json!({ "now_ms": LATEST_MS + 1 }),
+        json!({ "now": "1969-12-31T23:59:59Z" }),
+    ] {
+        let (status, err) = set_clock(&server, body.clone()).await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(err["code"], "time_out_of_range", "{body}");
+        let message = err["message"].as_str().unwrap();
+        assert!(
+            message.contains("1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z"),
+            "{message}"
+        );
+    }
+    for body in [
+        json!({ "ms": i64::MAX }),
+        json!({ "ms": i64::MIN }),
+        json!({ "seconds": 1e300 }),
+        json!({ "by": "600000000y" }),
+        json!({ "by": "-57y" }),
+    ] {
+        let (status, err) = post(&server, "clock/advance", body.clone()).await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(err["code"], "time_out_of_range", "{body}");
+    }
+    let (_, clock) = get(&server, "clock").await;
+    assert_eq!(clock["now"], "2026-01-01T00:00:00Z");
+}
+
+#[tokio::test]
+async fn the_clock_holds_at_either_end_of_its_range() {
+    let server = Api::start().await;
+    let (status, clock) = set_clock(&server, json!({ "now_ms": LATEST_MS })).await;
+    assert_eq!(status, 200);
+    assert_eq!(clock["now"], "9999-12-31T23:59:59Z");
+    let (status, err) = post(&server, "clock/advance", json!({ "ms": 1 })).await;
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (400, Some("time_out_of_range"))
+    );
+
+    // Running from the last millisecond, time stays there; frozen again, it is still there.
+    post(&server, "clock/unfreeze", json!({})).await;
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let (_, running) = get(&server, "clock").await;
+    assert_eq!(running["now_ms"], LATEST_MS);
+    let (_, frozen) = post(&server, "clock/freeze", json!({})).await;
+    assert_eq!(frozen["now_ms"], LATEST_MS);
+    // Widget calls and the request log keep working there.
+    assert_eq!(search(&server, "password", None).await.status, 200);
+    let (status, _) = get(&server, "requests").await;
+    assert_eq!(status, 200);
+
+    let (status, clock) = post(&server, "clock/advance", json!({ "ms": -LATEST_MS })).await;
+    assert_eq!(status, 200);
+    assert_eq!(clock["now"], "1970-01-01T00:00:00Z");
+    let (status, err) = post(&server, "clock/advance", json!({ "seconds": -0.001 })).await;
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (400, Some("time_out_of_range"))
+    );
+    assert_eq!(search(&server, "password", None).await.status, 200);
+}
+
+#[tokio::test]
+async fn minting_a_token_with_the_longest_ttl_answers_instead_of_overflowing() {
+    let server = Api::start().await;
+    for body in [
+        json!({ "email": "alice@globex.test", "ttl_seconds": i64::MAX }),
+        json!({ "email": "alice@globex.test", "ttl": "500000000000y" }),
+    ] {
+        let (status, minted) = post(&server, "tokens", body.clone()).await;
+        assert_eq!(status, 200, "{body}: {minted}");
+    }
+}
+
+#[tokio::test]
+async fn a_mock_server_started_outside_the_clocks_range_says_so() {
+    for start in [
+        freshmock::ClockStart::Fixed(-1),
+        freshmock::ClockStart::Fixed(LATEST_MS + 1),
+        freshmock::ClockStart::Offset(i64::MAX),
+    ] {
+        let err = pinned().clock(start).try_start().await.unwrap_err();
+        assert!(
+            err.to_string().contains("9999-12-31T23:59:59.999Z"),
+            "{err}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn minted_tokens_follow_the_request() {
     let server = Api::start().await;

@@ -19,7 +19,7 @@ use crate::support::{
 };
 
 /// The store's file in a data directory.
-const FILE_NAME: &str = "freshmock.sqlite";
+pub const FILE_NAME: &str = "freshmock.sqlite";
 
 /// Real time now (the child runs on real time).
 fn now() -> i64 {
@@ -249,7 +249,8 @@ async fn refused_25_mb_upload_leaves_the_servers_memory_flat() {
     );
 }
 
-fn refused_start(data: &Path) -> String {
+/// Starts the binary on `data` and expects it to stop; returns what it said.
+pub fn refused_start(data: &Path) -> String {
     let output = Command::new(env!("CARGO_BIN_EXE_freshmock"))
         .args(["--port", "0", "--data-dir", data.to_str().unwrap()])
         .output()

@@ -79,7 +79,7 @@ pub async fn regenerate(req: Req) -> Answer {
             ),
         ));
     }
-    let key = state.rotate_secret().await.map_err(ApiError::internal)?;
+    let key = state.rotate_secret().await.map_err(ApiError::storage)?;
     tracing::info!(by = %agent.email, "widget secret reset: tokens signed with the old one now fail");
     Ok(json_response(StatusCode::OK, &json!({ "key": key })))
 }
@@ -102,7 +102,7 @@ pub async fn votes(req: Req) -> Answer {
     let votes = state
         .translation_votes(id, lang.code().to_owned())
         .await
-        .map_err(ApiError::internal)?
+        .map_err(ApiError::storage)?
         .ok_or_else(|| {
             ApiError::not_found(format!("article {id} has no {} translation", lang.code()))
         })?;

@@ -3,7 +3,7 @@
 use http::StatusCode;
 use serde::Deserialize;
 
-use crate::domain::clock::parse_instant;
+use crate::domain::clock::{parse_instant, OutOfRange};
 use crate::http::request::Req;
 use crate::http::{ok, Answer, ApiError};
 use crate::state::events::ClockInfo;
@@ -63,7 +63,7 @@ pub async fn set(mut req: Req) -> Answer {
             ))
         }
     };
-    req.state.set_clock(at);
+    req.state.set_clock(at).map_err(out_of_range)?;
     ok(&ClockInfo::read(req.state.clock()))
 }
 
@@ -96,7 +96,14 @@ pub async fn advance(mut req: Req) -> Answer {
                     format!("by {text:?}: {e}"),
                 )
             })?;
-            sign * d.as_millis() as i64
+            i64::try_from(d.as_millis())
+                .ok()
+                .and_then(|ms| ms.checked_mul(sign))
+                .ok_or_else(|| {
+                    out_of_range(OutOfRange {
+                        what: format!("advancing by {text:?}"),
+                    })
+                })?
         }
         _ => {
             return Err(ApiError::control(
@@ -106,6 +113,15 @@ pub async fn advance(mut req: Req) -> Answer {
             ))
         }
     };
-    req.state.advance_clock(by_ms);
+    req.state.advance_clock(by_ms).map_err(out_of_range)?;
     ok(&ClockInfo::read(req.state.clock()))
+}
+
+/// A time the clock cannot show: `time_out_of_range`, with the range in the reason.
+fn out_of_range(err: OutOfRange) -> ApiError {
+    ApiError::control(
+        StatusCode::BAD_REQUEST,
+        "time_out_of_range",
+        err.to_string(),
+    )
 }

@@ -64,7 +64,7 @@ pub async fn votes(req: Req) -> Answer {
 /// `GET /_freshmock/hits[?article=]`.
 pub async fn hits(req: Req) -> Answer {
     let filter: ArticleFilter = req.query_as()?;
-    let all = req.state.article_hits().await.map_err(ApiError::internal)?;
+    let all = req.state.article_hits().await.map_err(ApiError::storage)?;
     let picked: Vec<_> = all
         .into_iter()
         .filter(|h| filter.article.is_none_or(|a| h.article_id == a))
@@ -92,8 +92,8 @@ struct VoteFilter {
 
 /// Tickets with their attachments' metadata; one ticket (404 when absent) or a list.
 async fn ticket_list(state: &AppState, email: Option<String>, id: Option<u64>) -> Answer {
-    let tickets = state.tickets(email).await.map_err(ApiError::internal)?;
-    let attachments = state.attachments().await.map_err(ApiError::internal)?;
+    let tickets = state.tickets(email).await.map_err(ApiError::storage)?;
+    let attachments = state.attachments().await.map_err(ApiError::storage)?;
     let world = state.read();
     let with_attachments = |t: &crate::state::store::TicketRecord| -> Value {
         let mut v = serde_json::to_value(t).unwrap_or(Value::Null);
@@ -134,7 +134,7 @@ async fn vote_list(state: &AppState, filter: VoteFilter) -> Answer {
         let votes = state
             .customer_votes(user.id)
             .await
-            .map_err(ApiError::internal)?;
+            .map_err(ApiError::storage)?;
         let picked: Vec<_> = votes
             .into_iter()
             .filter(|v| filter.article.is_none_or(|a| v.article_id == a))
@@ -156,7 +156,7 @@ async fn vote_list(state: &AppState, filter: VoteFilter) -> Answer {
     let translations = state
         .article_votes(article)
         .await
-        .map_err(ApiError::internal)?;
+        .map_err(ApiError::storage)?;
     let world = state.read();
     let people = |names: &[VoterName]| -> Vec<Value> {
         names

@@ -53,18 +53,18 @@ struct ViewAs {
 /// `GET /_freshmock/kb`: the whole knowledge base with who may see each folder, and the
 /// live hits and votes.
 pub async fn kb(req: Req) -> Answer {
-    let hits = req.state.live_hits().await.map_err(ApiError::internal)?;
+    let hits = req.state.live_hits().await.map_err(ApiError::storage)?;
     let votes = req
         .state
         .votes_by_article()
         .await
-        .map_err(ApiError::internal)?;
+        .map_err(ApiError::storage)?;
     ok(&tree(&req.state, &hits, votes)?)
 }
 
 /// `GET /_freshmock/view-as?email=…`: what one customer would get from the widget.
 pub async fn view_as(req: Req) -> Answer {
-    let hits = req.state.live_hits().await.map_err(ApiError::internal)?;
+    let hits = req.state.live_hits().await.map_err(ApiError::storage)?;
     view_as_with(&req.state, req.query(), &hits)
 }
 

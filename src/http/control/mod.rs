@@ -86,7 +86,7 @@ pub fn health(req: Req) -> Answer {
 
 /// `POST /_freshmock/reset`.
 pub async fn reset(req: Req) -> Answer {
-    req.state.reset().await.map_err(ApiError::internal)?;
+    req.state.reset().await.map_err(ApiError::storage)?;
     ok(&json!({ "status": "reset" }))
 }
 
@@ -118,7 +118,7 @@ pub async fn replace_fixtures(mut req: Req) -> Answer {
             FixturesRefused::Invalid(why) => {
                 ApiError::control(StatusCode::BAD_REQUEST, "invalid_fixtures", why)
             }
-            FixturesRefused::Store(e) => ApiError::internal(e),
+            FixturesRefused::Store(e) => ApiError::storage(e),
             FixturesRefused::Fault(why) => ApiError::internal(why),
         })?;
     ok(&json!({ "status": "loaded", "articles": articles }))
@@ -136,11 +136,7 @@ pub fn secret(req: Req) -> Answer {
 
 /// `POST /_freshmock/secret/rotate`.
 pub async fn rotate_secret(req: Req) -> Answer {
-    let key = req
-        .state
-        .rotate_secret()
-        .await
-        .map_err(ApiError::internal)?;
+    let key = req.state.rotate_secret().await.map_err(ApiError::storage)?;
     ok(&json!({ "key": key }))
 }
 

@@ -87,8 +87,8 @@ fn mint_token(state: &AppState, m: Mint) -> Answer {
                     "invalid_duration",
                     format!("ttl {text:?}: {e}"),
                 )
-            })?
-            .as_secs() as i64,
+            })
+            .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))?,
         (None, None) => DEFAULT_TTL_SECS,
     };
     match m.exp {
@@ -96,7 +96,9 @@ fn mint_token(state: &AppState, m: Mint) -> Answer {
             payload.insert("exp".into(), exp);
         }
         None if !payload.contains_key("exp") => {
-            payload.insert("exp".into(), json!(state.clock().now_secs() + ttl));
+            // Saturating: a ttl of i64::MAX is an odd request, not a reason to overflow.
+            let exp = state.clock().now_secs().saturating_add(ttl);
+            payload.insert("exp".into(), json!(exp));
         }
         None => {}
     }

@@ -205,7 +205,7 @@ pub async fn suggested(req: Req) -> Answer {
     let call = check(&req.state, WidgetHeaders::of(&req.headers), Login::Optional)?;
     let params = Params::parse(req.query(), &["language"])?;
     let lang = call.language(params.get("language"));
-    let hits = req.state.live_hits().await.map_err(ApiError::internal)?;
+    let hits = req.state.live_hits().await.map_err(ApiError::storage)?;
     let ids = call.catalog.suggested(
         call.widget(),
         &call.caller,

@@ -98,7 +98,7 @@ async fn upload_body(
     let record = state
         .save_attachment(draft, file)
         .await
-        .map_err(ApiError::internal)?;
+        .map_err(ApiError::storage)?;
     tracing::info!(id = record.id, size = record.size, client = %record.client_id, "attachment stored as a draft");
     Ok(json_response(StatusCode::OK, &json!({ "id": record.id })))
 }

@@ -23,7 +23,7 @@ pub async fn bootstrap(req: Req) -> Answer {
         .state
         .log_in(claims.name.clone(), claims.email.clone())
         .await
-        .map_err(ApiError::internal)?
+        .map_err(ApiError::storage)?
     {
         LogIn::Known(user) | LogIn::Created(user) => user,
         LogIn::Refused(user) => return Err(inactive_user(&user)),

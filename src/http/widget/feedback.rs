@@ -63,7 +63,7 @@ async fn record(req: Req, action: Action) -> Answer {
             {
                 tracing::info!(agent = %user.email, "an agent's view is not counted (account feature agent_metrics is off)");
             }
-            _ => state.count_hit(id).await.map_err(ApiError::internal)?,
+            _ => state.count_hit(id).await.map_err(ApiError::storage)?,
         },
         Action::Thumbs(vote) => {
             let voter = match &call.user {
@@ -80,7 +80,7 @@ async fn record(req: Req, action: Action) -> Answer {
                 state
                     .record_vote(id, lang.code(), voter, vote)
                     .await
-                    .map_err(ApiError::internal)?;
+                    .map_err(ApiError::storage)?;
             }
         }
     }

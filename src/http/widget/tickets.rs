@@ -100,7 +100,7 @@ async fn create(state: &AppState, headers: WidgetHeaders, form: FormParams) -> A
     match state
         .create_ticket(ticket, name)
         .await
-        .map_err(ApiError::internal)?
+        .map_err(ApiError::storage)?
     {
         TicketOutcome::Created(t) => {
             tracing::info!(id = t.id, email = %t.email, "ticket created");
