@@ -1,5 +1,6 @@
 //! What happens inside the server, as a stream: requests served, clock changes, secret
-//! rotations, resets. The control plane's event stream and the widget's live sync read it.
+//! rotations, resets, tickets and votes. The control plane's event stream, its waits and the
+//! widget's live sync read it.
 
 use serde::Serialize;
 use tokio::sync::broadcast;
@@ -44,6 +45,14 @@ pub enum Event {
     Reset,
     /// A new fixture set was loaded.
     Fixtures,
+    /// The contact form created a ticket (durable when this is published).
+    Ticket {
+        id: u64,
+    },
+    /// A customer's or an anonymous vote was recorded.
+    Vote {
+        article_id: u64,
+    },
 }
 
 impl Event {
@@ -55,6 +64,8 @@ impl Event {
             Event::Secret { .. } => "secret",
             Event::Reset => "reset",
             Event::Fixtures => "fixtures",
+            Event::Ticket { .. } => "ticket",
+            Event::Vote { .. } => "vote",
         }
     }
 

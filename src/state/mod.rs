@@ -492,7 +492,11 @@ impl AppState {
             let _world = state.read();
             state.inner.store.vote(article, language, voter, vote, now)
         })
-        .await
+        .await?;
+        self.events().publish(Event::Vote {
+            article_id: article,
+        });
+        Ok(())
     }
 
     /// The hits now of the articles viewed since the fixtures loaded: their fixtures' count
@@ -532,8 +536,13 @@ impl AppState {
         ticket: TicketRecord,
         name: Option<String>,
     ) -> Result<TicketOutcome, StoreError> {
-        self.blocking(move |state| state.create_ticket_now(ticket, name.as_deref()))
-            .await
+        let outcome = self
+            .blocking(move |state| state.create_ticket_now(ticket, name.as_deref()))
+            .await?;
+        if let TicketOutcome::Created(ticket) = &outcome {
+            self.events().publish(Event::Ticket { id: ticket.id });
+        }
+        Ok(outcome)
     }
 
     fn create_ticket_now(

@@ -187,6 +187,8 @@ pub struct LogEntry {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LogFilter {
+    /// Only entries newer than this id (a cursor: the last id a test saw).
+    pub since: Option<u64>,
     /// Case-insensitive email match.
     pub email: Option<String>,
     /// Substring of the path.
@@ -300,7 +302,7 @@ impl RequestLog {
         let matching: Vec<&(u64, Kept)> = ring
             .entries
             .iter()
-            .filter(|(_, e)| filter.matches(e))
+            .filter(|(id, e)| filter.since.is_none_or(|s| *id > s) && filter.matches(e))
             .collect();
         let skip = filter.limit.map_or(0, |l| matching.len().saturating_sub(l));
         matching
@@ -308,6 +310,15 @@ impl RequestLog {
             .skip(skip)
             .map(|(id, e)| e.shown(*id))
             .collect()
+    }
+
+    /// How many entries match (`limit` aside).
+    pub fn count(&self, filter: &LogFilter) -> usize {
+        self.lock()
+            .entries
+            .iter()
+            .filter(|(id, e)| filter.since.is_none_or(|s| *id > s) && filter.matches(e))
+            .count()
     }
 
     pub fn len(&self) -> usize {

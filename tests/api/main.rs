@@ -25,4 +25,5 @@ mod vectors;
 mod view_as;
 mod visibility;
 mod votes;
+mod waits;
 mod widget_config;

@@ -1,5 +1,11 @@
 //! Looking at what the mock holds and was asked: users, tickets, votes, hits and the
 //! request log.
+//!
+//! The request log, tickets and votes can also be **awaited**: `wait=DURATION` (at most
+//! 30 s) with `count=N` (default 1) answers as soon as N entries match the other filters, or
+//! at the deadline with 408 and what was seen so far. A wait listens to the server's event
+//! bus and looks again only when something relevant happened: no polling, and a wait that
+//! began before the ticket was posted sees it.
 
 use http::StatusCode;
 use serde::Deserialize;
@@ -7,7 +13,13 @@ use serde_json::{json, Value};
 
 use crate::domain::fixtures::Id;
 use crate::http::request::Req;
-use crate::http::{ok, Answer, ApiError};
+use std::time::Duration;
+
+use tokio::sync::broadcast::error::RecvError;
+use tokio::time::Instant;
+
+use crate::http::{json_response, ok, Answer, ApiError, REASON_HEADER};
+use crate::state::events::Event;
 use crate::state::request_log::LogFilter;
 use crate::state::{AppState, TranslationVotes, VoterName};
 
@@ -15,6 +27,149 @@ use crate::state::{AppState, TranslationVotes, VoterName};
 #[serde(deny_unknown_fields)]
 struct UserFilter {
     email: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TicketQuery {
+    email: Option<String>,
+    wait: Option<String>,
+    count: Option<usize>,
+}
+
+/// The request log's filters, a cursor, and a wait.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RequestQuery {
+    email: Option<String>,
+    path: Option<String>,
+    route: Option<String>,
+    status: Option<u16>,
+    method: Option<String>,
+    limit: Option<usize>,
+    since: Option<u64>,
+    wait: Option<String>,
+    count: Option<usize>,
+}
+
+impl RequestQuery {
+    fn filter(&self) -> LogFilter {
+        LogFilter {
+            since: self.since,
+            email: self.email.clone(),
+            path: self.path.clone(),
+            route: self.route.clone(),
+            status: self.status,
+            method: self.method.clone(),
+            limit: self.limit,
+        }
+    }
+}
+
+/// A wait can last this long at most; a test that needs longer asks again.
+const MAX_WAIT: Duration = Duration::from_secs(30);
+
+/// `wait=DURATION&count=N`.
+#[derive(Debug, Clone, Copy)]
+struct Wait {
+    until: Instant,
+    asked: Duration,
+    count: usize,
+}
+
+impl Wait {
+    /// The wait a query asks for; `count` without `wait` answers at once, as a list does.
+    fn of(wait: Option<&str>, count: Option<usize>) -> Result<Option<Wait>, ApiError> {
+        let Some(text) = wait else {
+            return Ok(None);
+        };
+        let text = text.trim();
+        let asked = match text.parse::<u64>() {
+            Ok(seconds) => Some(Duration::from_secs(seconds)),
+            Err(_) => humantime::parse_duration(text).ok(),
+        };
+        let invalid =
+            |why: String| ApiError::control(StatusCode::BAD_REQUEST, "invalid_query", why);
+        let asked = asked.ok_or_else(|| {
+            invalid(format!(
+                "wait={text:?} is not a duration: give seconds (5) or a unit (500ms, 5s, 30s)"
+            ))
+        })?;
+        if asked > MAX_WAIT {
+            return Err(invalid(format!(
+                "wait={text} is longer than {} s: wait at most 30 s, and ask again if you need more",
+                MAX_WAIT.as_secs()
+            )));
+        }
+        Ok(Some(Wait {
+            until: Instant::now() + asked,
+            asked,
+            count: count.unwrap_or(1),
+        }))
+    }
+}
+
+/// Looks with `look` (what to answer, and how many entries match), again each time an
+/// event `relevant` accepts happens, until `wait` is satisfied or over; without a wait,
+/// once. Returns the last look and whether the wait was satisfied.
+async fn awaited<T, F, Fut>(
+    state: &AppState,
+    wait: Option<Wait>,
+    relevant: fn(&Event) -> bool,
+    mut look: F,
+) -> Result<(T, usize, bool), ApiError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<(T, usize), ApiError>>,
+{
+    let Some(wait) = wait else {
+        let (value, n) = look().await?;
+        return Ok((value, n, true));
+    };
+    // Listening before the first look: nothing that happens after it is missed.
+    let mut events = state.events().subscribe();
+    loop {
+        let (value, n) = look().await?;
+        if n >= wait.count {
+            return Ok((value, n, true));
+        }
+        loop {
+            match tokio::time::timeout_at(wait.until, events.recv()).await {
+                Err(_) | Ok(Err(RecvError::Closed)) => return Ok((value, n, false)),
+                Ok(Ok(event)) if !relevant(&event) => continue,
+                // Something relevant, or so much happened that some was missed: look again.
+                Ok(Ok(_)) | Ok(Err(RecvError::Lagged(_))) => break,
+            }
+        }
+    }
+}
+
+/// The answer to a wait: the list at once when satisfied, else 408 with what was seen.
+fn wait_answer(
+    body: Value,
+    found: usize,
+    wait: Option<Wait>,
+    satisfied: bool,
+    what: &str,
+) -> Answer {
+    match wait {
+        Some(wait) if !satisfied => {
+            let message = format!(
+                "waited {} ms for {} {what}, saw {found}",
+                wait.asked.as_millis(),
+                wait.count
+            );
+            let mut response = json_response(
+                StatusCode::REQUEST_TIMEOUT,
+                &json!({ "code": "wait_timeout", "message": message, "seen": body }),
+            );
+            if let Ok(value) = http::HeaderValue::from_str(&message) {
+                response.headers_mut().insert(REASON_HEADER, value);
+            }
+            Ok(response)
+        }
+        _ => ok(&body),
+    }
 }
 
 /// `GET /_freshmock/contacts[?email=]`: every user, fixtures' and created.
@@ -29,11 +184,42 @@ pub fn contacts(req: Req) -> Answer {
     ok(&users)
 }
 
-/// `GET /_freshmock/requests`: the request log, newest last.
-pub fn requests(req: Req) -> Answer {
-    let filter: LogFilter = req.query_as()?;
-    let log = req.state.requests();
-    ok(&json!({ "capacity": log.capacity(), "entries": log.list(&filter) }))
+/// `GET /_freshmock/requests`: the request log, newest last; `since=ID` for newer entries
+/// only, `wait`/`count` to await them.
+pub async fn requests(req: Req) -> Answer {
+    let query: RequestQuery = req.query_as()?;
+    let filter = query.filter();
+    let wait = Wait::of(query.wait.as_deref(), query.count)?;
+    let state = req.state.clone();
+    let (body, found, satisfied) = awaited(
+        &req.state,
+        wait,
+        |e| matches!(e, Event::Request(_)),
+        || {
+            let log = state.requests();
+            let entries = log.list(&filter);
+            let found = log.count(&filter);
+            std::future::ready(Ok((
+                json!({ "capacity": log.capacity(), "entries": entries }),
+                found,
+            )))
+        },
+    )
+    .await?;
+    wait_answer(body, found, wait, satisfied, "requests")
+}
+
+/// `GET /_freshmock/requests/count`: how many entries match, for the same filters.
+pub fn count_requests(req: Req) -> Answer {
+    let query: RequestQuery = req.query_as()?;
+    if query.wait.is_some() || query.count.is_some() {
+        return Err(ApiError::control(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            "requests/count answers at once: wait on GET /_freshmock/requests instead",
+        ));
+    }
+    ok(&json!({ "count": req.state.requests().count(&query.filter()) }))
 }
 
 /// `DELETE /_freshmock/requests`.
@@ -42,23 +228,47 @@ pub fn clear_requests(req: Req) -> Answer {
     ok(&json!({ "status": "cleared" }))
 }
 
-/// `GET /_freshmock/tickets[?email=]`.
+/// `GET /_freshmock/tickets[?email=][&wait=&count=]`.
 pub async fn tickets(req: Req) -> Answer {
-    let filter: UserFilter = req.query_as()?;
-    ticket_list(&req.state, filter.email, None).await
+    let query: TicketQuery = req.query_as()?;
+    let wait = Wait::of(query.wait.as_deref(), query.count)?;
+    let state = &req.state;
+    let (body, found, satisfied) = awaited(
+        state,
+        wait,
+        |e| matches!(e, Event::Ticket { .. } | Event::Reset | Event::Fixtures),
+        || async {
+            let list = ticket_values(state, query.email.clone()).await?;
+            let found = list.len();
+            Ok((Value::Array(list), found))
+        },
+    )
+    .await?;
+    wait_answer(body, found, wait, satisfied, "tickets")
 }
 
 /// `GET /_freshmock/tickets/:id`.
 pub async fn ticket(req: Req) -> Answer {
     req.query_as::<NoParams>()?;
     let id: u64 = req.id(0)?;
-    ticket_list(&req.state, None, Some(id)).await
+    ok(&ticket_list(&req.state, None, Some(id)).await?)
 }
 
-/// `GET /_freshmock/votes?article=|email=`.
+/// `GET /_freshmock/votes?article=|email=[&wait=&count=]`: with a wait, `count` is the
+/// votes to await (for an article, its thumbs up and down together; for a customer, the
+/// articles they voted on).
 pub async fn votes(req: Req) -> Answer {
     let filter: VoteFilter = req.query_as()?;
-    vote_list(&req.state, filter).await
+    let wait = Wait::of(filter.wait.as_deref(), filter.count)?;
+    let state = &req.state;
+    let (body, found, satisfied) = awaited(
+        state,
+        wait,
+        |e| matches!(e, Event::Vote { .. } | Event::Reset | Event::Fixtures),
+        || vote_list(state, &filter),
+    )
+    .await?;
+    wait_answer(body, found, wait, satisfied, "votes")
 }
 
 /// `GET /_freshmock/hits[?article=]`.
@@ -88,10 +298,24 @@ struct ArticleFilter {
 struct VoteFilter {
     article: Option<Id>,
     email: Option<String>,
+    wait: Option<String>,
+    count: Option<usize>,
+}
+
+/// Tickets with their attachments' metadata, oldest first.
+async fn ticket_values(state: &AppState, email: Option<String>) -> Result<Vec<Value>, ApiError> {
+    match ticket_list(state, email, None).await? {
+        Value::Array(list) => Ok(list),
+        other => Ok(vec![other]),
+    }
 }
 
 /// Tickets with their attachments' metadata; one ticket (404 when absent) or a list.
-async fn ticket_list(state: &AppState, email: Option<String>, id: Option<u64>) -> Answer {
+async fn ticket_list(
+    state: &AppState,
+    email: Option<String>,
+    id: Option<u64>,
+) -> Result<Value, ApiError> {
     let tickets = state.tickets(email).await.map_err(ApiError::storage)?;
     let attachments = state.attachments().await.map_err(ApiError::storage)?;
     let world = state.read();
@@ -112,18 +336,18 @@ async fn ticket_list(state: &AppState, email: Option<String>, id: Option<u64>) -
     };
     match id {
         Some(id) => match tickets.iter().find(|t| t.id == id) {
-            Some(t) => ok(&with_attachments(t)),
+            Some(t) => Ok(with_attachments(t)),
             None => Err(ApiError::control_not_found(format!(
                 "there is no ticket {id}"
             ))),
         },
-        None => ok(&tickets.iter().map(with_attachments).collect::<Vec<_>>()),
+        None => Ok(Value::Array(tickets.iter().map(with_attachments).collect())),
     }
 }
 
 /// Who voted: per article (every translation, with voters' names and emails and the
 /// anonymous rest) or per customer.
-async fn vote_list(state: &AppState, filter: VoteFilter) -> Answer {
+async fn vote_list(state: &AppState, filter: &VoteFilter) -> Result<(Value, usize), ApiError> {
     if let Some(email) = &filter.email {
         let user = state.read().directory.find_by_email(email).cloned();
         let Some(user) = user else {
@@ -139,7 +363,8 @@ async fn vote_list(state: &AppState, filter: VoteFilter) -> Answer {
             .into_iter()
             .filter(|v| filter.article.is_none_or(|a| v.article_id == a))
             .collect();
-        return ok(&picked);
+        let found = picked.len();
+        return Ok((json!(picked), found));
     }
     let Some(article) = filter.article else {
         return Err(ApiError::control(
@@ -186,10 +411,12 @@ async fn vote_list(state: &AppState, filter: VoteFilter) -> Answer {
         .iter()
         .flat_map(|t| t.not_helpful.clone())
         .collect();
-    ok(&json!({
+    let found = (total(|t| t.thumbs_up) + total(|t| t.thumbs_down)) as usize;
+    let body = json!({
         "article_id": article,
         "helpful": side(total(|t| t.thumbs_up), &all_helpful),
         "not_helpful": side(total(|t| t.thumbs_down), &all_not),
         "translations": per_language,
-    }))
+    });
+    Ok((body, found))
 }
