@@ -34,7 +34,7 @@ trap cleanup EXIT
 # No health check timer for a container that never runs (podman would ask systemd).
 CONTAINER=$(podman create --health-cmd none "$IMAGE")
 podman export "$CONTAINER" | tar --numeric-owner -xpf - -C "$ROOT"
-podman rm "$CONTAINER" >/dev/null
+podman rm "$CONTAINER" >/dev/null 2>&1  # (it would still ask systemd about health check timers)
 CONTAINER=""
 chmod 755 "$ROOT"
 
