@@ -50,11 +50,14 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # --- build ----------------------------------------------------------------------------
+# The release profile is the one that ships (scripts/dist.sh builds it, statically linked);
+# for perf, build the same code with debug info: cargo build --profile profiling.
 log "building release binaries (freshmock, examples ceiling and startup)"
 cargo build --release --locked --quiet --bin freshmock --example ceiling --example startup
-FRESHMOCK=target/release/freshmock
-CEILING=target/release/examples/ceiling
-STARTUP=target/release/examples/startup
+RELEASE=${CARGO_TARGET_DIR:-target}/release
+FRESHMOCK=$RELEASE/freshmock
+CEILING=$RELEASE/examples/ceiling
+STARTUP=$RELEASE/examples/startup
 
 WORK=$(mktemp -d -t freshmock-bench.XXXXXX)
 PIDS=()

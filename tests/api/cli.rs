@@ -1,4 +1,5 @@
-//! The `freshmock` binary: `token`, `explain`, `check` and `serve`, run as a user would.
+//! The `freshmock` binary: `token`, `explain`, `check`, `serve`, `health` and `--version`,
+//! run as a user would.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -15,12 +16,20 @@ use crate::support::{Api, ALICE, NOW, SECRET, WIDGET};
 /// `--now` for every command: the same instant the test servers are frozen at.
 const NOW_ARG: &str = "2026-01-01T00:00:00Z";
 
+/// The binary, with none of the caller's `FRESHMOCK_*` settings (every option of `serve`
+/// has one), so a test sees only what it sets.
+fn command() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_freshmock"));
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("FRESHMOCK_") {
+            command.env_remove(name);
+        }
+    }
+    command
+}
+
 fn freshmock(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_freshmock"))
-        .args(args)
-        .env_remove("FRESHMOCK_SECRET")
-        .output()
-        .unwrap()
+    command().args(args).output().unwrap()
 }
 
 fn stdout(output: &Output) -> String {
@@ -254,51 +263,81 @@ fn wait_or_kill(
     None
 }
 
-#[tokio::test]
-async fn serve_on_port_zero_prints_its_address_and_answers() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_freshmock"))
-        .args(["serve", "--port", "0", "--now", NOW_ARG])
-        .env_remove("FRESHMOCK_SECRET")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let (lines, received) = mpsc::channel();
-    let out = child.stdout.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(out).lines().map_while(Result::ok) {
-            if lines.send(line).is_err() {
+/// `freshmock serve` running in a child process, killed on drop.
+struct Served {
+    child: std::process::Child,
+    /// `http://host:port`, as printed at start.
+    address: String,
+}
+
+impl Served {
+    /// Starts the binary with `args` and `envs` and waits for the address it prints.
+    fn start(args: &[&str], envs: &[(&str, &str)]) -> Served {
+        let mut child = command()
+            .args(args)
+            .envs(envs.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let (lines, received) = mpsc::channel();
+        let out = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                if lines.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let started = Instant::now();
+        let mut served = Served {
+            child,
+            address: String::new(),
+        };
+        while started.elapsed() < Duration::from_secs(20) {
+            let Ok(line) = received.recv_timeout(Duration::from_secs(20)) else {
                 break;
+            };
+            if let Some(rest) = line.split("listening on http://").nth(1) {
+                served.address = format!("http://{}", rest.split_whitespace().next().unwrap());
+                return served;
             }
         }
-    });
-    let started = Instant::now();
-    let mut address = None;
-    while address.is_none() && started.elapsed() < Duration::from_secs(20) {
-        let Ok(line) = received.recv_timeout(Duration::from_secs(20)) else {
-            break;
-        };
-        if let Some(rest) = line.split("listening on http://127.0.0.1:").nth(1) {
-            let port: String = rest.chars().take_while(char::is_ascii_digit).collect();
-            address = Some(format!("http://127.0.0.1:{port}"));
-        }
-    }
-    let Some(address) = address else {
-        let _ = child.kill();
-        let _ = child.wait();
         panic!("freshmock serve did not print its address");
-    };
+    }
+
+    /// Stops the server and waits until it has exited.
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+#[tokio::test]
+async fn serve_on_port_zero_prints_its_address_and_answers() {
+    let served = Served::start(&["serve", "--port", "0", "--now", NOW_ARG], &[]);
+    assert!(
+        served.address.starts_with("http://127.0.0.1:"),
+        "{}",
+        served.address
+    );
 
     let response = reqwest::Client::new()
         .get(format!(
-            "{address}/api/widget/search/solutions?term=password"
+            "{}/api/widget/search/solutions?term=password",
+            served.address
         ))
         .header("X-Widget-Id", WIDGET)
         .header("X-Client-Id", "cli-test")
         .send()
         .await;
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(served);
 
     let response = response.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
@@ -314,15 +353,164 @@ async fn serve_on_port_zero_prints_its_address_and_answers() {
     assert_eq!(ids, [1101]);
 }
 
+#[tokio::test]
+async fn serve_takes_its_options_from_the_environment() {
+    let served = Served::start(
+        &[],
+        &[
+            ("FRESHMOCK_PORT", "0"),
+            ("FRESHMOCK_HOST", "localhost"),
+            ("FRESHMOCK_NOW", NOW_ARG),
+            ("FRESHMOCK_CONTROL_TOKEN", "env-token"),
+            ("FRESHMOCK_REQUEST_LOG", "5"),
+        ],
+    );
+    let client = reqwest::Client::new();
+
+    let clock: Value = client
+        .get(format!("{}/_freshmock/clock", served.address))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let unauthorized = client
+        .get(format!("{}/_freshmock/requests", served.address))
+        .send()
+        .await
+        .unwrap();
+    let authorized = client
+        .get(format!("{}/_freshmock/requests", served.address))
+        .bearer_auth("env-token")
+        .send()
+        .await
+        .unwrap();
+
+    assert!(
+        served.address.starts_with("http://127.0.0.1:"),
+        "localhost is loopback: {}",
+        served.address
+    );
+    assert_eq!(clock["now"], NOW_ARG);
+    assert_eq!(clock["frozen"], true);
+    assert_eq!(unauthorized.status(), StatusCode::UNAUTHORIZED);
+    let refusal: Value = unauthorized.json().await.unwrap();
+    assert_eq!(refusal["code"], "control_token_required");
+    assert_eq!(authorized.status(), StatusCode::OK);
+}
+
+// health
+
+/// `freshmock health` until it succeeds or `limit` passes (the index may still be
+/// building); the last run's output.
+fn health_until_ready(args: &[&str], limit: Duration) -> Output {
+    let start = Instant::now();
+    loop {
+        let output = freshmock(args);
+        if output.status.success() || start.elapsed() > limit {
+            return output;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn health_exits_0_when_the_server_is_ready() {
+    let served = Served::start(&["--port", "0"], &[]);
+
+    let output = health_until_ready(
+        &["health", "--url", &served.address],
+        Duration::from_secs(60),
+    );
+
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("ready"), "{}", stdout(&output));
+}
+
+#[test]
+fn health_asks_the_port_serve_would_use_when_given_no_url() {
+    let served = Served::start(&["--port", "0"], &[]);
+    let port = served.address.rsplit(':').next().unwrap().to_owned();
+
+    let output = health_until_ready(&["health", "--port", &port], Duration::from_secs(60));
+
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+#[test]
+fn health_exits_1_and_says_why_when_the_server_is_stopped() {
+    let mut served = Served::start(&["--port", "0"], &[]);
+    served.stop();
+
+    let output = freshmock(&["health", "--url", &served.address]);
+
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.contains("connection refused"), "{text}");
+    assert!(text.contains(&served.address), "{text}");
+}
+
+#[test]
+fn health_exits_1_and_says_why_when_the_answer_is_not_freshmocks() {
+    // A server that answers every request with a 404: the health path is not there.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        if let Ok((mut stream, _)) = listener.accept() {
+            let mut buf = [0u8; 1024];
+            let _ = std::io::Read::read(&mut stream, &mut buf);
+            let _ = std::io::Write::write_all(
+                &mut stream,
+                b"HTTP/1.1 404 Not Found\r\ncontent-length: 9\r\nconnection: close\r\n\r\nnot here\n",
+            );
+        }
+    });
+
+    let output = freshmock(&["health", "--url", &address]);
+
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("answered 404"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+// --version
+
+#[test]
+fn version_names_the_commit_it_was_built_from() {
+    let git = Command::new("git")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| stdout(&o).trim().to_owned());
+    let expected = git.unwrap_or_else(|| "unknown".to_owned());
+
+    let output = freshmock(&["--version"]);
+
+    assert!(output.status.success());
+    assert_eq!(
+        stdout(&output).trim(),
+        format!(
+            "freshmock {} (commit {expected})",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+}
+
 #[test]
 fn serve_refuses_to_start_on_a_bad_fixture_and_names_it() {
     let copy = FixtureCopy::new("serve-bad");
     copy.edit("contacts.json", |contacts| {
         contacts[0]["email"] = "not an email".into();
     });
-    let mut child = Command::new(env!("CARGO_BIN_EXE_freshmock"))
+    let mut child = command()
         .args(["serve", "--port", "0", "--fixtures", copy.path()])
-        .env_remove("FRESHMOCK_SECRET")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()

@@ -1,8 +1,14 @@
-//! The command line: `serve` (the default), `token`, `explain`, `check` and `generate`.
+//! The command line: `serve` (the default), `token`, `explain`, `check`, `generate` and
+//! `health`.
+//!
+//! Every option of `serve` can also come from a `FRESHMOCK_*` environment variable (the
+//! option's long name in upper snake case), so a container or a CI service is configured
+//! without a command line; a test below keeps it so for options added later.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
+use clap::builder::BoolishValueParser;
 use clap::{Args, Parser, Subcommand};
 
 use freshmock::{ClockStart, Config, FixtureError, FixtureSet, Timeouts};
@@ -14,9 +20,18 @@ pub const DEFAULT_HOST: &str = "127.0.0.1";
 /// Lifetime of a token from `freshmock token` unless told otherwise.
 pub const DEFAULT_TTL: &str = "1h";
 
+/// What `--version` prints: the version and the commit the binary was built from
+/// (`build.rs`; "unknown" outside a git checkout).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("FRESHMOCK_COMMIT"),
+    ")"
+);
+
 /// A local, offline mock of the Freshdesk help-widget backend.
 #[derive(Debug, Parser)]
-#[command(name = "freshmock", version, about)]
+#[command(name = "freshmock", version = VERSION, about)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -37,20 +52,29 @@ pub enum Command {
     Check(AccountArgs),
     /// Write a generated fixture folder of any size (for benchmarks and load tests).
     Generate(GenerateArgs),
+    /// Exit 0 when a running server is ready (search index built), else 1 with the reason:
+    /// a container HEALTHCHECK without curl.
+    Health(HealthArgs),
 }
 
 /// Where the account comes from, and its secret and time.
 #[derive(Debug, Clone, Args)]
 pub struct AccountArgs {
     /// Fixture folder (account.json, widgets.json, ...); the bundled demo account if absent.
-    #[arg(long, value_name = "DIR", global = true)]
+    #[arg(long, value_name = "DIR", env = "FRESHMOCK_FIXTURES", global = true)]
     pub fixtures: Option<PathBuf>,
     /// Widget secret, overriding the fixtures' (32 lowercase hex characters).
     #[arg(long, env = "FRESHMOCK_SECRET", hide_env_values = true, global = true)]
     pub secret: Option<String>,
     /// The server's clock: an RFC 3339 time to freeze at (2026-01-01T00:00:00Z), or a
     /// signed offset from real time that keeps running (+90m, -2h). Default: real time.
-    #[arg(long, value_name = "TIME", value_parser = ClockStart::parse, global = true)]
+    #[arg(
+        long,
+        value_name = "TIME",
+        env = "FRESHMOCK_NOW",
+        value_parser = ClockStart::parse,
+        global = true
+    )]
     pub now: Option<ClockStart>,
 }
 
@@ -83,20 +107,31 @@ impl AccountArgs {
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
     /// Port to listen on; 0 picks a free one (printed at start).
-    #[arg(long, short, default_value_t = DEFAULT_PORT, global = true)]
+    #[arg(long, short, env = "FRESHMOCK_PORT", default_value_t = DEFAULT_PORT, global = true)]
     pub port: u16,
-    /// Address to bind.
-    #[arg(long, default_value = DEFAULT_HOST, global = true)]
+    /// Address to bind (0.0.0.0 for every interface, as in a container).
+    #[arg(long, env = "FRESHMOCK_HOST", default_value = DEFAULT_HOST, global = true)]
     pub host: String,
     /// Keep tickets, attachments, contacts, names, hits, votes and the secret in
     /// DIR/freshmock.sqlite, durable before each answer; default: in memory.
-    #[arg(long, value_name = "DIR", global = true)]
+    #[arg(long, value_name = "DIR", env = "FRESHMOCK_DATA_DIR", global = true)]
     pub data_dir: Option<PathBuf>,
-    /// Accept every ticket without a captcha answer, even where the widget asks for one.
-    #[arg(long, global = true)]
+    /// Accept every ticket without a captcha answer, even where the widget asks for one
+    /// (from the environment: true/false, 1/0, yes/no, on/off).
+    #[arg(
+        long,
+        env = "FRESHMOCK_NO_CAPTCHA",
+        value_parser = BoolishValueParser::new(),
+        global = true
+    )]
     pub no_captcha: bool,
     /// Requests the request log keeps (a ring buffer: older ones are forgotten).
-    #[arg(long, value_name = "N", default_value_t = Config::DEFAULT_REQUEST_LOG)]
+    #[arg(
+        long,
+        value_name = "N",
+        env = "FRESHMOCK_REQUEST_LOG",
+        default_value_t = Config::DEFAULT_REQUEST_LOG
+    )]
     pub request_log: usize,
     /// Require `Authorization: Bearer <TOKEN>` on the control API (/_freshmock/).
     #[arg(
@@ -119,7 +154,7 @@ pub struct ServeArgs {
     pub allow_host: Vec<String>,
     /// Listen beyond loopback (--host 0.0.0.0) without --control-token: anyone who can
     /// reach the port can read the secret, mint tokens and reset the server.
-    #[arg(long, env = "FRESHMOCK_INSECURE_CONTROL")]
+    #[arg(long, env = "FRESHMOCK_INSECURE_CONTROL", value_parser = BoolishValueParser::new())]
     pub insecure_control: bool,
     /// The largest fixture set PUT /_freshmock/fixtures takes (bytes, or with KiB, MiB,
     /// GiB).
@@ -223,9 +258,60 @@ pub struct GenerateArgs {
 }
 
 #[derive(Debug, Clone, Args)]
+pub struct HealthArgs {
+    /// The server to ask; default: this machine at `--port` / FRESHMOCK_PORT (the same
+    /// settings as `serve`, so a container's HEALTHCHECK needs no arguments).
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// Sent as `Authorization: Bearer <TOKEN>`, for a server started with one.
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "FRESHMOCK_CONTROL_TOKEN",
+        hide_env_values = true
+    )]
+    pub control_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
 pub struct ExplainArgs {
     /// The JWT, as sent in X-Widget-Auth.
     pub token: String,
     #[command(flatten)]
     pub account: AccountArgs,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    /// A container or CI service sets freshmock up through its environment only, so every
+    /// option of `serve`, including ones added later, has a `FRESHMOCK_*` variable named
+    /// after its long name.
+    #[test]
+    fn every_serve_option_has_an_environment_variable() {
+        let cli = Cli::command();
+        let serve = cli
+            .find_subcommand("serve")
+            .expect("a serve subcommand")
+            .clone();
+        let mut missing = Vec::new();
+        let mut checked = 0;
+        for arg in serve.get_arguments() {
+            let Some(long) = arg.get_long() else { continue };
+            if matches!(long, "help" | "version") {
+                continue;
+            }
+            checked += 1;
+            let expected = format!("FRESHMOCK_{}", long.replace('-', "_").to_uppercase());
+            match arg.get_env() {
+                Some(env) if env == expected.as_str() => {}
+                other => missing.push(format!("--{long}: {other:?}, want {expected}")),
+            }
+        }
+        assert!(checked >= 9, "only {checked} serve options found");
+        assert!(missing.is_empty(), "{missing:#?}");
+    }
 }

@@ -6,8 +6,9 @@ use anyhow::Context;
 use clap::Parser;
 mod cli;
 mod generate;
+mod health;
 
-use cli::{Cli, Command, ExplainArgs, GenerateArgs, ServeArgs, TokenArgs};
+use cli::{Cli, Command, ExplainArgs, GenerateArgs, HealthArgs, ServeArgs, TokenArgs};
 use freshmock::{tokens, AppState};
 use serde_json::json;
 use tokio::net::TcpListener;
@@ -33,6 +34,7 @@ fn main() -> ExitCode {
             })
             .map_err(Into::into),
         Some(Command::Generate(args)) => generate(args),
+        Some(Command::Health(args)) => Ok(health(&args, &cli.serve)),
     };
     result.unwrap_or_else(|err| {
         eprintln!("freshmock: {err:#}");
@@ -59,7 +61,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()?;
     runtime.block_on(async move {
-        let listener = TcpListener::bind((args.host.as_str(), args.port))
+        let listener = TcpListener::bind((bind_host(&args.host), args.port))
             .await
             .with_context(|| format!("cannot listen on {}:{}", args.host, args.port))?;
         let addr = listener.local_addr()?;
@@ -80,6 +82,34 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .await?;
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// The address to bind for `--host`: `localhost` is loopback without a name lookup, since
+/// the static binary in an empty container has no /etc/hosts to look it up in.
+fn bind_host(host: &str) -> &str {
+    if host.eq_ignore_ascii_case("localhost") {
+        "127.0.0.1"
+    } else {
+        host
+    }
+}
+
+/// `freshmock health`: 0 and a summary when the server is ready, 1 and the reason if not.
+fn health(args: &HealthArgs, serve: &ServeArgs) -> ExitCode {
+    let url = args
+        .url
+        .clone()
+        .unwrap_or_else(|| health::default_url(&serve.host, serve.port));
+    match health::check(&url, args.control_token.as_deref()) {
+        Ok(summary) => {
+            println!("freshmock health: {summary}");
+            ExitCode::SUCCESS
+        }
+        Err(reason) => {
+            eprintln!("freshmock health: {reason}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
