@@ -108,6 +108,8 @@ pub static ROUTES: &[Route] = &[
     route!(POST, "/_freshmock/reset", Control, "control.reset", later control::reset),
     route!(GET, "/_freshmock/fixtures", Control, "control.fixtures", now control::fixtures),
     route!(PUT, "/_freshmock/fixtures", Control, "control.replace_fixtures", later control::replace_fixtures),
+    route!(GET, "/_freshmock/state", Control, "control.state", later control::state),
+    route!(PUT, "/_freshmock/state", Control, "control.restore_state", later control::restore_state),
     route!(GET, "/_freshmock/secret", Control, "control.secret", now control::secret),
     route!(POST, "/_freshmock/secret/rotate", Control, "control.rotate_secret", later control::rotate_secret),
     route!(PUT, "/_freshmock/clock", Control, "control.set_clock", later control::clock::set),

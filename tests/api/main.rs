@@ -16,6 +16,7 @@ mod language;
 mod perimeter;
 mod property;
 mod search;
+mod snapshots;
 mod suggested;
 mod support;
 mod ticket_fields;

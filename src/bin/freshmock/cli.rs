@@ -173,6 +173,13 @@ pub struct ServeArgs {
     /// are sent either way.
     #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "500", env = "FRESHMOCK_RATE_LIMIT")]
     pub rate_limit: Option<u32>,
+    /// Restore a state document (from GET /_freshmock/state or --export-on-exit) at start:
+    /// tickets, contacts, votes, hits, the secret and the clock.
+    #[arg(long, value_name = "FILE", env = "FRESHMOCK_IMPORT")]
+    pub import: Option<PathBuf>,
+    /// Write the state document to FILE when the server stops (Ctrl-C or SIGTERM).
+    #[arg(long, value_name = "FILE", env = "FRESHMOCK_EXPORT_ON_EXIT")]
+    pub export_on_exit: Option<PathBuf>,
     #[command(flatten)]
     pub account: AccountArgs,
 }

@@ -75,13 +75,64 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             "freshmock listening on http://{addr} (widgets {})",
             widgets.join(", ")
         );
+        if let Some(file) = &args.import {
+            import_state(&state, file).await?;
+        }
         println!("freshmock listening on http://{addr}");
-        freshmock::run(listener, state, async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+        freshmock::run(listener, state.clone(), stop_signal()).await?;
+        if let Some(file) = &args.export_on_exit {
+            export_state(&state, file).await?;
+        }
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// Ctrl-C, or SIGTERM (what a container runtime or a test harness sends to stop a server).
+async fn stop_signal() {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    let terminated = async {
+        match term.as_mut() {
+            Some(term) => {
+                term.recv().await;
+            }
+            None => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminated => {}
+    }
+}
+
+/// `--import FILE`: the state document restored before the first request.
+async fn import_state(state: &AppState, file: &std::path::Path) -> anyhow::Result<()> {
+    let text =
+        std::fs::read(file).with_context(|| format!("cannot read --import {}", file.display()))?;
+    let document: serde_json::Value = serde_json::from_slice(&text)
+        .with_context(|| format!("--import {} is not JSON", file.display()))?;
+    state
+        .import_state(document)
+        .await
+        .with_context(|| format!("cannot restore --import {}", file.display()))?;
+    tracing::info!("state restored from {}", file.display());
+    Ok(())
+}
+
+/// `--export-on-exit FILE`: the state document, written whole or not at all (a temporary
+/// file renamed over the old one).
+async fn export_state(state: &AppState, file: &std::path::Path) -> anyhow::Result<()> {
+    let document = state
+        .export_state()
+        .await
+        .context("cannot read the state to export")?;
+    let mut text = serde_json::to_vec_pretty(&document)?;
+    text.push(b'\n');
+    let partial = file.with_extension("partial");
+    std::fs::write(&partial, &text)
+        .and_then(|()| std::fs::rename(&partial, file))
+        .with_context(|| format!("cannot write --export-on-exit {}", file.display()))?;
+    tracing::info!("state exported to {}", file.display());
+    Ok(())
 }
 
 /// The address to bind for `--host`: `localhost` is loopback without a name lookup, since

@@ -124,6 +124,33 @@ pub async fn replace_fixtures(mut req: Req) -> Answer {
     ok(&json!({ "status": "loaded", "articles": articles }))
 }
 
+/// `GET /_freshmock/state`: everything the API changed, and the clock, as one document.
+pub async fn state(req: Req) -> Answer {
+    ok(&req.state.export_state().await.map_err(ApiError::storage)?)
+}
+
+/// `PUT /_freshmock/state`: restores a document `GET /_freshmock/state` gave; a bad one is
+/// 400 and changes nothing.
+pub async fn restore_state(mut req: Req) -> Answer {
+    let limit = req.state.max_fixtures_body();
+    let body = req
+        .json_bytes(
+            limit,
+            "start freshmock with a larger --max-fixtures-body (it bounds state documents too), or --import FILE",
+        )
+        .await?;
+    let document: serde_json::Value = crate::http::request::parse_json(&body)?;
+    match req.state.import_state(document).await {
+        Ok(()) => ok(&json!({ "status": "restored" })),
+        Err(crate::state::store::StoreError::Snapshot(why)) => Err(ApiError::control(
+            StatusCode::BAD_REQUEST,
+            "invalid_state",
+            why,
+        )),
+        Err(other) => Err(ApiError::storage(other)),
+    }
+}
+
 /// `GET /_freshmock/secret`: the current secret and those it replaced.
 pub fn secret(req: Req) -> Answer {
     let (secret, former) = req.state.secrets();
