@@ -45,6 +45,10 @@ pub enum Event {
     Reset,
     /// A new fixture set was loaded.
     Fixtures,
+    /// A changed fixture folder (`--watch`) was not loaded: the old set stays, and why.
+    FixturesRefused {
+        reason: String,
+    },
     /// The contact form created a ticket (durable when this is published).
     Ticket {
         id: u64,
@@ -64,6 +68,7 @@ impl Event {
             Event::Secret { .. } => "secret",
             Event::Reset => "reset",
             Event::Fixtures => "fixtures",
+            Event::FixturesRefused { .. } => "fixtures_refused",
             Event::Ticket { .. } => "ticket",
             Event::Vote { .. } => "vote",
         }

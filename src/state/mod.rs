@@ -347,28 +347,56 @@ impl AppState {
     /// nothing. Everything the API changed is forgotten, in the store too, which then
     /// belongs to the new fixtures. Returns the number of articles.
     pub async fn replace_fixtures(&self, document: Vec<u8>) -> Result<usize, FixturesRefused> {
+        self.on_loader(move |state| {
+            let value: serde_json::Value =
+                serde_json::from_slice(&document).map_err(FixturesRefused::NotJson)?;
+            let set = FixtureSet::from_document(&value)
+                .map_err(|e| FixturesRefused::Invalid(e.to_string()))?;
+            drop(value);
+            state.install_fixtures(set)
+        })
+        .await
+    }
+
+    /// Runs on a fixture set already read (a `--watch` reload), as
+    /// [`AppState::replace_fixtures`] does with a document: validated and indexed on the
+    /// loader thread before anything changes. Returns the number of articles.
+    pub async fn load_fixtures(&self, set: FixtureSet) -> Result<usize, FixturesRefused> {
+        self.on_loader(move |state| state.install_fixtures(set))
+            .await
+    }
+
+    /// Runs `job` on the loader thread, one fixture replacement at a time.
+    async fn on_loader(
+        &self,
+        job: impl FnOnce(&AppState) -> Result<usize, FixturesRefused> + Send + 'static,
+    ) -> Result<usize, FixturesRefused> {
         let state = self.clone();
         self.inner
             .loader
-            .run(move || {
-                let value: serde_json::Value =
-                    serde_json::from_slice(&document).map_err(FixturesRefused::NotJson)?;
-                let set = FixtureSet::from_document(&value)
-                    .map_err(|e| FixturesRefused::Invalid(e.to_string()))?;
-                drop(value);
-                let articles = set.articles().count();
-                state
-                    .replace_fixtures_now(set)
-                    .map(|()| articles)
-                    .map_err(|e| match e {
-                        StartError::Store(e) => FixturesRefused::Store(e),
-                        other => FixturesRefused::Invalid(other.to_string()),
-                    })
-            })
+            .run(move || job(&state))
             .await
             .map_err(|loader::JobPanicked| {
                 FixturesRefused::Fault("replacing the fixture set panicked (a bug)".into())
             })?
+    }
+
+    /// Validates, indexes and installs `set`; the number of its articles.
+    fn install_fixtures(&self, set: FixtureSet) -> Result<usize, FixturesRefused> {
+        let articles = set.articles().count();
+        self.replace_fixtures_now(set)
+            .map(|()| articles)
+            .map_err(|e| match e {
+                StartError::Store(e) => FixturesRefused::Store(e),
+                other => FixturesRefused::Invalid(other.to_string()),
+            })
+    }
+
+    /// Tells the log and every listener (the dashboard, tests on the event stream) that a
+    /// changed fixture folder was not loaded, and why; the old set stays.
+    pub fn fixtures_refused(&self, reason: String) {
+        tracing::warn!("the changed fixtures were not loaded, the old set stays: {reason}");
+        self.events().publish(Event::FixturesRefused { reason });
     }
 
     fn replace_fixtures_now(&self, fixtures: FixtureSet) -> Result<(), StartError> {

@@ -36,11 +36,7 @@ async fn change_everything(server: &Api) {
         .control(Method::POST, "secret/rotate", json!({}))
         .await;
     server
-        .control(
-            Method::POST,
-            "clock/advance",
-            json!({ "seconds": 3600 }),
-        )
+        .control(Method::POST, "clock/advance", json!({ "seconds": 3600 }))
         .await;
 }
 
