@@ -9,6 +9,7 @@ mod durability;
 #[path = "../common/harness.rs"]
 mod harness;
 mod headers;
+mod hostile_content;
 mod http_conventions;
 mod language;
 mod property;
