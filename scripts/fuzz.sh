@@ -34,6 +34,9 @@ test_of() {
 bin="$(cargo test --lib --no-run --message-format=json 2>/dev/null \
   | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1)"
 [ -x "$bin" ] || { echo "fuzz.sh: could not build the library's test binary (cargo test --lib --no-run)" >&2; exit 1; }
+copy="$(mktemp -d)"
+trap 'rm -rf "$copy"' EXIT
+cp "$bin" "$copy/fuzz" && bin="$copy/fuzz"
 summary=()
 for target in "${targets[@]}"; do
   name="$(test_of "$target")"

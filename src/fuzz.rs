@@ -368,6 +368,9 @@ fn check_html(input: &[u8]) -> Result<(), String> {
     }
     let clean = html::sanitise(&text);
     inert(&clean)?;
+    if html::is_bare_markup(&text) && clean != text {
+        return Err(format!("bare markup {text:?} was changed to {clean:?}"));
+    }
     // The browser parses the sanitised HTML again. That parse may nest elements otherwise
     // (`<p><p></p></p>` is two paragraphs), but must not turn text into markup or markup
     // into a script: sanitised again, the body has the same text and is still inert.
