@@ -150,3 +150,24 @@ async fn an_unknown_ticket_field_type_is_a_fixture_error() {
         "{message}"
     );
 }
+
+/// Counting a hit on a fixture count of `u64::MAX` overflowed (a panic in a debug build, as
+/// in a user's `cargo test`): starting counts stop at 2^53 - 1.
+#[tokio::test]
+async fn an_article_hit_count_beyond_2_53_is_a_fixture_error() {
+    let server = Api::start().await;
+    let mut doc = fixtures(&server).await;
+    doc["solutions"][0]["folders"][0]["articles"][0]["hits"] = json!(u64::MAX);
+
+    let reply = put_fixtures(&server, &doc).await;
+
+    assert_eq!(reply.status, 400, "{}", reply.body);
+    assert_eq!(reply.code(), "invalid_fixtures");
+    let message = reply.json()["message"].as_str().unwrap().to_owned();
+    assert!(
+        message.contains("solutions.json")
+            && message.contains("article 1101")
+            && message.contains("hits"),
+        "{message}"
+    );
+}
