@@ -1,6 +1,7 @@
 //! Hostile fixture content over real HTTP: bodies built to slow the loader down, article
 //! HTML that would run in the customer's page, and sets that break the account's rules.
-//! (The widget rendering the same fixtures in Chromium is in `tests/browser/articles.rs`.)
+//! (The widget rendering such fixtures in Chromium: `tests/browser/hostile.rs`; the dashboard:
+//! `tests/dashboard/main.rs`.)
 
 use reqwest::Method;
 use serde_json::{json, Value};
