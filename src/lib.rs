@@ -25,6 +25,8 @@
 //! a listener of one's own, and the token helpers in [`tokens`].
 
 mod domain;
+#[cfg(test)]
+mod fuzz;
 mod http;
 mod state;
 

@@ -100,9 +100,11 @@ impl Catalog {
     /// Searches wait for the index; every other call can be answered at once.
     ///
     /// Fixture times are rewritten here, once, in Freshdesk's form (see
-    /// [`canonical_times`]), so answers carry the stored text as it is.
+    /// [`canonical_times`]), and article bodies sanitised as Freshdesk saves them (see
+    /// [`sanitise_descriptions`]), so answers carry the stored text as it is.
     pub fn load(mut fixtures: FixtureSet) -> Catalog {
         canonical_times(&mut fixtures);
+        sanitise_descriptions(&mut fixtures);
         let search = SearchIndex::pending(&indexed_languages(&fixtures), documents(&fixtures));
         Catalog::with_index(Arc::new(fixtures), Arc::new(search))
     }
@@ -593,6 +595,25 @@ fn canonical_times(fixtures: &mut FixtureSet) {
             for article in &mut folder.articles {
                 for translation in article.translations.values_mut() {
                     canonical(&mut translation.modified_at);
+                }
+            }
+        }
+    }
+}
+
+/// Sanitises every translation's `description` as Freshdesk's article editor does when it
+/// saves (see [`html::sanitise`]): every answer that carries it (show, the control plane's
+/// fixtures) serves the same safe HTML, and the index reads its text from it. A body the
+/// sanitiser leaves as it is keeps its own text.
+fn sanitise_descriptions(fixtures: &mut FixtureSet) {
+    for category in &mut fixtures.solutions {
+        for folder in &mut category.folders {
+            for article in &mut folder.articles {
+                for translation in article.translations.values_mut() {
+                    let clean = html::sanitise(&translation.description);
+                    if clean != translation.description {
+                        translation.description = clean;
+                    }
                 }
             }
         }

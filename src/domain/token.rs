@@ -115,7 +115,7 @@ pub fn verify(token: &str, keys: Keys<'_>, now: i64) -> Result<Claims, TokenErro
                 NBF,
                 format!(
                     "nbf is {} ahead (nbf {nbf_secs} = {}, now {now} = {}): the token is not valid yet; is the signing server's clock ahead of freshmock's?",
-                    human_duration(nbf_secs - now),
+                    human_duration(nbf_secs.saturating_sub(now)),
                     format_timestamp(nbf_secs),
                     format_timestamp(now)
                 ),
@@ -147,7 +147,7 @@ pub fn verify(token: &str, keys: Keys<'_>, now: i64) -> Result<Claims, TokenErro
     }
 
     let claims = check_payload(&payload, alg_name)?;
-    if !claims.email.is_empty() && claims.exp > now + MAX_TTL_SECS {
+    if !claims.email.is_empty() && claims.exp > now.saturating_add(MAX_TTL_SECS) {
         return Err(TokenError {
             rejection: Rejection::TooFarAhead,
             reason: too_far_reason(claims.exp, now),
@@ -204,7 +204,7 @@ fn time_checks_pass(payload: &Value, exp: i64, now: i64) -> bool {
         && payload
             .get("nbf")
             .is_none_or(|n| ruby_to_i(n).is_some_and(|n| n <= now))
-        && exp <= now + MAX_TTL_SECS
+        && exp <= now.saturating_add(MAX_TTL_SECS)
 }
 
 /// Ruby's `String#split('.')`: trailing empty fields are dropped, so `"h.p."` has two.
@@ -451,7 +451,7 @@ fn expired_reason(exp: &Value, exp_secs: i64, now: i64) -> String {
     }
     format!(
         "expired {} ago (exp {exp_secs} = {}, now {now} = {}); Freshdesk allows no leeway: renew the token before exp",
-        human_duration(now - exp_secs),
+        human_duration(now.saturating_sub(exp_secs)),
         format_timestamp(exp_secs),
         format_timestamp(now)
     )
@@ -522,7 +522,7 @@ fn signature_reason(
 }
 
 fn too_far_reason(exp: i64, now: i64) -> String {
-    let ahead = exp - now;
+    let ahead = exp.saturating_sub(now);
     if exp > 100_000_000_000 {
         let years = ahead as f64 / 31_557_600.0;
         return format!(
@@ -533,7 +533,7 @@ fn too_far_reason(exp: i64, now: i64) -> String {
     format!(
         "exp is {ahead} s ahead ({}); the limit is {MAX_TTL_SECS} (2 h): a token may live at most two hours{}",
         human_duration(ahead),
-        if ahead - MAX_TTL_SECS <= 300 {
+        if ahead.saturating_sub(MAX_TTL_SECS) <= 300 {
             "; is the signing server's clock ahead of freshmock's?"
         } else {
             ""
@@ -637,6 +637,24 @@ mod tests {
         assert!(
             far.reason.contains("exp is 7260 s ahead") && far.reason.contains("the limit is 7200")
         );
+    }
+
+    /// Found by the fuzz harness: an `exp` beyond the 64-bit range in either direction is
+    /// read as the nearest end of it, and the reason's arithmetic saturates there instead of
+    /// overflowing (a panic in a debug build, a wrong duration in a release one).
+    #[test]
+    fn exps_beyond_64_bits_are_refused_with_a_reason() {
+        for exp in [
+            json!(-1.2878e287),
+            json!(1e300),
+            json!(i64::MIN),
+            json!(u64::MAX),
+        ] {
+            let err = check(json!({"name":"A","email":"a@b.co","exp":exp})).unwrap_err();
+            assert!(!err.reason.is_empty(), "{exp}");
+        }
+        let nbf = check(json!({"name":"A","email":"a@b.co","exp":NOW,"nbf":i64::MAX}));
+        assert_eq!(nbf.unwrap_err().rejection, Rejection::Unauthorized(NBF));
     }
 
     #[test]

@@ -53,7 +53,7 @@ pub fn judge(state: &AppState, token: &str) -> Verdict {
                     if user.is_agent() { "agent" } else { "contact" },
                     user.id,
                     claims_ok.alg,
-                    human_duration(claims_ok.exp - now),
+                    human_duration(claims_ok.exp.saturating_sub(now)),
                     format_timestamp(claims_ok.exp)
                 ),
                 claims,

@@ -3,7 +3,8 @@
  * /widgetBase/bootstrap.js. Plain JavaScript, no build step. Behaviour follows
  * shared/spec/widget-script.md; the panel talks to the same origin's /api/widget/ and, when
  * the server is freshmock, to its control plane (/_freshmock/) for the clock and live updates.
- * Frames are srcdoc documents, so they share the host page's origin and tests can reach in. */
+ * Frames are srcdoc documents, so they share the host page's origin and tests can reach in;
+ * they are sandboxed without scripts (see FRAME_SANDBOX), so article HTML shown in them never runs. */
 (function () {
   'use strict';
   // Like the real loader: no fwSettings at all is a TypeError; no widget_id does nothing.
@@ -428,8 +429,18 @@
   }
 
   // ---- rendering -----------------------------------------------------------------------
+  // The frames hold no script of their own: this file builds and wires them from the host page,
+  // which needs their documents (allow-same-origin; without allow-scripts that grants the
+  // frames nothing). Forms so that the ticket form's submit event fires (it is handled here,
+  // never sent by the browser); popups so that article and portal links open in a new tab,
+  // outside the sandbox. Article bodies are sanitised by the server too: this holds whatever
+  // a fixture or a future change lets through (Freshdesk serves its widget from its own
+  // origin; these frames share the customer's).
+  var FRAME_SANDBOX = 'allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox';
+  var FRAME_CSP = "script-src 'none'; object-src 'none'; base-uri 'none'";
   function frameDoc(body) {
-    return '<!doctype html><html lang="' + esc(lang()) + '"><head><meta charset="utf-8"><style>' + frameCss +
+    return '<!doctype html><html lang="' + esc(lang()) + '"><head><meta charset="utf-8">' +
+      '<meta http-equiv="Content-Security-Policy" content="' + FRAME_CSP + '"><style>' + frameCss +
       '</style></head><body>' + body + '</body></html>';
   }
   var PANEL =
@@ -460,9 +471,11 @@
     hidden.style.display = 'none';
     var launcher = d.createElement('iframe');
     launcher.id = 'launcher-frame'; launcher.title = 'Help launcher';
+    launcher.setAttribute('sandbox', FRAME_SANDBOX);
     launcher.srcdoc = frameDoc('<button type="button" class="launcher-button"><span class="icon">?</span><span class="text"></span></button>');
     var panel = d.createElement('iframe');
     panel.id = 'widget-frame'; panel.title = 'Help widget';
+    panel.setAttribute('sandbox', FRAME_SANDBOX);
     panel.srcdoc = frameDoc(PANEL);
     var ready = Promise.all([loaded(link), loaded(launcher), loaded(panel)]);
     d.head.appendChild(link);
@@ -596,26 +609,55 @@
     q('.vote-down').classList.toggle('chosen', a.vote === 'down');
     q('.voted').textContent = a.vote ? t('thanks') : '';
   }
+  // An element of the panel's document: el('input', { id: 'x' }, 'text', child, ...). Text
+  // becomes text nodes, so nothing from the fixtures or the server is ever read as markup.
+  function el(tag, attrs) {
+    var node = DOM.pdoc.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { if (attrs[k] != null) node.setAttribute(k, String(attrs[k])); });
+    [].slice.call(arguments, 2).forEach(function (c) {
+      if (c == null) return;
+      node.appendChild(typeof c === 'object' ? c : DOM.pdoc.createTextNode(String(c)));
+    });
+    return node;
+  }
+  // The form's box for a field key, found by comparing keys rather than by a selector built
+  // from them (a key is fixture or server text).
+  function byKey(key) {
+    var boxes = q('#ticket-form').querySelectorAll('[data-key]');
+    for (var i = 0; i < boxes.length; i++) if (boxes[i].getAttribute('data-key') === key) return boxes[i];
+    return null;
+  }
   function buildForm() {
     if (!DOM.pdoc) return;
     var form = q('#ticket-form'), fields = S.form.fields || [];
-    form.innerHTML = fields.map(function (f) {
+    var nodes = fields.map(function (f) {
       var id = f.key.replace(/^custom_fields\./, '');
       var text = f.label || t(f.key) || id;
-      var req = f.required ? ' <span class="req">*</span>' : '';
+      var error = el('p', { class: 'field-error' });
+      if (f.kind === 'checkbox') {
+        return el('div', { class: 'field check-field', 'data-key': f.key },
+          el('label', {}, el('input', { type: 'checkbox', id: id, name: f.key }), ' ' + text), error);
+      }
       var input;
-      if (f.kind === 'textarea') input = '<textarea id="' + id + '" name="' + f.key + '" rows="4"></textarea>';
+      if (f.kind === 'textarea') input = el('textarea', { id: id, name: f.key, rows: 4 });
       else if (f.kind === 'select') {
-        input = '<select id="' + id + '" name="' + f.key + '"><option value="">' + t('select') + '</option>' +
-          (f.choices || []).map(function (c) { return '<option value="' + esc(c[0]) + '">' + esc(c[1]) + '</option>'; }).join('') + '</select>';
-      } else if (f.kind === 'checkbox') {
-        return '<div class="field check-field" data-key="' + f.key + '"><label><input type="checkbox" id="' + id + '" name="' + f.key + '"> ' + esc(text) + '</label><p class="field-error"></p></div>';
-      } else input = '<input id="' + id + '" name="' + f.key + '" type="' + f.kind + '">';
-      return '<div class="field" data-key="' + f.key + '"><label for="' + id + '">' + esc(text) + req + '</label>' + input + '<p class="field-error"></p></div>';
-    }).join('') +
-      (cf().attach_file !== false ? '<div class="field" data-key="attachments"><label for="attachments">' + t('attach') + '</label><input id="attachments" type="file" multiple></div>' : '') +
-      (cf().captcha !== false ? '<div class="field captcha" data-key="captcha"><label><input type="checkbox" id="captcha"> ' + t('captcha') + '</label><small>reCAPTCHA (freshmock)</small></div>' : '') +
-      '<p class="form-error"></p><button type="submit" class="submit primary"></button>';
+        input = el('select', { id: id, name: f.key }, el('option', { value: '' }, t('select')));
+        (f.choices || []).forEach(function (c) { input.appendChild(el('option', { value: c[0] == null ? '' : c[0] }, c[1])); });
+      } else input = el('input', { id: id, name: f.key, type: f.kind });
+      return el('div', { class: 'field', 'data-key': f.key },
+        el('label', { for: id }, text, f.required ? ' ' : null, f.required ? el('span', { class: 'req' }, '*') : null), input, error);
+    });
+    if (cf().attach_file !== false) {
+      nodes.push(el('div', { class: 'field', 'data-key': 'attachments' },
+        el('label', { for: 'attachments' }, t('attach')), el('input', { id: 'attachments', type: 'file', multiple: '' })));
+    }
+    if (cf().captcha !== false) {
+      nodes.push(el('div', { class: 'field captcha', 'data-key': 'captcha' },
+        el('label', {}, el('input', { type: 'checkbox', id: 'captcha' }), ' ' + t('captcha')), el('small', {}, 'reCAPTCHA (freshmock)')));
+    }
+    nodes.push(el('p', { class: 'form-error' }), el('button', { type: 'submit', class: 'submit primary' }));
+    form.textContent = '';
+    nodes.forEach(function (n) { form.appendChild(n); });
     applyForm();
   }
   // Puts state into the form without rebuilding it (typing keeps its focus).
@@ -626,7 +668,7 @@
     q('.login-needed').textContent = needLogin ? t('loginNeeded') : '';
     q('#ticket-form').hidden = needLogin;
     (f.fields || []).forEach(function (fd) {
-      var box = q('[data-key="' + fd.key + '"]');
+      var box = byKey(fd.key);
       if (!box) return;
       var input = box.querySelector('input,textarea,select');
       var v = f.values[fd.key];
@@ -641,12 +683,12 @@
       box.querySelector('.field-error').textContent = err ? err.message : '';
     });
     ['attachments', 'captcha'].forEach(function (k) {
-      var box = q('[data-key="' + k + '"]');
+      var box = byKey(k);
       if (box) box.hidden = f.hidden.indexOf(k) >= 0;
     });
     var cap = q('#captcha');
     if (cap) cap.checked = f.captcha;
-    var matched = f.errors.filter(function (e) { return q('[data-key="' + e.field + '"],[data-key="custom_fields.' + e.field + '"]'); }).length;
+    var matched = f.errors.filter(function (e) { return byKey(e.field) || byKey('custom_fields.' + e.field); }).length;
     q('.form-error').textContent = f.notice && (matched < f.errors.length || !f.errors.length) ? f.notice + (f.errors.length > matched ? ' (' + message({ errors: f.errors }) + ')' : '') : '';
     var btn = q('.submit');
     btn.textContent = f.sending ? t('loading') : label('contact_form.submit', cf().form_button_text || 'Send');
@@ -655,7 +697,7 @@
   function collect() {
     if (!DOM.pdoc) return;
     (S.form.fields || []).forEach(function (fd) {
-      var box = q('[data-key="' + fd.key + '"]');
+      var box = byKey(fd.key);
       var input = box && box.querySelector('input,textarea,select');
       if (!input || input.readOnly) return;
       var cur = S.form.values[fd.key];

@@ -10,6 +10,7 @@ mod fidelity;
 #[path = "../common/harness.rs"]
 mod harness;
 mod headers;
+mod hostile_content;
 mod hostile_storage;
 mod http_conventions;
 mod language;

@@ -8,6 +8,7 @@ mod auth;
 mod demo;
 #[path = "../common/harness.rs"]
 mod harness;
+mod hostile;
 mod loader;
 mod support;
 #[path = "../common/webdriver.rs"]

@@ -559,6 +559,49 @@ async fn a_vote_made_through_the_widget_api_shows_the_voter() {
     browser.screenshot("dashboard-feedback-votes").await;
 }
 
+/// Fixture text is shown as text: an article title, a folder name and a company name with
+/// markup neither render as markup nor run (`window.__pwned` stays undefined).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_article_title_with_markup_shows_as_text() {
+    let pwn = "<img src=x onerror=\"window.__pwned = 1\">";
+    let title = format!("{pwn}Reset <b>now</b>");
+    let mut fixtures = FixtureSet::bundled().unwrap();
+    let folder = &mut fixtures.solutions[0].folders[0];
+    folder.name = format!("{pwn}Account");
+    folder.articles[0]
+        .translations
+        .get_mut("en")
+        .unwrap()
+        .title
+        .clone_from(&title);
+    fixtures.companies[0].name = format!("{pwn}Globex");
+    let server = Api::on(pinned().fixtures(fixtures).start().await);
+    let browser = browser().await;
+
+    open(&browser, &server, "kb").await;
+    browser.find("#kb-article-1101").await;
+
+    assert!(browser.text("#kb-article-1101").await.contains(&title));
+    assert!(browser
+        .text("#folder-11 > summary")
+        .await
+        .contains(&format!("{pwn}Account")));
+    assert!(browser
+        .text("#folder-14 > summary .badge")
+        .await
+        .contains(&format!("{pwn}Globex")));
+    let markup = browser
+        .eval("return document.querySelectorAll('main img, #kb-article-1101 b').length;")
+        .await;
+    assert_eq!(markup, json!(0));
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(
+        browser.eval("return typeof window.__pwned;").await,
+        json!("undefined")
+    );
+    browser.screenshot("dashboard-hostile-titles").await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_ticket_created_through_the_widget_appears_without_a_reload() {
     // The contact form without captcha, so the test needs no captcha value.
