@@ -216,8 +216,12 @@ function onEvent(name, event) {
       reloadAll();
       break;
     case 'fixtures':
+      showError(null);
       toast('New fixtures loaded.');
       reloadAll();
+      break;
+    case 'fixtures_refused':
+      showError(`The changed fixtures were not loaded; the old set stays. ${event.reason}`);
       break;
     default:
       break;

@@ -1,33 +1,21 @@
 //! The `freshmock` binary: `token`, `explain`, `check`, `serve`, `health` and `--version`,
 //! run as a user would.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use freshmock::tokens::mint_for;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::support::{Api, ALICE, NOW, SECRET, WIDGET};
+use crate::support::{command, spawn_command, Api, Process, ALICE, NOW, SECRET, WIDGET};
 
 /// `--now` for every command: the same instant the test servers are frozen at.
 const NOW_ARG: &str = "2026-01-01T00:00:00Z";
 
 /// The binary, with none of the caller's `FRESHMOCK_*` settings (every option of `serve`
 /// has one), so a test sees only what it sets.
-fn command() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_freshmock"));
-    for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("FRESHMOCK_") {
-            command.env_remove(name);
-        }
-    }
-    command
-}
-
 fn freshmock(args: &[&str]) -> Output {
     command().args(args).output().unwrap()
 }
@@ -263,75 +251,26 @@ fn wait_or_kill(
     None
 }
 
-/// `freshmock serve` running in a child process, killed on drop.
-struct Served {
-    child: std::process::Child,
-    /// `http://host:port`, as printed at start.
-    address: String,
-}
-
-impl Served {
-    /// Starts the binary with `args` and `envs` and waits for the address it prints.
-    fn start(args: &[&str], envs: &[(&str, &str)]) -> Served {
-        let mut child = command()
-            .args(args)
-            .envs(envs.iter().copied())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let (lines, received) = mpsc::channel();
-        let out = child.stdout.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                if lines.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let started = Instant::now();
-        let mut served = Served {
-            child,
-            address: String::new(),
-        };
-        while started.elapsed() < Duration::from_secs(20) {
-            let Ok(line) = received.recv_timeout(Duration::from_secs(20)) else {
-                break;
-            };
-            if let Some(rest) = line.split("listening on http://").nth(1) {
-                served.address = format!("http://{}", rest.split_whitespace().next().unwrap());
-                return served;
-            }
-        }
-        panic!("freshmock serve did not print its address");
-    }
-
-    /// Stops the server and waits until it has exited.
-    fn stop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        self.stop();
-    }
+/// `freshmock` with `args` and `envs`, started and waited for (see [`spawn_command`]).
+fn serve(args: &[&str], envs: &[(&str, &str)]) -> Process {
+    let mut command = command();
+    command.args(args).envs(envs.iter().copied());
+    spawn_command(command)
 }
 
 #[tokio::test]
 async fn serve_on_port_zero_prints_its_address_and_answers() {
-    let served = Served::start(&["serve", "--port", "0", "--now", NOW_ARG], &[]);
+    let served = serve(&["serve", "--port", "0", "--now", NOW_ARG], &[]);
     assert!(
-        served.address.starts_with("http://127.0.0.1:"),
+        served.uri.starts_with("http://127.0.0.1:"),
         "{}",
-        served.address
+        served.uri
     );
 
     let response = reqwest::Client::new()
         .get(format!(
             "{}/api/widget/search/solutions?term=password",
-            served.address
+            served.uri
         ))
         .header("X-Widget-Id", WIDGET)
         .header("X-Client-Id", "cli-test")
@@ -355,7 +294,7 @@ async fn serve_on_port_zero_prints_its_address_and_answers() {
 
 #[tokio::test]
 async fn serve_takes_its_options_from_the_environment() {
-    let served = Served::start(
+    let served = serve(
         &[],
         &[
             ("FRESHMOCK_PORT", "0"),
@@ -368,7 +307,7 @@ async fn serve_takes_its_options_from_the_environment() {
     let client = reqwest::Client::new();
 
     let clock: Value = client
-        .get(format!("{}/_freshmock/clock", served.address))
+        .get(format!("{}/_freshmock/clock", served.uri))
         .send()
         .await
         .unwrap()
@@ -376,21 +315,21 @@ async fn serve_takes_its_options_from_the_environment() {
         .await
         .unwrap();
     let unauthorized = client
-        .get(format!("{}/_freshmock/requests", served.address))
+        .get(format!("{}/_freshmock/requests", served.uri))
         .send()
         .await
         .unwrap();
     let authorized = client
-        .get(format!("{}/_freshmock/requests", served.address))
+        .get(format!("{}/_freshmock/requests", served.uri))
         .bearer_auth("env-token")
         .send()
         .await
         .unwrap();
 
     assert!(
-        served.address.starts_with("http://127.0.0.1:"),
+        served.uri.starts_with("http://127.0.0.1:"),
         "localhost is loopback: {}",
-        served.address
+        served.uri
     );
     assert_eq!(clock["now"], NOW_ARG);
     assert_eq!(clock["frozen"], true);
@@ -417,12 +356,9 @@ fn health_until_ready(args: &[&str], limit: Duration) -> Output {
 
 #[test]
 fn health_exits_0_when_the_server_is_ready() {
-    let served = Served::start(&["--port", "0"], &[]);
+    let served = serve(&["--port", "0"], &[]);
 
-    let output = health_until_ready(
-        &["health", "--url", &served.address],
-        Duration::from_secs(60),
-    );
+    let output = health_until_ready(&["health", "--url", &served.uri], Duration::from_secs(60));
 
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(stdout(&output).contains("ready"), "{}", stdout(&output));
@@ -430,8 +366,8 @@ fn health_exits_0_when_the_server_is_ready() {
 
 #[test]
 fn health_asks_the_port_serve_would_use_when_given_no_url() {
-    let served = Served::start(&["--port", "0"], &[]);
-    let port = served.address.rsplit(':').next().unwrap().to_owned();
+    let served = serve(&["--port", "0"], &[]);
+    let port = served.uri.rsplit(':').next().unwrap().to_owned();
 
     let output = health_until_ready(&["health", "--port", &port], Duration::from_secs(60));
 
@@ -440,16 +376,16 @@ fn health_asks_the_port_serve_would_use_when_given_no_url() {
 
 #[test]
 fn health_exits_1_and_says_why_when_the_server_is_stopped() {
-    let mut served = Served::start(&["--port", "0"], &[]);
+    let mut served = serve(&["--port", "0"], &[]);
     served.stop();
 
-    let output = freshmock(&["health", "--url", &served.address]);
+    let output = freshmock(&["health", "--url", &served.uri]);
 
     assert_eq!(output.status.code(), Some(1));
     let text = stderr(&output);
     assert_eq!(text.lines().count(), 1, "{text}");
     assert!(text.contains("connection refused"), "{text}");
-    assert!(text.contains(&served.address), "{text}");
+    assert!(text.contains(&served.uri), "{text}");
 }
 
 #[test]
@@ -538,4 +474,83 @@ fn now_outside_1970_to_9999_is_refused_with_the_range() {
             "{now}: {text}"
         );
     }
+}
+
+/// The title of article 1101 as the server shows it.
+async fn title_of_1101(uri: &str) -> Option<String> {
+    let reply = reqwest::Client::new()
+        .get(format!("{uri}/api/widget/solutions/article/1101"))
+        .header("X-Widget-Id", WIDGET)
+        .header("X-Client-Id", "watch")
+        .send()
+        .await
+        .ok()?;
+    let body: Value = reply.json().await.ok()?;
+    body["title"].as_str().map(str::to_owned)
+}
+
+/// The event stream, read until an event named `name` arrives (or 20 s pass).
+async fn await_event(uri: &str, name: &str) -> Option<String> {
+    let mut events = reqwest::Client::new()
+        .get(format!("{uri}/_freshmock/events"))
+        .send()
+        .await
+        .ok()?;
+    let mut seen = String::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        let chunk = tokio::time::timeout(Duration::from_secs(20), events.chunk()).await;
+        let Ok(Ok(Some(chunk))) = chunk else {
+            return None;
+        };
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+        if let Some(at) = seen.find(&format!("event:{name}\n")) {
+            return Some(seen[at..].to_owned());
+        }
+    }
+    None
+}
+
+#[tokio::test]
+async fn watch_reloads_an_edited_fixture_folder_and_keeps_the_old_set_on_a_bad_edit() {
+    let copy = FixtureCopy::new("watch");
+    let served = serve(&["--port", "0", "--fixtures", copy.path(), "--watch"], &[]);
+    assert_eq!(
+        title_of_1101(&served.uri).await.as_deref(),
+        Some("How to reset your password")
+    );
+
+    copy.edit("solutions.json", |doc| {
+        let text = doc.to_string().replace(
+            "\"How to reset your password\"",
+            "\"How to reset your password (edited)\"",
+        );
+        *doc = serde_json::from_str(&text).unwrap();
+    });
+    let started = Instant::now();
+    loop {
+        let title = title_of_1101(&served.uri).await;
+        if title.as_deref() == Some("How to reset your password (edited)") {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "not reloaded: {title:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    let refused = tokio::spawn({
+        let uri = served.uri.clone();
+        async move { await_event(&uri, "fixtures_refused").await }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    std::fs::write(Path::new(copy.path()).join("contacts.json"), "[{ not json").unwrap();
+    let event = refused.await.unwrap().expect("a fixtures_refused event");
+    assert!(event.contains("contacts.json"), "{event}");
+    // The old set still answers.
+    assert_eq!(
+        title_of_1101(&served.uri).await.as_deref(),
+        Some("How to reset your password (edited)")
+    );
 }

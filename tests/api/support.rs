@@ -36,16 +36,35 @@ pub struct Process {
     pub uri: String,
 }
 
-impl Drop for Process {
-    fn drop(&mut self) {
+impl Process {
+    /// Stops the server and waits until it has exited.
+    pub fn stop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
 
-/// The binary, with `args`, as [`spawn_command`] starts it.
-pub fn binary(args: &[&str]) -> Command {
+impl Drop for Process {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// The binary, free of any `FRESHMOCK_*` variable of the test's own environment (every
+/// option of `serve` reads one).
+pub fn command() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_freshmock"));
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("FRESHMOCK_") {
+            command.env_remove(name);
+        }
+    }
+    command
+}
+
+/// The binary serving on a free port with `args`, as [`spawn_command`] starts it.
+pub fn binary(args: &[&str]) -> Command {
+    let mut command = command();
     command
         .args(["--port", "0"])
         .args(args)
@@ -73,7 +92,11 @@ pub fn spawn_command(mut command: Command) -> Process {
             .expect("the server printed its address")
             .unwrap();
         if let Some(rest) = line.strip_prefix("freshmock listening on ") {
-            break rest.trim().to_owned();
+            break rest
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_owned();
         }
     };
     std::thread::spawn(move || for _ in lines.by_ref() {});

@@ -177,6 +177,10 @@ pub struct ServeArgs {
     /// tickets, contacts, votes, hits, the secret and the clock.
     #[arg(long, value_name = "FILE", env = "FRESHMOCK_IMPORT")]
     pub import: Option<PathBuf>,
+    /// Reload the --fixtures folder when one of its files changes; a bad edit keeps the old
+    /// set and says why (the log, the event stream, the dashboard).
+    #[arg(long, requires = "fixtures", env = "FRESHMOCK_WATCH", value_parser = BoolishValueParser::new())]
+    pub watch: bool,
     /// Write the state document to FILE when the server stops (Ctrl-C or SIGTERM).
     #[arg(long, value_name = "FILE", env = "FRESHMOCK_EXPORT_ON_EXIT")]
     pub export_on_exit: Option<PathBuf>,

@@ -7,6 +7,7 @@ use clap::Parser;
 mod cli;
 mod generate;
 mod health;
+mod watch;
 
 use cli::{Cli, Command, ExplainArgs, GenerateArgs, HealthArgs, ServeArgs, TokenArgs};
 use freshmock::{tokens, AppState};
@@ -77,6 +78,13 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         );
         if let Some(file) = &args.import {
             import_state(&state, file).await?;
+        }
+        if let (true, Some(dir)) = (args.watch, &args.account.fixtures) {
+            watch::fixtures(
+                state.clone(),
+                dir.clone(),
+                tokio::runtime::Handle::current(),
+            )?;
         }
         println!("freshmock listening on http://{addr}");
         freshmock::run(listener, state.clone(), stop_signal()).await?;
