@@ -10,7 +10,7 @@ use bytes::Bytes;
 use crate::domain::access::{
     folder_access, folder_tokens, search_tokens, Caller, Hidden, Purpose, SearchAccess,
 };
-use crate::domain::clock::canonical_timestamp;
+use crate::domain::clock::{canonical_timestamp, looks_canonical};
 use crate::domain::fixtures::{
     Account, Article, ArticleStatus, Category, Company, FixtureSet, Folder, Id, Segment,
     SuggestionRule, Visibility, Widget,
@@ -575,6 +575,9 @@ pub enum Group {
 /// only times that parse; a text that does not is left as it is.
 fn canonical_times(fixtures: &mut FixtureSet) {
     fn canonical(text: &mut String) {
+        if looks_canonical(text) {
+            return;
+        }
         if let Ok(canonical) = canonical_timestamp(text) {
             if *text != canonical {
                 *text = canonical;

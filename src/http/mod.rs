@@ -357,20 +357,42 @@ mod request_id {
     });
     static NEXT: AtomicU64 = AtomicU64::new(0);
 
+    /// The next id, written straight into its 36 bytes (it is on every API answer).
     pub fn next() -> HeaderValue {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        // Spread the counter over the bits so consecutive ids do not look alike.
+        // Spread the counter over the bits so consecutive ids do not look alike; version 4
+        // and variant bits where a UUID has them.
         let high = START.wrapping_add(n.wrapping_mul(0x9e37_79b9_7f4a_7c15));
-        let low = n ^ START.rotate_left(32);
-        let text = format!(
-            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-            high >> 32,
-            (high >> 16) & 0xffff,
-            high & 0xfff,
-            0x8000 | ((low >> 48) & 0x3fff),
-            low & 0xffff_ffff_ffff
-        );
-        HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("0"))
+        let high = (high & !0xf000) | 0x4000;
+        let low = (n ^ START.rotate_left(32)) & 0x3fff_ffff_ffff_ffff | 0x8000_0000_0000_0000;
+        let mut text = [b'-'; 36];
+        let mut put = |from: usize, to: usize, bits: u64, mut shift: u32| {
+            for byte in &mut text[from..to] {
+                shift -= 4;
+                *byte = HEX[((bits >> shift) & 0xf) as usize];
+            }
+        };
+        put(0, 8, high, 64);
+        put(9, 13, high, 32);
+        put(14, 18, high, 16);
+        put(19, 23, low, 64);
+        put(24, 36, low, 48);
+        HeaderValue::from_bytes(&text).unwrap_or_else(|_| HeaderValue::from_static("0"))
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn request_ids_are_shaped_like_uuids_and_differ() {
+            let (a, b) = (super::next(), super::next());
+            let text = a.to_str().unwrap();
+            assert_eq!(text.len(), 36);
+            assert_eq!(&text[14..15], "4");
+            assert!(matches!(&text[19..20], "8" | "9" | "a" | "b"));
+            assert_eq!(text.matches('-').count(), 4);
+            assert_ne!(a, b);
+        }
     }
 }
 
