@@ -251,11 +251,19 @@ mod tests {
 
     #[test]
     fn canonical_looking_times_are_their_own_canonical_form() {
-        for text in ["2026-09-14T08:12:30Z", "1970-01-01T00:00:00Z", "9999-12-31T23:59:59Z"] {
+        for text in [
+            "2026-09-14T08:12:30Z",
+            "1970-01-01T00:00:00Z",
+            "9999-12-31T23:59:59Z",
+        ] {
             assert!(looks_canonical(text));
             assert_eq!(canonical_timestamp(text).as_deref(), Ok(text));
         }
-        for text in ["2026-09-14T08:12:30.5Z", "2026-09-14T08:12:30+02:00", "2026-09-14 08:12:30Z"] {
+        for text in [
+            "2026-09-14T08:12:30.5Z",
+            "2026-09-14T08:12:30+02:00",
+            "2026-09-14 08:12:30Z",
+        ] {
             assert!(!looks_canonical(text), "{text}");
         }
     }

@@ -9,7 +9,7 @@ use freshmock::tokens::mint_for;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::support::{command, spawn_command, Api, Process, ALICE, NOW, SECRET, WIDGET};
+use crate::support::{command, get_json, spawn_command, Api, Process, ALICE, NOW, SECRET, WIDGET};
 
 /// `--now` for every command: the same instant the test servers are frozen at.
 const NOW_ARG: &str = "2026-01-01T00:00:00Z";
@@ -306,14 +306,7 @@ async fn serve_takes_its_options_from_the_environment() {
     );
     let client = reqwest::Client::new();
 
-    let clock: Value = client
-        .get(format!("{}/_freshmock/clock", served.uri))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let clock = get_json(&format!("{}/_freshmock/clock", served.uri)).await;
     let unauthorized = client
         .get(format!("{}/_freshmock/requests", served.uri))
         .send()

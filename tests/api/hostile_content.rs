@@ -13,6 +13,18 @@ async fn put_fixtures(server: &Api, doc: &Value) -> Reply {
     fetch(server.bare(Method::PUT, "/_freshmock/fixtures").json(doc)).await
 }
 
+/// `PUT /_freshmock/fixtures` with `doc` is 400 `invalid_fixtures`, its message naming
+/// each of `needles` (the file, the record, the field).
+async fn assert_refused(server: &Api, doc: &Value, needles: &[&str]) {
+    let reply = put_fixtures(server, doc).await;
+    assert_eq!(reply.status, 400, "{}", reply.body);
+    assert_eq!(reply.code(), "invalid_fixtures");
+    let message = reply.json()["message"].as_str().unwrap().to_owned();
+    for needle in needles {
+        assert!(message.contains(needle), "{needle:?} not in {message}");
+    }
+}
+
 /// The bundled set as the control plane serves it, to change and put back.
 async fn fixtures(server: &Api) -> Value {
     server.inspect("fixtures").await
@@ -99,17 +111,7 @@ async fn two_agents_with_one_api_key_is_a_fixture_error() {
     let mut doc = fixtures(&server).await;
     doc["agents"][1]["api_key"] = doc["agents"][0]["api_key"].clone();
 
-    let reply = put_fixtures(&server, &doc).await;
-
-    assert_eq!(reply.status, 400, "{}", reply.body);
-    assert_eq!(reply.code(), "invalid_fixtures");
-    let message = reply.json()["message"].as_str().unwrap().to_owned();
-    assert!(
-        message.contains("agents.json")
-            && message.contains("agent 2002")
-            && message.contains("api_key"),
-        "{message}"
-    );
+    assert_refused(&server, &doc, &["agents.json", "agent 2002", "api_key"]).await;
 }
 
 /// A field's name is its input's name and id in the widget's form: markup in it ran as
@@ -120,17 +122,12 @@ async fn a_ticket_field_name_with_markup_is_a_fixture_error() {
     let mut doc = fixtures(&server).await;
     doc["ticket_fields"][6]["name"] = json!("cf_x\"><img src=x onerror=\"window.__pwned=1\">");
 
-    let reply = put_fixtures(&server, &doc).await;
-
-    assert_eq!(reply.status, 400, "{}", reply.body);
-    assert_eq!(reply.code(), "invalid_fixtures");
-    let message = reply.json()["message"].as_str().unwrap().to_owned();
-    assert!(
-        message.contains("ticket_fields.json")
-            && message.contains("field 'name'")
-            && message.contains("is not a field name"),
-        "{message}"
-    );
+    assert_refused(
+        &server,
+        &doc,
+        &["ticket_fields.json", "field 'name'", "is not a field name"],
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -139,17 +136,12 @@ async fn an_unknown_ticket_field_type_is_a_fixture_error() {
     let mut doc = fixtures(&server).await;
     doc["ticket_fields"][6]["type"] = json!("custom_html");
 
-    let reply = put_fixtures(&server, &doc).await;
-
-    assert_eq!(reply.status, 400, "{}", reply.body);
-    assert_eq!(reply.code(), "invalid_fixtures");
-    let message = reply.json()["message"].as_str().unwrap().to_owned();
-    assert!(
-        message.contains("ticket_fields.json")
-            && message.contains("field 'type'")
-            && message.contains("custom_html"),
-        "{message}"
-    );
+    assert_refused(
+        &server,
+        &doc,
+        &["ticket_fields.json", "field 'type'", "custom_html"],
+    )
+    .await;
 }
 
 /// Counting a hit on a fixture count of `u64::MAX` overflowed (a panic in a debug build, as
@@ -160,15 +152,5 @@ async fn an_article_hit_count_beyond_2_53_is_a_fixture_error() {
     let mut doc = fixtures(&server).await;
     doc["solutions"][0]["folders"][0]["articles"][0]["hits"] = json!(u64::MAX);
 
-    let reply = put_fixtures(&server, &doc).await;
-
-    assert_eq!(reply.status, 400, "{}", reply.body);
-    assert_eq!(reply.code(), "invalid_fixtures");
-    let message = reply.json()["message"].as_str().unwrap().to_owned();
-    assert!(
-        message.contains("solutions.json")
-            && message.contains("article 1101")
-            && message.contains("hits"),
-        "{message}"
-    );
+    assert_refused(&server, &doc, &["solutions.json", "article 1101", "hits"]).await;
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::support::{fetch, pinned, run_within, spawn, Api, Reply, WIDGET};
+use crate::support::{fetch, get_json, pinned, run_within, spawn, Api, Reply, WIDGET};
 
 /// A ticket with one attachment, a vote and a hit, the secret rotated and the clock moved.
 async fn change_everything(server: &Api) {
@@ -166,14 +166,7 @@ async fn the_binary_exports_on_exit_and_imports_at_start() {
     );
 
     let second = spawn(&["--now", "2026-01-01T00:00:00Z", "--import", file_arg]);
-    let tickets: Value = client
-        .get(format!("{}/_freshmock/tickets", second.uri))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let tickets = get_json(&format!("{}/_freshmock/tickets", second.uri)).await;
     assert_eq!(tickets.as_array().unwrap().len(), 1);
     assert_eq!(tickets[0]["description_text"], "Kept across a restart.");
 

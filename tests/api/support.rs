@@ -135,6 +135,11 @@ pub fn run_within(
     (status, reader.join().unwrap_or_default())
 }
 
+/// `GET url` as JSON: for servers a test started as a process (an [`Api`] has `inspect`).
+pub async fn get_json(url: &str) -> Value {
+    fetch(reqwest::Client::new().get(url)).await.json()
+}
+
 /// Peak and current resident memory of a process, in kB.
 pub fn memory_kb(pid: u32) -> (u64, u64) {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
