@@ -29,6 +29,7 @@ if [ ! -x "$VENV/bin/schemathesis" ] || ! "$VENV/bin/schemathesis" --version | g
 fi
 
 WORK="$(mktemp -d)"
+VENV_ABS="$(cd "$VENV" && pwd)"
 PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -59,8 +60,9 @@ run() {
   local label="$1"
   shift
   echo "schemathesis.sh: $label" >&2
-  "$VENV/bin/schemathesis" run --checks "$CHECKS" --seed "$SEED" \
-    --phases examples,coverage,fuzzing --no-color "$@"
+  # In the scratch folder: schemathesis and hypothesis keep caches in the current one.
+  (cd "$WORK" && "$VENV_ABS/bin/schemathesis" run --checks "$CHECKS" --seed "$SEED" \
+    --phases examples,coverage,fuzzing --no-color "$@")
 }
 
 CONTROL="$(start control)"
