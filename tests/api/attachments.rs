@@ -154,3 +154,45 @@ async fn attachment_without_widget_headers_is_refused_first() {
     assert_eq!(reply.status, 400);
     assert_eq!(reply.codes(), ["widget_id_not_given"]);
 }
+
+#[tokio::test]
+async fn attachment_content_that_is_not_a_file_is_datatype_mismatch() {
+    let reply = send(WIDGET, multipart(&[("content", None, b"XYZ")]), None).await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.codes(), ["datatype_mismatch"]);
+    assert_eq!(
+        reply.json()["errors"][0]["message"],
+        "Value set is of type String.It should be a/an valid file format"
+    );
+}
+
+#[tokio::test]
+async fn attachment_validation_errors_come_before_contact_form_not_enabled() {
+    let reply = send(BARE_WIDGET, multipart(&[]), None).await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.codes(), ["missing_field"]);
+    let reply = send(
+        BARE_WIDGET,
+        multipart(&[("content", Some("a"), b"a"), ("user_id", None, b"1")]),
+        None,
+    )
+    .await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.codes(), ["invalid_field"]);
+}
+
+#[tokio::test]
+async fn attachment_on_an_account_without_the_help_widget_feature_is_require_feature() {
+    let mut fixtures = crate::support::bundled();
+    fixtures.account.features.help_widget = false;
+    let server = Api::start_with(fixtures).await;
+    let reply = fetch(
+        server
+            .widget(Method::POST, PATH, WIDGET, "client-1")
+            .header("Content-Type", multipart_type())
+            .body(multipart(&[("content", Some("a"), b"a")])),
+    )
+    .await;
+    assert_eq!(reply.status, 403);
+    assert_eq!(reply.codes(), ["require_feature"]);
+}
