@@ -142,6 +142,30 @@ async fn attachment_sent_as_json_is_415() {
 }
 
 #[tokio::test]
+async fn attachment_sent_as_json_gets_freshdesks_fixed_wording() {
+    let server = Api::start().await;
+    let reply = fetch(
+        server
+            .widget(Method::POST, PATH, WIDGET, "client-1")
+            .header("Content-Type", "application/json")
+            .body("{}"),
+    )
+    .await;
+    assert_eq!(reply.status, 415);
+    assert_eq!(reply.code(), "invalid_content_type");
+    // Freshdesk's message names only the type received; the expected one is always JSON.
+    assert_eq!(
+        reply.json()["message"],
+        "Content-Type header is set to application/json. It should be set to application/json"
+    );
+    assert!(
+        reply.reason().contains("multipart/form-data"),
+        "{}",
+        reply.reason()
+    );
+}
+
+#[tokio::test]
 async fn attachment_without_widget_headers_is_refused_first() {
     let server = Api::start().await;
     let reply = fetch(

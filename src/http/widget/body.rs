@@ -56,11 +56,9 @@ pub fn content_kind(content_type: Option<&str>, accepts: Accepts) -> Result<Body
             Ok(BodyKind::Multipart { boundary })
         }
         _ => {
-            // Assumed: for attachments Freshdesk names multipart/form-data as the expected type.
-            let expected = match accepts {
-                Accepts::Multipart => "multipart/form-data",
-                _ => "application/json",
-            };
+            // Freshdesk's message takes only the type received (`content_type`) and always
+            // names application/json, even on the attachments call, which takes only
+            // multipart/form-data; the reason says what this call takes.
             let also = match accepts {
                 Accepts::Json => "",
                 Accepts::JsonOrMultipart => " (this call also takes multipart/form-data)",
@@ -69,7 +67,9 @@ pub fn content_kind(content_type: Option<&str>, accepts: Accepts) -> Result<Body
             Err(ApiError::with_message(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "invalid_content_type",
-                format!("Content-Type header is set to {raw}. It should be set to {expected}"),
+                format!(
+                    "Content-Type header is set to {raw}. It should be set to application/json"
+                ),
                 format!("Content-Type {raw:?} is not accepted here{also}"),
             ))
         }

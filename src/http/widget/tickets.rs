@@ -617,8 +617,7 @@ fn validate(
     let form_type = call.widget().settings.contact_form.form_type;
 
     // Custom fields come only inside custom_fields (a top-level cf_* key was refused).
-    let custom_object = params.get("custom_fields");
-    let custom: Map<String, Value> = match custom_object {
+    let custom: Map<String, Value> = match params.get("custom_fields") {
         Some(Value::Object(inner)) => inner.clone(),
         _ => Map::new(),
     };
@@ -679,20 +678,18 @@ fn validate(
         }
     }
     let mut custom_checked = Map::new();
-    if custom_object.is_none_or(Value::is_object) {
-        for (key, value) in &custom {
-            if missing.contains(key.as_str()) || value.is_null() {
-                continue;
+    for (key, value) in &custom {
+        if missing.contains(key.as_str()) || value.is_null() {
+            continue;
+        }
+        let Some(field) = fields.iter().find(|f| &f.name == key && is_custom(f)) else {
+            continue;
+        };
+        match check_kind(key, value, &kind_of_custom(field), form.from_form) {
+            Ok(v) => {
+                custom_checked.insert(key.clone(), v);
             }
-            let Some(field) = fields.iter().find(|f| &f.name == key && is_custom(f)) else {
-                continue;
-            };
-            match check_kind(key, value, &kind_of_custom(field), form.from_form) {
-                Ok(v) => {
-                    custom_checked.insert(key.clone(), v);
-                }
-                Err(e) => errors.push(e),
-            }
+            Err(e) => errors.push(e),
         }
     }
 
