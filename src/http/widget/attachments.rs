@@ -1,5 +1,6 @@
 //! `POST /api/widget/attachments`: a file for a ticket, uploaded before the ticket as a draft
-//! of this widget and browser (`X-Client-Id`).
+//! of this widget and browser (`X-Client-Id`). The upload is validated before the widget's
+//! contact form is looked at, as Freshdesk's controller does.
 //!
 //! The file is streamed: each chunk goes to an anonymous temporary file as it arrives and
 //! reading stops as soon as the 20 MB limit is passed, so an upload of any size costs the

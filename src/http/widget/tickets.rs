@@ -1,6 +1,8 @@
-//! `POST /api/widget/tickets`: the contact form, checked in Freshdesk's order (spec section 2):
-//! creation allowed, allowed keys, the form's required fields and types, the logged-in
-//! customer's email, the captcha, the attachment drafts; then stored with source 9.
+//! `POST /api/widget/tickets`: the contact form, checked in Freshdesk's order
+//! (`widget/tickets_controller.rb`): creation allowed, allowed keys, the form's required
+//! fields, types, choices and lengths, the logged-in customer's email, a restricted help
+//! desk's requester domains, the captcha (not for predictive tickets), the attachment drafts;
+//! then stored with source 9, the inline `attachments[]` files linked like drafts.
 
 use std::collections::BTreeSet;
 
