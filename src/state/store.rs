@@ -377,7 +377,8 @@ pub struct TicketRecord {
     pub cc_emails: Vec<String>,
     pub custom_fields: serde_json::Map<String, Value>,
     pub attachment_ids: Vec<u64>,
-    /// As the widget sent it (user agent, referrer, widget id, seen articles ...).
+    /// `user_agent`, `referrer` and `widget_source` (the widget's, else the request's
+    /// headers) and the published `seen_articles`, as Freshdesk keeps them.
     pub meta: Value,
     pub widget_id: Id,
     pub client_id: String,

@@ -142,6 +142,30 @@ async fn attachment_sent_as_json_is_415() {
 }
 
 #[tokio::test]
+async fn attachment_sent_as_json_gets_freshdesks_fixed_wording() {
+    let server = Api::start().await;
+    let reply = fetch(
+        server
+            .widget(Method::POST, PATH, WIDGET, "client-1")
+            .header("Content-Type", "application/json")
+            .body("{}"),
+    )
+    .await;
+    assert_eq!(reply.status, 415);
+    assert_eq!(reply.code(), "invalid_content_type");
+    // Freshdesk's message names only the type received; the expected one is always JSON.
+    assert_eq!(
+        reply.json()["message"],
+        "Content-Type header is set to application/json. It should be set to application/json"
+    );
+    assert!(
+        reply.reason().contains("multipart/form-data"),
+        "{}",
+        reply.reason()
+    );
+}
+
+#[tokio::test]
 async fn attachment_without_widget_headers_is_refused_first() {
     let server = Api::start().await;
     let reply = fetch(
@@ -153,4 +177,46 @@ async fn attachment_without_widget_headers_is_refused_first() {
     .await;
     assert_eq!(reply.status, 400);
     assert_eq!(reply.codes(), ["widget_id_not_given"]);
+}
+
+#[tokio::test]
+async fn attachment_content_that_is_not_a_file_is_datatype_mismatch() {
+    let reply = send(WIDGET, multipart(&[("content", None, b"XYZ")]), None).await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.codes(), ["datatype_mismatch"]);
+    assert_eq!(
+        reply.json()["errors"][0]["message"],
+        "Value set is of type String.It should be a/an valid file format"
+    );
+}
+
+#[tokio::test]
+async fn attachment_validation_errors_come_before_contact_form_not_enabled() {
+    let reply = send(BARE_WIDGET, multipart(&[]), None).await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.codes(), ["missing_field"]);
+    let reply = send(
+        BARE_WIDGET,
+        multipart(&[("content", Some("a"), b"a"), ("user_id", None, b"1")]),
+        None,
+    )
+    .await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.codes(), ["invalid_field"]);
+}
+
+#[tokio::test]
+async fn attachment_on_an_account_without_the_help_widget_feature_is_require_feature() {
+    let mut fixtures = crate::support::bundled();
+    fixtures.account.features.help_widget = false;
+    let server = Api::start_with(fixtures).await;
+    let reply = fetch(
+        server
+            .widget(Method::POST, PATH, WIDGET, "client-1")
+            .header("Content-Type", multipart_type())
+            .body(multipart(&[("content", Some("a"), b"a")])),
+    )
+    .await;
+    assert_eq!(reply.status, 403);
+    assert_eq!(reply.codes(), ["require_feature"]);
 }

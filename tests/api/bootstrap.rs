@@ -270,3 +270,90 @@ async fn bootstrap_does_not_create_a_contact_for_a_refused_token() {
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     assert!(api.user("nina@newcomer.example").await.is_none());
 }
+
+/// The bundled fixtures with a restricted help desk that admits `globex.test` only.
+fn restricted_help_desk() -> freshmock::fixtures::FixtureSet {
+    let mut fixtures = crate::support::bundled();
+    fixtures.account.features.restricted_helpdesk = true;
+    fixtures.account.features.helpdesk_permissible_domains = vec!["globex.test".into()];
+    fixtures
+}
+
+#[tokio::test]
+async fn restricted_help_desk_refuses_a_login_outside_its_domains() {
+    let api = Api::start_with(restricted_help_desk()).await;
+
+    let reply = api
+        .get_with_token(
+            &mint_for("New Comer", "newcomer@example.com", NOW + 3600, SECRET),
+            BOOTSTRAP,
+        )
+        .await;
+
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert_eq!(reply.code(), "action_restricted");
+    assert!(api.user("newcomer@example.com").await.is_none());
+}
+
+#[tokio::test]
+async fn restricted_help_desk_lets_in_its_domains_and_agents() {
+    let api = Api::start_with(restricted_help_desk()).await;
+
+    let alice = api
+        .get_with_token(
+            &mint_for("Alice Anders", ALICE, NOW + 3600, SECRET),
+            BOOTSTRAP,
+        )
+        .await;
+    let agent = api
+        .get_with_token(&mint_for("Stan", STAN, NOW + 3600, SECRET), BOOTSTRAP)
+        .await;
+
+    assert_eq!(alice.status, StatusCode::OK, "{}", alice.body);
+    assert_eq!(agent.status, StatusCode::OK, "{}", agent.body);
+}
+
+#[tokio::test]
+async fn unrestricted_help_desk_lets_any_domain_log_in() {
+    let mut fixtures = restricted_help_desk();
+    fixtures.account.features.restricted_helpdesk = false;
+    let api = Api::start_with(fixtures).await;
+
+    let reply = api
+        .get_with_token(
+            &mint_for("Nora", "nora@example.com", NOW + 3600, SECRET),
+            BOOTSTRAP,
+        )
+        .await;
+
+    assert_eq!(reply.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn account_without_the_help_widget_feature_refuses_every_widget_call() {
+    let mut fixtures = crate::support::bundled();
+    fixtures.account.features.help_widget = false;
+    let api = Api::start_with(fixtures).await;
+
+    let login = api
+        .get_with_token(
+            &mint_for("Alice Anders", ALICE, NOW + 3600, SECRET),
+            BOOTSTRAP,
+        )
+        .await;
+    let search = api.get(SEARCH).await;
+
+    assert_eq!(login.status, StatusCode::FORBIDDEN);
+    assert_eq!(login.code(), "require_feature");
+    assert_eq!(search.status, StatusCode::FORBIDDEN);
+    assert_eq!(search.code(), "require_feature");
+}
+
+#[tokio::test]
+async fn account_with_the_help_widget_feature_answers_widget_calls() {
+    let mut fixtures = crate::support::bundled();
+    fixtures.account.features.help_widget = true;
+    let api = Api::start_with(fixtures).await;
+
+    assert_eq!(api.get(SEARCH).await.status, StatusCode::OK);
+}

@@ -196,3 +196,28 @@ async fn agent_gets_the_most_viewed_of_everything_but_bots() {
 async fn agent_without_manage_tickets_gets_what_a_contact_gets() {
     assert_eq!(top_five(Some(VERA)).await, [1101, 1201, 2101, 1110, 1102]);
 }
+
+// The help_widget_article_customisation feature.
+
+#[tokio::test]
+async fn without_article_customisation_a_matching_rule_is_ignored_for_the_most_viewed() {
+    let mut fixtures = bundled();
+    fixtures.account.features.help_widget_article_customisation = false;
+    let api = Api::start_with(fixtures).await;
+
+    let ids = suggested(&api, None, Some("https://acme.test/pricing/enterprise")).await;
+
+    assert_eq!(ids, top_five(None).await);
+    assert_ne!(ids, [2101, 2102]);
+}
+
+#[tokio::test]
+async fn with_article_customisation_a_matching_rule_applies() {
+    let mut fixtures = bundled();
+    fixtures.account.features.help_widget_article_customisation = true;
+    let api = Api::start_with(fixtures).await;
+
+    let ids = suggested(&api, None, Some("https://acme.test/pricing/enterprise")).await;
+
+    assert_eq!(ids, [2101, 2102]);
+}

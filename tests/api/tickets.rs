@@ -74,7 +74,10 @@ async fn ticket_is_stored_with_source_9_the_widgets_product_html_description_and
     let t = &tickets[0];
     assert_eq!(t["source"], 9);
     assert_eq!(t["description"], "<div>It broke.<br>Twice.</div>");
-    assert_eq!(t["meta"], meta);
+    // Freshdesk adds the widget the ticket came through (`X-Widget-Id`) as `widget_source`.
+    let mut stored_meta = meta.clone();
+    stored_meta["widget_source"] = json!(WIDGET);
+    assert_eq!(t["meta"], stored_meta);
     assert_eq!(t["requester_id"], 1001);
     assert_eq!(t["priority"], 3);
     assert_eq!(t["status"], 2);
@@ -245,7 +248,7 @@ async fn ticket_with_a_number_as_subject_is_datatype_mismatch() {
 }
 
 #[tokio::test]
-async fn ticket_with_a_custom_dropdown_value_outside_its_choices_is_not_included() {
+async fn ticket_with_a_custom_dropdown_value_outside_its_choices_is_invalid_value() {
     let server = Api::start().await;
     let reply = post(
         &server,
@@ -255,8 +258,12 @@ async fn ticket_with_a_custom_dropdown_value_outside_its_choices_is_not_included
     )
     .await;
     assert_eq!(reply.status, 400);
-    assert_eq!(reply.codes(), ["not_included"]);
+    assert_eq!(reply.codes(), ["invalid_value"]);
     assert_eq!(reply.fields(), ["cf_product_area"]);
+    assert_eq!(
+        reply.json()["errors"][0]["message"],
+        "It should be one of these values: 'Billing,Mobile app,Integrations,Reporting,Other'"
+    );
 }
 
 #[tokio::test]
@@ -543,4 +550,301 @@ async fn ticket_from_a_blocked_contact_is_invalid_user() {
     let reply = post(&server, WIDGET, Some(&blake), simple(json!({}))).await;
     assert_eq!(reply.status, 403);
     assert_eq!(reply.codes(), ["invalid_user"]);
+}
+
+// Freshdesk fidelity, round 2 (issue 13).
+
+/// A multipart ticket from the main widget.
+async fn post_form(server: &Api, parts: &[(&str, Option<&str>, &[u8])]) -> Reply {
+    fetch(
+        server
+            .widget(Method::POST, PATH, WIDGET, "client-1")
+            .header("Content-Type", multipart_type())
+            .body(multipart(parts)),
+    )
+    .await
+}
+
+/// The first error's message.
+fn message(reply: &Reply) -> Value {
+    reply.json()["errors"][0]["message"].clone()
+}
+
+#[tokio::test]
+async fn ticket_priority_outside_its_choices_is_invalid_value_naming_them() {
+    let server = Api::start().await;
+    let reply = post(&server, WIDGET, None, simple(json!({ "priority": 9 }))).await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.codes(), ["invalid_value"]);
+    assert_eq!(
+        message(&reply),
+        "It should be one of these values: '1,2,3,4'"
+    );
+}
+
+#[tokio::test]
+async fn ticket_priority_sent_as_a_string_names_the_allowed_values() {
+    let server = Api::start().await;
+    let reply = post(&server, WIDGET, None, simple(json!({ "priority": "3" }))).await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.codes(), ["datatype_mismatch"]);
+    assert_eq!(
+        message(&reply),
+        "Value set is of type String.It should be one of these values: '1,2,3,4'"
+    );
+    let reply = post(&server, WIDGET, None, simple(json!({ "priority": "high" }))).await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.codes(), ["invalid_value"]);
+    assert_eq!(
+        message(&reply),
+        "It should be one of these values: '1,2,3,4'"
+    );
+}
+
+#[tokio::test]
+async fn ticket_type_mismatch_names_the_type_sent_with_freshdesks_spacing() {
+    let server = Api::start().await;
+    let reply = post(&server, WIDGET, None, simple(json!({ "subject": 1 }))).await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.codes(), ["datatype_mismatch"]);
+    assert_eq!(
+        message(&reply),
+        "Value set is of type Integer.It should be a/an String"
+    );
+    let reply = post(&server, WIDGET, None, simple(json!({ "tags": "a" }))).await;
+    assert_eq!(reply.codes(), ["datatype_mismatch"]);
+    assert_eq!(
+        message(&reply),
+        "Value set is of type String.It should be a/an Array"
+    );
+}
+
+#[tokio::test]
+async fn ticket_subject_over_255_characters_is_too_long() {
+    let server = Api::start().await;
+    let reply = post(
+        &server,
+        WIDGET,
+        None,
+        simple(json!({ "subject": "é".repeat(256) })),
+    )
+    .await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.codes(), ["too_long"]);
+    assert_eq!(reply.fields(), ["subject"]);
+    let reply = post(
+        &server,
+        WIDGET,
+        None,
+        simple(json!({ "subject": "é".repeat(255) })),
+    )
+    .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+}
+
+#[tokio::test]
+async fn ticket_type_is_matched_in_any_case_and_stored_as_configured() {
+    let server = Api::start().await;
+    let reply = post(
+        &server,
+        WIDGET,
+        None,
+        simple(json!({ "type": "feature REQUEST" })),
+    )
+    .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    assert_eq!(
+        server.inspect("tickets").await[0]["type"],
+        "Feature Request"
+    );
+    let reply = post(&server, WIDGET, None, simple(json!({ "type": "Praise" }))).await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.codes(), ["invalid_value"]);
+}
+
+#[tokio::test]
+async fn custom_field_at_the_top_level_is_invalid_field() {
+    let server = Api::start().await;
+    let reply = post(
+        &server,
+        WIDGET,
+        None,
+        simple(json!({ "cf_product_area": "Billing" })),
+    )
+    .await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.codes(), ["invalid_field"]);
+    assert_eq!(reply.fields(), ["cf_product_area"]);
+}
+
+#[tokio::test]
+async fn multipart_ticket_files_are_stored_and_linked_to_the_ticket() {
+    let server = Api::start().await;
+    let reply = post_form(
+        &server,
+        &[
+            ("email", None, b"nora@example.com"),
+            ("description", None, b"see the files"),
+            ("g-recaptcha-response", None, b"ok"),
+            ("attachments[]", Some("one.txt"), b"first"),
+            ("attachments[]", Some("two.txt"), b"second file"),
+        ],
+    )
+    .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let t = &server.inspect("tickets").await[0];
+    let ids: Vec<u64> = t["attachment_ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 2);
+    let stored = server.attachments().await;
+    assert!(stored.iter().all(|a| a["ticket_id"] == t["id"]));
+    assert_eq!(
+        server.attachment_content(ids[1]).await.unwrap(),
+        b"second file"
+    );
+}
+
+#[tokio::test]
+async fn multipart_ticket_with_attachments_as_text_is_datatype_mismatch() {
+    let server = Api::start().await;
+    let reply = post_form(
+        &server,
+        &[
+            ("email", None, b"nora@example.com"),
+            ("description", None, b"d"),
+            ("g-recaptcha-response", None, b"ok"),
+            ("attachments[]", None, b"not a file"),
+        ],
+    )
+    .await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.codes(), ["datatype_mismatch"]);
+    assert_eq!(reply.fields(), ["attachments"]);
+}
+
+#[tokio::test]
+async fn ticket_meta_defaults_come_from_the_request_headers() {
+    let server = Api::start().await;
+    let reply = fetch(
+        server
+            .widget(Method::POST, PATH, WIDGET, "client-1")
+            .header("User-Agent", "Mozilla/5.0 (test)")
+            .header("Referer", "https://acme.test/pricing")
+            .json(&simple(
+                json!({ "meta": { "referrer": "https://acme.test/given" } }),
+            )),
+    )
+    .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    assert_eq!(
+        server.inspect("tickets").await[0]["meta"],
+        json!({
+            "user_agent": "Mozilla/5.0 (test)",
+            "referrer": "https://acme.test/given",
+            "widget_source": WIDGET,
+        })
+    );
+}
+
+#[tokio::test]
+async fn ticket_meta_keeps_only_seen_articles_that_exist_and_are_published() {
+    let server = Api::start().await;
+    // 1103 is a draft; 999999 does not exist.
+    let meta = json!({ "seen_articles": [1101, 1103, 999_999, "2101"] });
+    let reply = post(&server, WIDGET, None, simple(json!({ "meta": meta }))).await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let stored = &server.inspect("tickets").await[0]["meta"];
+    assert_eq!(stored["seen_articles"], json!([1101, 2101]));
+}
+
+#[tokio::test]
+async fn ticket_fields_form_without_description_gets_that_forms_message() {
+    let server = Api::start().await;
+    let reply = post(
+        &server,
+        LOGIN_WIDGET,
+        Some(&alice()),
+        json!({ "email": "alice@globex.test", "g-recaptcha-response": "x" }),
+    )
+    .await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.codes(), ["missing_field"]);
+    assert_eq!(reply.fields(), ["description"]);
+    assert_eq!(message(&reply), "It should be a/an String");
+}
+
+#[tokio::test]
+async fn predictive_only_widget_needs_neither_login_nor_captcha() {
+    let mut fixtures = bundled();
+    let widget = main_widget(&mut fixtures);
+    widget.settings.components.contact_form = false;
+    widget.settings.components.predictive_support = true;
+    widget.settings.contact_form.require_login = true;
+    widget.settings.contact_form.captcha = true;
+    let server = Api::start_with(fixtures).await;
+    let body = json!({ "email": "nora@example.com", "description": "d", "predictive": true });
+    let reply = post(&server, WIDGET, None, body).await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+}
+
+#[tokio::test]
+async fn contact_form_ticket_still_needs_its_captcha_when_not_predictive() {
+    let mut fixtures = bundled();
+    main_widget(&mut fixtures)
+        .settings
+        .components
+        .predictive_support = true;
+    let server = Api::start_with(fixtures).await;
+    let body = json!({ "email": "nora@example.com", "description": "d", "predictive": false });
+    let reply = post(&server, WIDGET, None, body).await;
+    assert_eq!(reply.status, 403);
+    assert_eq!(reply.codes(), ["access_restricted"]);
+}
+
+/// The bundled fixtures with a restricted help desk that admits `globex.test`.
+fn restricted() -> freshmock::fixtures::FixtureSet {
+    let mut fixtures = bundled();
+    let features = &mut fixtures.account.features;
+    features.restricted_helpdesk = true;
+    features.helpdesk_permissible_domains = vec!["Globex.test".into()];
+    fixtures
+}
+
+#[tokio::test]
+async fn restricted_help_desk_refuses_requesters_outside_its_domains() {
+    let server = Api::start_with(restricted()).await;
+    let reply = post(&server, WIDGET, None, simple(json!({}))).await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.codes(), ["invalid_requester"]);
+    let reply = post(
+        &server,
+        WIDGET,
+        None,
+        simple(json!({ "email": "someone@globex.test" })),
+    )
+    .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+}
+
+#[tokio::test]
+async fn unrestricted_help_desk_takes_tickets_from_any_domain() {
+    let mut fixtures = restricted();
+    fixtures.account.features.restricted_helpdesk = false;
+    let server = Api::start_with(fixtures).await;
+    let reply = post(&server, WIDGET, None, simple(json!({}))).await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+}
+
+#[tokio::test]
+async fn account_without_the_help_widget_feature_refuses_tickets() {
+    let mut fixtures = bundled();
+    fixtures.account.features.help_widget = false;
+    let server = Api::start_with(fixtures).await;
+    let reply = post(&server, WIDGET, None, simple(json!({}))).await;
+    assert_eq!(reply.status, 403);
+    assert_eq!(reply.codes(), ["require_feature"]);
 }

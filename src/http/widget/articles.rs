@@ -206,13 +206,19 @@ pub async fn suggested(req: Req) -> Answer {
     let params = Params::parse(req.query(), &["language"])?;
     let lang = call.language(params.get("language"));
     let hits = req.state.live_hits().await.map_err(ApiError::storage)?;
-    let ids = call.catalog.suggested(
-        call.widget(),
-        &call.caller,
-        lang,
-        call.headers.referrer.as_deref(),
-        &hits,
-    );
+    // The widget's suggestion rules apply only with the account's
+    // help_widget_article_customisation feature; without it every page gets the most viewed.
+    let referrer = call
+        .catalog
+        .fixtures
+        .account
+        .features
+        .help_widget_article_customisation
+        .then_some(call.headers.referrer.as_deref())
+        .flatten();
+    let ids = call
+        .catalog
+        .suggested(call.widget(), &call.caller, lang, referrer, &hits);
     Ok(list(&call, lang, ids))
 }
 

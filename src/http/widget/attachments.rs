@@ -1,5 +1,6 @@
 //! `POST /api/widget/attachments`: a file for a ticket, uploaded before the ticket as a draft
-//! of this widget and browser (`X-Client-Id`).
+//! of this widget and browser (`X-Client-Id`). The upload is validated before the widget's
+//! contact form is looked at, as Freshdesk's controller does.
 //!
 //! The file is streamed: each chunk goes to an anonymous temporary file as it arrives and
 //! reading stops as soon as the 20 MB limit is passed, so an upload of any size costs the
@@ -13,16 +14,14 @@ use http::{HeaderValue, StatusCode};
 use serde_json::json;
 use tokio::io::AsyncWriteExt;
 
-use super::body::{self, Accepts, BodyKind};
-use super::context::{check, login_required, Login, WidgetHeaders};
+use super::body::{self, format_mb, Accepts, BodyKind, MAX_ATTACHMENT_BYTES};
+use super::context::{check, contact_form_requires_login, login_required, Login, WidgetHeaders};
 use crate::http::error::FieldError;
 use crate::http::request::{BodyStream, Req};
 use crate::http::{json_response, Answer, ApiError};
 use crate::state::store::NewAttachment;
 use crate::state::AppState;
 
-/// Freshdesk's limit on a ticket's attachments.
-pub const MAX_ATTACHMENT_BYTES: u64 = 20 * 1024 * 1024;
 /// The one part the call takes.
 const PART: &str = "content";
 
@@ -63,7 +62,33 @@ async fn upload_body(
     let kind = body::content_kind(content_type.as_deref(), Accepts::Multipart)?;
     let call = check(state, headers, Login::Optional)?;
     let widget = call.widget();
-    login_required(&call, widget.settings.contact_form.require_login)?;
+    login_required(&call, contact_form_requires_login(widget))?;
+    // The upload is validated before the widget's contact form is looked at
+    // (`widget/attachments_controller.rb`: validate_params runs before create).
+    let received = match kind {
+        BodyKind::Multipart { boundary } => receive(body, &boundary, content_length).await?,
+        BodyKind::Json => Upload::Missing,
+    };
+    let received = match received {
+        Upload::File(received) => received,
+        Upload::Missing => {
+            return Err(ApiError::invalid(
+                // Assumed wording: Freshdesk's message for a missing mandatory attribute.
+                FieldError::new(PART, "Mandatory attribute missing", "missing_field"),
+                "the upload has no part named content: send the file as multipart/form-data part 'content'",
+            ))
+        }
+        Upload::Text => {
+            return Err(ApiError::invalid(
+                FieldError::new(
+                    PART,
+                    "Value set is of type String.It should be a/an valid file format",
+                    "datatype_mismatch",
+                ),
+                "the content part is a text field, not a file: give it a filename (curl -F content=@file)",
+            ))
+        }
+    };
     if !widget.settings.components.contact_form {
         return Err(ApiError::request(
             StatusCode::BAD_REQUEST,
@@ -74,17 +99,6 @@ async fn upload_body(
             ),
         ));
     }
-    let received = match kind {
-        BodyKind::Multipart { boundary } => receive(body, &boundary, content_length).await?,
-        BodyKind::Json => None,
-    };
-    let Some(received) = received else {
-        return Err(ApiError::invalid(
-            // Assumed wording: Freshdesk's message for a missing mandatory attribute.
-            FieldError::new(PART, "Mandatory attribute missing", "missing_field"),
-            "the upload has no part named content: send the file as multipart/form-data part 'content'",
-        ));
-    };
     let draft = NewAttachment {
         widget_id: call.widget_id,
         client_id: call.client_id().to_owned(),
@@ -103,20 +117,33 @@ async fn upload_body(
     Ok(json_response(StatusCode::OK, &json!({ "id": record.id })))
 }
 
+/// What the `content` part turned out to be.
+enum Upload {
+    File(Received),
+    /// A `content` part without a file name: a text field (Rails reads it as a String).
+    Text,
+    Missing,
+}
+
 /// Reads the parts: `content` into a temporary file, anything else counted and refused.
 /// Stops reading once the files pass the limit.
 async fn receive(
     body: BodyStream,
     boundary: &str,
     content_length: Option<u64>,
-) -> Result<Option<Received>, ApiError> {
+) -> Result<Upload, ApiError> {
     let mut multipart = multer::Multipart::new(body, boundary);
     let mut unexpected: Vec<String> = Vec::new();
     let mut received: Option<Received> = None;
+    let mut text_content = false;
     let mut total: u64 = 0;
     while let Some(mut field) = multipart.next_field().await.map_err(|e| bad_form(&e))? {
         let name = field.name().unwrap_or_default().to_owned();
-        let keep = name == PART && received.is_none();
+        let is_file = field.file_name().is_some();
+        if name == PART && !is_file {
+            text_content = true;
+        }
+        let keep = name == PART && is_file && received.is_none();
         if name != PART && !unexpected.contains(&name) {
             unexpected.push(name.clone());
         }
@@ -159,7 +186,11 @@ async fn receive(
     if !unexpected.is_empty() {
         return Err(unexpected_parts(&unexpected));
     }
-    Ok(received)
+    Ok(match received {
+        Some(file) => Upload::File(file),
+        None if text_content => Upload::Text,
+        None => Upload::Missing,
+    })
 }
 
 fn unexpected_parts(names: &[String]) -> ApiError {
@@ -192,42 +223,10 @@ fn too_big(size: u64) -> ApiError {
     )
 }
 
-/// Megabytes as Rails' `number_to_human_size` writes them: three significant digits,
-/// trailing zeros dropped.
-fn format_mb(bytes: u64) -> String {
-    let mb = bytes as f64 / (1024.0 * 1024.0);
-    let decimals = if mb >= 100.0 {
-        0
-    } else if mb >= 10.0 {
-        1
-    } else {
-        2
-    };
-    let text = format!("{mb:.decimals$}");
-    if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.').to_owned()
-    } else {
-        text
-    }
-}
-
 fn bad_form(e: &multer::Error) -> ApiError {
     ApiError::request(
         StatusCode::BAD_REQUEST,
         "invalid_multipart",
         format!("the multipart body cannot be read: {e}"),
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::format_mb;
-
-    #[test]
-    fn sizes_read_like_rails() {
-        assert_eq!(format_mb(25 * 1024 * 1024 + 300), "25");
-        assert_eq!(format_mb(20 * 1024 * 1024 + 1), "20");
-        assert_eq!(format_mb(1024 * 1024 * 1024), "1024");
-        assert_eq!(format_mb(21 * 1024 * 1024 + 512 * 1024), "21.5");
-    }
 }

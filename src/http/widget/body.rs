@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 pub use crate::http::request::BodyStream;
 use crate::http::request::{read_limited, too_large};
 
-use crate::http::error::ApiError;
+use crate::http::error::{ApiError, FieldError};
 
 /// Which bodies a call takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,11 +56,9 @@ pub fn content_kind(content_type: Option<&str>, accepts: Accepts) -> Result<Body
             Ok(BodyKind::Multipart { boundary })
         }
         _ => {
-            // Assumed: for attachments Freshdesk names multipart/form-data as the expected type.
-            let expected = match accepts {
-                Accepts::Multipart => "multipart/form-data",
-                _ => "application/json",
-            };
+            // Freshdesk's message takes only the type received (`content_type`) and always
+            // names application/json, even on the attachments call, which takes only
+            // multipart/form-data; the reason says what this call takes.
             let also = match accepts {
                 Accepts::Json => "",
                 Accepts::JsonOrMultipart => " (this call also takes multipart/form-data)",
@@ -69,7 +67,9 @@ pub fn content_kind(content_type: Option<&str>, accepts: Accepts) -> Result<Body
             Err(ApiError::with_message(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "invalid_content_type",
-                format!("Content-Type header is set to {raw}. It should be set to {expected}"),
+                format!(
+                    "Content-Type header is set to {raw}. It should be set to application/json"
+                ),
                 format!("Content-Type {raw:?} is not accepted here{also}"),
             ))
         }
@@ -85,14 +85,33 @@ pub const MAX_FORM_BYTES: usize = 5 * 1024 * 1024;
 const OVER_FORM: &str = "files belong in POST /api/widget/attachments";
 
 /// A flat parameter object, and whether it came from a form (where every value is text).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct FormParams {
     pub params: Map<String, Value>,
     /// Multipart: numbers and booleans arrive as text and are read leniently.
     pub from_form: bool,
+    /// The files of a multipart ticket (`attachments[]` parts with a file name), each
+    /// waiting in a temporary file.
+    pub files: Vec<FormFile>,
 }
 
-/// Reads the parameters of a JSON or multipart body (text parts only; files are not read).
+/// A file part of a multipart form, spooled to an anonymous temporary file.
+#[derive(Debug)]
+pub struct FormFile {
+    pub file: std::fs::File,
+    pub size: u64,
+    pub name: String,
+    pub content_type: String,
+}
+
+/// The part name of a ticket's inline files (Freshdesk's `attachments` in `CREATE_FIELDS`).
+pub const FILES_PART: &str = "attachments[]";
+
+/// Freshdesk's limit on a ticket's attachments, all files together.
+pub const MAX_ATTACHMENT_BYTES: u64 = 20 * 1024 * 1024;
+
+/// Reads the parameters of a JSON or multipart body; a multipart body's `attachments[]`
+/// files are spooled to temporary files, within [`MAX_ATTACHMENT_BYTES`] together.
 pub async fn read_params(kind: BodyKind, body: BodyStream) -> Result<FormParams, ApiError> {
     match kind {
         BodyKind::Json => {
@@ -104,6 +123,7 @@ pub async fn read_params(kind: BodyKind, body: BodyStream) -> Result<FormParams,
                 Ok(Value::Object(params)) => Ok(FormParams {
                     params,
                     from_form: false,
+                    files: Vec::new(),
                 }),
                 Ok(other) => Err(invalid_json(format!(
                     "the body is a JSON {}, not an object of ticket fields",
@@ -137,13 +157,19 @@ fn invalid_json(reason: String) -> ApiError {
 }
 
 /// Multipart parts as Rails reads them: `a` is a value, `a[]` appends to an array,
-/// `a[b]` sets a key of an object.
+/// `a[b]` sets a key of an object. Files named `attachments[]` are kept aside.
 async fn read_form(body: BodyStream, boundary: &str) -> Result<FormParams, ApiError> {
     let mut multipart = multer::Multipart::new(body, boundary);
     let mut params = Map::new();
+    let mut files = Vec::new();
     let mut total = 0usize;
+    let mut file_bytes = 0u64;
     while let Some(mut field) = multipart.next_field().await.map_err(|e| bad_form(&e))? {
         let name = field.name().unwrap_or_default().to_owned();
+        if name == FILES_PART && field.file_name().is_some() {
+            files.push(spool(&mut field, &mut file_bytes).await?);
+            continue;
+        }
         let mut value = Vec::new();
         while let Some(chunk) = field.chunk().await.map_err(|e| bad_form(&e))? {
             total += chunk.len();
@@ -158,7 +184,73 @@ async fn read_form(body: BodyStream, boundary: &str) -> Result<FormParams, ApiEr
     Ok(FormParams {
         params,
         from_form: true,
+        files,
     })
+}
+
+/// Writes one file part to a temporary file as it arrives, stopping once the files of the
+/// request pass [`MAX_ATTACHMENT_BYTES`] together.
+async fn spool(field: &mut multer::Field<'_>, total: &mut u64) -> Result<FormFile, ApiError> {
+    use tokio::io::AsyncWriteExt;
+    let name = field.file_name().unwrap_or("blob").to_owned();
+    let content_type = field
+        .content_type()
+        .map_or("application/octet-stream".to_owned(), |m| m.to_string());
+    let mut file = tokio::fs::File::from_std(tempfile::tempfile().map_err(ApiError::internal)?);
+    let mut size = 0u64;
+    while let Some(chunk) = field.chunk().await.map_err(|e| bad_form(&e))? {
+        size += chunk.len() as u64;
+        *total += chunk.len() as u64;
+        if *total > MAX_ATTACHMENT_BYTES {
+            return Err(attachments_too_big("attachments", *total));
+        }
+        file.write_all(&chunk).await.map_err(ApiError::internal)?;
+    }
+    file.flush().await.map_err(ApiError::internal)?;
+    let mut file = file.into_std().await;
+    std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(0)).map_err(ApiError::internal)?;
+    Ok(FormFile {
+        file,
+        size,
+        name,
+        content_type,
+    })
+}
+
+/// 400 `invalid_size`: the files passed 20 MB together (Freshdesk's message).
+pub fn attachments_too_big(field: &str, size: u64) -> ApiError {
+    ApiError::invalid(
+        FieldError::new(
+            field,
+            format!(
+                "Total attachment(s) size is {} MB, it should not exceed 20 MB",
+                format_mb(size)
+            ),
+            "invalid_size",
+        ),
+        format!(
+            "the files passed {MAX_ATTACHMENT_BYTES} bytes (20 MB) together; freshmock stopped reading them there"
+        ),
+    )
+}
+
+/// Megabytes as Rails' `number_to_human_size` writes them: three significant digits,
+/// trailing zeros dropped.
+pub fn format_mb(bytes: u64) -> String {
+    let mb = bytes as f64 / (1024.0 * 1024.0);
+    let decimals = if mb >= 100.0 {
+        0
+    } else if mb >= 10.0 {
+        1
+    } else {
+        2
+    };
+    let text = format!("{mb:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        text
+    }
 }
 
 fn bad_form(e: &multer::Error) -> ApiError {
@@ -230,6 +322,14 @@ mod tests {
                 boundary: "x".into()
             }
         );
+    }
+
+    #[test]
+    fn sizes_read_like_rails() {
+        assert_eq!(format_mb(25 * 1024 * 1024 + 300), "25");
+        assert_eq!(format_mb(20 * 1024 * 1024 + 1), "20");
+        assert_eq!(format_mb(1024 * 1024 * 1024), "1024");
+        assert_eq!(format_mb(21 * 1024 * 1024 + 512 * 1024), "21.5");
     }
 
     #[test]

@@ -190,6 +190,12 @@ pub fn check(
     headers: WidgetHeaders,
     login: Login,
 ) -> Result<WidgetCall, ApiError> {
+    if !state.catalog().fixtures.account.features.help_widget {
+        return Err(require_feature(
+            "help_widget",
+            "the account has no help_widget feature (account.json features.help_widget is false): every widget call is refused",
+        ));
+    }
     if blank(&headers.widget_id) {
         return Err(ApiError::request(
             StatusCode::BAD_REQUEST,
@@ -310,6 +316,26 @@ fn absent_in_db(reason: String) -> ApiError {
 
 fn auth_required(reason: &str) -> ApiError {
     ApiError::request(StatusCode::BAD_REQUEST, "x_widget_auth_required", reason)
+}
+
+/// 403 `require_feature`: the account lacks a feature the call needs (Freshdesk's
+/// `require_feature` message, with the feature named as `widget_concern.rb` names it).
+pub fn require_feature(feature: &str, reason: &str) -> ApiError {
+    ApiError::with_message(
+        StatusCode::FORBIDDEN,
+        "require_feature",
+        format!(
+            "The {feature} feature(s) is/are not supported in your plan. Please upgrade your account to use it."
+        ),
+        reason,
+    )
+}
+
+/// Whether the widget's contact form asks for a logged-in customer: only when the contact
+/// form is on (`help_widget.rb`, `contact_form_require_login?`), so a predictive-support-only
+/// widget never does.
+pub fn contact_form_requires_login(widget: &Widget) -> bool {
+    widget.settings.components.contact_form && widget.settings.contact_form.require_login
 }
 
 /// The contact form's `require_login`: the call passed [`check`] as optional, and a setting

@@ -1,21 +1,25 @@
-//! `POST /api/widget/tickets`: the contact form, checked in Freshdesk's order (spec section 2):
-//! creation allowed, allowed keys, the form's required fields and types, the logged-in
-//! customer's email, the captcha, the attachment drafts; then stored with source 9.
+//! `POST /api/widget/tickets`: the contact form, checked in Freshdesk's order
+//! (`widget/tickets_controller.rb`): creation allowed, allowed keys, the form's required
+//! fields, types, choices and lengths, the logged-in customer's email, a restricted help
+//! desk's requester domains, the captcha (not for predictive tickets), the attachment drafts;
+//! then stored with source 9, the inline `attachments[]` files linked like drafts.
 
 use std::collections::BTreeSet;
 
 use http::StatusCode;
 use serde_json::{json, Map, Value};
 
-use super::body::{self, Accepts, FormParams};
-use super::context::{check, login_required, Login, WidgetCall, WidgetHeaders};
+use super::body::{self, Accepts, FormFile, FormParams};
+use super::context::{
+    check, contact_form_requires_login, login_required, Login, WidgetCall, WidgetHeaders,
+};
 use crate::domain::email::is_valid_email;
-use crate::domain::fixtures::TicketField;
+use crate::domain::fixtures::{ArticleStatus, TicketField};
 use crate::domain::html::text_to_html;
 use crate::http::error::FieldError;
 use crate::http::request::Req;
 use crate::http::{json_response, Answer, ApiError};
-use crate::state::store::{TicketOutcome, TicketRecord};
+use crate::state::store::{NewAttachment, TicketOutcome, TicketRecord};
 use crate::state::AppState;
 
 /// The captcha answer that always fails (freshmock cannot ask Google): lets a test see the
@@ -30,10 +34,13 @@ const DEFAULT_PRIORITY: i64 = 1;
 
 const MANDATORY: &str =
     "It should not be blank as this is a mandatory field for help widget ticket";
+/// Freshdesk's limit on `subject` (`ApiConstants::MAX_LENGTH_STRING`).
+const MAX_SUBJECT_CHARS: usize = 255;
 const EMAIL_FORMAT: &str = "It should be in the 'valid email address' format";
 
-/// Keys every widget ticket may carry, besides the customer-editable ticket fields.
-const BASE_KEYS: [&str; 16] = [
+/// Keys every widget ticket may carry, besides the customer-editable default ticket fields
+/// (custom fields go only inside `custom_fields`, as `validate_params` permits them).
+const BASE_KEYS: [&str; 17] = [
     "email",
     "name",
     "phone",
@@ -45,6 +52,9 @@ const BASE_KEYS: [&str; 16] = [
     "tags",
     "cc_emails",
     "attachment_ids",
+    // Files of a multipart ticket (`attachments[]`); read aside by the body reader, so a
+    // value here is never a file.
+    "attachments",
     "custom_fields",
     "g-recaptcha-response",
     "meta",
@@ -57,13 +67,29 @@ const BASE_KEYS: [&str; 16] = [
 pub async fn receive(mut req: Req) -> Answer {
     let kind = body::content_kind(req.content_type().as_deref(), Accepts::JsonOrMultipart)?;
     let params = body::read_params(kind, req.take_body()).await?;
-    create(&req.state, WidgetHeaders::of(&req.headers), params).await
+    let sent = SentWith {
+        user_agent: req.header_lossy(&http::header::USER_AGENT),
+        referrer: req.header_lossy(&http::header::REFERER),
+    };
+    create(&req.state, WidgetHeaders::of(&req.headers), params, sent).await
 }
 
-async fn create(state: &AppState, headers: WidgetHeaders, form: FormParams) -> Answer {
+/// The request headers Freshdesk copies into a ticket's `meta` when the widget does not
+/// send them (`META_KEY_MAP`).
+struct SentWith {
+    user_agent: Option<String>,
+    referrer: Option<String>,
+}
+
+async fn create(
+    state: &AppState,
+    headers: WidgetHeaders,
+    form: FormParams,
+    sent: SentWith,
+) -> Answer {
     let call = check(state, headers, Login::Optional)?;
-    login_required(&call, call.widget().settings.contact_form.require_login)?;
     let widget = call.widget();
+    login_required(&call, contact_form_requires_login(widget))?;
     let components = &widget.settings.components;
     if !components.contact_form && !components.predictive_support {
         return Err(ApiError::request(
@@ -79,6 +105,7 @@ async fn create(state: &AppState, headers: WidgetHeaders, form: FormParams) -> A
     refuse_unknown_keys(&form.params, &fields)?;
     let mut ticket = validate(&call, &form, &fields)?;
     ticket.created_at = state.clock().now_secs();
+    ticket.meta = meta(&call, form.params.get("meta"), &sent);
 
     // A logged-in customer files tickets as themselves.
     if let Some(user) = &call.user {
@@ -87,9 +114,19 @@ async fn create(state: &AppState, headers: WidgetHeaders, form: FormParams) -> A
             ticket.email = user.email.clone();
         }
     }
+    refuse_restricted_requester(&call, &ticket.email)?;
 
-    if state.captcha_checked() && widget.settings.contact_form.captcha {
+    // A predictive ticket (sent as one, by a widget with predictive support) skips the
+    // captcha (`check_recaptcha, unless: :predictive_ticket?`).
+    let predictive = form.params.get("predictive").is_some_and(is_true)
+        && widget.settings.components.predictive_support;
+    if state.captcha_checked() && widget.settings.contact_form.captcha && !predictive {
         check_captcha(form.params.get("g-recaptcha-response"))?;
+    }
+
+    for file in form.files {
+        let id = store_inline_file(state, &call, file).await?;
+        ticket.attachment_ids.push(id);
     }
 
     let name = form
@@ -123,6 +160,108 @@ async fn create(state: &AppState, headers: WidgetHeaders, form: FormParams) -> A
             ))
         }
     }
+}
+
+/// A JSON `true`, or a form's `"true"`.
+fn is_true(value: &Value) -> bool {
+    value.as_bool().unwrap_or(false) || value.as_str().is_some_and(|t| t.trim() == "true")
+}
+
+/// An inline file of a multipart ticket, stored as a draft of this widget and browser so
+/// that the ticket links it as it links `attachment_ids`.
+async fn store_inline_file(
+    state: &AppState,
+    call: &WidgetCall,
+    file: FormFile,
+) -> Result<u64, ApiError> {
+    let draft = NewAttachment {
+        widget_id: call.widget_id,
+        client_id: call.client_id().to_owned(),
+        name: file.name,
+        content_type: file.content_type,
+        size: file.size,
+        created_at: state.clock().now_secs(),
+    };
+    let record = state
+        .save_attachment(draft, file.file)
+        .await
+        .map_err(ApiError::storage)?;
+    tracing::info!(
+        id = record.id,
+        size = record.size,
+        "inline ticket file stored"
+    );
+    Ok(record.id)
+}
+
+/// A restricted help desk takes tickets from agents and from requesters of its permissible
+/// domains only (`check_ticket_permission`, for anonymous callers and customers).
+fn refuse_restricted_requester(call: &WidgetCall, email: &str) -> Result<(), ApiError> {
+    let features = &call.catalog.fixtures.account.features;
+    let is_agent = call.user.as_ref().is_some_and(|u| u.is_agent());
+    if is_agent || features.admits_customer(email) {
+        return Ok(());
+    }
+    Err(ApiError::with_message(
+        StatusCode::BAD_REQUEST,
+        "invalid_requester",
+        // Assumed wording: Freshdesk's source names only the code.
+        "You are not allowed to create a ticket for this requester",
+        format!(
+            "the help desk is restricted (features.restricted_helpdesk) and {email}'s domain is not in features.helpdesk_permissible_domains ({})",
+            features.helpdesk_permissible_domains.join(", ")
+        ),
+    ))
+}
+
+/// The ticket's `meta` as Freshdesk stores it: `user_agent`, `referrer` and `widget_source`
+/// from the widget's `meta`, else from the request (`User-Agent`, `Referer`, `X-Widget-Id`);
+/// `seen_articles` keeps the published articles that exist; other keys are dropped.
+fn meta(call: &WidgetCall, given: Option<&Value>, sent: &SentWith) -> Value {
+    let given = given.and_then(Value::as_object);
+    let from_request = [
+        ("user_agent", sent.user_agent.clone()),
+        ("referrer", sent.referrer.clone()),
+        (
+            "widget_source",
+            call.headers.widget_id.as_deref().map(str::to_owned),
+        ),
+    ];
+    let mut meta = Map::new();
+    for (key, header) in from_request {
+        // Ruby's `a || b`: only nil and false fall back to the header.
+        let value = given
+            .and_then(|m| m.get(key))
+            .filter(|v| !matches!(v, Value::Null | Value::Bool(false)))
+            .cloned()
+            .or_else(|| header.map(Value::String));
+        if let Some(value) = value {
+            meta.insert(key.to_owned(), value);
+        }
+    }
+    let seen = given.and_then(|m| m.get("seen_articles"));
+    let ids = match seen {
+        Some(Value::Array(items)) => items.iter().collect::<Vec<_>>(),
+        Some(single) => vec![single],
+        None => Vec::new(),
+    };
+    let published: Vec<Value> = ids
+        .into_iter()
+        .filter_map(|v| {
+            v.as_u64()
+                .or_else(|| v.as_str().and_then(|t| t.trim().parse().ok()))
+        })
+        .filter(|id| {
+            call.catalog
+                .article(*id)
+                .is_some_and(|a| a.article.status == ArticleStatus::Published)
+        })
+        .map(|id| json!(id))
+        .collect();
+    if !published.is_empty() {
+        meta.insert("seen_articles".to_owned(), Value::Array(published));
+    }
+    Value::Object(meta)
 }
 
 fn check_captcha(answer: Option<&Value>) -> Result<(), ApiError> {
@@ -163,7 +302,12 @@ fn refuse_unknown_keys(
     let allowed: BTreeSet<&str> = BASE_KEYS
         .iter()
         .copied()
-        .chain(fields.iter().map(|f| f.name.as_str()))
+        .chain(
+            fields
+                .iter()
+                .filter(|f| !is_custom(f))
+                .map(|f| f.name.as_str()),
+        )
         .collect();
     let mut bad: Vec<FieldError> = params
         .keys()
@@ -182,10 +326,16 @@ fn refuse_unknown_keys(
         return Ok(());
     }
     let names: Vec<&str> = bad.iter().map(|e| e.field.as_str()).collect();
+    let custom: Vec<&str> = fields
+        .iter()
+        .filter(|f| is_custom(f))
+        .map(|f| f.name.as_str())
+        .collect();
     let reason = format!(
-        "{} not a field customers may send; allowed: {}",
+        "{} not a field customers may send; allowed: {}; custom fields ({}) go inside custom_fields",
         names.join(", ") + if names.len() == 1 { " is" } else { " are" },
-        allowed.into_iter().collect::<Vec<_>>().join(", ")
+        allowed.into_iter().collect::<Vec<_>>().join(", "),
+        custom.join(", ")
     );
     Err(ApiError::validation(StatusCode::BAD_REQUEST, bad, reason))
 }
@@ -199,16 +349,23 @@ enum Kind {
     Number,
     Bool,
     Date,
-    TextChoice(Vec<String>),
+    /// One of these texts; `ignore_case` for `type` (Freshdesk's inclusion check compares
+    /// ticket types in lower case).
+    TextChoice {
+        choices: Vec<String>,
+        ignore_case: bool,
+    },
     IntChoice(Vec<i64>),
     Array(Box<Kind>),
     Object,
+    /// An uploaded file: never a JSON or text value.
+    File,
 }
 
 impl Kind {
     fn name(&self) -> &'static str {
         match self {
-            Kind::Text | Kind::TextChoice(_) => "String",
+            Kind::Text | Kind::TextChoice { .. } => "String",
             Kind::PositiveInt => "Positive Integer",
             Kind::Int | Kind::IntChoice(_) => "Integer",
             Kind::Number => "Number",
@@ -216,34 +373,73 @@ impl Kind {
             Kind::Date => "Date",
             Kind::Array(_) => "Array",
             Kind::Object => "key/value pair",
+            Kind::File => "valid file format",
         }
+    }
+
+    /// Whether a JSON value has this kind's type, whatever its content.
+    fn same_type(&self, value: &Value) -> bool {
+        match self {
+            Kind::Text | Kind::Date | Kind::TextChoice { .. } => value.is_string(),
+            Kind::PositiveInt | Kind::Int | Kind::IntChoice(_) => value.is_i64() || value.is_u64(),
+            Kind::Number => value.is_number(),
+            Kind::Bool => value.is_boolean(),
+            Kind::Array(_) => value.is_array(),
+            Kind::Object => value.is_object(),
+            Kind::File => false,
+        }
+    }
+}
+
+/// The type Freshdesk names in "Value set is of type X". Assumed for null, floats and
+/// objects (Freshdesk's tests show String, Integer and Boolean).
+fn given_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "Null",
+        Value::Bool(_) => "Boolean",
+        Value::Number(n) if n.is_f64() => "Float",
+        Value::Number(_) => "Integer",
+        Value::String(_) => "String",
+        Value::Array(_) => "Array",
+        Value::Object(_) => "key/value pair",
+    }
+}
+
+fn text_choices(choices: Option<&Value>, ignore_case: bool) -> Kind {
+    match choices {
+        Some(Value::Array(items)) => Kind::TextChoice {
+            choices: items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
+            ignore_case,
+        },
+        _ => Kind::Text,
     }
 }
 
 fn kind_of_default(name: &str, field: Option<&TicketField>) -> Kind {
     let choices = field.and_then(|f| f.choices.as_ref());
+    let sorted = |mut list: Vec<i64>| {
+        list.sort_unstable();
+        list.dedup();
+        list
+    };
     match name {
         "requester_id" | "product_id" | "group_id" | "responder_id" | "source" => Kind::PositiveInt,
-        "priority" => Kind::IntChoice(match choices {
+        "priority" => Kind::IntChoice(sorted(match choices {
             Some(Value::Object(m)) => m.values().filter_map(Value::as_i64).collect(),
             _ => vec![1, 2, 3, 4],
-        }),
-        "status" => Kind::IntChoice(match choices {
+        })),
+        "status" => Kind::IntChoice(sorted(match choices {
             Some(Value::Object(m)) => m.keys().filter_map(|k| k.parse().ok()).collect(),
             _ => vec![2, 3, 4, 5],
-        }),
-        "type" => match choices {
-            Some(Value::Array(items)) => Kind::TextChoice(
-                items
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect(),
-            ),
-            _ => Kind::Text,
-        },
+        })),
+        "type" => text_choices(choices, true),
         "tags" | "cc_emails" => Kind::Array(Box::new(Kind::Text)),
         "attachment_ids" => Kind::Array(Box::new(Kind::PositiveInt)),
+        "attachments" => Kind::Array(Box::new(Kind::File)),
         "custom_fields" | "meta" => Kind::Object,
         "predictive" => Kind::Bool,
         _ => Kind::Text,
@@ -256,16 +452,7 @@ fn kind_of_custom(field: &TicketField) -> Kind {
         "custom_decimal" => Kind::Number,
         "custom_checkbox" => Kind::Bool,
         "custom_date" => Kind::Date,
-        "custom_dropdown" => match &field.choices {
-            Some(Value::Array(items)) => Kind::TextChoice(
-                items
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect(),
-            ),
-            _ => Kind::Text,
-        },
+        "custom_dropdown" => text_choices(field.choices.as_ref(), false),
         _ => Kind::Text,
     }
 }
@@ -281,19 +468,28 @@ fn is_blank(v: &Value) -> bool {
 }
 
 /// Checks a value against its kind; form values (text) are read as Rails would. Returns the
-/// value as stored (numbers as numbers).
+/// value as stored (numbers as numbers, a ticket type in its configured spelling).
 fn check_kind(
     field: &str,
     value: &Value,
     kind: &Kind,
     from_form: bool,
 ) -> Result<Value, FieldError> {
+    // Freshdesk's datatype message: the given type is named when it is not the expected
+    // one ("Value set is of type String.It should be a/an Integer", no space after the
+    // full stop, as `error_options.rb` joins them), and left out when only the content
+    // is wrong (a negative id).
     let mismatch = || {
-        FieldError::new(
-            field,
-            format!("It should be a/an {}", kind.name()),
-            "datatype_mismatch",
-        )
+        let message = if kind.same_type(value) {
+            format!("It should be a/an {}", kind.name())
+        } else {
+            format!(
+                "Value set is of type {}.It should be a/an {}",
+                given_type(value),
+                kind.name()
+            )
+        };
+        FieldError::new(field, message, "datatype_mismatch")
     };
     let form_text = if from_form {
         value.as_str().map(str::trim)
@@ -302,18 +498,36 @@ fn check_kind(
     };
     match kind {
         Kind::Text => value.as_str().map(|_| value.clone()).ok_or_else(mismatch),
-        Kind::PositiveInt | Kind::Int | Kind::IntChoice(_) => {
+        Kind::IntChoice(choices) => {
+            let list = || choices.iter().map(i64::to_string);
+            let n = value
+                .as_i64()
+                .or_else(|| form_text.and_then(|t| t.parse::<i64>().ok()));
+            match n {
+                Some(n) if choices.contains(&n) => Ok(json!(n)),
+                // A JSON string naming an allowed value: the type is wrong, and the
+                // message says which values are allowed (`datatype_and_inclusion`;
+                // assumed wording).
+                None if value.as_str().is_some_and(|t| list().any(|c| c == t)) => {
+                    Err(FieldError::new(
+                        field,
+                        format!(
+                            "Value set is of type String.It should be one of these values: '{}'",
+                            list().collect::<Vec<_>>().join(",")
+                        ),
+                        "datatype_mismatch",
+                    ))
+                }
+                _ => Err(not_included(field, list())),
+            }
+        }
+        Kind::PositiveInt | Kind::Int => {
             let n = value
                 .as_i64()
                 .or_else(|| form_text.and_then(|t| t.parse::<i64>().ok()))
                 .ok_or_else(mismatch)?;
             if matches!(kind, Kind::PositiveInt) && n <= 0 {
                 return Err(mismatch());
-            }
-            if let Kind::IntChoice(choices) = kind {
-                if !choices.contains(&n) {
-                    return Err(not_included(field, choices.iter().map(i64::to_string)));
-                }
             }
             Ok(json!(n))
         }
@@ -340,13 +554,22 @@ fn check_kind(
                     )
                 })
         }
-        Kind::TextChoice(choices) => {
-            let text = value.as_str().ok_or_else(mismatch)?;
-            if choices.iter().any(|c| c == text) {
-                Ok(value.clone())
-            } else {
-                Err(not_included(field, choices.iter().cloned()))
-            }
+        Kind::TextChoice {
+            choices,
+            ignore_case,
+        } => {
+            let found = value.as_str().and_then(|text| {
+                choices.iter().find(|c| {
+                    if *ignore_case {
+                        c.to_lowercase() == text.to_lowercase()
+                    } else {
+                        *c == text
+                    }
+                })
+            });
+            found
+                .map(|c| Value::String(c.clone()))
+                .ok_or_else(|| not_included(field, choices.iter().cloned()))
         }
         Kind::Array(element) => {
             let items = value.as_array().ok_or_else(mismatch)?;
@@ -368,9 +591,12 @@ fn check_kind(
             .as_object()
             .map(|_| value.clone())
             .ok_or_else(mismatch),
+        Kind::File => Err(mismatch()),
     }
 }
 
+/// A value outside a choice list: Freshdesk's `not_included` message, answered with code
+/// `invalid_value` (`error_constants.rb` maps the one to the other).
 fn not_included(field: &str, choices: impl Iterator<Item = String>) -> FieldError {
     FieldError::new(
         field,
@@ -378,7 +604,7 @@ fn not_included(field: &str, choices: impl Iterator<Item = String>) -> FieldErro
             "It should be one of these values: '{}'",
             choices.collect::<Vec<_>>().join(",")
         ),
-        "not_included",
+        "invalid_value",
     )
 }
 
@@ -392,17 +618,11 @@ fn validate(
     let mut errors: Vec<FieldError> = Vec::new();
     let form_type = call.widget().settings.contact_form.form_type;
 
-    // Custom fields may come inside custom_fields or at the top level (assumed: both reach
-    // the same place); the object's entries win.
-    let mut custom: Map<String, Value> = fields
-        .iter()
-        .filter(|f| is_custom(f))
-        .filter_map(|f| params.get(&f.name).map(|v| (f.name.clone(), v.clone())))
-        .collect();
-    let custom_object = params.get("custom_fields");
-    if let Some(Value::Object(inner)) = custom_object {
-        custom.extend(inner.clone());
-    }
+    // Custom fields come only inside custom_fields (a top-level cf_* key was refused).
+    let custom: Map<String, Value> = match params.get("custom_fields") {
+        Some(Value::Object(inner)) => inner.clone(),
+        _ => Map::new(),
+    };
 
     // Required: the simple form needs email and description; the ticket-fields form needs
     // what ticket_fields.json marks required_for_customers.
@@ -419,6 +639,16 @@ fn validate(
     for name in &required {
         let value = params.get(*name).or_else(|| custom.get(*name));
         match value {
+            // The ticket-fields form checks description as Freshdesk's ticket API does: a
+            // required String (assumed: the message of a missing required default field).
+            None if form_type == 2 && *name == "description" => {
+                errors.push(FieldError::new(
+                    name,
+                    "It should be a/an String",
+                    "missing_field",
+                ));
+                missing.insert(*name);
+            }
             None => {
                 errors.push(FieldError::new(name, MANDATORY, "missing_field"));
                 missing.insert(*name);
@@ -450,24 +680,35 @@ fn validate(
         }
     }
     let mut custom_checked = Map::new();
-    if custom_object.is_none_or(Value::is_object) {
-        for (key, value) in &custom {
-            if missing.contains(key.as_str()) || value.is_null() {
-                continue;
+    for (key, value) in &custom {
+        if missing.contains(key.as_str()) || value.is_null() {
+            continue;
+        }
+        let Some(field) = fields.iter().find(|f| &f.name == key && is_custom(f)) else {
+            continue;
+        };
+        match check_kind(key, value, &kind_of_custom(field), form.from_form) {
+            Ok(v) => {
+                custom_checked.insert(key.clone(), v);
             }
-            let Some(field) = fields.iter().find(|f| &f.name == key && is_custom(f)) else {
-                continue;
-            };
-            match check_kind(key, value, &kind_of_custom(field), form.from_form) {
-                Ok(v) => {
-                    custom_checked.insert(key.clone(), v);
-                }
-                Err(e) => errors.push(e),
-            }
+            Err(e) => errors.push(e),
         }
     }
 
-    // Formats.
+    // Lengths and formats.
+    if let Some(Value::String(subject)) = checked.get("subject") {
+        let chars = subject.chars().count();
+        if chars > MAX_SUBJECT_CHARS {
+            // Assumed wording: Freshdesk's usual length message (`custom_length`).
+            errors.push(FieldError::new(
+                "subject",
+                format!(
+                    "Has {chars} characters, it can have maximum of {MAX_SUBJECT_CHARS} characters"
+                ),
+                "too_long",
+            ));
+        }
+    }
     if let Some(Value::String(email)) = checked.get("email") {
         if !email.trim().is_empty() && !is_valid_email(email.trim()) {
             errors.push(FieldError::new("email", EMAIL_FORMAT, "invalid_value"));
@@ -544,7 +785,8 @@ fn validate(
             .and_then(Value::as_array)
             .map(|a| a.iter().filter_map(Value::as_u64).collect())
             .unwrap_or_default(),
-        meta: checked.get("meta").cloned().unwrap_or_else(|| json!({})),
+        // Built from the widget's meta and the request once the ticket is valid.
+        meta: json!({}),
         widget_id: call.widget_id,
         client_id: call.client_id().to_owned(),
         created_at: 0,
