@@ -5,7 +5,8 @@
 //!   keep-alive sockets are closed;
 //! - an **idle timeout**: a connection on which nothing is read or written for this long,
 //!   mid-body or mid-answer (a client that stops sending its body, or stops reading), is
-//!   closed;
+//!   closed; not while freshmock itself is still working on an answer (a large fixture set
+//!   loading, a wait on the control plane): the client is not the one being slow then;
 //! - **room for new clients**: the soft file-descriptor limit is raised to the hard one at
 //!   start, and connections are capped below it; a new client over the cap, or an accept
 //!   that fails for want of descriptors, closes the connection that has been silent the
@@ -15,7 +16,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -79,7 +80,10 @@ pub async fn serve(
         }
         let _ = stream.set_nodelay(true);
         let connection = connections.add();
-        let service = TowerToHyperService::new(warp::service(filter.clone()));
+        let service = Counted {
+            inner: TowerToHyperService::new(warp::service(filter.clone())),
+            connection: connection.clone(),
+        };
         let watcher = graceful.watcher();
         let connections = connections.clone();
         tokio::spawn(async move {
@@ -145,6 +149,8 @@ struct Connection {
     /// Notified to close the connection.
     closed: Notify,
     epoch: Instant,
+    /// Requests whose answer freshmock has not finished: the client waits on us then.
+    busy: AtomicUsize,
 }
 
 impl Connection {
@@ -191,6 +197,7 @@ impl Connections {
             last_active: AtomicU64::new(0),
             closed: Notify::new(),
             epoch: self.epoch,
+            busy: AtomicUsize::new(0),
         });
         connection.touch();
         self.lock().insert(connection.id, connection.clone());
@@ -204,8 +211,10 @@ impl Connections {
     /// Closes the connection silent the longest; false when there is none.
     fn close_most_silent(&self) -> bool {
         let mut open = self.lock();
+        // A connection waiting for its answer is not silent by its own doing.
         let Some(id) = open
             .values()
+            .filter(|c| c.busy.load(Ordering::Relaxed) == 0)
             .min_by_key(|c| c.last_active.load(Ordering::Relaxed))
             .map(|c| c.id)
         else {
@@ -216,6 +225,44 @@ impl Connections {
             connection.closed.notify_one();
         }
         true
+    }
+}
+
+/// A service that counts its requests in flight on the connection (see
+/// [`Connection::busy`]).
+#[derive(Clone)]
+struct Counted<S> {
+    inner: S,
+    connection: Arc<Connection>,
+}
+
+/// Counts a request in flight until its answer is ready (or the request is dropped).
+struct InFlight(Arc<Connection>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.busy.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+impl<S, R> hyper::service::Service<R> for Counted<S>
+where
+    S: hyper::service::Service<R>,
+    S::Future: Send + 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<S::Response, S::Error>> + Send>>;
+
+    fn call(&self, request: R) -> Self::Future {
+        self.connection.busy.fetch_add(1, Ordering::Relaxed);
+        let in_flight = InFlight(self.connection.clone());
+        let answer = self.inner.call(request);
+        Box::pin(async move {
+            let answer = answer.await;
+            drop(in_flight);
+            answer
+        })
     }
 }
 
@@ -242,6 +289,10 @@ impl Watched {
     /// Called when the socket is not ready: an error once the connection has been silent
     /// for the idle timeout, otherwise pending (with the timer set to wake this task).
     fn pending_or_idle<T>(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<T>> {
+        if self.connection.busy.load(Ordering::Relaxed) > 0 {
+            // Our own answer is on its way: the silence is ours, not the client's.
+            self.connection.touch();
+        }
         loop {
             let deadline = self.connection.last_active() + self.idle;
             if self.timer.deadline() != deadline {

@@ -89,7 +89,7 @@ pub fn app(state: AppState) -> BoxedFilter<(Response,)> {
         .then(
             move |method: Method, path: FullPath, query: Option<String>, headers, body| {
                 let state = state.clone();
-                let body = request::body_stream(body);
+                let body = request::body_stream(body, state.timeouts().idle);
                 async move { dispatch(state, method, path, query, headers, body).await }
             },
         )

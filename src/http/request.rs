@@ -1,8 +1,10 @@
 //! [`Req`]: what a handler gets: the state, the request's parts, the route's captures, and
 //! the body, read only if the handler asks (with a limit, whatever its framing).
 
+use std::future::Future;
 use std::pin::Pin;
 use std::str::FromStr;
+use std::time::Duration;
 
 use bytes::{Buf, Bytes};
 use futures_util::{Stream, StreamExt, TryStreamExt};
@@ -18,17 +20,65 @@ use crate::state::AppState;
 /// A request body as a stream of chunks, never collected unless a caller decides to.
 pub type BodyStream = Pin<Box<dyn Stream<Item = Result<Bytes, std::io::Error>> + Send>>;
 
-/// The body as a [`BodyStream`] (warp's chunks as `Bytes`, errors as I/O errors for multer).
-pub fn body_stream<S, B>(stream: S) -> BodyStream
+/// The body as a [`BodyStream`] (warp's chunks as `Bytes`, errors as I/O errors for multer),
+/// failing with [`std::io::ErrorKind::TimedOut`] when the client sends nothing for `idle`
+/// while a handler waits for it (the idle timeout of a stalled upload: the connection itself
+/// is not timed out while its answer is being worked on).
+pub fn body_stream<S, B>(stream: S, idle: Duration) -> BodyStream
 where
     S: Stream<Item = Result<B, warp::Error>> + Send + 'static,
     B: Buf,
 {
-    Box::pin(
-        stream
-            .map_ok(|mut buf| buf.copy_to_bytes(buf.remaining()))
-            .map_err(std::io::Error::other),
-    )
+    Box::pin(Stalls {
+        inner: Box::pin(
+            stream
+                .map_ok(|mut buf| buf.copy_to_bytes(buf.remaining()))
+                .map_err(std::io::Error::other),
+        ),
+        idle,
+        timer: None,
+    })
+}
+
+/// A body stream that gives up when no chunk comes for `idle`.
+struct Stalls {
+    inner: BodyStream,
+    idle: Duration,
+    /// Armed on the first wait only: most bodies are empty or arrive whole.
+    timer: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl Stream for Stalls {
+    type Item = Result<Bytes, std::io::Error>;
+
+    fn poll_next(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        use std::task::Poll;
+        match self.inner.as_mut().poll_next(cx) {
+            Poll::Ready(item) => {
+                self.timer = None;
+                Poll::Ready(item)
+            }
+            Poll::Pending => {
+                let idle = self.idle;
+                let timer = self
+                    .timer
+                    .get_or_insert_with(|| Box::pin(tokio::time::sleep(idle)));
+                match timer.as_mut().poll(cx) {
+                    Poll::Ready(()) => Poll::Ready(Some(Err(std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        format!(
+                            "the client sent no more of the body for {} s (--idle-timeout)",
+                            idle.as_secs_f32()
+                        ),
+                    )))),
+                    Poll::Pending => Poll::Pending,
+                }
+            }
+        }
+    }
 }
 
 /// Control-plane bodies may not exceed this, but for a fixture set (the largest, a fault
@@ -213,6 +263,13 @@ pub async fn read_limited(
     let mut out = Vec::new();
     while let Some(chunk) = body.next().await {
         let chunk = chunk.map_err(|e| {
+            if e.kind() == std::io::ErrorKind::TimedOut {
+                return ApiError::request(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "request_timeout",
+                    e.to_string(),
+                );
+            }
             ApiError::request(
                 StatusCode::BAD_REQUEST,
                 "invalid_body",

@@ -435,3 +435,18 @@ async fn an_empty_control_token_is_refused_by_the_builder_too() {
     let started = MockServer::builder().control_token("").try_start().await;
     assert!(matches!(started, Err(StartError::EmptyControlToken)));
 }
+
+#[tokio::test]
+async fn a_slow_answer_is_not_cut_off_by_the_idle_timeout() {
+    // The client waits on freshmock here (a two-second wait on the control plane): the
+    // silence is the server's, and the connection stays open for the answer.
+    let server = Api::on(
+        MockServer::builder()
+            .timeouts(Duration::from_secs(60), Duration::from_millis(300))
+            .start()
+            .await,
+    );
+    let reply = fetch(server.bare(Method::GET, "/_freshmock/tickets?wait=2s")).await;
+    assert_eq!(reply.status, 408);
+    assert_eq!(reply.code(), "wait_timeout");
+}
