@@ -86,13 +86,17 @@ test('waitForRequests with since awaits only newer requests, and countRequests c
 
 test('waitForVotes answers once the vote is recorded', async () => {
   await fm.reset();
-  const waiting = fm.waitForVotes({ article: 1101 }, { timeout: 10000 });
+  // The fixtures' counts: a wait on an article counts its thumbs up and down together.
+  const { helpful, not_helpful } = await fm.votes({ article: 1101 });
+  const total = helpful.anonymous + helpful.users.length + not_helpful.anonymous + not_helpful.users.length;
+  const waiting = fm.waitForVotes({ article: 1101 }, { timeout: 10000, count: total + 1 });
   const res = await fetch(fm.at('/api/widget/solutions/article/1101/thumbs_up'), {
     method: 'PUT', headers: { 'X-Widget-Id': WIDGET, 'X-Client-Id': 'node-test' },
   });
   assert.ok(res.ok, `vote answered ${res.status}: ${await res.text()}`);
   const votes = await waiting;
-  assert.equal(votes.helpful.anonymous, 1);
+  assert.equal(votes.helpful.anonymous, helpful.anonymous + 1);
+  assert.equal(votes.not_helpful.anonymous, not_helpful.anonymous);
 });
 
 test('a minted token logs Alice in, and expires when the clock jumps', async () => {
@@ -122,15 +126,15 @@ test('a fault answers the next matching request, then is gone', async () => {
 test('the event stream carries a clock change', async () => {
   const controller = new AbortController();
   const events = fm.events({ signal: controller.signal });
-  const first = events.next();
-  await new Promise((r) => setTimeout(r, 100));
-  await fm.advanceClock('1m');
+  const first = await events.next(); // the stream opens with the clock as it is
+  assert.equal(first.value.event, 'clock');
+  const moved = await fm.advanceClock('1m');
   let seen;
-  for (let next = await first; !next.done; next = await events.next()) {
-    if (next.value.event === 'clock') { seen = next.value; break; }
+  for await (const { event, data } of events) {
+    if (event === 'clock' && data.now_ms >= moved.now_ms) { seen = data; break; }
   }
   controller.abort();
-  assert.ok(seen, 'no clock event');
+  assert.ok(seen, 'no event for the clock change');
 });
 
 test('a refused control call is a FreshmockError with the server code', async () => {

@@ -1,0 +1,24 @@
+import { defineConfig } from '@playwright/test';
+
+// A name shared by the runner and its workers (they inherit its environment), for the
+// isolation test's meeting point.
+process.env.FRESHMOCK_EXAMPLE_RUN ??= `${process.pid}-${Date.now()}`;
+
+export default defineConfig({
+  testDir: './tests',
+  workers: 2,
+  fullyParallel: false,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  timeout: 30_000,
+  reporter: [['list']],
+  use: {
+    headless: true,
+    launchOptions: {
+      // Debian's Chromium: nothing is downloaded (no `npx playwright install`).
+      executablePath: process.env.FRESHMOCK_CHROMIUM ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    },
+    trace: 'retain-on-failure',
+  },
+});
