@@ -7,11 +7,11 @@
 set -euo pipefail
 BIN="${1:-${FRESHMOCK_BIN:-freshmock}}"
 OUT="$(mktemp)"
-fail() { echo "session.sh: $*" >&2; exit 1; }
+fail() { echo "session.sh: $*" >&2; cat "$OUT.err" >&2; exit 1; }
 
-"$BIN" --port 0 > "$OUT" &
+"$BIN" --port 0 > "$OUT" 2> "$OUT.err" &
 PID=$!
-trap 'kill $PID 2>/dev/null; rm -f "$OUT"' EXIT
+trap 'kill $PID 2>/dev/null; rm -f "$OUT" "$OUT.err"' EXIT
 for _ in $(seq 100); do grep -q 'listening on' "$OUT" && break; sleep 0.05; done
 FM=$(sed -n 's/^freshmock listening on \(http:[^ ]*\).*/\1/p' "$OUT" | head -1)
 [ -n "$FM" ] || fail "freshmock did not start"
@@ -40,6 +40,8 @@ curl -fs "$FM/api/widget/search/solutions?term=password" "${W[@]}" -H "X-Widget-
   || fail "Alice does not find article 1401"
 [ "$(curl -fs "$FM/_freshmock/requests/count?since=$LAST&route=widget.search")" = '{"count":1}' ] \
   || fail "the count since the cursor is not 1"
+curl -fs "$FM/_freshmock/requests?since=$LAST&route=widget.search&wait=5s" | grep -q '"query":"term=password"' \
+  || fail "the wait since the cursor did not return the search"
 
 # A fault on search, then a reset (faults stay until cleared).
 curl -fs -X POST "$FM/_freshmock/faults" -H 'Content-Type: application/json' \
