@@ -132,6 +132,10 @@ export interface StartOptions {
   secret?: string;
   controlToken?: string;
   noCaptcha?: boolean;
+  /** --import FILE: start from a state document (as exportState gives). */
+  importFile?: string;
+  /** --export-on-exit FILE: write the state document when the server stops (stop() does). */
+  exportOnExit?: string;
   /** More command-line arguments. */
   args?: string[];
   env?: Record<string, string>;

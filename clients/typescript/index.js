@@ -338,6 +338,8 @@ export async function startFreshmock(options = {}) {
   if (options.secret) args.push('--secret', options.secret);
   if (options.controlToken) args.push('--control-token', options.controlToken);
   if (options.noCaptcha) args.push('--no-captcha');
+  if (options.importFile) args.push('--import', options.importFile);
+  if (options.exportOnExit) args.push('--export-on-exit', options.exportOnExit);
   args.push(...(options.args || []));
   const startTimeout = options.startTimeout ?? 15000;
 

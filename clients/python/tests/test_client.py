@@ -177,6 +177,16 @@ def test_a_snapshot_exported_reset_and_imported_gives_the_same_tickets_votes_and
     assert freshmock.tickets() == before[0]
 
 
+def test_a_server_started_with_import_has_the_tickets_another_wrote_with_export_on_exit(freshmock, tmp_path):
+    if "GET /_freshmock/state" not in documented(freshmock):
+        pytest.skip("this server has no snapshots yet; the test runs once /_freshmock/state is documented")
+    file = str(tmp_path / "state.json")
+    with start_freshmock(export_on_exit=file) as first:
+        post_ticket(first, "kept@example.com", "Across restarts")
+    with start_freshmock(import_file=file) as second:
+        assert [t["requester"]["email"] for t in second.tickets()] == ["kept@example.com"]
+
+
 def test_without_a_binary_the_error_says_where_it_looked(monkeypatch):
     monkeypatch.setenv("FRESHMOCK_BIN", "/nonexistent/freshmock")
     with pytest.raises(FileNotFoundError, match="FRESHMOCK_BIN=/nonexistent/freshmock does not exist"):

@@ -3,6 +3,9 @@
 // the entry arrives, and startFreshmock finds, starts and stops servers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   Freshmock, FreshmockError, FreshmockWaitTimeout, OPERATIONS, findFreshmock, startFreshmock,
 } from '../index.js';
@@ -167,6 +170,23 @@ test('a snapshot exported, reset and imported gives the same tickets, votes and 
   assert.deepEqual([await fm.tickets(), await fm.votes({ article: 1101 }), await fm.hits()], before);
   await assert.rejects(fm.importState({ nonsense: true }), (e) => e.status === 400);
   assert.deepEqual(await fm.tickets(), before[0]);
+});
+
+test('a server started with --import has the tickets another wrote with --export-on-exit', async (t) => {
+  if (!(await documented(fm)).includes('GET /_freshmock/state')) {
+    t.skip('this server has no snapshots yet; the test runs once /_freshmock/state is documented');
+    return;
+  }
+  const file = join(mkdtempSync(join(tmpdir(), 'freshmock-')), 'state.json');
+  const first = await startFreshmock({ exportOnExit: file });
+  await postTicket(first, 'kept@example.com', 'Across restarts');
+  await first.stop();
+  const second = await startFreshmock({ importFile: file });
+  try {
+    assert.deepEqual((await second.tickets()).map((x) => x.requester.email), ['kept@example.com']);
+  } finally {
+    await second.stop();
+  }
 });
 
 test('servers started side by side are separate', async () => {

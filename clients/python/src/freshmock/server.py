@@ -83,13 +83,19 @@ class FreshmockServer(Freshmock):
 
 def start_freshmock(bin: Optional[str] = None, fixtures: Optional[str] = None, now: Optional[str] = None,
                     secret: Optional[str] = None, control_token: Optional[str] = None,
-                    no_captcha: bool = False, args: Sequence[str] = (), env: Optional[Dict[str, str]] = None,
+                    no_captcha: bool = False, import_file: Optional[str] = None,
+                    export_on_exit: Optional[str] = None, args: Sequence[str] = (),
+                    env: Optional[Dict[str, str]] = None,
                     start_timeout: float = 15.0) -> FreshmockServer:
     """Starts freshmock on a free port of 127.0.0.1 and returns once ``/_freshmock/health``
-    says ready. Stopped by ``stop()``, and at the latest when this process exits."""
+    says ready. Stopped by ``stop()``, and at the latest when this process exits.
+    ``import_file`` and ``export_on_exit`` are ``--import`` and ``--export-on-exit``: a state
+    document read at start, written when the server stops."""
     path = find_freshmock(bin)
     argv: List[str] = [path, "--port", "0", "--host", "127.0.0.1"]
-    for flag, value in (("--fixtures", fixtures), ("--now", now), ("--secret", secret), ("--control-token", control_token)):
+    for flag, value in (("--fixtures", fixtures), ("--now", now), ("--secret", secret),
+                        ("--control-token", control_token), ("--import", import_file),
+                        ("--export-on-exit", export_on_exit)):
         if value:
             argv += [flag, value]
     if no_captcha:
