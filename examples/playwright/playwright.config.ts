@@ -1,9 +1,5 @@
 import { defineConfig } from '@playwright/test';
 
-// A name shared by the runner and its workers (they inherit its environment), for the
-// isolation test's meeting point.
-process.env.FRESHMOCK_EXAMPLE_RUN ??= `${process.pid}-${Date.now()}`;
-
 export default defineConfig({
   testDir: './tests',
   workers: 2,

@@ -1,17 +1,21 @@
 // Each worker has its own freshmock: a ticket sent to one is not in the other's list. The two
-// tests run at once on the two workers and meet in a folder named for this run, so each can
+// tests run at once on the two workers and meet in a folder of the run's output, so each can
 // look at the other's server while both are up.
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Freshmock } from 'freshmock';
+import type { TestInfo } from '@playwright/test';
 import { test, expect } from '../fixtures.js';
 
 test.describe.configure({ mode: 'parallel' });
 
-const meeting = join(tmpdir(), `freshmock-isolation-${process.env.FRESHMOCK_EXAMPLE_RUN}`);
+/** The meeting folder of this repetition and retry, in the output folder Playwright empties
+ * at the start of every run. */
+function meetingFor(info: TestInfo): string {
+  return join(info.project.outputDir, `isolation-${info.repeatEachIndex}-${info.retry}`);
+}
 
-async function arrival(name: string): Promise<string> {
+async function arrival(meeting: string, name: string): Promise<string> {
   const file = join(meeting, name);
   await expect.poll(() => existsSync(file), {
     message: `the other worker's test did not reach "${name}" (are there two workers?)`,
@@ -22,6 +26,7 @@ async function arrival(name: string): Promise<string> {
 
 for (const [me, other] of [['a', 'b'], ['b', 'a']]) {
   test(`worker ${me}'s server does not see worker ${other}'s ticket`, async ({ freshmock }, info) => {
+    const meeting = meetingFor(info);
     mkdirSync(meeting, { recursive: true });
     const email = `worker-${me}@example.com`;
     const res = await fetch(freshmock.at('/api/widget/tickets'), {
@@ -32,7 +37,7 @@ for (const [me, other] of [['a', 'b'], ['b', 'a']]) {
     expect(res.status).toBe(201);
     writeFileSync(join(meeting, `${me}.url`), `${freshmock.url} ${info.workerIndex}`);
 
-    const [otherUrl, otherWorker] = (await arrival(`${other}.url`)).split(' ');
+    const [otherUrl, otherWorker] = (await arrival(meeting, `${other}.url`)).split(' ');
     expect(otherUrl).not.toBe(freshmock.url);
     expect(Number(otherWorker)).not.toBe(info.workerIndex);
     const mine = await freshmock.tickets();
@@ -42,6 +47,6 @@ for (const [me, other] of [['a', 'b'], ['b', 'a']]) {
 
     // Both servers stay up until both tests have looked.
     writeFileSync(join(meeting, `${me}.done`), 'done');
-    await arrival(`${other}.done`);
+    await arrival(meeting, `${other}.done`);
   });
 }
