@@ -29,3 +29,5 @@ cargo test --locked --all-targets
 cargo test --locked --doc
 # Generated requests against both OpenAPI documents: no 5xx, every answer as documented.
 scripts/schemathesis.sh
+# The test kits (TypeScript with Playwright, pytest, curl) against the binary just built.
+scripts/kits.sh "${CARGO_TARGET_DIR:-target}/debug/freshmock"
