@@ -54,11 +54,15 @@ impl FaultSpec {
         Ok(())
     }
 
+    /// A fault without a method matches every method but `OPTIONS`: a browser's CORS
+    /// preflight is not the call the test meant to break (faulting it would stop the page
+    /// from ever sending the call). Name `OPTIONS` to fault preflights.
     fn matches(&self, method: &str, path: &str) -> bool {
-        self.method
-            .as_deref()
-            .is_none_or(|m| m.eq_ignore_ascii_case(method))
-            && glob(&self.path, path)
+        let method_matches = match self.method.as_deref() {
+            Some(m) => m.eq_ignore_ascii_case(method),
+            None => !method.eq_ignore_ascii_case("OPTIONS"),
+        };
+        method_matches && glob(&self.path, path)
     }
 }
 
@@ -174,6 +178,18 @@ impl Faults {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fault_without_a_method_leaves_cors_preflights_alone() {
+        let any = spec("/api/widget/*", None);
+        assert!(any.matches("GET", "/api/widget/search/solutions"));
+        assert!(!any.matches("OPTIONS", "/api/widget/search/solutions"));
+        let preflight = FaultSpec {
+            method: Some("OPTIONS".into()),
+            ..spec("/api/widget/*", None)
+        };
+        assert!(preflight.matches("options", "/api/widget/search/solutions"));
+    }
 
     fn spec(path: &str, times: Option<u32>) -> FaultSpec {
         FaultSpec {
