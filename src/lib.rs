@@ -4,21 +4,23 @@
 //! - `domain/`: the account and its rules, with no HTTP and no SQLite: `fixtures` (the JSON
 //!   format, loading, validation), `catalog` (the loaded account and the facts derived from
 //!   it once), `access` (the folder visibility table), `language` (codes and the five-step
-//!   choice), `search` (the tantivy index), `token` (Freshdesk's JWT checks with reasons),
-//!   `people` (contacts and agents), `clock`, `html`, `email`.
+//!   choice: the parameter, then the profile for a logged-in customer or the browser for an anonymous one), `search` (the tantivy index), `token` (Freshdesk's JWT checks with reasons),
+//!   `people` (contacts and agents), `clock`, `html` (text and the sanitiser), `email`.
 //! - `state/`: what a running server holds, shared by every request: `AppState` (the world
 //!   behind a lock, with every SQLite call on the blocking pool), `loader` (the one thread
 //!   that parses, validates and indexes a replacing fixture set), `store` (SQLite), `events`
-//!   (the live stream), `request_log`, `faults`.
+//!   (the live stream), `request_log`, `faults`, `rate` (the widget API's rate limit).
 //! - `http/`: the one route table (`routes`), the one error type (`error`), the dispatch
-//!   and the one recover (`mod.rs`), what a handler gets (`request`), faults and the request
+//!   and the one recover (`mod.rs`), the perimeter (`guard`: the `Host` check and cross-site
+//!   control writes), the accept loop (`listen`: timeouts, the connection cap), what a
+//!   handler gets (`request`), faults and the request
 //!   log around widget calls (`observe`), and the handlers by caller: `widget`
 //!   (the widget API), `agent` (the two agent calls), `control` (the `/_freshmock/` control
 //!   plane), `assets` (the fake widget, the demo site and the dashboard's files); `server`
 //!   runs it all on a listener and owns [`MockServer`].
 //!
-//! The command line (`src/bin/freshmock/`: `serve`, `token`, `explain`, `check`, and the
-//! fixture generator) is a user of this library like any other.
+//! The command line (`src/bin/freshmock/`: `serve`, `token`, `explain`, `check`, `health`,
+//! the fixture generator and `--watch`) is a user of this library like any other.
 //!
 //! What embedders and tests use is exported here and nothing else: [`MockServer`] and its
 //! builder, [`FixtureSet`] and the [`fixtures`] format, [`Config`] and [`run`] for serving on
