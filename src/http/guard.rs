@@ -42,6 +42,12 @@ fn check_host(
     let Some(value) = headers.get(HOST) else {
         return Ok(());
     };
+    // Every request comes here: the usual loopback names are recognised without copying.
+    if let Ok(text) = value.to_str() {
+        if is_loopback_name(bare_host(text)) {
+            return Ok(());
+        }
+    }
     let text = String::from_utf8_lossy(value.as_bytes());
     let name = host_name(&text);
     if is_loopback_name(&name) || allowed.iter().any(|a| allows(a, &name)) {
@@ -69,6 +75,11 @@ fn allows(allowed: &str, name: &str) -> bool {
 
 /// The host part of a `Host` value, lowercase, without its port, brackets or final dot.
 fn host_name(host: &str) -> String {
+    bare_host(host).to_ascii_lowercase()
+}
+
+/// The host part of a `Host` value as written, without its port, brackets or final dot.
+fn bare_host(host: &str) -> &str {
     let host = host.trim();
     let name = if let Some(rest) = host.strip_prefix('[') {
         rest.split(']').next().unwrap_or_default()
@@ -78,13 +89,17 @@ fn host_name(host: &str) -> String {
             _ => host,
         }
     };
-    name.trim_end_matches('.').to_ascii_lowercase()
+    name.trim_end_matches('.')
 }
 
 /// `localhost` and its subdomains (browsers resolve them to loopback themselves, so no DNS
-/// answer can rebind them), 127.0.0.0/8, and ::1 (also IPv4-mapped).
+/// answer can rebind them), 127.0.0.0/8, and ::1 (also IPv4-mapped); in any case.
 fn is_loopback_name(name: &str) -> bool {
-    if name == "localhost" || name.ends_with(".localhost") {
+    const SUFFIX: &str = ".localhost";
+    let subdomain = name.len() > SUFFIX.len()
+        && name.is_char_boundary(name.len() - SUFFIX.len())
+        && name[name.len() - SUFFIX.len()..].eq_ignore_ascii_case(SUFFIX);
+    if name.eq_ignore_ascii_case("localhost") || subdomain {
         return true;
     }
     if let Ok(v4) = name.parse::<Ipv4Addr>() {
