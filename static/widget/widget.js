@@ -7,13 +7,27 @@
  * they are sandboxed without scripts (see FRAME_SANDBOX), so article HTML shown in them never runs. */
 (function () {
   'use strict';
+  var SCRIPT = document.currentScript;
+  if (SCRIPT && !SCRIPT.isConnected) {
+    // Removed before it ran (StrictMode's mount, cleanup, mount): the page's next tag takes over.
+    console.info('[freshmock] this copy of the widget script was removed from the page before it ran; it does nothing.');
+    return;
+  }
   // Like the real loader: no fwSettings at all is a TypeError; no widget_id does nothing.
   var WIDGET_ID = window.fwSettings.widget_id;
   if (!WIDGET_ID) return;
   var FW = window.fwSettings;
-  if (window.__freshmock && window.__freshmock.loaded) {
-    console.warn('[freshmock] the widget script ran twice (a second script tag?); the copy is ignored. The real widget would render a duplicate.');
-    return;
+  // A second copy on the same page load (same fwSettings, and the stub or this dispatcher still
+  // in place) is ignored. A page that removed everything (destroy, script tag, FreshworksWidget
+  // and fwSettings deleted: React StrictMode, route changes) and embeds again gets a fresh
+  // widget, as the real loader runs again: the old copy is retired first, so nothing doubles.
+  var prev = window.__freshmock;
+  if (prev && prev.loaded) {
+    if (!prev.replaced()) {
+      console.warn('[freshmock] the widget script ran twice (a second script tag?); the copy is ignored. The real widget would render a duplicate.');
+      return;
+    }
+    prev.retire();
   }
 
   var RENEW_BEFORE_MS = 60000; // the callback runs this long before exp, by the server's clock
@@ -44,9 +58,9 @@
   var SYNC = { connected: false, secretRotations: 0, resets: 0 };
 
   var TEXT = {
-    en: { search: 'Search for answers', popular: 'Popular articles', results: 'Search results', none: 'No articles found.', contact: 'Contact us', back: 'Back', helpful: 'Was this article helpful?', yes: 'Yes', no: 'No', thanks: 'Thanks for your feedback!', missing: 'This article is not available.', name: 'Name', email: 'Email', subject: 'Subject', description: 'Description', attach: 'Attach files', captcha: "I'm not a robot", loginNeeded: 'Please sign in on this site to contact us.', signedIn: 'Signed in as', close: 'Close', loading: 'Loading…', captchaNeeded: 'Please confirm that you are not a robot.', failed: 'Something went wrong. Please try again.', portal: 'Open in the help center', select: '—' },
-    fr: { search: 'Rechercher des réponses', popular: 'Articles populaires', results: 'Résultats', none: 'Aucun article trouvé.', contact: 'Nous contacter', back: 'Retour', helpful: 'Cet article vous a-t-il été utile ?', yes: 'Oui', no: 'Non', thanks: 'Merci pour votre avis !', missing: "Cet article n'est pas disponible.", name: 'Nom', email: 'E-mail', subject: 'Objet', description: 'Description', attach: 'Joindre des fichiers', captcha: 'Je ne suis pas un robot', loginNeeded: 'Connectez-vous sur ce site pour nous contacter.', signedIn: 'Connecté en tant que', close: 'Fermer', loading: 'Chargement…', captchaNeeded: "Confirmez que vous n'êtes pas un robot.", failed: 'Une erreur est survenue. Réessayez.', portal: "Ouvrir dans le centre d'aide" },
-    de: { search: 'Antworten suchen', popular: 'Beliebte Artikel', results: 'Suchergebnisse', none: 'Keine Artikel gefunden.', contact: 'Kontakt', back: 'Zurück', helpful: 'War dieser Artikel hilfreich?', yes: 'Ja', no: 'Nein', thanks: 'Danke für Ihr Feedback!', missing: 'Dieser Artikel ist nicht verfügbar.', name: 'Name', email: 'E-Mail', subject: 'Betreff', description: 'Beschreibung', attach: 'Dateien anhängen', captcha: 'Ich bin kein Roboter', loginNeeded: 'Bitte melden Sie sich an, um uns zu kontaktieren.', signedIn: 'Angemeldet als', close: 'Schließen', loading: 'Wird geladen…', captchaNeeded: 'Bitte bestätigen Sie, dass Sie kein Roboter sind.', failed: 'Etwas ist schiefgegangen. Bitte erneut versuchen.', portal: 'Im Hilfe-Center öffnen' }
+    en: { search: 'Search for answers', popular: 'Popular articles', results: 'Search results', none: 'No articles found.', contact: 'Contact us', back: 'Back', helpful: 'Was this article helpful?', yes: 'Yes', no: 'No', thanks: 'Thanks for your feedback!', missing: 'This article is not available.', name: 'Name', email: 'Email', subject: 'Subject', description: 'Description', attach: 'Attach files', captcha: "I'm not a robot", loginNeeded: 'Please sign in on this site to contact us.', signedIn: 'Signed in as', close: 'Close', loading: 'Loading…', captchaNeeded: 'Please confirm that you are not a robot.', failed: 'Something went wrong. Please try again.', required: 'This field is required.', portal: 'Open in the help center', select: '—' },
+    fr: { search: 'Rechercher des réponses', popular: 'Articles populaires', results: 'Résultats', none: 'Aucun article trouvé.', contact: 'Nous contacter', back: 'Retour', helpful: 'Cet article vous a-t-il été utile ?', yes: 'Oui', no: 'Non', thanks: 'Merci pour votre avis !', missing: "Cet article n'est pas disponible.", name: 'Nom', email: 'E-mail', subject: 'Objet', description: 'Description', attach: 'Joindre des fichiers', captcha: 'Je ne suis pas un robot', loginNeeded: 'Connectez-vous sur ce site pour nous contacter.', signedIn: 'Connecté en tant que', close: 'Fermer', loading: 'Chargement…', captchaNeeded: "Confirmez que vous n'êtes pas un robot.", failed: 'Une erreur est survenue. Réessayez.', required: 'Ce champ est obligatoire.', portal: "Ouvrir dans le centre d'aide" },
+    de: { search: 'Antworten suchen', popular: 'Beliebte Artikel', results: 'Suchergebnisse', none: 'Keine Artikel gefunden.', contact: 'Kontakt', back: 'Zurück', helpful: 'War dieser Artikel hilfreich?', yes: 'Ja', no: 'Nein', thanks: 'Danke für Ihr Feedback!', missing: 'Dieser Artikel ist nicht verfügbar.', name: 'Name', email: 'E-Mail', subject: 'Betreff', description: 'Beschreibung', attach: 'Dateien anhängen', captcha: 'Ich bin kein Roboter', loginNeeded: 'Bitte melden Sie sich an, um uns zu kontaktieren.', signedIn: 'Angemeldet als', close: 'Schließen', loading: 'Wird geladen…', captchaNeeded: 'Bitte bestätigen Sie, dass Sie kein Roboter sind.', failed: 'Etwas ist schiefgegangen. Bitte erneut versuchen.', required: 'Dieses Feld ist erforderlich.', portal: 'Im Hilfe-Center öffnen' }
   };
 
   // ---- small helpers -------------------------------------------------------------------
@@ -139,9 +153,7 @@
     if (!CLOCK.known || !A.token || !A.claims || typeof A.claims.exp !== 'number') return;
     var now = serverNow(), exp = A.claims.exp;
     if (Math.floor(now / 1000) > exp) {
-      console.warn('[freshmock] the widget token expired at ' + new Date(exp * 1000).toISOString() + ' by the server clock; ' +
-        (A.callback ? 'the callback did not send a new token in time' : 'there is no callback to renew it (pass {token, callback} to authenticate)') + '. Back to anonymous.');
-      endSession('expired');
+      expired('the widget token expired at ' + new Date(exp * 1000).toISOString() + ' by the server clock');
     } else if (A.status === 'logged_in' && A.callback && A.renewedFor !== A.token && now >= exp * 1000 - RENEW_BEFORE_MS) {
       runCallback();
     }
@@ -186,34 +198,54 @@
   }
 
   // ---- authentication ------------------------------------------------------------------
+  // The token has expired (by the server's clock, or the API said "Signature has expired"): as
+  // Freshdesk's widget does, the page is asked for a new one through the stored callback, once
+  // per failure; the customer is logged out only if none comes within RENEW_WAIT_MS.
+  function expired(what) {
+    var why = !A.callback ? 'there is no callback to renew it (pass {token, callback} to authenticate)'
+      : A.recovering ? 'the token sent after the callback was called has expired too' : '';
+    if (why) {
+      console.warn('[freshmock] ' + what + '; ' + why + '. Back to anonymous.');
+      return endSession('expired');
+    }
+    console.info('[freshmock] ' + what + '; asking the page for a new one through the callback.');
+    renew('expired', 'the callback was called at expiry and sent no new token within ' + RENEW_WAIT_MS / 1000 + ' s');
+  }
+  // Drops the refused token and calls the callback; `status` ends the session if no new token comes.
+  function renew(status, late) {
+    var tok = A.token;
+    A.gen++;
+    A.recovering = true;
+    dropAuthFill(A.claims);
+    A.token = null; A.claims = null; A.user = null;
+    A.status = 'renewing';
+    clearTimeout(A.waitTimer);
+    A.waitTimer = setTimeout(function () {
+      if (A.status !== 'renewing') return;
+      console.warn('[freshmock] ' + late + '. Back to anonymous.');
+      endSession(status);
+    }, RENEW_WAIT_MS);
+    runCallback(tok);
+    refresh();
+  }
   function rejected(res) {
     A.rejections++;
     A.lastRejection = { status: res.status, message: message(res.data), reason: res.reason, path: res.path };
     console.warn('[freshmock] widget token rejected: ' + res.method + ' ' + res.path + ' answered ' + res.status +
       ' "' + message(res.data) + '"' + (res.reason ? '. freshmock: ' + res.reason : ''));
     if (res.token !== A.token) return; // an older token; the current one is not in question
-    dropAuthFill(A.claims);
-    A.token = null; A.claims = null; A.user = null;
-    if (A.callback && !A.recovering) {
-      // Once per failure: the page may answer with a fresh token.
-      A.recovering = true;
-      A.status = 'renewing';
-      runCallback();
-      clearTimeout(A.waitTimer);
-      A.waitTimer = setTimeout(function () { if (A.status === 'renewing') endSession('rejected'); }, RENEW_WAIT_MS);
-      refresh();
-    } else {
-      endSession('rejected');
-    }
+    if (/expired/i.test(message(res.data))) return expired('the widget token was refused as expired');
+    if (A.callback && !A.recovering) renew('rejected', 'the callback sent no new token within ' + RENEW_WAIT_MS / 1000 + ' s');
+    else endSession('rejected');
   }
   // The name and email the token put in the form leave with it.
   function dropAuthFill(claims) {
     if (!claims) return;
     ['name', 'email'].forEach(function (k) { if (S.form.values[k] === claims[k]) delete S.form.values[k]; });
   }
-  function runCallback() {
+  function runCallback(tok) {
     A.renewals++;
-    A.renewedFor = A.token;
+    A.renewedFor = tok || A.token;
     try { A.callback(); } catch (e) { console.error('[freshmock] the authenticate callback threw', e); }
   }
   function endSession(status) {
@@ -318,6 +350,7 @@
   // ---- the contact form ----------------------------------------------------------------
   function fieldKey(name) {
     name = String(name);
+    if (name === 'attachment-container') return 'attachments'; // the real upload box's id, which sites hide
     return /^cf_/.test(name) ? 'custom_fields.' + name : name;
   }
   function addFields(list, fields) {
@@ -380,7 +413,8 @@
   function submit() {
     var f = S.form;
     collect();
-    f.errors = []; f.notice = '';
+    f.errors = missing(); f.notice = '';
+    if (f.errors.length) { applyForm(); return; }
     if (cf().captcha !== false && !f.captcha) { f.notice = t('captchaNeeded'); applyForm(); return; }
     f.sending = true; applyForm();
     var input = DOM.pdoc.getElementById('attachments');
@@ -402,6 +436,18 @@
         S.view = 'thanks';
         render();
       });
+    });
+  }
+  // Required fields left empty, checked here first as the real form does (before the captcha);
+  // what only the server knows (formats, choices, the token) keeps the API's messages.
+  function missing() {
+    var ro = readOnly();
+    return (S.form.fields || []).filter(function (fd) {
+      var v = S.form.values[fd.key];
+      return fd.required && S.form.hidden.indexOf(fd.key) < 0 && ro.indexOf(fd.key) < 0 &&
+        (fd.kind === 'checkbox' ? !v : v == null || !String(v).trim());
+    }).map(function (fd) {
+      return { field: fd.key.replace(/^custom_fields\./, ''), message: t('required'), code: 'missing_field', source: 'browser' };
     });
   }
   function ticketBody(attachmentIds) {
@@ -458,10 +504,11 @@
   function loaded(node) {
     return new Promise(function (resolve) { node.addEventListener('load', resolve); node.addEventListener('error', resolve); });
   }
-  function mount() {
-    if (S.mounted) return Promise.resolve();
-    S.mounted = true; S.open = false; S.view = 'home';
+  // The loader's part of the page (container, stylesheet, bootstrap frame): made once and kept
+  // by destroy, as the real loader keeps them; remade only if the page removed them.
+  function base() {
     var d = document;
+    if (DOM.container && DOM.container.isConnected) return Promise.resolve();
     var container = d.createElement('div');
     container.id = 'freshworks-container';
     var link = d.createElement('link');
@@ -469,6 +516,17 @@
     var hidden = d.createElement('iframe');
     hidden.id = 'freshworks-frame'; hidden.title = 'Freshworks'; hidden.setAttribute('aria-hidden', 'true'); hidden.tabIndex = -1;
     hidden.style.display = 'none';
+    d.head.appendChild(link);
+    container.appendChild(hidden);
+    d.body.appendChild(container);
+    DOM.container = container; DOM.link = link;
+    return loaded(link);
+  }
+  function mount() {
+    if (S.mounted) return Promise.resolve();
+    S.mounted = true; S.open = false; S.view = 'home';
+    var d = document;
+    var css = base(), container = DOM.container;
     var launcher = d.createElement('iframe');
     launcher.id = 'launcher-frame'; launcher.title = 'Help launcher';
     launcher.setAttribute('sandbox', FRAME_SANDBOX);
@@ -477,13 +535,11 @@
     panel.id = 'widget-frame'; panel.title = 'Help widget';
     panel.setAttribute('sandbox', FRAME_SANDBOX);
     panel.srcdoc = frameDoc(PANEL);
-    var ready = Promise.all([loaded(link), loaded(launcher), loaded(panel)]);
-    d.head.appendChild(link);
-    container.appendChild(hidden); container.appendChild(launcher); container.appendChild(panel);
-    d.body.appendChild(container);
-    DOM.container = container; DOM.link = link; DOM.launcher = launcher; DOM.panel = panel;
+    var ready = Promise.all([css, loaded(launcher), loaded(panel)]);
+    container.appendChild(launcher); container.appendChild(panel);
+    DOM.launcher = launcher; DOM.panel = panel;
     return ready.then(function () {
-      if (DOM.container !== container) return;
+      if (DOM.panel !== panel) return;
       DOM.ldoc = launcher.contentDocument; DOM.pdoc = panel.contentDocument;
       wire();
       buildForm();
@@ -491,11 +547,22 @@
       loadSuggested();
     });
   }
+  function drop(n) { if (n && n.parentNode) n.parentNode.removeChild(n); }
+  // destroy: only the UI goes; the container and the bootstrap frame stay for boot.
   function unmount() {
     if (!S.mounted) return;
     S.mounted = false; S.open = false;
-    [DOM.container, DOM.link].forEach(function (n) { if (n && n.parentNode) n.parentNode.removeChild(n); });
-    DOM.container = DOM.link = DOM.launcher = DOM.panel = DOM.ldoc = DOM.pdoc = null;
+    drop(DOM.launcher); drop(DOM.panel);
+    DOM.launcher = DOM.panel = DOM.ldoc = DOM.pdoc = null;
+  }
+  // A new copy of the script takes over (see the guard at the top): this one leaves no trace.
+  function retire() {
+    unmount();
+    drop(DOM.container); drop(DOM.link);
+    DOM.container = DOM.link = null;
+    clearInterval(DOM.ticker); clearTimeout(A.waitTimer);
+    if (DOM.sync) DOM.sync.close();
+    S.status = 'retired';
   }
   function q(sel) { return DOM.pdoc.querySelector(sel); }
   function wire() {
@@ -552,8 +619,11 @@
     lb.querySelector('.text').textContent = label('launcher', S.settings.button_text || 'Help');
     lb.style.left = side === 'left' ? '6px' : 'auto';
     lb.style.right = side === 'left' ? 'auto' : '6px';
+    // Open, the launcher is only a close control (a round ×), as the real one.
     lb.classList.toggle('is-open', S.open);
     lb.querySelector('.icon').textContent = S.open ? '\u00d7' : '?';
+    lb.setAttribute('aria-label', S.open ? t('close') : lb.querySelector('.text').textContent);
+    lb.title = S.open ? t('close') : '';
 
     DOM.pdoc.body.setAttribute('data-view', S.view);
     q('.title').textContent = S.view === 'form' || S.view === 'thanks'
@@ -648,7 +718,7 @@
         el('label', { for: id }, text, f.required ? ' ' : null, f.required ? el('span', { class: 'req' }, '*') : null), input, error);
     });
     if (cf().attach_file !== false) {
-      nodes.push(el('div', { class: 'field', 'data-key': 'attachments' },
+      nodes.push(el('div', { class: 'field', id: 'attachment-container', 'data-key': 'attachments' },
         el('label', { for: 'attachments' }, t('attach')), el('input', { id: 'attachments', type: 'file', multiple: '' })));
     }
     if (cf().captcha !== false) {
@@ -756,7 +826,7 @@
     var args = [].slice.call(arguments, 1);
     var fn = Object.prototype.hasOwnProperty.call(CALLS_KNOWN, name) ? CALLS_KNOWN[name] : null;
     CALLS.push({ name: String(name), args: plain(args), known: !!fn, at: Date.now() });
-    if (!fn) return; // unknown names are ignored, as by the real widget
+    if (!fn || S.status === 'retired') return; // unknown names are ignored, as by the real widget
     try { fn.apply(null, args); } catch (e) { console.error('[freshmock] FreshworksWidget(' + JSON.stringify(String(name)) + ') failed', e); }
   }
 
@@ -787,6 +857,12 @@
   }
   window.__freshmock = {
     loaded: true,
+    // Whether the page has removed this copy's embedding (a new fwSettings, its script tag, or
+    // a new stub once this dispatcher had replaced the old one): a new script tag is a new widget.
+    replaced: function () {
+      return window.fwSettings !== FW || (SCRIPT && !SCRIPT.isConnected) || (S.status !== 'loading' && window.FreshworksWidget !== FreshworksWidget);
+    },
+    retire: retire,
     state: snapshot,
     get calls() { return plain(CALLS); },
     serverNow: function () { return Math.round(serverNow()); },
@@ -805,6 +881,7 @@
   }
   Promise.all([get('/widgets/' + encodeURIComponent(WIDGET_ID) + '.json'), get('/widgetBase/widget.css', true)]).then(function (got) {
     config = got[0];
+    if (S.status === 'retired') return;
     frameCss = got[1] || '';
     var settings = config && config.settings;
     if (!settings || !COMPONENTS.some(function (c) { return settings.components && settings.components[c]; })) {
@@ -817,9 +894,10 @@
     FW.options = settings;
     S.settings = merge({}, settings);
     connectControlPlane();
-    setInterval(tick, 250);
+    DOM.ticker = setInterval(tick, 250);
     var body = document.body ? Promise.resolve() : new Promise(function (r) { document.addEventListener('DOMContentLoaded', r); });
     body.then(mount).then(function () {
+      if (S.status === 'retired') return;
       S.status = 'ready';
       var stub = window.FreshworksWidget;
       var queue = (stub && stub.q) || [];

@@ -410,11 +410,31 @@ async fn simple_form_shows_freshdesks_field_errors_then_sends_the_ticket() {
         )
         .await;
     browser.ready().await;
-    // Without the captcha box ticked nothing is sent.
+    // Empty: the browser names the required fields first, before the captcha (as the real form).
     browser.in_panel("d.querySelector('.submit').click()").await;
+    let state = browser.idle().await;
+    assert_eq!(state["form"]["notice"], "");
+    let required = browser
+        .in_panel("['email', 'description'].map(function (k) { return d.querySelector('[data-key=' + k + '] .field-error').textContent; })")
+        .await;
+    assert_eq!(
+        required,
+        json!(["This field is required.", "This field is required."])
+    );
+
+    // Filled, but the captcha box not ticked: nothing is sent.
+    browser
+        .in_panel(
+            "(function () { d.getElementById('email').value = 'nora at example';
+               d.getElementById('description').value = 'The export button does nothing.';
+               d.getElementById('ticket-form').dispatchEvent(new Event('input'));
+               d.querySelector('.submit').click(); })()",
+        )
+        .await;
     let state = browser.idle().await;
     assert!(state["form"]["notice"].as_str().unwrap().contains("robot"));
 
+    // What only the server knows keeps Freshdesk's message.
     browser
         .in_panel("(function () { d.getElementById('captcha').click(); d.querySelector('.submit').click(); })()")
         .await;
@@ -425,9 +445,9 @@ async fn simple_form_shows_freshdesks_field_errors_then_sends_the_ticket() {
         )
         .await;
     let shown = browser
-        .in_panel("d.querySelector('[data-key=description] .field-error').textContent")
+        .in_panel("d.querySelector('[data-key=email] .field-error').textContent")
         .await;
-    assert!(shown.as_str().unwrap().contains("mandatory"), "{shown}");
+    assert!(shown.as_str().unwrap().contains("valid email"), "{shown}");
 
     browser
         .in_panel(
@@ -446,4 +466,102 @@ async fn simple_form_shows_freshdesks_field_errors_then_sends_the_ticket() {
             .await,
         "Thank you for your feedback."
     );
+}
+
+/// A customer logged in with a token for `ttl` seconds whose renewal callback asks the page's
+/// server (answering or not), on a page served with [`host_with_tokens`].
+async fn logged_in_with_callback(fm: &crate::support::Api, ttl: i64, answer: bool) -> Browser {
+    let first = token(fm, "Alice Anders", "alice@globex.test", ttl);
+    let before = format!(
+        "{}\nFreshworksWidget('authenticate', {{ token: {}, callback: window.__renew }}); FreshworksWidget('open');",
+        renewal("alice@globex.test", "Alice Anders", 3600, answer),
+        json!(first)
+    );
+    let browser = Browser::start().await;
+    browser
+        .goto(&host_with_tokens(widget_page(&fm.uri(), WIDGET, &before), fm).await)
+        .await;
+    browser.ready().await;
+    browser
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_already_past_exp_is_renewed_through_the_callback_and_the_customer_stays_logged_in()
+{
+    let fm = server().await;
+    let browser = logged_in_with_callback(&fm, 300, true).await;
+    let state = logged_in(&browser).await;
+    let first_exp = state["auth"]["claims"]["exp"].as_i64().unwrap();
+    browser
+        .wait(
+            "the live clock",
+            "window.__freshmock.state().sync.connected",
+        )
+        .await;
+    // A laptop waking from sleep: 61 s past exp before the widget could renew.
+    control(&fm, "clock/advance", json!({ "seconds": 361 })).await;
+    browser
+        .wait(
+            "the fresh token",
+            &format!("window.__freshmock.state().auth.status === 'logged_in' && window.__freshmock.state().auth.claims.exp > {first_exp}"),
+        )
+        .await;
+    assert_eq!(browser.eval("return window.__renewals").await, 1);
+    assert_eq!(browser.search("password").await, [1101, 1401]);
+    let warnings = browser.eval("return window.__warnings.join('\\n')").await;
+    assert!(
+        !warnings.as_str().unwrap().contains("Back to anonymous"),
+        "{warnings}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_token_expired_before_a_slow_bootstrap_is_renewed_through_the_callback() {
+    let fm = server().await;
+    // A slow network, and a page that printed its token long ago (61 s past exp).
+    control(
+        &fm,
+        "faults",
+        json!({ "path": "/api/widget/bootstrap", "latency_ms": 800 }),
+    )
+    .await;
+    let browser = logged_in_with_callback(&fm, -61, true).await;
+    let state = logged_in(&browser).await;
+    assert_eq!(state["auth"]["claims"]["email"], "alice@globex.test");
+    assert!(state["auth"]["claims"]["exp"].as_i64().unwrap() > fm.now_secs());
+    assert_eq!(browser.eval("return window.__renewals").await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_new_token_after_expiry_the_customer_is_logged_out_and_the_console_says_why() {
+    let fm = server().await;
+    let browser = logged_in_with_callback(&fm, 300, false).await;
+    logged_in(&browser).await;
+    browser
+        .wait(
+            "the live clock",
+            "window.__freshmock.state().sync.connected",
+        )
+        .await;
+    control(&fm, "clock/advance", json!({ "seconds": 361 })).await;
+    browser
+        .wait(
+            "the callback",
+            "window.__renewals === 1 && window.__freshmock.state().auth.status === 'renewing'",
+        )
+        .await;
+    browser
+        .wait(
+            "the session to end",
+            "window.__freshmock.state().auth.status === 'expired'",
+        )
+        .await;
+    assert_eq!(browser.search("password").await, [1101]);
+    let warnings = browser.eval("return window.__warnings.join('\\n')").await;
+    let warnings = warnings.as_str().unwrap();
+    assert!(
+        warnings.contains("the callback was called at expiry and sent no new token within 5 s"),
+        "{warnings}"
+    );
+    assert!(!warnings.contains("in time"), "{warnings}");
 }

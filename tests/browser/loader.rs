@@ -212,10 +212,14 @@ async fn destroy_unmounts_and_boot_mounts_the_widget_again() {
     browser.ready().await;
 
     browser.call("'destroy'").await;
-    let gone = browser
-        .eval("return [!!document.getElementById('freshworks-container'), !!document.querySelector('link#freshworks-frame'), window.__freshmock.state().mounted]")
+    // Only the UI goes: the container, the bootstrap frame and the stylesheet stay, as with
+    // the real loader (shared/spec/widget-script.md).
+    let left = browser
+        .eval("return [!!document.getElementById('freshworks-container'), !!document.querySelector('iframe#freshworks-frame'),
+                       !!document.querySelector('link#freshworks-frame'), !!document.getElementById('launcher-frame'),
+                       !!document.getElementById('widget-frame'), window.__freshmock.state().mounted]")
         .await;
-    assert_eq!(gone, json!([false, false, false]));
+    assert_eq!(left, json!([true, true, true, false, false, false]));
 
     browser.call("'boot'").await;
     browser

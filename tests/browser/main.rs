@@ -6,9 +6,13 @@
 mod articles;
 mod auth;
 mod demo;
+mod embeds;
+mod form;
 #[path = "../common/harness.rs"]
 mod harness;
 mod hostile;
+mod layout;
+mod lifecycle;
 mod loader;
 mod support;
 #[path = "../common/webdriver.rs"]

@@ -41,26 +41,52 @@ pub fn token(server: &Api, name: &str, email: &str, ttl: i64) -> String {
 
 /// Serves one HTML page at `/` of a second origin (the customer's site).
 pub async fn host(html: String) -> String {
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
-        .await
-        .unwrap();
-    let addr = listener.local_addr().unwrap();
     let page = warp::path::end().map(move || warp::reply::html(html.clone()));
-    tokio::spawn(warp::serve(page).incoming(listener).run());
-    format!("http://{addr}/")
+    serve(page.boxed()).await
 }
 
 /// The customer's site with its own backend: the page at `/`, and `POST /token?email=&name=&ttl=`
 /// that signs a token the way a customer's server does (the widget secret it was given, the
 /// server's clock), so a page's `authenticate` callback can fetch fresh tokens same-origin.
 pub async fn host_with_tokens(html: String, server: &Api) -> String {
+    let page = warp::path::end().map(move || warp::reply::html(html.clone()));
+    serve(page.or(tokens_route(server)).boxed()).await
+}
+
+/// The embedding styles of `tests/browser/pages/` as a customer's site: `/pages/<file>` with
+/// `{{FRESHMOCK}}` and `{{WIDGET}}` filled in, and the same `POST /token` as
+/// [`host_with_tokens`]. Returns the site's root (`http://127.0.0.1:port/`).
+pub async fn host_pages(server: &Api) -> String {
+    let freshmock = server.uri();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/pages");
+    let pages = warp::path!("pages" / String).map(move |file: String| {
+        let html = std::fs::read_to_string(dir.join(&file))
+            .unwrap_or_else(|e| panic!("tests/browser/pages/{file}: {e}"));
+        warp::reply::html(
+            html.replace("{{FRESHMOCK}}", &freshmock)
+                .replace("{{WIDGET}}", WIDGET),
+        )
+    });
+    serve(pages.or(tokens_route(server)).boxed()).await
+}
+
+/// Serves `routes` on a free port of 127.0.0.1 (a second origin) and returns its root.
+async fn serve(routes: warp::filters::BoxedFilter<(impl warp::Reply + 'static,)>) -> String {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
         .await
         .unwrap();
     let addr = listener.local_addr().unwrap();
+    tokio::spawn(warp::serve(routes).incoming(listener).run());
+    format!("http://{addr}/")
+}
+
+/// `POST /token?email=&name=&ttl=`: a token signed with the secret freshmock holds now, `ttl`
+/// seconds ahead of its clock (negative for one already expired).
+fn tokens_route(
+    server: &Api,
+) -> impl Filter<Extract = (String,), Error = warp::Rejection> + Clone + Send + Sync + 'static {
     let freshmock = server.uri();
-    let page = warp::path::end().map(move || warp::reply::html(html.clone()));
-    let sign = warp::path!("token")
+    warp::path!("token")
         .and(warp::post())
         .and(warp::query::<std::collections::HashMap<String, String>>())
         .then(move |q: std::collections::HashMap<String, String>| {
@@ -85,9 +111,7 @@ pub async fn host_with_tokens(html: String, server: &Api) -> String {
                 let name = q.get("name").cloned().unwrap_or_else(|| email.clone());
                 tokens::mint_for(&name, &email, now_ms / 1000 + ttl, &secret)
             }
-        });
-    tokio::spawn(warp::serve(page.or(sign)).incoming(listener).run());
-    format!("http://{addr}/")
+        })
 }
 
 /// A customer's page embedding the widget with the usual snippet. `settings` is the
