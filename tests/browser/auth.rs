@@ -41,17 +41,7 @@ async fn logged_in_form_shows_the_tokens_name_and_email_read_only() {
     let fm = server().await;
     let alice = token(&fm, "Alice A. Anders", "alice@globex.test", 3600);
     let browser = Browser::start().await;
-    browser
-        .goto(
-            &host(widget_page(
-                &fm.uri(),
-                FORM_WIDGET,
-                "FreshworksWidget('open', 'ticketForm');",
-            ))
-            .await,
-        )
-        .await;
-    browser.ready().await;
+    browser.open_form(&fm.uri(), FORM_WIDGET).await;
     // Widget 27 requires a login for its form.
     browser
         .wait(
@@ -399,17 +389,7 @@ async fn test_hooks_force_renewal_and_expiry() {
 async fn simple_form_shows_freshdesks_field_errors_then_sends_the_ticket() {
     let fm = server().await;
     let browser = Browser::start().await;
-    browser
-        .goto(
-            &host(widget_page(
-                &fm.uri(),
-                WIDGET,
-                "FreshworksWidget('open', 'ticketForm');",
-            ))
-            .await,
-        )
-        .await;
-    browser.ready().await;
+    browser.open_form(&fm.uri(), WIDGET).await;
     // Empty: the browser names the required fields first, before the captcha (as the real form).
     browser.in_panel("d.querySelector('.submit').click()").await;
     let state = browser.idle().await;

@@ -27,17 +27,7 @@ async fn the_empty_form_names_its_required_fields_before_asking_for_the_captcha_
 {
     let fm = server().await;
     let browser = Browser::start().await;
-    browser
-        .goto(
-            &host(widget_page(
-                &fm.uri(),
-                WIDGET,
-                "FreshworksWidget('open', 'ticketForm');",
-            ))
-            .await,
-        )
-        .await;
-    browser.ready().await;
+    browser.open_form(&fm.uri(), WIDGET).await;
     browser.in_panel("d.querySelector('.submit').click()").await;
     let state = browser.idle().await;
     let fields: Vec<&str> = state["form"]["errors"]

@@ -135,17 +135,7 @@ async fn ticket_field_labels_and_choices_with_markup_show_as_text() {
     })
     .await;
     let browser = Browser::start().await;
-    browser
-        .goto(
-            &host(widget_page(
-                &fm.uri(),
-                WIDGET,
-                "FreshworksWidget('open', 'ticketForm');",
-            ))
-            .await,
-        )
-        .await;
-    browser.ready().await;
+    browser.open_form(&fm.uri(), WIDGET).await;
     browser
         .wait(
             "the ticket-fields form",

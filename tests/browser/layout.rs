@@ -28,17 +28,7 @@ fn inside(g: &Value, key: &str) -> bool {
 async fn the_open_form_fits_phones_and_short_windows_with_send_in_reach() {
     let fm = server().await;
     let browser = Browser::start().await;
-    browser
-        .goto(
-            &host(widget_page(
-                &fm.uri(),
-                WIDGET,
-                "FreshworksWidget('open', 'ticketForm');",
-            ))
-            .await,
-        )
-        .await;
-    browser.ready().await;
+    browser.open_form(&fm.uri(), WIDGET).await;
     for (w, h) in [
         (375, 667),
         (320, 480),

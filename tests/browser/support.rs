@@ -181,6 +181,21 @@ impl Browser {
             .await
     }
 
+    /// A host page embedding widget `id` of the freshmock at `freshmock` with its contact
+    /// form opened, once the widget is ready.
+    pub async fn open_form(&self, freshmock: &str, id: &str) -> Value {
+        self.goto(
+            &host(widget_page(
+                freshmock,
+                id,
+                "FreshworksWidget('open', 'ticketForm');",
+            ))
+            .await,
+        )
+        .await;
+        self.ready().await
+    }
+
     /// Waits until the widget has rendered and replayed its queue.
     pub async fn ready(&self) -> Value {
         self.wait(
