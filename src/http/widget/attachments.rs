@@ -137,7 +137,11 @@ async fn receive(
     let mut received: Option<Received> = None;
     let mut text_content = false;
     let mut total: u64 = 0;
-    while let Some(mut field) = multipart.next_field().await.map_err(|e| bad_form(&e))? {
+    while let Some(mut field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| body::bad_form(&e))?
+    {
         let name = field.name().unwrap_or_default().to_owned();
         let is_file = field.file_name().is_some();
         if name == PART && !is_file {
@@ -160,7 +164,7 @@ async fn receive(
         }
         let mut size = 0u64;
         while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|e| bad_form(&e))?;
+            let chunk = chunk.map_err(|e| body::bad_form(&e))?;
             size += chunk.len() as u64;
             total += chunk.len() as u64;
             if total > MAX_ATTACHMENT_BYTES {
@@ -220,13 +224,5 @@ fn too_big(size: u64) -> ApiError {
                 String::new()
             }
         ),
-    )
-}
-
-fn bad_form(e: &multer::Error) -> ApiError {
-    ApiError::request(
-        StatusCode::BAD_REQUEST,
-        "invalid_multipart",
-        format!("the multipart body cannot be read: {e}"),
     )
 }

@@ -253,7 +253,8 @@ pub fn format_mb(bytes: u64) -> String {
     }
 }
 
-fn bad_form(e: &multer::Error) -> ApiError {
+/// A multipart body multer cannot read: 400 `invalid_multipart` (tickets and attachments).
+pub(super) fn bad_form(e: &multer::Error) -> ApiError {
     ApiError::request(
         StatusCode::BAD_REQUEST,
         "invalid_multipart",
