@@ -121,7 +121,8 @@ async fn dispatch(
     };
     let origin = headers.contains_key(http::header::ORIGIN);
     // Freshdesk's throttle comes first, before any check of the call.
-    let rate = (room == Room::WidgetApi).then(|| state.take_rate());
+    // Freshdesk counts the account's API calls together, the agent API's with the widget's.
+    let rate = matches!(room, Room::WidgetApi | Room::AgentApi).then(|| state.take_rate());
     let throttled = match rate {
         Some(Rate::Exceeded { total, retry_after }) => {
             Some(ApiError::rate_limited(total, retry_after).into_response())
@@ -208,6 +209,11 @@ fn not_found(room: Room, path: &str) -> ApiError {
     if room == Room::Control {
         ApiError::control_not_found(format!(
             "no control call has the path {path} (see /_freshmock/openapi.json)"
+        ))
+    } else if room == Room::AgentApi {
+        ApiError::not_found(format!(
+            "freshmock does not serve {path}; its agent API serves {}",
+            agent::api::SERVED
         ))
     } else {
         // Freshdesk's 404s are Rails' `head :not_found`: a body of one space.

@@ -34,7 +34,7 @@ pub const FILE_NAME: &str = "freshmock.sqlite";
 /// `PRAGMA application_id`: "FrMk". Tells freshmock's databases from any other SQLite file.
 pub const APPLICATION_ID: i32 = 0x4672_4d6b;
 /// Bumped when the schema changes; a newer database is refused rather than misread.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -89,8 +89,23 @@ CREATE TABLE secrets (
 );
 ";
 
+/// What schema 2 added to schema 1, which is how a schema-1 database is brought up to
+/// date: records the agent API made or changed (categories, folders, articles, companies,
+/// contacts, tickets), each the whole record as JSON, or NULL once deleted; laid over the
+/// fixtures in the order they were written.
+const SCHEMA_2: &str = "
+CREATE TABLE records (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    id INTEGER NOT NULL,
+    doc TEXT,
+    UNIQUE (kind, id)
+);
+";
+
 /// Tables cleared by a reset (everything but `meta`).
-const DATA_TABLES: [&str; 8] = [
+const DATA_TABLES: [&str; 9] = [
+    "records",
     "user_votes",
     "vote_counts",
     "hits",
@@ -481,6 +496,51 @@ pub struct Overlay {
     pub names: Vec<(Id, String)>,
     /// Oldest first.
     pub secrets: Vec<SecretChange>,
+    /// Records the agent API wrote, in the order it wrote them (see [`Store::put_record`]).
+    pub records: Vec<Record>,
+}
+
+/// A record the agent API made, changed or deleted: its whole JSON, or `None` once
+/// deleted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    pub kind: RecordKind,
+    pub id: Id,
+    pub doc: Option<Value>,
+}
+
+/// Which kind of record a [`Record`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RecordKind {
+    Category,
+    Folder,
+    Article,
+    Company,
+    Contact,
+}
+
+impl RecordKind {
+    pub const ALL: [RecordKind; 5] = [
+        RecordKind::Category,
+        RecordKind::Folder,
+        RecordKind::Article,
+        RecordKind::Company,
+        RecordKind::Contact,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordKind::Category => "category",
+            RecordKind::Folder => "folder",
+            RecordKind::Article => "article",
+            RecordKind::Company => "company",
+            RecordKind::Contact => "contact",
+        }
+    }
+
+    fn parse(text: &str) -> Option<RecordKind> {
+        RecordKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
 }
 
 /// The result of trying to create a ticket.
@@ -793,10 +853,70 @@ impl Store {
                 })?
                 .collect::<Result<_, _>>()?)
         })?;
+        let records = self.records()?;
         Ok(Overlay {
             contacts,
             names,
             secrets,
+            records,
+        })
+    }
+
+    /// Every record the agent API wrote, oldest write first.
+    pub fn records(&self) -> Result<Vec<Record>, StoreError> {
+        self.read("records", |conn| {
+            let mut rows = conn.prepare("SELECT kind, id, doc FROM records ORDER BY seq")?;
+            let rows = rows.query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                ))
+            })?;
+            let mut records = Vec::new();
+            for row in rows {
+                let (kind, id, doc) = row?;
+                let bad = |detail: String| StoreError::Record {
+                    path: self.describe().into(),
+                    what: "a row of records".into(),
+                    detail,
+                };
+                let kind = RecordKind::parse(&kind)
+                    .ok_or_else(|| bad(format!("unknown kind {kind:?}")))?;
+                let doc = doc
+                    .map(|d| serde_json::from_str(&d))
+                    .transpose()
+                    .map_err(|e| bad(format!("{} {id} is not JSON: {e}", kind.as_str())))?;
+                records.push(Record {
+                    kind,
+                    id: id as Id,
+                    doc,
+                });
+            }
+            Ok(records)
+        })
+    }
+
+    /// Writes records the agent API made or changed (a `None` doc: deleted), in one
+    /// transaction, durable before it returns. A record written again moves to the end
+    /// of the order, so replaying the records in order gives the latest state.
+    pub fn put_records(&self, records: &[Record]) -> Result<(), StoreError> {
+        self.write(|tx| {
+            for record in records {
+                tx.execute(
+                    "DELETE FROM records WHERE kind = ?1 AND id = ?2",
+                    params![record.kind.as_str(), record.id as i64],
+                )?;
+                tx.execute(
+                    "INSERT INTO records (kind, id, doc) VALUES (?1, ?2, ?3)",
+                    params![
+                        record.kind.as_str(),
+                        record.id as i64,
+                        record.doc.as_ref().map(Value::to_string)
+                    ],
+                )?;
+            }
+            Ok(())
         })
     }
 
@@ -1219,8 +1339,10 @@ fn open_file(dir: &Path, fingerprint: &str) -> Result<Connection, StoreError> {
             detail: format!("SQLite cannot use write-ahead logging there (journal mode {mode})"),
         });
     }
-    if found == Found::Empty {
-        create_schema(&conn, fingerprint).map_err(|e| classify(&path, e))?;
+    match found {
+        Found::Empty => create_schema(&conn, fingerprint).map_err(|e| classify(&path, e))?,
+        Found::Older => migrate(&conn).map_err(|e| classify(&path, e))?,
+        Found::Ours => {}
     }
     Ok(conn)
 }
@@ -1232,6 +1354,8 @@ enum Found {
     Empty,
     /// freshmock's, whole, of this schema and these fixtures.
     Ours,
+    /// freshmock's, whole, of an older schema it brings up to date when it opens it.
+    Older,
 }
 
 /// Reads an existing file without writing a byte to it, and says whether freshmock may open
@@ -1301,7 +1425,7 @@ fn inspect(path: &Path, fingerprint: &str) -> Result<Found, StoreError> {
     if problems.first().map(String::as_str) != Some("ok") {
         return Err(damaged(format!("integrity check: {}", problems.join("; "))));
     }
-    check_schema(&conn).map_err(|e| match e {
+    check_schema(&conn, user_version).map_err(|e| match e {
         SchemaProblem::Missing(what) => damaged(what),
         SchemaProblem::Sqlite(e) => sql(e),
     })?;
@@ -1319,9 +1443,9 @@ fn inspect(path: &Path, fingerprint: &str) -> Result<Found, StoreError> {
             found: version,
         });
     }
-    if version < SCHEMA_VERSION {
+    if version < 1 || version != user_version {
         return Err(damaged(format!(
-            "schema {version} is older than any this freshmock can read"
+            "schema {version} (user_version {user_version}) is not one this freshmock can read"
         )));
     }
     let stored = meta("fixtures_fingerprint")?.unwrap_or_default();
@@ -1352,7 +1476,11 @@ fn inspect(path: &Path, fingerprint: &str) -> Result<Found, StoreError> {
             "ticket {id}'s doc column is not the JSON document freshmock wrote"
         )));
     }
-    Ok(Found::Ours)
+    Ok(if version < SCHEMA_VERSION {
+        Found::Older
+    } else {
+        Found::Ours
+    })
 }
 
 fn another_program(app_id: i32) -> String {
@@ -1398,9 +1526,12 @@ impl From<rusqlite::Error> for SchemaProblem {
 
 /// Every table and column [`SCHEMA`] makes is in `conn` with its type: the expected list
 /// is [`SCHEMA`] itself, made in memory (under a millisecond), so it cannot drift.
-fn check_schema(conn: &Connection) -> Result<(), SchemaProblem> {
+fn check_schema(conn: &Connection, version: i64) -> Result<(), SchemaProblem> {
     let expected = Connection::open_in_memory()?;
     expected.execute_batch(SCHEMA)?;
+    if version >= 2 {
+        expected.execute_batch(SCHEMA_2)?;
+    }
     let columns = |db: &Connection, table: &str| -> rusqlite::Result<Vec<(String, String)>> {
         db.prepare("SELECT name, upper(type) FROM pragma_table_info(?1)")?
             .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -1453,6 +1584,23 @@ fn classify(path: &Path, err: rusqlite::Error) -> StoreError {
     }
 }
 
+/// Brings a schema-1 database to schema 2, in one transaction.
+fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+    let run = || -> rusqlite::Result<()> {
+        conn.execute_batch("BEGIN")?;
+        conn.execute_batch(SCHEMA_2)?;
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        conn.execute(
+            "UPDATE meta SET value = ?1 WHERE key = 'schema_version'",
+            [SCHEMA_VERSION.to_string()],
+        )?;
+        conn.execute_batch("COMMIT")
+    };
+    run().inspect_err(|_| {
+        let _ = conn.execute_batch("ROLLBACK");
+    })
+}
+
 /// Makes freshmock's schema in a new database, in one transaction.
 fn create_schema(conn: &Connection, fingerprint: &str) -> rusqlite::Result<()> {
     let init = || -> rusqlite::Result<()> {
@@ -1460,6 +1608,7 @@ fn create_schema(conn: &Connection, fingerprint: &str) -> rusqlite::Result<()> {
         conn.pragma_update(None, "application_id", APPLICATION_ID)?;
         conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         conn.execute_batch(SCHEMA)?;
+        conn.execute_batch(SCHEMA_2)?;
         conn.execute(
             "INSERT INTO meta (key, value) VALUES ('schema_version', ?1), ('fixtures_fingerprint', ?2), ('created_by', ?3)",
             params![

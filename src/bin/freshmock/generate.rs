@@ -1076,6 +1076,7 @@ pub fn generate(options: &Options) -> Result<FixtureSet, GenerateError> {
             admin: false,
             manage_tickets: true,
             api_key: None,
+            role: None,
         });
     }
 

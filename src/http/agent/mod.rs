@@ -6,6 +6,8 @@
 //! `agents.json`) as the user name and any password. The secret reset also needs an admin.
 //! Assumed for the votes endpoint (the spec says only that agents see it): any agent may.
 
+pub mod api;
+
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use http::StatusCode;
