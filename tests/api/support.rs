@@ -169,8 +169,10 @@ pub const LOGIN_WIDGET: &str = "12000000027";
 pub const BARE_WIDGET: &str = "12000000028";
 /// An admin agent's API key.
 pub const ADMIN_KEY: &str = "adminkey0000000000000000000000001";
-/// A non-admin agent's API key (Stan Support, stan@acme.test).
+/// A non-admin agent's API key (Stan Support, stan@acme.test, role "Agent").
 pub const AGENT_KEY: &str = "agentkey0000000000000000000000002";
+/// The API key of Vera Viewer (vera@acme.test), role "Knowledge Base Editor".
+pub const EDITOR_KEY: &str = "viewerkey000000000000000000000003";
 
 /// The bundled personas (fixtures/README.md).
 pub const NORA: &str = "nora@example.com";
@@ -314,6 +316,21 @@ pub fn multipart_type() -> String {
 }
 
 impl Api {
+    /// An agent API call, as the agent whose API key is `key`.
+    pub fn agent(&self, method: Method, path: &str, key: &str) -> RequestBuilder {
+        self.bare(method, path).header("Authorization", basic(key))
+    }
+
+    /// An agent API call with a JSON body, as the agent whose API key is `key`.
+    pub async fn agent_send(&self, method: Method, path: &str, key: &str, body: Value) -> Reply {
+        fetch(self.agent(method, path, key).json(&body)).await
+    }
+
+    /// An agent API GET, as the agent whose API key is `key`.
+    pub async fn agent_get(&self, path: &str, key: &str) -> Reply {
+        fetch(self.agent(Method::GET, path, key)).await
+    }
+
     /// Other fixtures, clock at [`NOW`].
     pub async fn start_with(fixtures: FixtureSet) -> Api {
         Api::on(pinned().fixtures(fixtures).start().await)

@@ -1117,6 +1117,7 @@ pub fn generate(options: &Options) -> Result<FixtureSet, GenerateError> {
                         description: String::new(),
                         created_at: None,
                         updated_at: None,
+                        translations: BTreeMap::new(),
                         articles: Vec::new(),
                     }
                 })
@@ -1128,6 +1129,7 @@ pub fn generate(options: &Options) -> Result<FixtureSet, GenerateError> {
                 visible_in_portals: Vec::new(),
                 created_at: None,
                 updated_at: None,
+                translations: BTreeMap::new(),
                 folders,
             }
         })
@@ -1192,6 +1194,7 @@ pub fn generate(options: &Options) -> Result<FixtureSet, GenerateError> {
                     thumbs_up: up,
                     thumbs_down: rng.below(up / 4 + 1),
                     attachments,
+                    status: None,
                     created_at: None,
                     seo_data: None,
                 },
