@@ -56,7 +56,10 @@ async fn main() -> Result<(), String> {
         let word = format!("benchword{}x{run}", std::process::id());
         let started = Instant::now();
         let reply = http
-            .post(format!("{}/api/v2/solutions/folders/{}/articles", o.url, o.folder))
+            .post(format!(
+                "{}/api/v2/solutions/folders/{}/articles",
+                o.url, o.folder
+            ))
             .basic_auth(&o.key, Some("X"))
             .json(&json!({
                 "title": format!("Bench article {run}"),
@@ -93,7 +96,9 @@ async fn main() -> Result<(), String> {
                 break Instant::now();
             }
             if answered.elapsed() > PATIENCE {
-                return Err(format!("article {id} not found by the widget after {PATIENCE:?}"));
+                return Err(format!(
+                    "article {id} not found by the widget after {PATIENCE:?}"
+                ));
             }
         };
         // The search that found it started after the answer: the delay is the time until

@@ -145,6 +145,10 @@ async fn dispatch(
             Ok(text) => text.to_owned(),
             Err(_) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
         }),
+        agent_auth: matches!(room, Room::AgentApi | Room::OtherApi)
+            .then(|| headers.get(http::header::AUTHORIZATION))
+            .flatten()
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
         route: route.map(|r| r.name),
     });
     let faulted = match fault {

@@ -55,6 +55,8 @@ pub struct Recorded {
     pub token: &'static str,
     /// freshmock's explanation of a refusal (`X-Freshmock-Reason`).
     pub reason: Option<String>,
+    /// The agent API's caller: the email of the agent whose API key it sent.
+    pub agent: Option<String>,
 }
 
 /// A [`Recorded`] request with its long texts shortened, as the log holds it.
@@ -93,6 +95,7 @@ impl Kept {
             recorded.reason.as_ref().map_or(0, String::len),
             recorded.auth.as_ref().map_or(0, String::len),
             email.as_ref().map_or(0, String::len),
+            recorded.agent.as_ref().map_or(0, String::len),
         ];
         Kept {
             cost: texts.iter().sum::<usize>() + ENTRY_OVERHEAD,
@@ -118,6 +121,7 @@ impl Kept {
             email: self.email(),
             token: r.token,
             reason: r.reason.clone(),
+            agent: r.agent.clone(),
             shortened: self.shortened.clone(),
         }
     }
@@ -177,6 +181,9 @@ pub struct LogEntry {
     pub token: &'static str,
     /// freshmock's explanation of a refusal (`X-Freshmock-Reason`).
     pub reason: Option<String>,
+    /// An agent API call's agent (the email of the agent whose API key it sent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agent: Option<String>,
     /// Texts the log shortened (`path`, `query`, `reason`, `email`, `token`) and their
     /// original length in bytes; absent when nothing was.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
@@ -204,13 +211,13 @@ pub struct LogFilter {
 impl LogFilter {
     fn matches(&self, kept: &Kept) -> bool {
         let e = &kept.recorded;
-        self.email
+        self.email.as_ref().is_none_or(|m| {
+            kept.email().is_some_and(|x| x.eq_ignore_ascii_case(m))
+                || e.agent.as_ref().is_some_and(|x| x.eq_ignore_ascii_case(m))
+        }) && self
+            .path
             .as_ref()
-            .is_none_or(|m| kept.email().is_some_and(|x| x.eq_ignore_ascii_case(m)))
-            && self
-                .path
-                .as_ref()
-                .is_none_or(|p| e.path.contains(p.as_str()))
+            .is_none_or(|p| e.path.contains(p.as_str()))
             && self.route.as_deref().is_none_or(|r| e.route == Some(r))
             && self.status.is_none_or(|s| e.status == s)
             && self
@@ -357,6 +364,7 @@ mod tests {
             auth: None,
             token: "none",
             reason: None,
+            agent: None,
         }
     }
 

@@ -655,3 +655,15 @@ async fn the_widgets_ticket_form_is_not_confused_by_api_made_articles() {
         .await;
     assert_eq!(read.json()["hits"], 1);
 }
+
+#[tokio::test]
+async fn the_request_log_names_the_agent_behind_each_agent_api_call() {
+    let api = Api::start().await;
+    publish(&api, PUBLIC_FOLDER, "Quark setup").await;
+    let log = api.inspect("requests?email=agatha@acme.test").await;
+    let entries = log["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{log}");
+    assert_eq!(entries[0]["route"], "agent.create_article");
+    assert_eq!(entries[0]["agent"], "agatha@acme.test");
+    assert_eq!(entries[0]["status"], 201);
+}
