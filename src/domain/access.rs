@@ -178,7 +178,7 @@ mod tests {
             created_at: None,
             updated_at: None,
             translations: Default::default(),
-            articles: vec![],
+            articles: Default::default(),
         }
     }
 

@@ -722,7 +722,7 @@ fn canonical_times(fixtures: &mut FixtureSet) {
     }
     for category in &mut fixtures.solutions {
         for folder in &mut category.folders {
-            for article in &mut folder.articles {
+            for article in Arc::make_mut(&mut folder.articles) {
                 for translation in article.translations.values_mut() {
                     canonical(&mut translation.modified_at);
                 }
@@ -738,7 +738,7 @@ fn canonical_times(fixtures: &mut FixtureSet) {
 fn sanitise_descriptions(fixtures: &mut FixtureSet) {
     for category in &mut fixtures.solutions {
         for folder in &mut category.folders {
-            for article in &mut folder.articles {
+            for article in Arc::make_mut(&mut folder.articles) {
                 for translation in article.translations.values_mut() {
                     let clean = html::sanitise(&translation.description);
                     if clean != translation.description {
@@ -870,7 +870,10 @@ mod tests {
         let kept = set.solutions[0].folders[0].articles[1].translations["en"]
             .modified_at
             .clone();
-        let tr = set.solutions[0].folders[0].articles[0]
+        let first = set.solutions[0].folders[0].articles[0].id;
+        let tr = set
+            .article_mut(first)
+            .unwrap()
             .translations
             .get_mut("en")
             .unwrap();

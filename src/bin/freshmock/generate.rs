@@ -1118,7 +1118,7 @@ pub fn generate(options: &Options) -> Result<FixtureSet, GenerateError> {
                         created_at: None,
                         updated_at: None,
                         translations: BTreeMap::new(),
-                        articles: Vec::new(),
+                        articles: Default::default(),
                     }
                 })
                 .collect();
@@ -1200,7 +1200,7 @@ pub fn generate(options: &Options) -> Result<FixtureSet, GenerateError> {
                 },
             );
         }
-        solutions[category].folders[folder].articles.push(Article {
+        std::sync::Arc::make_mut(&mut solutions[category].folders[folder].articles).push(Article {
             id,
             status: if draft {
                 ArticleStatus::Draft

@@ -720,7 +720,7 @@ pub async fn create_folder(mut req: Req) -> Answer {
                 created_at: Some(now.clone()),
                 updated_at: Some(now),
                 translations: Default::default(),
-                articles: Vec::new(),
+                articles: Default::default(),
             };
             apply_access(catalog, &mut folder, access)?;
             *next += 1;
@@ -758,7 +758,7 @@ pub async fn update_folder(mut req: Req) -> Answer {
         .edit_catalog(who(&agent), move |catalog, _| {
             let (category, folder) = catalog.folder(id).ok_or_else(|| no_such("folder", id))?;
             let mut folder = folder.clone();
-            folder.articles.clear();
+            folder.articles = Default::default();
             if let Some(name) = named.name {
                 unique_folder_name(category, &name, Some(id))?;
                 folder.name = name;
@@ -822,7 +822,7 @@ pub async fn folder_translation(mut req: Req) -> Answer {
                 return Err(primary_translation(creating, code));
             }
             let mut folder = folder.clone();
-            folder.articles.clear();
+            folder.articles = Default::default();
             let existing = folder.translations.get(code).cloned();
             let translation = translate(
                 existing,
