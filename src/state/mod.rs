@@ -977,6 +977,22 @@ impl AppState {
         .await
     }
 
+    /// Votes on every translation of these articles, in one trip to the store (an
+    /// article that does not exist has none).
+    pub async fn votes_of_articles(
+        &self,
+        ids: Vec<Id>,
+    ) -> Result<HashMap<Id, Vec<TranslationVotes>>, StoreError> {
+        self.blocking(move |state| {
+            let mut out = HashMap::new();
+            for id in ids {
+                out.insert(id, state.article_votes_now(id)?);
+            }
+            Ok(out)
+        })
+        .await
+    }
+
     /// Every vote a customer (or agent) holds.
     pub async fn customer_votes(&self, user: Id) -> Result<Vec<UserVote>, StoreError> {
         self.blocking(move |state| state.inner.store.votes_of(user))

@@ -214,6 +214,11 @@ impl Page {
 /// an absolute URL on the request's own host with its other parameters kept.
 pub fn list<T: Serialize>(req: &Req, page: Page, items: &[T]) -> Response {
     let (shown, more) = page.slice(items);
+    page_answer(req, page, shown, more)
+}
+
+/// A list page already cut (see [`Page::slice`]), with the `Link` when `more` follow.
+pub fn page_answer<T: Serialize>(req: &Req, page: Page, shown: &[T], more: bool) -> Response {
     let mut response = json_response(StatusCode::OK, &shown);
     if more {
         if let Some(link) = next_link(req, page.page + 1) {
