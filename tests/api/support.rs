@@ -171,6 +171,9 @@ pub const BARE_WIDGET: &str = "12000000028";
 pub const ADMIN_KEY: &str = "adminkey0000000000000000000000001";
 /// A non-admin agent's API key (Stan Support, stan@acme.test).
 pub const AGENT_KEY: &str = "agentkey0000000000000000000000002";
+/// The Knowledge Base Editor's API key (Vera Viewer, vera@acme.test): reads contacts, may
+/// not manage tickets.
+pub const VIEWER_KEY: &str = "viewerkey000000000000000000000003";
 
 /// The bundled personas (fixtures/README.md).
 pub const NORA: &str = "nora@example.com";
@@ -419,6 +422,24 @@ impl Api {
         let reply = fetch(request).await;
         assert_eq!(reply.status, 200, "{}", reply.body);
         reply.json()["id"].as_u64().unwrap()
+    }
+}
+
+/// The agent REST API v2, as an agent with an API key calls it.
+impl Api {
+    /// A request with this agent's key (HTTP Basic).
+    pub fn as_agent(&self, key: &str, method: Method, path: &str) -> RequestBuilder {
+        self.bare(method, path).header("Authorization", basic(key))
+    }
+
+    /// A GET as this agent.
+    pub async fn agent_get(&self, key: &str, path: &str) -> Reply {
+        fetch(self.as_agent(key, Method::GET, path)).await
+    }
+
+    /// A JSON write as this agent.
+    pub async fn agent_send(&self, key: &str, method: Method, path: &str, body: Value) -> Reply {
+        fetch(self.as_agent(key, method, path).json(&body)).await
     }
 }
 

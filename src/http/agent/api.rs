@@ -181,13 +181,15 @@ impl Page {
             None => 1,
             Some(v) => match v.parse::<usize>() {
                 Ok(n) if (1..=MAX_SEARCH_PAGE).contains(&n) => n,
-                _ => return Err(invalid(
-                    "page",
-                    format!(
+                _ => {
+                    return Err(invalid(
+                        "page",
+                        format!(
                         "It should be a Positive Integer less than or equal to {MAX_SEARCH_PAGE}"
                     ),
-                    "invalid_value",
-                )),
+                        "invalid_value",
+                    ))
+                }
             },
         };
         Ok(Page {

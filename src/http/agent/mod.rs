@@ -7,6 +7,9 @@
 //! Assumed for the votes endpoint (the spec says only that agents see it): any agent may.
 
 pub mod api;
+pub mod people;
+mod query;
+pub mod tickets;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
