@@ -163,6 +163,9 @@ mod tests {
             companies: vec![10],
             contact_segments: vec![20],
             company_segments: vec![30],
+            description: String::new(),
+            created_at: None,
+            updated_at: None,
             articles: vec![],
         }
     }

@@ -19,6 +19,7 @@ use crate::domain::html;
 use crate::domain::language::{Lang, Languages};
 use crate::domain::people::{Role, User};
 use crate::domain::search::{IndexEntry, SearchError, SearchIndex, SearchQuery};
+use crate::domain::solutions::Change;
 
 /// Suggested articles without a matching rule: this many, most viewed first.
 pub const TOP_SUGGESTIONS: usize = 5;
@@ -107,6 +108,104 @@ impl Catalog {
         sanitise_descriptions(&mut fixtures);
         let search = SearchIndex::pending(&indexed_languages(&fixtures), documents(&fixtures));
         Catalog::with_index(Arc::new(fixtures), Arc::new(search))
+    }
+
+    /// These fixtures with the agent API's changes laid over them, with an index of their
+    /// own built later (a server starting on a data directory that holds changes). The
+    /// changes come prepared (see [`Catalog::edited`]).
+    pub fn changed_copy(&self, changes: &[Change]) -> Catalog {
+        let mut fixtures = (*self.fixtures).clone();
+        for change in changes {
+            change.apply(&mut fixtures);
+        }
+        let search = SearchIndex::pending(&indexed_languages(&fixtures), documents(&fixtures));
+        Catalog::with_index(Arc::new(fixtures), Arc::new(search))
+    }
+
+    /// This catalog with `changes` applied: the fixtures copied and changed, the lookups
+    /// made again, and the search index, shared with this catalog, updated in place for
+    /// the articles the changes touch (an article's change costs that article, not the
+    /// index). Waits for the index if it is still being built. The changed records must
+    /// come prepared as [`Catalog::load`] leaves fixtures (times canonical, bodies
+    /// sanitised): see [`prepare_article`].
+    pub fn edited(&self, changes: &[Change]) -> Result<(Catalog, Vec<Id>), SearchError> {
+        self.wait_indexed()?;
+        let mut fixtures = (*self.fixtures).clone();
+        let mut touched: Vec<Id> = changes
+            .iter()
+            .flat_map(|change| change.apply(&mut fixtures))
+            .collect();
+        touched.sort_unstable();
+        touched.dedup();
+        let catalog = Catalog::with_index(Arc::new(fixtures), self.search.clone());
+        catalog.indexing.store(true, AtomicOrdering::SeqCst);
+        catalog.reindex(&touched)?;
+        Ok((catalog, touched))
+    }
+
+    /// Makes the shared search index hold these articles as this catalog has them (a
+    /// failed change puts back the catalog it started from this way).
+    pub fn reindex(&self, articles: &[Id]) -> Result<(), SearchError> {
+        let indexed = indexed_languages(&self.fixtures);
+        let mut entries = Vec::new();
+        for &id in articles {
+            let Some(found) = self.article(id) else {
+                continue;
+            };
+            for (code, tr) in &found.article.translations {
+                let Some(lang) = Lang::parse(code).filter(|l| indexed.contains(l)) else {
+                    continue;
+                };
+                entries.push(index_entry(
+                    found.category,
+                    found.folder,
+                    found.article,
+                    lang,
+                    tr,
+                ));
+            }
+        }
+        self.search
+            .update(articles, entries, documents(&self.fixtures))
+    }
+
+    /// The same fixtures with an index of their own, built later: what a reset returns to
+    /// once changes have updated the index this catalog shares.
+    pub fn fresh(&self) -> Catalog {
+        let search = SearchIndex::pending(
+            &indexed_languages(&self.fixtures),
+            documents(&self.fixtures),
+        );
+        Catalog::with_index(self.fixtures.clone(), Arc::new(search))
+    }
+
+    /// Whether `other` reads the same search index (it was made from this one by
+    /// [`Catalog::edited`], or the other way round).
+    pub fn shares_index_with(&self, other: &Catalog) -> bool {
+        Arc::ptr_eq(&self.search, &other.search)
+    }
+
+    /// A category by id.
+    pub fn category(&self, id: Id) -> Option<&Category> {
+        self.fixtures.solutions.iter().find(|c| c.id == id)
+    }
+
+    /// The highest id of any category, folder, article or company: the agent API numbers
+    /// what it makes after it.
+    pub fn highest_id(&self) -> Id {
+        let f = &self.fixtures;
+        f.solutions
+            .iter()
+            .flat_map(|c| {
+                std::iter::once(c.id).chain(
+                    c.folders
+                        .iter()
+                        .flat_map(|f| std::iter::once(f.id).chain(f.articles.iter().map(|a| a.id))),
+                )
+            })
+            .chain(f.companies.iter().map(|c| c.id))
+            .max()
+            .unwrap_or(0)
     }
 
     /// Starts building the search index on a thread of its own, unless it is started
@@ -623,6 +722,17 @@ fn sanitise_descriptions(fixtures: &mut FixtureSet) {
     }
 }
 
+/// Prepares an article the agent API wrote as [`Catalog::load`] prepares fixtures: its
+/// bodies sanitised as Freshdesk's editor saves them.
+pub fn prepare_article(article: &mut Article) {
+    for translation in article.translations.values_mut() {
+        let clean = html::sanitise(&translation.description);
+        if clean != translation.description {
+            translation.description = clean;
+        }
+    }
+}
+
 /// The account's language setup.
 fn account_languages(account: &Account) -> Languages {
     let lang = |code: &str| Lang::parse(code).expect("fixtures are validated");
@@ -678,24 +788,35 @@ fn index(fixtures: &FixtureSet, search: &SearchIndex) {
         let entries = translations
             .into_iter()
             .map(|(category, folder, article, tr)| {
-                let mut body = html::to_text(&tr.description);
-                for attachment in &tr.attachments {
-                    body.push(' ');
-                    body.push_str(&attachment.name);
-                }
-                IndexEntry {
-                    article: article.id,
-                    lang,
-                    category: category.id,
-                    published: article.status == ArticleStatus::Published,
-                    access: folder_tokens(folder),
-                    title: &tr.title,
-                    body,
-                    tags: &article.tags,
-                }
+                index_entry(category, folder, article, lang, tr)
             });
         // A failure is kept for the searches in that language, which report it.
         let _ = search.index_language(lang, entries);
+    }
+}
+
+/// The search document of one article translation.
+fn index_entry<'a>(
+    category: &Category,
+    folder: &Folder,
+    article: &'a Article,
+    lang: Lang,
+    tr: &'a crate::domain::fixtures::Translation,
+) -> IndexEntry<'a> {
+    let mut body = html::to_text(&tr.description);
+    for attachment in &tr.attachments {
+        body.push(' ');
+        body.push_str(&attachment.name);
+    }
+    IndexEntry {
+        article: article.id,
+        lang,
+        category: category.id,
+        published: article.status == ArticleStatus::Published,
+        access: folder_tokens(folder),
+        title: &tr.title,
+        body,
+        tags: &article.tags,
     }
 }
 

@@ -11,4 +11,5 @@ pub mod html;
 pub mod language;
 pub mod people;
 pub mod search;
+pub mod solutions;
 pub mod token;

@@ -13,15 +13,17 @@ use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::{Arc, OnceLock};
+use std::ops::Bound;
+use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::directory::RamDirectory;
 use tantivy::index::SegmentId;
-use tantivy::indexer::{IndexWriterOptions, NoMergePolicy};
+use tantivy::indexer::{IndexWriterOptions, LogMergePolicy, NoMergePolicy};
 use tantivy::query::{
     BitSetDocSet, Bm25StatisticsProvider, BooleanQuery, BoostQuery, ConstScorer, EnableScoring,
-    Explanation, Occur, Query, Scorer, TermQuery, Weight,
+    Explanation, Occur, Query, RangeQuery, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST};
 use tantivy::tokenizer::{
@@ -29,8 +31,8 @@ use tantivy::tokenizer::{
     Stemmer, StopWordFilter, TextAnalyzer, Token, TokenStream, Tokenizer, TokenizerManager,
 };
 use tantivy::{
-    BitSet, DocId, DocSet, Index, IndexReader, ReloadPolicy, Score, Searcher, SegmentReader,
-    TantivyDocument, Term,
+    BitSet, DocId, DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, Score, Searcher,
+    SegmentReader, TantivyDocument, Term,
 };
 
 use crate::domain::fixtures::Id;
@@ -56,6 +58,11 @@ const MEMO_WORDS: usize = 200_000;
 const ARTICLE_FIELD: &str = "article";
 /// The fast field holding each document's insertion order.
 const SEQ_FIELD: &str = "seq";
+/// Memory of the writer that takes the agent API's changes (tantivy's least).
+const EDIT_WRITER_BYTES: usize = 15_000_000;
+/// Segments the changes make are merged while they hold fewer documents than this; the
+/// segments built at load are never merged (that would be a second build of a large set).
+const EDIT_MERGE_MAX_DOCS: usize = 5_000;
 /// The fast field holding each document's [`Group`], by number.
 const GROUP_FIELD: &str = "group";
 
@@ -274,18 +281,35 @@ impl SegmentCollector for RankedSegment {
 /// [`AllLanguages`]).
 pub struct SearchIndex {
     /// Documents in every language: BM25's document count.
-    total_docs: u64,
+    total_docs: AtomicU64,
     langs: HashMap<Lang, OnceLock<Result<LangIndex, SearchError>>>,
 }
 
 /// The index of one language's documents.
 struct LangIndex {
+    index: Index,
     reader: IndexReader,
-    /// Each segment's per-document values.
-    tables: Vec<Arc<SegmentTable>>,
-    /// Every [`Group`], by number.
-    groups: Vec<Group>,
     fields: LangFields,
+    /// What searches read, swapped whole after each change (see [`SearchIndex::update`]).
+    view: RwLock<Arc<View>>,
+    /// What changes need: the writer (made on the first change: it takes 15 MB), and the
+    /// group numbering and insertion order carried on from the build.
+    editing: Mutex<Editing>,
+}
+
+/// One consistent moment of a language's index: its searcher with each segment's
+/// per-document values, and every [`Group`] by number.
+struct View {
+    searcher: Searcher,
+    tables: Vec<Arc<SegmentTable>>,
+    groups: Vec<Group>,
+}
+
+struct Editing {
+    writer: Option<IndexWriter>,
+    groups: Vec<Group>,
+    group_ids: HashMap<Group, u64>,
+    next_seq: u64,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -493,7 +517,7 @@ impl SearchIndex {
     /// `total_docs` is the number of documents all languages will hold together.
     pub fn pending(languages: &[Lang], total_docs: u64) -> SearchIndex {
         SearchIndex {
-            total_docs,
+            total_docs: AtomicU64::new(total_docs),
             langs: languages.iter().map(|&l| (l, OnceLock::new())).collect(),
         }
     }
@@ -596,7 +620,30 @@ impl SearchIndex {
             return Ok(Vec::new());
         }
         let index = slot.wait().as_ref().map_err(Clone::clone)?;
-        index.search(q, self.total_docs)
+        index.search(q, self.total_docs.load(AtomicOrdering::Relaxed))
+    }
+
+    /// Replaces the documents of `articles` in every indexed language with `entries`
+    /// (their translations now; none for a deleted article), waiting for the languages
+    /// still being built; searches see the change when this returns. `total_docs` is the
+    /// number of documents all languages hold afterwards. Costs what the changed documents
+    /// cost, whatever the size of the index: the agent API calls it for each change.
+    pub fn update<'a>(
+        &self,
+        articles: &[Id],
+        entries: impl IntoIterator<Item = IndexEntry<'a>>,
+        total_docs: u64,
+    ) -> Result<(), SearchError> {
+        let mut by_lang: HashMap<Lang, Vec<IndexEntry<'a>>> = HashMap::new();
+        for entry in entries {
+            by_lang.entry(entry.lang).or_default().push(entry);
+        }
+        for (&lang, slot) in &self.langs {
+            let index = slot.wait().as_ref().map_err(Clone::clone)?;
+            index.update(articles, by_lang.remove(&lang).unwrap_or_default())?;
+        }
+        self.total_docs.store(total_docs, AtomicOrdering::Relaxed);
+        Ok(())
     }
 }
 
@@ -716,18 +763,121 @@ impl LangIndex {
             ms = started.elapsed().as_millis() as u64,
             "search index built"
         );
-        let tables = reader
-            .searcher()
+        let searcher = reader.searcher();
+        let tables = searcher
             .segment_readers()
             .iter()
             .map(SegmentTable::read)
             .collect::<Result<_, _>>()?;
         Ok(LangIndex {
+            view: RwLock::new(Arc::new(View {
+                searcher,
+                tables,
+                groups: groups.clone(),
+            })),
+            editing: Mutex::new(Editing {
+                writer: None,
+                groups,
+                group_ids,
+                next_seq: count,
+            }),
+            index,
             reader,
-            tables,
-            groups,
             fields,
         })
+    }
+
+    /// [`SearchIndex::update`] in this language.
+    fn update(&self, articles: &[Id], entries: Vec<IndexEntry<'_>>) -> Result<(), SearchError> {
+        let mut editing = self.editing.lock().unwrap_or_else(|e| e.into_inner());
+        let Editing {
+            writer,
+            groups,
+            group_ids,
+            next_seq,
+        } = &mut *editing;
+        let writer = match writer {
+            Some(writer) => writer,
+            None => {
+                let made = self.index.writer_with_options::<TantivyDocument>(
+                    IndexWriterOptions::builder()
+                        .num_worker_threads(1)
+                        .memory_budget_per_thread(EDIT_WRITER_BYTES)
+                        .num_merge_threads(1)
+                        .build(),
+                )?;
+                let mut policy = LogMergePolicy::default();
+                policy.set_max_docs_before_merge(EDIT_MERGE_MAX_DOCS);
+                made.set_merge_policy(Box::new(policy));
+                writer.insert(made)
+            }
+        };
+        let schema = self.index.schema();
+        let field = |name: &str| schema.get_field(name);
+        let (article, seq, group) = (
+            field(ARTICLE_FIELD)?,
+            field(SEQ_FIELD)?,
+            field(GROUP_FIELD)?,
+        );
+        for &id in articles {
+            let term = Term::from_field_u64(article, id);
+            writer.delete_query(Box::new(RangeQuery::new(
+                Bound::Included(term.clone()),
+                Bound::Included(term),
+            )))?;
+        }
+        for entry in entries {
+            let key = Group {
+                published: entry.published,
+                category: entry.category,
+                access: entry.access,
+            };
+            let number = match group_ids.get(&key) {
+                Some(&n) => n,
+                None => {
+                    let n = groups.len() as u64;
+                    groups.push(key.clone());
+                    group_ids.insert(key, n);
+                    n
+                }
+            };
+            let mut doc = TantivyDocument::default();
+            doc.add_u64(article, entry.article);
+            doc.add_u64(seq, *next_seq);
+            *next_seq += 1;
+            doc.add_u64(group, number);
+            doc.add_text(self.fields.title, entry.title);
+            doc.add_text(self.fields.body, &entry.body);
+            for tag in entry.tags {
+                doc.add_text(self.fields.tags, tag);
+            }
+            writer.add_document(doc)?;
+        }
+        writer.commit()?;
+        self.reader.reload()?;
+        let searcher = self.reader.searcher();
+        let old = self.view.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let tables = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| {
+                // A segment's values never change (deletes are kept apart): reuse them.
+                match old
+                    .tables
+                    .iter()
+                    .find(|t| t.segment == segment.segment_id())
+                {
+                    Some(table) => Ok(table.clone()),
+                    None => SegmentTable::read(segment),
+                }
+            })
+            .collect::<Result<_, _>>()?;
+        *self.view.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(View {
+            searcher,
+            tables,
+            groups: groups.clone(),
+        });
+        Ok(())
     }
 
     /// [`SearchIndex::search`] in this language; `total_docs` is the document count of
@@ -736,18 +886,19 @@ impl LangIndex {
         let Some(text_query) = text_query(&self.fields, q.text) else {
             return Ok(Vec::new());
         };
-        let allowed: Vec<bool> = self.groups.iter().map(|g| g.allows(q)).collect();
+        let view = self.view.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let allowed: Vec<bool> = view.groups.iter().map(|g| g.allows(q)).collect();
         if !allowed.contains(&true) {
             return Ok(Vec::new());
         }
         let collector = Ranked {
-            tables: &self.tables,
+            tables: &view.tables,
             wanted: q.offset + q.limit,
             allowed: Arc::new(allowed),
         };
-        let searcher = self.reader.searcher();
+        let searcher = &view.searcher;
         let statistics = AllLanguages {
-            searcher: &searcher,
+            searcher,
             total_docs,
         };
         let mut ranked =
@@ -971,6 +1122,64 @@ mod tests {
     }
 
     #[test]
+    fn an_update_adds_changes_and_removes_one_article_without_a_rebuild() {
+        let idx = index();
+        // A new article, found at once.
+        idx.update(
+            &[7],
+            vec![entry(
+                7,
+                "en",
+                "Passkeys",
+                "Sign in without a password.",
+                "anyone",
+                &[],
+            )],
+            5,
+        )
+        .unwrap();
+        assert_eq!(run(&idx, "passkeys", "en", &["anyone"]), vec![7]);
+        let mut found = run(&idx, "password", "en", &["anyone"]);
+        found.sort_unstable();
+        assert_eq!(found, vec![1, 3, 7]);
+        // Restricted to a company: gone for anyone else, its words kept for the company.
+        idx.update(
+            &[7],
+            vec![entry(
+                7,
+                "en",
+                "Passkeys",
+                "Sign in without a password.",
+                "company:9",
+                &[],
+            )],
+            5,
+        )
+        .unwrap();
+        assert_eq!(run(&idx, "passkeys", "en", &["anyone"]), Vec::<Id>::new());
+        assert_eq!(run(&idx, "passkeys", "en", &["company:9"]), vec![7]);
+        // A fixture article changed: its old words no longer find it.
+        idx.update(
+            &[3],
+            vec![entry(3, "en", "Receipts", "Monthly bills.", "anyone", &[])],
+            5,
+        )
+        .unwrap();
+        assert_eq!(run(&idx, "invoices", "en", &["anyone"]), Vec::<Id>::new());
+        assert_eq!(run(&idx, "receipts", "en", &["anyone"]), vec![3]);
+        // Deleted in every language.
+        idx.update(&[1, 7], Vec::new(), 2).unwrap();
+        assert_eq!(
+            run(&idx, "password", "en", &["anyone", "company:9"]),
+            Vec::<Id>::new()
+        );
+        assert_eq!(
+            run(&idx, "reinitialiser", "fr", &["anyone"]),
+            Vec::<Id>::new()
+        );
+    }
+
+    #[test]
     fn stemming_finds_plural_and_title_ranks_first() {
         let idx = index();
         assert_eq!(run(&idx, "passwords ", "en", &["anyone"]), vec![1, 3]);
@@ -1097,7 +1306,7 @@ mod tests {
         let entries = tied_entries(&tags);
         let all = entries.len() as u64;
         let index = SearchIndex::build(&[lang("en"), lang("fr")], entries).unwrap();
-        assert_eq!(index.total_docs, all);
+        assert_eq!(index.total_docs.load(AtomicOrdering::Relaxed), all);
         let en = index.langs[&lang("en")].get().unwrap().as_ref().unwrap();
         let access = vec!["anyone".to_owned()];
         let q = SearchQuery {

@@ -57,6 +57,14 @@ pub enum Event {
     Vote {
         article_id: u64,
     },
+    /// The agent API changed the knowledge base or the companies (durable, and searchable,
+    /// when this is published): `kind` is `category`, `folder`, `article` or `company`.
+    Knowledge {
+        kind: &'static str,
+        id: u64,
+        deleted: bool,
+        by: String,
+    },
 }
 
 impl Event {
@@ -71,6 +79,7 @@ impl Event {
             Event::FixturesRefused { .. } => "fixtures_refused",
             Event::Ticket { .. } => "ticket",
             Event::Vote { .. } => "vote",
+            Event::Knowledge { .. } => "knowledge",
         }
     }
 

@@ -29,6 +29,7 @@ use crate::domain::fixtures::{FixtureSet, Id};
 use crate::domain::language::Lang;
 use crate::domain::people::{ContactDoc, Directory, User};
 use crate::domain::search::SearchError;
+use crate::domain::solutions::{Change, Kind};
 use crate::domain::token::{AcceptedTokens, Claims, Keys, TokenError};
 use crate::state::events::{ClockInfo, Event, EventBus};
 use crate::state::faults::Faults;
@@ -167,11 +168,65 @@ pub struct World {
     /// Contacts as the agent API last wrote them (the others are derived from the
     /// directory when shown).
     pub contacts: HashMap<Id, ContactDoc>,
+    /// The id the agent API gives the next category, folder, article or company (never
+    /// one used before, deleted ones included, so a stored record cannot name two things).
+    next_record_id: Id,
+}
+
+/// Why an edit of the knowledge base was not made.
+#[derive(Debug)]
+pub enum EditError<E> {
+    /// The edit itself refused (what the caller asked does not fit the catalog).
+    Refused(E),
+    Store(StoreError),
+    Search(SearchError),
+}
+
+/// The catalog changes the store's records describe, in the order they were written.
+fn catalog_changes(overlay: &Overlay) -> Result<Vec<Change>, StoreError> {
+    overlay
+        .records
+        .iter()
+        .filter_map(|record| {
+            let kind = match record.kind {
+                RecordKind::Category => Kind::Category,
+                RecordKind::Folder => Kind::Folder,
+                RecordKind::Article => Kind::Article,
+                RecordKind::Company => Kind::Company,
+                RecordKind::Contact => return None,
+            };
+            Some(
+                Change::from_record(kind, record.id, record.doc.as_ref()).map_err(|detail| {
+                    StoreError::Record {
+                        path: "the store".into(),
+                        what: "a record of the agent API".into(),
+                        detail,
+                    }
+                }),
+            )
+        })
+        .collect()
+}
+
+/// The store's record of a catalog change.
+fn catalog_record(change: &Change) -> Record {
+    let (kind, id, doc) = change.record();
+    Record {
+        kind: match kind {
+            Kind::Category => RecordKind::Category,
+            Kind::Folder => RecordKind::Folder,
+            Kind::Article => RecordKind::Article,
+            Kind::Company => RecordKind::Company,
+        },
+        id,
+        doc,
+    }
 }
 
 impl World {
-    /// The baseline with what the store remembers laid over it.
-    fn from_baseline(baseline: &Baseline, overlay: &Overlay) -> World {
+    /// The baseline with what the store remembers laid over it (`changes`: its catalog
+    /// records, see [`catalog_changes`]).
+    fn from_baseline(baseline: &Baseline, overlay: &Overlay, changes: &[Change]) -> World {
         let mut directory = Directory::from_fixtures(&baseline.catalog.fixtures);
         for contact in &overlay.contacts {
             directory.add_created(contact.id, &contact.name, &contact.email);
@@ -184,9 +239,23 @@ impl World {
             .secrets
             .last()
             .map_or_else(|| baseline.secret.clone(), |c| c.secret.clone());
+        let catalog = if changes.is_empty() {
+            baseline.catalog.clone()
+        } else {
+            Arc::new(baseline.catalog.changed_copy(changes))
+        };
+        let next_record_id = overlay
+            .records
+            .iter()
+            .map(|r| r.id)
+            .chain([catalog.highest_id(), baseline.catalog.highest_id()])
+            .max()
+            .unwrap_or(0)
+            + 1;
         World {
             directory,
-            catalog: baseline.catalog.clone(),
+            catalog,
+            next_record_id,
             secret,
             former_secrets: overlay
                 .secrets
@@ -227,6 +296,9 @@ struct Inner {
     rate: RateLimit,
     /// Where fixture sets are parsed, validated and indexed, one at a time.
     loader: loader::Loader,
+    /// Held by each edit of the catalog, and by what replaces it (reset, new fixtures, a
+    /// restored state): one edit at a time, each made from the catalog the last one left.
+    edits: Mutex<()>,
 }
 
 #[derive(Debug)]
@@ -270,6 +342,7 @@ impl AppState {
         let catalog = Arc::new(Catalog::load(config.fixtures));
         let store = Store::open(location, &fingerprint)?;
         let overlay = store.overlay()?;
+        let changes = catalog_changes(&overlay)?;
         if let Some(first) = overlay.secrets.first() {
             if first.replaced != secret {
                 tracing::info!("the data directory's widget secret (reset through the API) replaces the one configured");
@@ -283,7 +356,8 @@ impl AppState {
         Ok(AppState {
             inner: Arc::new(Inner {
                 clock,
-                world: RwLock::new(World::from_baseline(&baseline, &overlay)),
+                world: RwLock::new(World::from_baseline(&baseline, &overlay, &changes)),
+                edits: Mutex::new(()),
                 accepted: Mutex::default(),
                 baseline: RwLock::new(baseline),
                 store,
@@ -334,11 +408,27 @@ impl AppState {
     }
 
     fn reset_now(&self) -> Result<(), StoreError> {
-        let baseline = self.baseline();
+        let _edits = self.edits();
+        let mut baseline = self.baseline();
         let mut world = self.write();
         self.inner.store.clear(&baseline.fingerprint)?;
-        *world = World::from_baseline(&baseline, &Overlay::default());
+        // The agent API's changes updated the index the fixtures' catalog shares: the
+        // fixtures get an index of their own again, built on its thread meanwhile.
+        let edited = !Arc::ptr_eq(&world.catalog, &baseline.catalog)
+            && world.catalog.shares_index_with(&baseline.catalog);
+        if edited {
+            baseline.catalog = Arc::new(baseline.catalog.fresh());
+            self.inner
+                .baseline
+                .write()
+                .unwrap_or_else(|e| e.into_inner())
+                .catalog = baseline.catalog.clone();
+        }
+        *world = World::from_baseline(&baseline, &Overlay::default(), &[]);
         drop(world);
+        if edited {
+            baseline.catalog.start_indexing();
+        }
         self.clock().reset();
         self.inner.rate.clear();
         self.events().publish(Event::Reset);
@@ -416,6 +506,7 @@ impl AppState {
             secret,
             fingerprint,
         };
+        let _edits = self.edits();
         let mut world = self.write();
         self.inner.store.clear(&baseline.fingerprint)?;
         *self
@@ -423,7 +514,7 @@ impl AppState {
             .baseline
             .write()
             .unwrap_or_else(|e| e.into_inner()) = baseline.clone();
-        *world = World::from_baseline(&baseline, &Overlay::default());
+        *world = World::from_baseline(&baseline, &Overlay::default(), &[]);
         drop(world);
         self.events().publish(Event::Fixtures);
         Ok(())
@@ -484,12 +575,14 @@ impl AppState {
         let Some(tables) = document["tables"].as_object() else {
             return Err(bad("\"tables\" must be an object of tables".into()));
         };
+        let _edits = self.edits();
         let mut world = self.write();
         self.inner
             .store
             .import_tables(tables, &baseline.fingerprint)?;
         let overlay = self.inner.store.overlay()?;
-        *world = World::from_baseline(&baseline, &overlay);
+        let changes = catalog_changes(&overlay)?;
+        *world = World::from_baseline(&baseline, &overlay, &changes);
         drop(world);
         if frozen {
             self.clock().freeze();
@@ -510,6 +603,74 @@ impl AppState {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+    }
+
+    fn edits(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.inner.edits.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Changes the knowledge base or the companies: `edit` looks at the catalog as it is
+    /// (and may take new ids from the counter it is given) and says what to change, or
+    /// refuses; the changes are then applied, the search index updated for the articles
+    /// they touch, and the records committed to the store, in that order, one edit at a
+    /// time. When this returns the change is durable and searchable; the new catalog and
+    /// `edit`'s value are returned. A store failure puts the index back and changes
+    /// nothing.
+    pub async fn edit_catalog<T: Send + 'static, E: Send + 'static>(
+        &self,
+        by: String,
+        edit: impl FnOnce(&Catalog, &mut Id) -> Result<(Vec<Change>, T), E> + Send + 'static,
+    ) -> Result<(Arc<Catalog>, T), EditError<E>> {
+        let (catalog, value, changes) = self
+            .blocking(move |state| state.edit_catalog_now(edit))
+            .await?;
+        for change in &changes {
+            let (kind, id, doc) = change.record();
+            self.events().publish(Event::Knowledge {
+                kind: match kind {
+                    Kind::Category => "category",
+                    Kind::Folder => "folder",
+                    Kind::Article => "article",
+                    Kind::Company => "company",
+                },
+                id,
+                deleted: doc.is_none(),
+                by: by.clone(),
+            });
+        }
+        Ok((catalog, value))
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn edit_catalog_now<T, E>(
+        &self,
+        edit: impl FnOnce(&Catalog, &mut Id) -> Result<(Vec<Change>, T), E>,
+    ) -> Result<(Arc<Catalog>, T, Vec<Change>), EditError<E>> {
+        let _edits = self.edits();
+        let (current, mut next_id) = {
+            let world = self.read();
+            (world.catalog.clone(), world.next_record_id)
+        };
+        let (changes, value) = edit(&current, &mut next_id).map_err(EditError::Refused)?;
+        if changes.is_empty() {
+            return Ok((current, value, changes));
+        }
+        let (edited, touched) = current.edited(&changes).map_err(EditError::Search)?;
+        let edited = Arc::new(edited);
+        let records: Vec<Record> = changes.iter().map(catalog_record).collect();
+        let mut world = self.write();
+        if let Err(err) = self.inner.store.put_records(&records) {
+            drop(world);
+            // The index holds the changes the store refused: back to the catalog as it is.
+            if let Err(search) = current.reindex(&touched) {
+                tracing::error!("putting the search index back failed: {search}");
+            }
+            return Err(EditError::Store(err));
+        }
+        world.catalog = edited.clone();
+        world.next_record_id = world.next_record_id.max(next_id);
+        drop(world);
+        Ok((edited, value, changes))
     }
 
     /// Replaces the widget secret with a new random one (what Freshdesk's "reset secret"

@@ -1114,11 +1114,22 @@ pub fn generate(options: &Options) -> Result<FixtureSet, GenerateError> {
                         companies,
                         contact_segments,
                         company_segments,
+                        description: String::new(),
+                        created_at: None,
+                        updated_at: None,
                         articles: Vec::new(),
                     }
                 })
                 .collect();
-            Category { id, name, folders }
+            Category {
+                id,
+                name,
+                description: String::new(),
+                visible_in_portals: Vec::new(),
+                created_at: None,
+                updated_at: None,
+                folders,
+            }
         })
         .collect();
     if let Some(last) = solutions.last_mut() {
@@ -1181,6 +1192,8 @@ pub fn generate(options: &Options) -> Result<FixtureSet, GenerateError> {
                     thumbs_up: up,
                     thumbs_down: rng.below(up / 4 + 1),
                     attachments,
+                    created_at: None,
+                    seo_data: None,
                 },
             );
         }
@@ -1194,6 +1207,8 @@ pub fn generate(options: &Options) -> Result<FixtureSet, GenerateError> {
             tags,
             // Most articles are read a little, a few a lot.
             hits: rng.below(100) * rng.below(100) + rng.below(50),
+            article_type: 1,
+            agent_id: None,
             translations,
         });
     }
