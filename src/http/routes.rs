@@ -99,6 +99,16 @@ pub static ROUTES: &[Route] = &[
     route!(PUT, "/api/v2/tickets/{id:int}/restore", Agent, "agent.restore_ticket", later agent::tickets::restore),
     route!(GET, "/api/v2/search/tickets", Agent, "agent.search_tickets", later agent::tickets::search),
     route!(GET, "/api/v2/ticket_fields", Agent, "agent.ticket_fields", now agent::tickets::fields),
+    // The agent REST API v2: contacts.
+    route!(GET, "/api/v2/contacts", Agent, "agent.contacts", later agent::contacts::index),
+    route!(POST, "/api/v2/contacts", Agent, "agent.create_contact", later agent::contacts::create),
+    route!(GET, "/api/v2/contacts/{id:int}", Agent, "agent.contact", later agent::contacts::show),
+    route!(PUT, "/api/v2/contacts/{id:int}", Agent, "agent.update_contact", later agent::contacts::update),
+    route!(DELETE, "/api/v2/contacts/{id:int}", Agent, "agent.delete_contact", later agent::contacts::delete),
+    route!(DELETE, "/api/v2/contacts/{id:int}/hard_delete", Agent, "agent.hard_delete_contact", later agent::contacts::hard_delete),
+    route!(PUT, "/api/v2/contacts/{id:int}/restore", Agent, "agent.restore_contact", later agent::contacts::restore),
+    route!(GET, "/api/v2/search/contacts", Agent, "agent.search_contacts", later agent::contacts::search),
+    route!(GET, "/api/v2/contact_fields", Agent, "agent.contact_fields", now agent::contacts::fields),
     // The agent REST API v2: agents, groups, roles, settings.
     route!(GET, "/api/v2/agents/me", Agent, "agent.me", now agent::people::me),
     route!(GET, "/api/v2/agents", Agent, "agent.agents", now agent::people::list_agents),

@@ -717,6 +717,8 @@ impl AppState {
             Some(user) if !user.may_use_widget() => Ok(LogIn::Refused(user)),
             Some(user) => {
                 if user.name == name {
+                    // A contact the agent API created is verified by its first log-in.
+                    self.sync_contact_doc(&mut world, user.id, name, now)?;
                     return Ok(LogIn::Known(user));
                 }
                 self.inner.store.set_name(user.id, name, now)?;
@@ -1385,6 +1387,9 @@ impl AppState {
         let Some(mut doc) = world.contacts.get(&id).cloned() else {
             return Ok(());
         };
+        if doc.name == name && doc.active {
+            return Ok(());
+        }
         doc.name = name.to_owned();
         doc.active = true;
         doc.updated_at = now;
