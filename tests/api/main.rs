@@ -2,6 +2,7 @@
 
 mod admin;
 mod agent_contacts;
+mod agent_people;
 mod agent_tickets;
 mod attachments;
 mod bootstrap;
