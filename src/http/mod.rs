@@ -146,6 +146,11 @@ async fn dispatch(
             Err(_) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
         }),
         route: route.map(|r| r.name),
+        agent: route
+            .filter(|r| r.caller == Caller::Agent)
+            .and_then(|_| headers.get(http::header::AUTHORIZATION)?.to_str().ok())
+            .and_then(|auth| agent::agent(&state, Some(auth)).ok())
+            .map(|agent| agent.email),
     });
     let faulted = match fault {
         Some(spec) => observe::apply(spec).await,

@@ -27,6 +27,8 @@ pub struct Observation {
     pub path: String,
     pub query: String,
     pub auth: Option<String>,
+    /// The calling agent's email, on an agent API call with a known key.
+    pub agent: Option<String>,
     /// The route's name in the table, when a route took the request.
     pub route: Option<&'static str>,
 }
@@ -102,6 +104,7 @@ pub fn record(state: &AppState, seen: Observation, response: Response) -> Respon
         auth,
         token: verdict,
         reason,
+        agent: seen.agent,
     };
     // Shown only to those listening: nobody listens most of the time.
     if state.events().is_listened() {

@@ -55,6 +55,9 @@ pub struct Recorded {
     pub token: &'static str,
     /// freshmock's explanation of a refusal (`X-Freshmock-Reason`).
     pub reason: Option<String>,
+    /// The calling agent's email, on an agent API call with a known API key: shown as the
+    /// entry's `email` when there is no token.
+    pub agent: Option<String>,
 }
 
 /// A [`Recorded`] request with its long texts shortened, as the log holds it.
@@ -86,6 +89,9 @@ impl Kept {
                     e
                 });
             }
+        }
+        if email.is_none() && recorded.auth.is_none() {
+            email = recorded.agent.take();
         }
         let texts = [
             recorded.path.len(),
@@ -171,7 +177,8 @@ pub struct LogEntry {
     pub route: Option<&'static str>,
     pub status: u16,
     pub duration_us: u64,
-    /// The email in the token's payload, if any (read whether or not the token was valid).
+    /// The email in the token's payload, if any (read whether or not the token was valid);
+    /// on an agent API call, the agent's whose key it used.
     pub email: Option<String>,
     /// `none` (no token), `accepted` or `refused`.
     pub token: &'static str,
@@ -355,6 +362,7 @@ mod tests {
             status: 200,
             duration_us: 1,
             auth: None,
+            agent: None,
             token: "none",
             reason: None,
         }

@@ -132,3 +132,17 @@ async fn helpdesk_settings_name_the_accounts_languages() {
     assert_eq!(wrong.status, 405);
     assert_eq!(wrong.header("allow"), Some("GET"));
 }
+
+#[tokio::test]
+async fn the_request_log_names_the_agent_who_called() {
+    let server = Api::start().await;
+    server.agent_get(AGENT_KEY, "/api/v2/agents/me").await;
+    fetch(server.bare(Method::GET, "/api/v2/groups")).await;
+    let log = server.inspect("requests?email=stan@acme.test").await;
+    let log = log["entries"].as_array().unwrap();
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!(log[0]["route"], "agent.me");
+    let anonymous = server.inspect("requests?route=agent.groups").await;
+    assert_eq!(anonymous["entries"][0]["email"], serde_json::Value::Null);
+    assert_eq!(anonymous["entries"][0]["status"], 401);
+}
