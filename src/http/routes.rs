@@ -109,6 +109,14 @@ pub static ROUTES: &[Route] = &[
     route!(PUT, "/api/v2/contacts/{id:int}/restore", Agent, "agent.restore_contact", later agent::contacts::restore),
     route!(GET, "/api/v2/search/contacts", Agent, "agent.search_contacts", later agent::contacts::search),
     route!(GET, "/api/v2/contact_fields", Agent, "agent.contact_fields", now agent::contacts::fields),
+    // The agent REST API v2: companies (in the catalog: folder visibility reads them).
+    route!(GET, "/api/v2/companies", Agent, "agent.companies", now agent::companies::index),
+    route!(POST, "/api/v2/companies", Agent, "agent.create_company", later agent::companies::create),
+    route!(GET, "/api/v2/companies/{id:int}", Agent, "agent.company", now agent::companies::show),
+    route!(PUT, "/api/v2/companies/{id:int}", Agent, "agent.update_company", later agent::companies::update),
+    route!(DELETE, "/api/v2/companies/{id:int}", Agent, "agent.delete_company", later agent::companies::delete),
+    route!(GET, "/api/v2/search/companies", Agent, "agent.search_companies", now agent::companies::search),
+    route!(GET, "/api/v2/company_fields", Agent, "agent.company_fields", now agent::companies::fields),
     // The agent REST API v2: agents, groups, roles, settings.
     route!(GET, "/api/v2/agents/me", Agent, "agent.me", now agent::people::me),
     route!(GET, "/api/v2/agents", Agent, "agent.agents", now agent::people::list_agents),

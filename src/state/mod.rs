@@ -27,7 +27,7 @@ use crate::domain::clock::{Clock, ClockStart, Millis, OutOfRange};
 use crate::domain::fixtures::validate::is_valid_secret;
 use crate::domain::fixtures::{FixtureSet, Id};
 use crate::domain::language::Lang;
-use crate::domain::people::{ContactDoc, Directory, User};
+use crate::domain::people::{ContactDoc, Directory, Role, User};
 use crate::domain::search::SearchError;
 use crate::domain::solutions::{Change, Kind};
 use crate::domain::token::{AcceptedTokens, Claims, Keys, TokenError};
@@ -1344,6 +1344,36 @@ impl AppState {
             world.contacts.remove(&id);
             tracing::info!(id, "the agent API deleted a contact for good");
             Ok(Ok(true))
+        })
+        .await
+    }
+
+    /// Takes a deleted company out of every contact that had it (as Freshdesk does), each
+    /// changed contact a record; returns how many changed.
+    pub async fn unlink_company(&self, company: Id) -> Result<usize, StoreError> {
+        let created: HashMap<Id, i64> = self
+            .blocking(|state| state.inner.store.contacts())
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c.created_at))
+            .collect();
+        let at = self.account_created_at();
+        let now = self.now_secs();
+        self.blocking(move |state| {
+            let mut world = state.write();
+            let holders: Vec<ContactDoc> = world
+                .directory
+                .users()
+                .filter(|u| matches!(&u.role, Role::Contact { companies, .. } if companies.contains(&company)))
+                .map(|u| contact_doc(&world, u, created.get(&u.id).copied().unwrap_or(at)))
+                .collect();
+            let changed = holders.len();
+            for mut doc in holders {
+                doc.companies.retain(|&c| c != company);
+                doc.updated_at = now;
+                state.put_contact_doc(&mut world, doc)?;
+            }
+            Ok(changed)
         })
         .await
     }

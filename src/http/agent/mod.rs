@@ -7,6 +7,7 @@
 //! Assumed for the votes endpoint (the spec says only that agents see it): any agent may.
 
 pub mod api;
+pub mod companies;
 pub mod contacts;
 pub mod people;
 mod query;
