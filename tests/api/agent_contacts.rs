@@ -551,3 +551,43 @@ async fn contacts_written_through_the_api_survive_a_restart_with_a_data_dir() {
         .await;
     assert_eq!(login.json()["user"]["id"], dora);
 }
+
+#[tokio::test]
+async fn a_state_snapshot_brings_back_contacts_the_api_wrote() {
+    let server = Api::start().await;
+    let id = create_id(
+        &server,
+        json!({ "name": "Snap", "email": "snap@example.com" }),
+    )
+    .await;
+    delete(&server, ADMIN_KEY, "/api/v2/contacts/1002").await;
+    let snapshot = server.inspect("state").await;
+    server.control(Method::POST, "reset", json!({})).await;
+    assert_eq!(
+        server
+            .agent_get(ADMIN_KEY, &format!("{CONTACTS}/{id}"))
+            .await
+            .status,
+        404
+    );
+
+    let restored = fetch(
+        server
+            .bare(Method::PUT, "/_freshmock/state")
+            .json(&snapshot),
+    )
+    .await;
+
+    assert_eq!(restored.status, 200, "{}", restored.body);
+    assert_eq!(
+        server
+            .agent_get(ADMIN_KEY, &format!("{CONTACTS}/{id}"))
+            .await
+            .json()["name"],
+        "Snap"
+    );
+    let alice = server
+        .get_with_token(&token("Alice Anders", ALICE), SEARCH)
+        .await;
+    assert_eq!(alice.code(), "invalid_user");
+}
