@@ -9,7 +9,8 @@
 #
 # Installs wrk and hyperfine from Debian packages when they are missing (needs root).
 # Tunables (environment): BENCH_ARTICLES (100000), BENCH_DURATION (seconds per wrk run,
-# 10), BENCH_ROUNDS (wrk rounds per server, 3), BENCH_SPAWNS (cold starts per server, 15).
+# 10), BENCH_ROUNDS (wrk rounds per server, 3), BENCH_SPAWNS (cold starts per server, 15),
+# BENCH_PUBLISHES (articles published through the agent API on the large set, 20).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +19,7 @@ DURATION=${BENCH_DURATION:-10}
 ROUNDS=${BENCH_ROUNDS:-3}
 SPAWNS=${BENCH_SPAWNS:-15}
 LARGE_SPAWNS=3
+PUBLISHES=${BENCH_PUBLISHES:-20}
 CONNECTIONS=32
 LATENCY_CONNECTIONS=4
 WIDGET=12000000025
@@ -53,11 +55,12 @@ fi
 # The release profile is the one that ships (scripts/dist.sh builds it, statically linked);
 # for perf, build the same code with debug info: cargo build --profile profiling.
 log "building release binaries (freshmock, examples ceiling and startup)"
-cargo build --release --locked --quiet --bin freshmock --example ceiling --example startup
+cargo build --release --locked --quiet --bin freshmock --example ceiling --example startup --example publish
 RELEASE=${CARGO_TARGET_DIR:-target}/release
 FRESHMOCK=$RELEASE/freshmock
 CEILING=$RELEASE/examples/ceiling
 STARTUP=$RELEASE/examples/startup
+PUBLISH=$RELEASE/examples/publish
 
 WORK=$(mktemp -d -t freshmock-bench.XXXXXX)
 PIDS=()
@@ -295,6 +298,13 @@ if [ "$L_NON2XX" != 0 ] || [ "$L_ERR" != 0 ] || [ "$L32_NON2XX" != 0 ] || [ "$L3
   echo "bench.sh: searches over $ARTICLES articles failed ($L_NON2XX + $L32_NON2XX non-2xx, $L_ERR + $L32_ERR socket errors)" >&2
   exit 1
 fi
+log "$ARTICLES articles: publishing through the agent API, then searching through the widget"
+# Each run publishes an article with a word of its own and searches for it at once.
+"$PUBLISH" --url "http://$L_ADDR" --key adminkey0000000000000000000000001 --folder 101 \
+  --widget "$WIDGET" --runs "$PUBLISHES" >"$WORK/large.publish"
+P_API=$(sed 's/.*api_ms=\([0-9.]*\).*/\1/' "$WORK/large.publish" | median)
+P_API_MAX=$(sed 's/.*api_ms=\([0-9.]*\).*/\1/' "$WORK/large.publish" | max)
+P_AFTER=$(sed 's/.*searchable_after_ms=\([0-9.]*\).*/\1/' "$WORK/large.publish" | max)
 L_RSS=$(memory_kb "$L_PID" VmRSS)
 L_PEAK=$(memory_kb "$L_PID" VmHWM)
 [ "$L_START_PEAK" -gt "$L_PEAK" ] && L_PEAK=$L_START_PEAK
@@ -318,6 +328,7 @@ T_IDLE=$(verdict "$F_IDLE <= 20 * 1024")
 T_INDEXED=$(verdict "$L_INDEXED <= 1500")
 T_P99=$(verdict "$L_P99 <= 5000")
 T_MEM=$(verdict "$L_PEAK <= 450 * 1024")
+T_PUBLISH=$(verdict "$P_AFTER <= 50")
 
 echo
 echo "freshmock benchmark: $(nproc) CPUs, load average at start $LOAD_START, loopback;"
@@ -347,6 +358,9 @@ row "    throughput" "$(rps "$L_RPS")" "$(rps "$CL_RPS")" "$(ratio "$L_RPS" "$CL
 row "  search, $CONNECTIONS connections, never repeated: p50" "$(us_ms "$L32_P50")" "$(us_ms "$CL32_P50")" "$(ratio "$L32_P50" "$CL32_P50")" "" ""
 row "    p99" "$(us_ms "$L32_P99")" "$(us_ms "$CL32_P99")" "$(ratio "$L32_P99" "$CL32_P99")" "" ""
 row "    throughput" "$(rps "$L32_RPS")" "$(rps "$CL32_RPS")" "$(ratio "$L32_RPS" "$CL32_RPS")" "" ""
+row "  publish (agent API), median of $PUBLISHES: answer" "$(ms "$P_API")" "" "" "" ""
+row "    slowest answer" "$(ms "$P_API_MAX")" "" "" "" ""
+row "    searchable by the widget after the answer, worst" "$(ms "$P_AFTER")" "" "" "<= 50 ms" "$T_PUBLISH"
 echo
 echo "Cold start: spawn to the first 200 on GET $CONFIG_PATH (the widget's first call); the"
 echo "search index is built meanwhile on its own thread, and the first-search rows wait for it."
@@ -354,7 +368,7 @@ echo "Searches marked 'never repeated' each ask something new, so none is answer
 echo "freshmock's memory of recent answers; the authenticated search repeats one query."
 
 failed=0
-for t in "$T_START" "$T_FIRST" "$T_TPUT" "$T_UNIQ" "$T_IDLE" "$T_INDEXED" "$T_P99" "$T_MEM"; do
+for t in "$T_START" "$T_FIRST" "$T_TPUT" "$T_UNIQ" "$T_IDLE" "$T_INDEXED" "$T_P99" "$T_MEM" "$T_PUBLISH"; do
   [ "$t" = PASS ] || failed=1
 done
 if [ "$failed" = 1 ]; then

@@ -2,9 +2,10 @@
 # Runs the test kits' suites against a freshmock binary: the curl recipe
 # (examples/curl/session.sh), the TypeScript client's (node --test and tsc), the example
 # Playwright suites (two workers with a server each, then one webServer; Debian's Chromium) and
-# the Python client's with its pytest plugin (pytest -n 2). Installs only into local folders:
-# clients/typescript/node_modules, examples/playwright/node_modules (npm, from the lock files)
-# and clients/python/.venv (pip). Fails, rather than skips, when something is missing.
+# the Python client's with its pytest plugin (pytest -n 2), and the npm freshdesk-api client
+# against the agent API (examples/freshdesk-api). Installs only into local folders:
+# clients/typescript/node_modules, examples/playwright/node_modules,
+# examples/freshdesk-api/node_modules (npm, from the lock files) and clients/python/.venv (pip). Fails, rather than skips, when something is missing.
 #
 # Usage: scripts/kits.sh [path/to/freshmock]   (default: target/release/freshmock, built if missing)
 set -euo pipefail
@@ -46,6 +47,7 @@ npm_install() {
 }
 npm_install clients/typescript
 npm_install examples/playwright
+npm_install examples/freshdesk-api
 
 VENV="$ROOT/clients/python/.venv"
 if [ ! -x "$VENV/bin/pytest" ] || ! cmp -s clients/python/pyproject.toml "$VENV/.kits-pyproject"; then
@@ -67,6 +69,9 @@ echo "kits.sh: Playwright example, two workers" >&2
 echo "kits.sh: Playwright with one shared server started by webServer" >&2
 PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 (cd examples/playwright && CI=1 FRESHMOCK_PORT="$PORT" npx playwright test -c webserver.config.ts)
+
+echo "kits.sh: the npm freshdesk-api client against the agent API" >&2
+(cd examples/freshdesk-api && node --test test/)
 
 echo "kits.sh: Python client and pytest plugin, two xdist workers" >&2
 (cd clients/python && "$VENV/bin/pytest" -q -n 2 -p no:cacheprovider)

@@ -80,6 +80,12 @@ run "widget API as the bundled widget, $EXAMPLES examples per operation" \
   "$WIDGET/_freshmock/openapi/widget.json" -n "$EXAMPLES" \
   -H "X-Widget-Id: 12000000025" -H "X-Client-Id: schemathesis"
 
+# The agent API past its authentication: the demo admin's key (every role privilege).
+AGENT="$(start agent)"
+run "agent API as the demo admin, $EXAMPLES examples per operation" \
+  "$AGENT/_freshmock/openapi/widget.json" -n "$EXAMPLES" --include-path-regex '^/api/v2/' \
+  -H "Authorization: Basic $(printf 'adminkey0000000000000000000000001:X' | base64)"
+
 # Every server must still be alive: a crash is a failure even if each answer looked right.
 for pid in "${PIDS[@]}"; do
   kill -0 "$pid" 2>/dev/null || { echo "schemathesis.sh: a freshmock server died during the run" >&2; exit 1; }

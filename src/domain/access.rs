@@ -94,9 +94,20 @@ pub fn folder_access(folder: &Folder, caller: &Caller, purpose: Purpose) -> Resu
     }
 }
 
+/// The token every folder's articles carry for the agent API's search, which finds the
+/// whole knowledge base. No widget caller's [`search_tokens`] hold it.
+pub const AGENT_API_TOKEN: &str = "agent_api";
+
 /// Access tokens the search index stores for a folder's articles: a search matches an
 /// article when one of its tokens is among the caller's [`search_tokens`].
 pub fn folder_tokens(folder: &Folder) -> Vec<String> {
+    let mut tokens = widget_tokens(folder);
+    tokens.push(AGENT_API_TOKEN.to_owned());
+    tokens
+}
+
+/// The tokens of [`folder_tokens`] that widget callers can hold.
+fn widget_tokens(folder: &Folder) -> Vec<String> {
     match folder.visibility {
         Visibility::Anyone => vec!["anyone".into()],
         Visibility::LoggedIn => vec!["logged_in".into()],
@@ -166,7 +177,8 @@ mod tests {
             description: String::new(),
             created_at: None,
             updated_at: None,
-            articles: vec![],
+            translations: Default::default(),
+            articles: Default::default(),
         }
     }
 

@@ -9,11 +9,12 @@ use bytes::Bytes;
 
 use crate::domain::access::{
     folder_access, folder_tokens, search_tokens, Caller, Hidden, Purpose, SearchAccess,
+    AGENT_API_TOKEN,
 };
 use crate::domain::clock::{canonical_timestamp, looks_canonical};
 use crate::domain::fixtures::{
-    Account, Article, ArticleStatus, Category, Company, FixtureSet, Folder, Id, Segment,
-    SuggestionRule, Visibility, Widget,
+    Account, Article, Category, Company, FixtureSet, Folder, Id, Segment, SuggestionRule,
+    Visibility, Widget,
 };
 use crate::domain::html;
 use crate::domain::language::{Lang, Languages};
@@ -183,6 +184,11 @@ impl Catalog {
     /// [`Catalog::edited`], or the other way round).
     pub fn shares_index_with(&self, other: &Catalog) -> bool {
         Arc::ptr_eq(&self.search, &other.search)
+    }
+
+    /// How many articles there are.
+    pub fn article_count(&self) -> usize {
+        self.articles.len()
     }
 
     /// A category by id.
@@ -505,7 +511,7 @@ impl Catalog {
             folder,
             article,
         } = found;
-        if article.status != ArticleStatus::Published {
+        if !article.is_published_in(lang.code()) {
             return Err(NotShown::Draft);
         }
         folder_access(folder, caller, Purpose::Show).map_err(|hidden| NotShown::Hidden {
@@ -580,6 +586,28 @@ impl Catalog {
             access: &access,
             offset,
             limit,
+            drafts: false,
+        })
+    }
+
+    /// The agent API's search: every category, every folder whatever its visibility,
+    /// drafts included (agents see the whole knowledge base).
+    pub fn agent_search(
+        &self,
+        lang: Lang,
+        text: &str,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<Id>, SearchError> {
+        let categories: Vec<Id> = self.fixtures.solutions.iter().map(|c| c.id).collect();
+        self.search_index()?.search(&SearchQuery {
+            text,
+            lang,
+            categories: &categories,
+            access: &[AGENT_API_TOKEN.to_owned()],
+            offset,
+            limit,
+            drafts: true,
         })
     }
 
@@ -694,7 +722,7 @@ fn canonical_times(fixtures: &mut FixtureSet) {
     }
     for category in &mut fixtures.solutions {
         for folder in &mut category.folders {
-            for article in &mut folder.articles {
+            for article in Arc::make_mut(&mut folder.articles) {
                 for translation in article.translations.values_mut() {
                     canonical(&mut translation.modified_at);
                 }
@@ -710,7 +738,7 @@ fn canonical_times(fixtures: &mut FixtureSet) {
 fn sanitise_descriptions(fixtures: &mut FixtureSet) {
     for category in &mut fixtures.solutions {
         for folder in &mut category.folders {
-            for article in &mut folder.articles {
+            for article in Arc::make_mut(&mut folder.articles) {
                 for translation in article.translations.values_mut() {
                     let clean = html::sanitise(&translation.description);
                     if clean != translation.description {
@@ -812,7 +840,7 @@ fn index_entry<'a>(
         article: article.id,
         lang,
         category: category.id,
-        published: article.status == ArticleStatus::Published,
+        published: article.is_published_in(lang.code()),
         access: folder_tokens(folder),
         title: &tr.title,
         body,
@@ -842,7 +870,10 @@ mod tests {
         let kept = set.solutions[0].folders[0].articles[1].translations["en"]
             .modified_at
             .clone();
-        let tr = set.solutions[0].folders[0].articles[0]
+        let first = set.solutions[0].folders[0].articles[0].id;
+        let tr = set
+            .article_mut(first)
+            .unwrap()
             .translations
             .get_mut("en")
             .unwrap();

@@ -102,6 +102,8 @@ pub struct SearchQuery<'a> {
     pub access: &'a [String],
     pub offset: usize,
     pub limit: usize,
+    /// Drafts match too (the agent API's search; the widget never finds them).
+    pub drafts: bool,
 }
 
 #[derive(Debug, Clone, thiserror::Error)]
@@ -128,7 +130,7 @@ struct Group {
 
 impl Group {
     fn allows(&self, q: &SearchQuery<'_>) -> bool {
-        self.published
+        (self.published || q.drafts)
             && q.categories.contains(&self.category)
             && self.access.iter().any(|token| q.access.contains(token))
     }
@@ -1117,6 +1119,7 @@ mod tests {
                 access: &access,
                 offset: 0,
                 limit: 10,
+                drafts: false,
             })
             .unwrap()
     }
@@ -1316,6 +1319,7 @@ mod tests {
             access: &access,
             offset: 0,
             limit: 30,
+            drafts: false,
         };
         assert_eq!(index.search(&q).unwrap(), en.search(&q, all).unwrap());
     }
@@ -1350,6 +1354,7 @@ mod tests {
                             access: &access,
                             offset,
                             limit,
+                            drafts: false,
                         };
                         let expected = one.search(&q).unwrap();
                         found += expected.len();

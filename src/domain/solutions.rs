@@ -5,6 +5,8 @@
 //! Changes are also what the store keeps (each as the whole record, see
 //! [`Change::record`]), replayed in order over the fixtures at start-up.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -67,7 +69,7 @@ impl Change {
             Change::DeleteCategory(id) => (Kind::Category, *id, None),
             Change::Folder { category, folder } => {
                 let mut folder = folder.clone();
-                folder.articles.clear();
+                folder.articles = Default::default();
                 let id = folder.id;
                 let record = FolderRecord {
                     category_id: *category,
@@ -190,7 +192,7 @@ impl Change {
                 let Some((ci, fi)) = folder_position(set, *folder) else {
                     return vec![article.id];
                 };
-                let articles = &mut set.solutions[ci].folders[fi].articles;
+                let articles = Arc::make_mut(&mut set.solutions[ci].folders[fi].articles);
                 match found {
                     // Back where it was, when it stays in its folder.
                     Some(((c, f, ai), _)) if (c, f) == (ci, fi) => {
@@ -242,7 +244,7 @@ fn take_article(set: &mut FixtureSet, id: Id) -> Option<((usize, usize, usize), 
     for (ci, category) in set.solutions.iter_mut().enumerate() {
         for (fi, folder) in category.folders.iter_mut().enumerate() {
             if let Some(ai) = folder.articles.iter().position(|a| a.id == id) {
-                return Some(((ci, fi, ai), folder.articles.remove(ai)));
+                return Some(((ci, fi, ai), Arc::make_mut(&mut folder.articles).remove(ai)));
             }
         }
     }
@@ -330,7 +332,7 @@ mod tests {
         let category = set.solutions[0].id;
         let mut folder = set.solutions[0].folders[0].clone();
         let ids = article_ids(&folder);
-        folder.articles.clear();
+        folder.articles = Default::default();
         folder.name = "Renamed".into();
         let touched = Change::Folder { category, folder }.apply(&mut set);
         assert_eq!(touched, ids);

@@ -145,12 +145,11 @@ async fn dispatch(
             Ok(text) => text.to_owned(),
             Err(_) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
         }),
+        agent_auth: matches!(room, Room::AgentApi | Room::OtherApi)
+            .then(|| headers.get(http::header::AUTHORIZATION))
+            .flatten()
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
         route: route.map(|r| r.name),
-        agent: route
-            .filter(|r| r.caller == Caller::Agent)
-            .and_then(|_| headers.get(http::header::AUTHORIZATION)?.to_str().ok())
-            .and_then(|auth| agent::agent(&state, Some(auth)).ok())
-            .map(|agent| agent.email),
     });
     let faulted = match fault {
         Some(spec) => observe::apply(spec).await,

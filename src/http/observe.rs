@@ -27,8 +27,8 @@ pub struct Observation {
     pub path: String,
     pub query: String,
     pub auth: Option<String>,
-    /// The calling agent's email, on an agent API call with a known key.
-    pub agent: Option<String>,
+    /// An agent API call's `Authorization` header, to name the agent in the log.
+    pub agent_auth: Option<String>,
     /// The route's name in the table, when a route took the request.
     pub route: Option<&'static str>,
 }
@@ -89,6 +89,11 @@ pub fn record(state: &AppState, seen: Observation, response: Response) -> Respon
             .get(REASON_HEADER)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
     };
+    let agent = seen.agent_auth.and_then(|header| {
+        crate::http::agent::agent(state, Some(&header))
+            .ok()
+            .map(|user| user.email)
+    });
     let recorded = Recorded {
         at_ms: state.clock().now_ms(),
         method: seen.method,
@@ -104,7 +109,7 @@ pub fn record(state: &AppState, seen: Observation, response: Response) -> Respon
         auth,
         token: verdict,
         reason,
-        agent: seen.agent,
+        agent,
     };
     // Shown only to those listening: nobody listens most of the time.
     if state.events().is_listened() {

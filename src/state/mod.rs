@@ -655,8 +655,10 @@ impl AppState {
         if changes.is_empty() {
             return Ok((current, value, changes));
         }
+        let started = std::time::Instant::now();
         let (edited, touched) = current.edited(&changes).map_err(EditError::Search)?;
         let edited = Arc::new(edited);
+        let indexed = started.elapsed();
         let records: Vec<Record> = changes.iter().map(catalog_record).collect();
         let mut world = self.write();
         if let Err(err) = self.inner.store.put_records(&records) {
@@ -670,6 +672,13 @@ impl AppState {
         world.catalog = edited.clone();
         world.next_record_id = world.next_record_id.max(next_id);
         drop(world);
+        tracing::debug!(
+            changes = changes.len(),
+            articles = touched.len(),
+            catalog_and_index_us = indexed.as_micros() as u64,
+            total_us = started.elapsed().as_micros() as u64,
+            "knowledge base edited"
+        );
         Ok((edited, value, changes))
     }
 

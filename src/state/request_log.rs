@@ -55,8 +55,7 @@ pub struct Recorded {
     pub token: &'static str,
     /// freshmock's explanation of a refusal (`X-Freshmock-Reason`).
     pub reason: Option<String>,
-    /// The calling agent's email, on an agent API call with a known API key: shown as the
-    /// entry's `email` when there is no token.
+    /// The agent API's caller: the email of the agent whose API key it sent.
     pub agent: Option<String>,
 }
 
@@ -90,15 +89,13 @@ impl Kept {
                 });
             }
         }
-        if email.is_none() && recorded.auth.is_none() {
-            email = recorded.agent.take();
-        }
         let texts = [
             recorded.path.len(),
             recorded.query.len(),
             recorded.reason.as_ref().map_or(0, String::len),
             recorded.auth.as_ref().map_or(0, String::len),
             email.as_ref().map_or(0, String::len),
+            recorded.agent.as_ref().map_or(0, String::len),
         ];
         Kept {
             cost: texts.iter().sum::<usize>() + ENTRY_OVERHEAD,
@@ -124,6 +121,7 @@ impl Kept {
             email: self.email(),
             token: r.token,
             reason: r.reason.clone(),
+            agent: r.agent.clone(),
             shortened: self.shortened.clone(),
         }
     }
@@ -177,13 +175,15 @@ pub struct LogEntry {
     pub route: Option<&'static str>,
     pub status: u16,
     pub duration_us: u64,
-    /// The email in the token's payload, if any (read whether or not the token was valid);
-    /// on an agent API call, the agent's whose key it used.
+    /// The email in the token's payload, if any (read whether or not the token was valid).
     pub email: Option<String>,
     /// `none` (no token), `accepted` or `refused`.
     pub token: &'static str,
     /// freshmock's explanation of a refusal (`X-Freshmock-Reason`).
     pub reason: Option<String>,
+    /// An agent API call's agent (the email of the agent whose API key it sent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agent: Option<String>,
     /// Texts the log shortened (`path`, `query`, `reason`, `email`, `token`) and their
     /// original length in bytes; absent when nothing was.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
@@ -211,13 +211,13 @@ pub struct LogFilter {
 impl LogFilter {
     fn matches(&self, kept: &Kept) -> bool {
         let e = &kept.recorded;
-        self.email
+        self.email.as_ref().is_none_or(|m| {
+            kept.email().is_some_and(|x| x.eq_ignore_ascii_case(m))
+                || e.agent.as_ref().is_some_and(|x| x.eq_ignore_ascii_case(m))
+        }) && self
+            .path
             .as_ref()
-            .is_none_or(|m| kept.email().is_some_and(|x| x.eq_ignore_ascii_case(m)))
-            && self
-                .path
-                .as_ref()
-                .is_none_or(|p| e.path.contains(p.as_str()))
+            .is_none_or(|p| e.path.contains(p.as_str()))
             && self.route.as_deref().is_none_or(|r| e.route == Some(r))
             && self.status.is_none_or(|s| e.status == s)
             && self
@@ -362,9 +362,9 @@ mod tests {
             status: 200,
             duration_us: 1,
             auth: None,
-            agent: None,
             token: "none",
             reason: None,
+            agent: None,
         }
     }
 

@@ -1910,6 +1910,62 @@ mod tests {
     }
 
     #[test]
+    fn a_schema_1_database_is_brought_up_to_date_and_keeps_its_data() {
+        let (_tmp, location) = dir_with_db();
+        let Location::Dir(dir) = &location else {
+            unreachable!()
+        };
+        std::fs::create_dir_all(dir).unwrap();
+        {
+            // What freshmock 0.x (schema 1) made.
+            let conn = Connection::open(dir.join(FILE_NAME)).unwrap();
+            conn.pragma_update(None, "application_id", APPLICATION_ID)
+                .unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            conn.execute_batch(SCHEMA).unwrap();
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('schema_version', '1'), ('fixtures_fingerprint', ?1)",
+                [FP],
+            )
+            .unwrap();
+            conn.execute("INSERT INTO hits (article_id, count) VALUES (3, 4)", [])
+                .unwrap();
+        }
+        let store = Store::open(location.clone(), FP).unwrap();
+        assert_eq!(store.hits().unwrap()[&3], 4);
+        let record = Record {
+            kind: RecordKind::Article,
+            id: 9,
+            doc: None,
+        };
+        store.put_records(std::slice::from_ref(&record)).unwrap();
+        drop(store);
+        let store = Store::open(location, FP).unwrap();
+        assert_eq!(store.records().unwrap(), vec![record]);
+    }
+
+    #[test]
+    fn a_record_written_again_moves_to_the_end() {
+        let store = Store::in_memory(FP).unwrap();
+        let record = |id, doc: Option<Value>| Record {
+            kind: RecordKind::Folder,
+            id,
+            doc,
+        };
+        store
+            .put_records(&[
+                record(1, Some(serde_json::json!({"a": 1}))),
+                record(2, None),
+            ])
+            .unwrap();
+        store.put_records(&[record(1, None)]).unwrap();
+        assert_eq!(
+            store.records().unwrap(),
+            vec![record(2, None), record(1, None)]
+        );
+    }
+
+    #[test]
     fn a_database_made_with_other_fixtures_is_refused() {
         let (_tmp, location) = dir_with_db();
         drop(Store::open(location.clone(), FP).unwrap());

@@ -223,9 +223,24 @@ function onEvent(name, event) {
     case 'fixtures_refused':
       showError(`The changed fixtures were not loaded; the old set stays. ${event.reason}`);
       break;
+    case 'knowledge':
+      onKnowledge(event);
+      break;
     default:
       break;
   }
+}
+
+/** The agent API changed the knowledge base: say so, and show it (a publishing job may
+ * send hundreds of changes: the knowledge base is reloaded once they pause). */
+let knowledgeTimer = null;
+function onKnowledge(event) {
+  const what = `${event.kind} ${event.id}`;
+  toast(event.deleted ? `Agent API: ${event.by} deleted ${what}.` : `Agent API: ${event.by} saved ${what}.`);
+  clearTimeout(knowledgeTimer);
+  knowledgeTimer = setTimeout(() => {
+    loadKb().then(() => { if (state.view === 'view-as') runViewAs(); });
+  }, 250);
 }
 
 /** After (re)connecting: what may have happened while we were not listening. */

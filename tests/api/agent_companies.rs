@@ -5,7 +5,7 @@ use freshmock::MockServer;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::support::{fetch, spawn, token, Api, ADMIN_KEY, AGENT_KEY, ALICE, VIEWER_KEY};
+use crate::support::{fetch, spawn, token, Api, ADMIN_KEY, AGENT_KEY, ALICE, EDITOR_KEY};
 
 const COMPANIES: &str = "/api/v2/companies";
 /// An article in the folder only Globex (company 101) sees.
@@ -15,12 +15,7 @@ const GLOBEX_ARTICLE: &str = "/api/widget/solutions/article/1401";
 async fn a_company_created_through_the_api_can_be_a_contacts_company_at_once() {
     let server = Api::start().await;
     let reply = server
-        .agent_send(
-            ADMIN_KEY,
-            Method::POST,
-            COMPANIES,
-            json!({ "name": "Hooli", "domains": ["Hooli.test"], "health_score": "Happy", "renewal_date": "2026-06-30" }),
-        )
+        .agent_send(Method::POST, COMPANIES, ADMIN_KEY, json!({ "name": "Hooli", "domains": ["Hooli.test"], "health_score": "Happy", "renewal_date": "2026-06-30" }))
         .await;
     assert_eq!(reply.status, 201, "{}", reply.body);
     let company = reply.json();
@@ -31,21 +26,21 @@ async fn a_company_created_through_the_api_can_be_a_contacts_company_at_once() {
 
     let contact = server
         .agent_send(
-            ADMIN_KEY,
             Method::POST,
             "/api/v2/contacts",
+            ADMIN_KEY,
             json!({ "name": "Gavin", "email": "gavin@hooli.test", "company_id": id }),
         )
         .await;
     assert_eq!(contact.status, 201, "{}", contact.body);
     assert_eq!(contact.json()["company_id"], id);
-    let listed = server.agent_get(VIEWER_KEY, COMPANIES).await;
+    let listed = server.agent_get(COMPANIES, EDITOR_KEY).await;
     assert_eq!(listed.ids(), [101, 102, 103, id]);
     let updated = server
         .agent_send(
-            ADMIN_KEY,
             Method::PUT,
             &format!("{COMPANIES}/{id}"),
+            ADMIN_KEY,
             json!({ "industry": "Software" }),
         )
         .await;
@@ -58,12 +53,7 @@ async fn a_company_created_through_the_api_can_be_a_contacts_company_at_once() {
 async fn company_validation_names_each_field_and_duplicates_are_409() {
     let server = Api::start().await;
     let reply = server
-        .agent_send(
-            ADMIN_KEY,
-            Method::POST,
-            COMPANIES,
-            json!({ "account_tier": "Gold", "domains": "globex.test", "custom_fields": { "cf_size": 1 } }),
-        )
+        .agent_send(Method::POST, COMPANIES, ADMIN_KEY, json!({ "account_tier": "Gold", "domains": "globex.test", "custom_fields": { "cf_size": 1 } }))
         .await;
     assert_eq!(reply.status, 400, "{}", reply.body);
     let mut fields = reply.fields();
@@ -71,9 +61,9 @@ async fn company_validation_names_each_field_and_duplicates_are_409() {
     assert_eq!(fields, ["account_tier", "cf_size", "domains", "name"]);
     let duplicate = server
         .agent_send(
-            ADMIN_KEY,
             Method::POST,
             COMPANIES,
+            ADMIN_KEY,
             json!({ "name": "GLOBEX" }),
         )
         .await;
@@ -85,9 +75,9 @@ async fn company_validation_names_each_field_and_duplicates_are_409() {
     );
     let missing = server
         .agent_send(
-            ADMIN_KEY,
             Method::PUT,
             &format!("{COMPANIES}/999"),
+            ADMIN_KEY,
             json!({ "note": "x" }),
         )
         .await;
@@ -99,23 +89,22 @@ async fn stan_may_read_companies_but_not_change_them() {
     let server = Api::start().await;
     assert_eq!(
         server
-            .agent_get(AGENT_KEY, &format!("{COMPANIES}/101"))
+            .agent_get(&format!("{COMPANIES}/101"), AGENT_KEY)
             .await
             .json()["name"],
         "Globex"
     );
     let reply = server
         .agent_send(
-            AGENT_KEY,
             Method::POST,
             COMPANIES,
+            AGENT_KEY,
             json!({ "name": "Stan Inc" }),
         )
         .await;
     assert_eq!(reply.status, 403);
     assert_eq!(reply.code(), "access_denied");
-    let reply =
-        fetch(server.as_agent(AGENT_KEY, Method::DELETE, &format!("{COMPANIES}/101"))).await;
+    let reply = fetch(server.agent(Method::DELETE, &format!("{COMPANIES}/101"), AGENT_KEY)).await;
     assert_eq!(reply.status, 403);
 }
 
@@ -128,19 +117,18 @@ async fn a_deleted_company_leaves_its_contacts_and_their_company_folders() {
         200
     );
 
-    let reply =
-        fetch(server.as_agent(ADMIN_KEY, Method::DELETE, &format!("{COMPANIES}/101"))).await;
+    let reply = fetch(server.agent(Method::DELETE, &format!("{COMPANIES}/101"), ADMIN_KEY)).await;
     assert_eq!(reply.status, 204, "{}", reply.body);
 
     assert_eq!(
         server
-            .agent_get(ADMIN_KEY, &format!("{COMPANIES}/101"))
+            .agent_get(&format!("{COMPANIES}/101"), ADMIN_KEY)
             .await
             .status,
         404
     );
     let contact = server
-        .agent_get(ADMIN_KEY, "/api/v2/contacts/1002")
+        .agent_get("/api/v2/contacts/1002", ADMIN_KEY)
         .await
         .json();
     assert_eq!(contact["company_id"], serde_json::Value::Null);
@@ -148,8 +136,7 @@ async fn a_deleted_company_leaves_its_contacts_and_their_company_folders() {
         server.get_with_token(&alice, GLOBEX_ARTICLE).await.status,
         404
     );
-    let again =
-        fetch(server.as_agent(ADMIN_KEY, Method::DELETE, &format!("{COMPANIES}/101"))).await;
+    let again = fetch(server.agent(Method::DELETE, &format!("{COMPANIES}/101"), ADMIN_KEY)).await;
     assert_eq!(again.status, 404);
 }
 
@@ -158,26 +145,26 @@ async fn search_and_fields_describe_companies() {
     let server = Api::start().await;
     server
         .agent_send(
-            ADMIN_KEY,
             Method::POST,
             COMPANIES,
+            ADMIN_KEY,
             json!({ "name": "Hooli", "domains": ["hooli.test"], "account_tier": "Premium" }),
         )
         .await;
     let reply = server
         .agent_get(
-            ADMIN_KEY,
             "/api/v2/search/companies?query=%22domain:%27hooli.test%27%20OR%20name:%27Globex%27%22",
+            ADMIN_KEY,
         )
         .await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     assert_eq!(reply.json()["total"], 2);
     let bad = server
-        .agent_get(ADMIN_KEY, "/api/v2/search/companies?query=%22size:3%22")
+        .agent_get("/api/v2/search/companies?query=%22size:3%22", ADMIN_KEY)
         .await;
     assert_eq!(bad.code(), "invalid_field");
     let fields = server
-        .agent_get(VIEWER_KEY, "/api/v2/company_fields")
+        .agent_get("/api/v2/company_fields", EDITOR_KEY)
         .await
         .json();
     assert_eq!(fields[0]["name"], "name");
@@ -220,22 +207,22 @@ async fn companies_written_through_the_api_survive_a_restart_and_reset_forgets_t
             .await,
     );
     assert_eq!(
-        restarted.agent_get(ADMIN_KEY, COMPANIES).await.ids(),
+        restarted.agent_get(COMPANIES, ADMIN_KEY).await.ids(),
         [102, 103, id]
     );
     let alice = restarted
-        .agent_get(ADMIN_KEY, "/api/v2/contacts/1002")
+        .agent_get("/api/v2/contacts/1002", ADMIN_KEY)
         .await
         .json();
     assert_eq!(alice["company_id"], serde_json::Value::Null);
 
     restarted.control(Method::POST, "reset", json!({})).await;
     assert_eq!(
-        restarted.agent_get(ADMIN_KEY, COMPANIES).await.ids(),
+        restarted.agent_get(COMPANIES, ADMIN_KEY).await.ids(),
         [101, 102, 103]
     );
     let alice = restarted
-        .agent_get(ADMIN_KEY, "/api/v2/contacts/1002")
+        .agent_get("/api/v2/contacts/1002", ADMIN_KEY)
         .await
         .json();
     assert_eq!(alice["company_id"], 101);

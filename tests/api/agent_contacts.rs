@@ -6,7 +6,7 @@ use freshmock::MockServer;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::support::{fetch, spawn, token, Api, Reply, ADMIN_KEY, AGENT_KEY, ALICE, VIEWER_KEY};
+use crate::support::{fetch, spawn, token, Api, Reply, ADMIN_KEY, AGENT_KEY, ALICE, EDITOR_KEY};
 
 const CONTACTS: &str = "/api/v2/contacts";
 const BOOTSTRAP: &str = "/api/widget/bootstrap";
@@ -14,7 +14,7 @@ const SEARCH: &str = "/api/widget/search/solutions?term=password";
 
 async fn create(server: &Api, body: Value) -> Reply {
     server
-        .agent_send(ADMIN_KEY, Method::POST, CONTACTS, body)
+        .agent_send(Method::POST, CONTACTS, ADMIN_KEY, body)
         .await
 }
 
@@ -30,7 +30,7 @@ fn sorted(mut fields: Vec<String>) -> Vec<String> {
 }
 
 async fn delete(server: &Api, key: &str, path: &str) -> Reply {
-    fetch(server.as_agent(key, Method::DELETE, path)).await
+    fetch(server.agent(Method::DELETE, path, key)).await
 }
 
 #[tokio::test]
@@ -64,7 +64,7 @@ async fn a_contact_created_through_the_api_is_found_by_bootstrap_which_creates_n
         "bootstrap made no contact"
     );
     let shown = server
-        .agent_get(ADMIN_KEY, &format!("{CONTACTS}/{id}"))
+        .agent_get(&format!("{CONTACTS}/{id}"), ADMIN_KEY)
         .await
         .json();
     assert_eq!(shown["name"], "Carla C.", "bootstrap synced the name");
@@ -123,9 +123,9 @@ async fn an_email_another_user_has_is_409_duplicate_value_naming_them() {
     // Updating Nora to Alice's email is the same conflict; to her own, no conflict.
     let reply = server
         .agent_send(
-            ADMIN_KEY,
             Method::PUT,
             "/api/v2/contacts/1001",
+            ADMIN_KEY,
             json!({ "email": "alice.anders@example.com" }),
         )
         .await;
@@ -133,9 +133,9 @@ async fn an_email_another_user_has_is_409_duplicate_value_naming_them() {
     assert_eq!(reply.code(), "duplicate_value");
     let reply = server
         .agent_send(
-            ADMIN_KEY,
             Method::PUT,
             "/api/v2/contacts/1001",
+            ADMIN_KEY,
             json!({ "email": "nora@example.com", "mobile": "+1 555 0001" }),
         )
         .await;
@@ -198,9 +198,9 @@ async fn a_contact_blocked_through_the_api_has_its_widget_token_refused() {
 
     let reply = server
         .agent_send(
-            AGENT_KEY,
             Method::PUT,
             "/api/v2/contacts/1002",
+            AGENT_KEY,
             json!({ "blocked": true }),
         )
         .await;
@@ -213,20 +213,20 @@ async fn a_contact_blocked_through_the_api_has_its_widget_token_refused() {
     let refused = server.get_with_token(&alice, BOOTSTRAP).await;
     assert_eq!(refused.code(), "invalid_user");
     let blocked = server
-        .agent_get(ADMIN_KEY, &format!("{CONTACTS}?state=blocked"))
+        .agent_get(&format!("{CONTACTS}?state=blocked"), ADMIN_KEY)
         .await;
     assert!(blocked.ids().contains(&1002), "{}", blocked.body);
     assert!(!server
-        .agent_get(ADMIN_KEY, CONTACTS)
+        .agent_get(CONTACTS, ADMIN_KEY)
         .await
         .ids()
         .contains(&1002));
 
     server
         .agent_send(
-            AGENT_KEY,
             Method::PUT,
             "/api/v2/contacts/1002",
+            AGENT_KEY,
             json!({ "blocked": false }),
         )
         .await;
@@ -245,24 +245,24 @@ async fn a_deleted_contact_is_refused_by_the_widget_until_restored() {
     assert_eq!(refused.status, 403);
     assert_eq!(refused.code(), "invalid_user");
     assert_eq!(
-        server.agent_get(ADMIN_KEY, &path).await.json()["deleted"],
+        server.agent_get(&path, ADMIN_KEY).await.json()["deleted"],
         true
     );
     let listed = server
-        .agent_get(ADMIN_KEY, &format!("{CONTACTS}?state=deleted"))
+        .agent_get(&format!("{CONTACTS}?state=deleted"), ADMIN_KEY)
         .await;
     assert!(listed.ids().contains(&1002));
     assert_eq!(delete(&server, ADMIN_KEY, &path).await.status, 404);
     let update = server
-        .agent_send(ADMIN_KEY, Method::PUT, &path, json!({ "job_title": "x" }))
+        .agent_send(Method::PUT, &path, ADMIN_KEY, json!({ "job_title": "x" }))
         .await;
     assert_eq!(update.status, 404);
 
     let restore = format!("{path}/restore");
-    let restored = fetch(server.as_agent(ADMIN_KEY, Method::PUT, &restore)).await;
+    let restored = fetch(server.agent(Method::PUT, &restore, ADMIN_KEY)).await;
     assert_eq!(restored.status, 204);
     assert_eq!(server.get_with_token(&alice, SEARCH).await.status, 200);
-    let again = fetch(server.as_agent(ADMIN_KEY, Method::PUT, &restore)).await;
+    let again = fetch(server.agent(Method::PUT, &restore, ADMIN_KEY)).await;
     assert_eq!(again.status, 404);
 }
 
@@ -290,7 +290,7 @@ async fn a_hard_deleted_contact_is_absent_in_db_until_bootstrap_makes_it_anew() 
     assert_eq!(absent.code(), "absent_in_db");
     assert_eq!(
         server
-            .agent_get(ADMIN_KEY, &format!("{CONTACTS}/1002"))
+            .agent_get(&format!("{CONTACTS}/1002"), ADMIN_KEY)
             .await
             .status,
         404
@@ -318,20 +318,20 @@ async fn stan_may_not_delete_contacts_vera_may_read_but_not_change_them() {
     assert_eq!(stan.code(), "access_denied");
     let vera = server
         .agent_send(
-            VIEWER_KEY,
             Method::POST,
             CONTACTS,
+            EDITOR_KEY,
             json!({ "name": "V", "email": "v@example.com" }),
         )
         .await;
     assert_eq!(vera.status, 403);
     assert_eq!(vera.code(), "access_denied");
-    assert_eq!(server.agent_get(VIEWER_KEY, CONTACTS).await.status, 200);
+    assert_eq!(server.agent_get(CONTACTS, EDITOR_KEY).await.status, 200);
     assert_eq!(fetch(server.bare(Method::GET, CONTACTS)).await.status, 401);
     // Agents are not contacts.
     assert_eq!(
         server
-            .agent_get(ADMIN_KEY, "/api/v2/contacts/2002")
+            .agent_get("/api/v2/contacts/2002", ADMIN_KEY)
             .await
             .status,
         404
@@ -342,7 +342,7 @@ async fn stan_may_not_delete_contacts_vera_may_read_but_not_change_them() {
 async fn the_contact_list_filters_and_pages() {
     let server = Api::start().await;
     let all = server
-        .agent_get(ADMIN_KEY, &format!("{CONTACTS}?per_page=100"))
+        .agent_get(&format!("{CONTACTS}?per_page=100"), ADMIN_KEY)
         .await;
     assert_eq!(all.status, 200, "{}", all.body);
     let ids = all.ids();
@@ -352,7 +352,7 @@ async fn the_contact_list_filters_and_pages() {
     assert!(!ids.contains(&2001), "agents are not contacts");
 
     let first = server
-        .agent_get(ADMIN_KEY, &format!("{CONTACTS}?per_page=2"))
+        .agent_get(&format!("{CONTACTS}?per_page=2"), ADMIN_KEY)
         .await;
     assert_eq!(first.ids(), ids[..2]);
     let link = first.header("link").unwrap();
@@ -364,17 +364,17 @@ async fn the_contact_list_filters_and_pages() {
 
     let by_email = server
         .agent_get(
-            ADMIN_KEY,
             &format!("{CONTACTS}?email=alice.anders@example.com"),
+            ADMIN_KEY,
         )
         .await;
     assert_eq!(by_email.ids(), [1002]);
     let globex = server
-        .agent_get(ADMIN_KEY, &format!("{CONTACTS}?company_id=101"))
+        .agent_get(&format!("{CONTACTS}?company_id=101"), ADMIN_KEY)
         .await;
     assert!(globex.ids().contains(&1002));
     let phone = server
-        .agent_get(ADMIN_KEY, &format!("{CONTACTS}?phone=%2B1%20555%200102"))
+        .agent_get(&format!("{CONTACTS}?phone=%2B1%20555%200102"), ADMIN_KEY)
         .await;
     assert_eq!(phone.ids(), [1002]);
     let created = create_id(
@@ -383,13 +383,13 @@ async fn the_contact_list_filters_and_pages() {
     )
     .await;
     let unverified = server
-        .agent_get(ADMIN_KEY, &format!("{CONTACTS}?state=unverified"))
+        .agent_get(&format!("{CONTACTS}?state=unverified"), ADMIN_KEY)
         .await;
     assert_eq!(unverified.ids(), [created]);
     let since = server
         .agent_get(
-            ADMIN_KEY,
             &format!("{CONTACTS}?updated_since=2025-06-01T00:00:00Z"),
+            ADMIN_KEY,
         )
         .await;
     assert_eq!(since.ids(), [created]);
@@ -401,7 +401,7 @@ async fn the_contact_list_filters_and_pages() {
         ("name=Nora", "name", "invalid_field"),
     ] {
         let reply = server
-            .agent_get(ADMIN_KEY, &format!("{CONTACTS}?{query}"))
+            .agent_get(&format!("{CONTACTS}?{query}"), ADMIN_KEY)
             .await;
         assert_eq!(reply.status, 400, "{query}");
         assert_eq!(
@@ -426,8 +426,8 @@ async fn search_finds_contacts_by_email_company_tag_and_activity() {
             let q = q.replace(' ', "%20").replace('\'', "%27");
             server
                 .agent_get(
-                    ADMIN_KEY,
                     &format!("/api/v2/search/contacts?query=%22{q}%22"),
+                    ADMIN_KEY,
                 )
                 .await
         }
@@ -448,7 +448,7 @@ async fn search_finds_contacts_by_email_company_tag_and_activity() {
 #[tokio::test]
 async fn contact_fields_lists_the_default_fields() {
     let server = Api::start().await;
-    let reply = server.agent_get(VIEWER_KEY, "/api/v2/contact_fields").await;
+    let reply = server.agent_get("/api/v2/contact_fields", EDITOR_KEY).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     let fields = reply.json();
     assert_eq!(fields[0]["name"], "name");
@@ -470,9 +470,9 @@ async fn reset_forgets_contacts_the_api_created_and_blocked() {
     .await;
     server
         .agent_send(
-            ADMIN_KEY,
             Method::PUT,
             "/api/v2/contacts/1002",
+            ADMIN_KEY,
             json!({ "blocked": true }),
         )
         .await;
@@ -531,7 +531,7 @@ async fn contacts_written_through_the_api_survive_a_restart_with_a_data_dir() {
             .await,
     );
     let shown = restarted
-        .agent_get(ADMIN_KEY, &format!("{CONTACTS}/{dora}"))
+        .agent_get(&format!("{CONTACTS}/{dora}"), ADMIN_KEY)
         .await
         .json();
     assert_eq!(shown["job_title"], "Keeper");
@@ -541,7 +541,7 @@ async fn contacts_written_through_the_api_survive_a_restart_with_a_data_dir() {
     assert_eq!(alice.code(), "invalid_user");
     assert_eq!(
         restarted
-            .agent_get(ADMIN_KEY, &format!("{CONTACTS}/1003"))
+            .agent_get(&format!("{CONTACTS}/1003"), ADMIN_KEY)
             .await
             .status,
         404
@@ -565,7 +565,7 @@ async fn a_state_snapshot_brings_back_contacts_the_api_wrote() {
     server.control(Method::POST, "reset", json!({})).await;
     assert_eq!(
         server
-            .agent_get(ADMIN_KEY, &format!("{CONTACTS}/{id}"))
+            .agent_get(&format!("{CONTACTS}/{id}"), ADMIN_KEY)
             .await
             .status,
         404
@@ -581,7 +581,7 @@ async fn a_state_snapshot_brings_back_contacts_the_api_wrote() {
     assert_eq!(restored.status, 200, "{}", restored.body);
     assert_eq!(
         server
-            .agent_get(ADMIN_KEY, &format!("{CONTACTS}/{id}"))
+            .agent_get(&format!("{CONTACTS}/{id}"), ADMIN_KEY)
             .await
             .json()["name"],
         "Snap"

@@ -3,12 +3,12 @@
 
 use reqwest::Method;
 
-use crate::support::{fetch, Api, ADMIN_KEY, AGENT_KEY, VIEWER_KEY};
+use crate::support::{fetch, Api, ADMIN_KEY, AGENT_KEY, EDITOR_KEY};
 
 #[tokio::test]
 async fn agents_me_is_the_agent_whose_key_calls() {
     let server = Api::start().await;
-    let me = server.agent_get(AGENT_KEY, "/api/v2/agents/me").await;
+    let me = server.agent_get("/api/v2/agents/me", AGENT_KEY).await;
     assert_eq!(me.status, 200, "{}", me.body);
     let me = me.json();
     assert_eq!(me["id"], 2002);
@@ -16,7 +16,7 @@ async fn agents_me_is_the_agent_whose_key_calls() {
     assert_eq!(me["contact"]["name"], "Stan Support");
     assert_eq!(me["role_ids"], serde_json::json!([1_000_000_004u64]));
     assert_eq!(me["occasional"], false);
-    let vera = server.agent_get(VIEWER_KEY, "/api/v2/agents/me").await;
+    let vera = server.agent_get("/api/v2/agents/me", EDITOR_KEY).await;
     assert_eq!(vera.json()["id"], 2003, "any agent may ask who they are");
     let nobody = fetch(server.bare(Method::GET, "/api/v2/agents/me")).await;
     assert_eq!(nobody.status, 401);
@@ -26,42 +26,42 @@ async fn agents_me_is_the_agent_whose_key_calls() {
 #[tokio::test]
 async fn agents_are_listed_and_filtered_by_email_and_state() {
     let server = Api::start().await;
-    let all = server.agent_get(ADMIN_KEY, "/api/v2/agents").await;
+    let all = server.agent_get("/api/v2/agents", ADMIN_KEY).await;
     assert_eq!(all.status, 200, "{}", all.body);
     assert_eq!(all.ids(), [2001, 2002, 2003]);
     let vera = server
-        .agent_get(ADMIN_KEY, "/api/v2/agents?email=VERA@acme.test")
+        .agent_get("/api/v2/agents?email=VERA@acme.test", ADMIN_KEY)
         .await;
     assert_eq!(vera.ids(), [2003]);
     let occasional = server
-        .agent_get(ADMIN_KEY, "/api/v2/agents?state=occasional")
+        .agent_get("/api/v2/agents?state=occasional", ADMIN_KEY)
         .await;
     assert_eq!(occasional.ids(), Vec::<u64>::new());
     let fulltime = server
-        .agent_get(ADMIN_KEY, "/api/v2/agents?state=fulltime&per_page=2")
+        .agent_get("/api/v2/agents?state=fulltime&per_page=2", ADMIN_KEY)
         .await;
     assert_eq!(fulltime.ids(), [2001, 2002]);
     assert!(fulltime.header("link").unwrap().contains("page=2"));
     let bad = server
-        .agent_get(ADMIN_KEY, "/api/v2/agents?state=parttime")
+        .agent_get("/api/v2/agents?state=parttime", ADMIN_KEY)
         .await;
     assert_eq!(bad.status, 400);
     assert_eq!(
         (bad.fields(), bad.code()),
         (vec!["state".to_owned()], "invalid_value".to_owned())
     );
-    let unknown = server.agent_get(ADMIN_KEY, "/api/v2/agents?team=1").await;
+    let unknown = server.agent_get("/api/v2/agents?team=1", ADMIN_KEY).await;
     assert_eq!(unknown.code(), "invalid_field");
-    let one = server.agent_get(ADMIN_KEY, "/api/v2/agents/2001").await;
+    let one = server.agent_get("/api/v2/agents/2001", ADMIN_KEY).await;
     assert_eq!(one.json()["contact"]["email"], "agatha@acme.test");
-    let none = server.agent_get(ADMIN_KEY, "/api/v2/agents/1001").await;
+    let none = server.agent_get("/api/v2/agents/1001", ADMIN_KEY).await;
     assert_eq!(none.status, 404, "a contact is not an agent");
 }
 
 #[tokio::test]
 async fn groups_are_fixed_and_hold_agents_by_role() {
     let server = Api::start().await;
-    let groups = server.agent_get(AGENT_KEY, "/api/v2/groups").await;
+    let groups = server.agent_get("/api/v2/groups", AGENT_KEY).await;
     assert_eq!(groups.status, 200, "{}", groups.body);
     let groups = groups.json();
     let names: Vec<&str> = groups
@@ -75,15 +75,15 @@ async fn groups_are_fixed_and_hold_agents_by_role() {
     assert_eq!(groups[0]["agent_ids"], serde_json::json!([2001, 2002]));
     assert_eq!(groups[2]["agent_ids"], serde_json::json!([2001, 2003]));
     let one = server
-        .agent_get(AGENT_KEY, "/api/v2/groups/7000000002")
+        .agent_get("/api/v2/groups/7000000002", AGENT_KEY)
         .await;
     assert_eq!(one.json()["agent_ids"], serde_json::json!([2001]));
     assert_eq!(
-        server.agent_get(AGENT_KEY, "/api/v2/groups/1").await.status,
+        server.agent_get("/api/v2/groups/1", AGENT_KEY).await.status,
         404
     );
     let me = server
-        .agent_get(AGENT_KEY, "/api/v2/agents/me")
+        .agent_get("/api/v2/agents/me", AGENT_KEY)
         .await
         .json();
     assert_eq!(me["group_ids"], serde_json::json!([7_000_000_001u64]));
@@ -92,7 +92,7 @@ async fn groups_are_fixed_and_hold_agents_by_role() {
 #[tokio::test]
 async fn roles_are_for_admins_and_list_every_role() {
     let server = Api::start().await;
-    let roles = server.agent_get(ADMIN_KEY, "/api/v2/roles").await;
+    let roles = server.agent_get("/api/v2/roles", ADMIN_KEY).await;
     assert_eq!(roles.status, 200, "{}", roles.body);
     let roles = roles.json();
     assert_eq!(roles.as_array().unwrap().len(), 5);
@@ -101,14 +101,14 @@ async fn roles_are_for_admins_and_list_every_role() {
     assert_eq!(roles[4]["name"], "Knowledge Base Editor");
     assert_eq!(roles[4]["default"], false);
     let one = server
-        .agent_get(ADMIN_KEY, "/api/v2/roles/1000000004")
+        .agent_get("/api/v2/roles/1000000004", ADMIN_KEY)
         .await;
     assert_eq!(one.json()["name"], "Agent");
     assert_eq!(
-        server.agent_get(ADMIN_KEY, "/api/v2/roles/1").await.status,
+        server.agent_get("/api/v2/roles/1", ADMIN_KEY).await.status,
         404
     );
-    let stan = server.agent_get(AGENT_KEY, "/api/v2/roles").await;
+    let stan = server.agent_get("/api/v2/roles", AGENT_KEY).await;
     assert_eq!(stan.status, 403);
     assert_eq!(stan.code(), "access_denied");
 }
@@ -117,7 +117,7 @@ async fn roles_are_for_admins_and_list_every_role() {
 async fn helpdesk_settings_name_the_accounts_languages() {
     let server = Api::start().await;
     let reply = server
-        .agent_get(VIEWER_KEY, "/api/v2/settings/helpdesk")
+        .agent_get("/api/v2/settings/helpdesk", EDITOR_KEY)
         .await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     assert_eq!(
@@ -128,7 +128,7 @@ async fn helpdesk_settings_name_the_accounts_languages() {
             "portal_languages": ["fr", "de"],
         })
     );
-    let wrong = fetch(server.as_agent(ADMIN_KEY, Method::PUT, "/api/v2/settings/helpdesk")).await;
+    let wrong = fetch(server.agent(Method::PUT, "/api/v2/settings/helpdesk", ADMIN_KEY)).await;
     assert_eq!(wrong.status, 405);
     assert_eq!(wrong.header("allow"), Some("GET"));
 }
@@ -136,7 +136,7 @@ async fn helpdesk_settings_name_the_accounts_languages() {
 #[tokio::test]
 async fn the_request_log_names_the_agent_who_called() {
     let server = Api::start().await;
-    server.agent_get(AGENT_KEY, "/api/v2/agents/me").await;
+    server.agent_get("/api/v2/agents/me", AGENT_KEY).await;
     fetch(server.bare(Method::GET, "/api/v2/groups")).await;
     let log = server.inspect("requests?email=stan@acme.test").await;
     let log = log["entries"].as_array().unwrap();

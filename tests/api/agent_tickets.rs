@@ -7,7 +7,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::support::{
-    fetch, multipart, multipart_type, spawn, Api, Reply, ADMIN_KEY, AGENT_KEY, VIEWER_KEY, WIDGET,
+    fetch, multipart, multipart_type, spawn, Api, Reply, ADMIN_KEY, AGENT_KEY, EDITOR_KEY, WIDGET,
 };
 
 const TICKETS: &str = "/api/v2/tickets";
@@ -29,7 +29,7 @@ fn ticket(extra: Value) -> Value {
 
 async fn create(server: &Api, extra: Value) -> Reply {
     server
-        .agent_send(ADMIN_KEY, Method::POST, TICKETS, ticket(extra))
+        .agent_send(Method::POST, TICKETS, ADMIN_KEY, ticket(extra))
         .await
 }
 
@@ -63,7 +63,7 @@ async fn a_ticket_sent_through_the_widget_is_listed_by_requester_email_with_sour
     widget_ticket(&server, "sam@example.com").await;
 
     let reply = server
-        .agent_get(ADMIN_KEY, "/api/v2/tickets?email=nora@example.com")
+        .agent_get("/api/v2/tickets?email=nora@example.com", ADMIN_KEY)
         .await;
 
     assert_eq!(reply.status, 200, "{}", reply.body);
@@ -83,7 +83,7 @@ async fn a_ticket_sent_through_the_widget_is_listed_by_requester_email_with_sour
     );
     assert!(reply.header("x-ratelimit-remaining").is_some());
     let shown = server
-        .agent_get(ADMIN_KEY, &format!("{TICKETS}/{id}"))
+        .agent_get(&format!("{TICKETS}/{id}"), ADMIN_KEY)
         .await
         .json();
     assert_eq!(shown["description"], "<div>From the widget</div>");
@@ -125,9 +125,9 @@ async fn a_ticket_without_requester_subject_status_or_priority_names_every_missi
     let server = Api::start().await;
     let reply = server
         .agent_send(
-            ADMIN_KEY,
             Method::POST,
             TICKETS,
+            ADMIN_KEY,
             json!({ "description": "d" }),
         )
         .await;
@@ -208,7 +208,7 @@ async fn a_body_that_is_not_json_is_415_or_400() {
     let server = Api::start().await;
     let reply = fetch(
         server
-            .as_agent(ADMIN_KEY, Method::POST, TICKETS)
+            .agent(Method::POST, TICKETS, ADMIN_KEY)
             .header("Content-Type", "text/plain")
             .body("hello"),
     )
@@ -217,7 +217,7 @@ async fn a_body_that_is_not_json_is_415_or_400() {
     assert_eq!(reply.code(), "invalid_content_type");
     let reply = fetch(
         server
-            .as_agent(ADMIN_KEY, Method::POST, TICKETS)
+            .agent(Method::POST, TICKETS, ADMIN_KEY)
             .header("Content-Type", "application/json")
             .body("{\"subject\":"),
     )
@@ -237,7 +237,7 @@ async fn a_new_requester_email_becomes_a_contact_with_the_ticket() {
     let contact = server.user("newcomer@example.com").await.unwrap();
     assert_eq!(contact["name"], "New Comer");
     let t = server
-        .agent_get(ADMIN_KEY, &format!("{TICKETS}/{id}?include=requester"))
+        .agent_get(&format!("{TICKETS}/{id}?include=requester"), ADMIN_KEY)
         .await
         .json();
     assert_eq!(t["requester_id"], contact["id"]);
@@ -258,7 +258,7 @@ async fn a_multipart_ticket_keeps_its_attachments() {
     ]);
     let reply = fetch(
         server
-            .as_agent(ADMIN_KEY, Method::POST, TICKETS)
+            .agent(Method::POST, TICKETS, ADMIN_KEY)
             .header("Content-Type", multipart_type())
             .body(body),
     )
@@ -279,9 +279,9 @@ async fn updating_a_ticket_changes_it_and_its_updated_at() {
 
     let reply = server
         .agent_send(
-            AGENT_KEY,
             Method::PUT,
             &format!("{TICKETS}/{id}"),
+            AGENT_KEY,
             json!({ "status": 4, "requester_id": 1002, "custom_fields": { "cf_quantity": 3 } }),
         )
         .await;
@@ -295,18 +295,18 @@ async fn updating_a_ticket_changes_it_and_its_updated_at() {
     assert_eq!(t["updated_at"], "2026-01-01T00:01:00Z");
     let missing = server
         .agent_send(
-            AGENT_KEY,
             Method::PUT,
             "/api/v2/tickets/999",
+            AGENT_KEY,
             json!({ "status": 3 }),
         )
         .await;
     assert_eq!(missing.status, 404);
     let bad = server
         .agent_send(
-            AGENT_KEY,
             Method::PUT,
             &format!("{TICKETS}/{id}"),
+            AGENT_KEY,
             json!({ "priority": 0, "attachments": [] }),
         )
         .await;
@@ -321,7 +321,7 @@ async fn the_list_pages_with_a_link_to_the_next_page_on_the_requests_own_host() 
         create_id(&server, json!({})).await;
     }
     let first = server
-        .agent_get(ADMIN_KEY, "/api/v2/tickets?per_page=2&order_type=asc")
+        .agent_get("/api/v2/tickets?per_page=2&order_type=asc", ADMIN_KEY)
         .await;
     assert_eq!(first.status, 200);
     assert_eq!(first.ids(), [1, 2]);
@@ -337,14 +337,14 @@ async fn the_list_pages_with_a_link_to_the_next_page_on_the_requests_own_host() 
     );
     let last = server
         .agent_get(
-            ADMIN_KEY,
             "/api/v2/tickets?per_page=2&order_type=asc&page=2",
+            ADMIN_KEY,
         )
         .await;
     assert_eq!(last.ids(), [3]);
     assert_eq!(last.header("link"), None);
     // Newest first unless asked otherwise.
-    let default = server.agent_get(ADMIN_KEY, TICKETS).await;
+    let default = server.agent_get(TICKETS, ADMIN_KEY).await;
     assert_eq!(default.ids(), [3, 2, 1]);
 }
 
@@ -364,7 +364,7 @@ async fn list_parameters_out_of_range_or_unknown_are_refused() {
         ("colour=red", "colour", "invalid_field"),
     ] {
         let reply = server
-            .agent_get(ADMIN_KEY, &format!("{TICKETS}?{query}"))
+            .agent_get(&format!("{TICKETS}?{query}"), ADMIN_KEY)
             .await;
         assert_eq!(reply.status, 400, "{query}: {}", reply.body);
         assert_eq!(reply.fields(), [field], "{query}");
@@ -383,29 +383,29 @@ async fn filters_and_includes_shape_the_list() {
     .await;
     // Alice's company is Globex (fixtures): her ticket is the company's.
     let globex = server
-        .agent_get(ADMIN_KEY, &format!("{TICKETS}?company_id=101"))
+        .agent_get(&format!("{TICKETS}?company_id=101"), ADMIN_KEY)
         .await;
     assert_eq!(globex.status, 200, "{}", globex.body);
     assert_eq!(globex.ids(), [alice]);
     let by_id = server
-        .agent_get(ADMIN_KEY, &format!("{TICKETS}?requester_id=1001"))
+        .agent_get(&format!("{TICKETS}?requester_id=1001"), ADMIN_KEY)
         .await;
     assert_eq!(by_id.ids(), [nora]);
     // new_and_my_open: open, and nobody's or the caller's.
     let agatha = server
-        .agent_get(ADMIN_KEY, &format!("{TICKETS}?filter=new_and_my_open"))
+        .agent_get(&format!("{TICKETS}?filter=new_and_my_open"), ADMIN_KEY)
         .await;
     assert_eq!(agatha.ids(), [nora]);
     let stan = server
-        .agent_get(AGENT_KEY, &format!("{TICKETS}?filter=new_and_my_open"))
+        .agent_get(&format!("{TICKETS}?filter=new_and_my_open"), AGENT_KEY)
         .await;
     assert_eq!(stan.ids(), Vec::<u64>::new());
     let with = server
         .agent_get(
-            ADMIN_KEY,
             &format!(
                 "{TICKETS}?include=requester,stats,description&order_by=status&order_type=asc"
             ),
+            ADMIN_KEY,
         )
         .await
         .json();
@@ -421,11 +421,11 @@ async fn without_updated_since_the_list_shows_the_last_30_days() {
     let old = create_id(&server, json!({})).await;
     server.advance(std::time::Duration::from_secs(31 * 86_400));
     let new = create_id(&server, json!({})).await;
-    assert_eq!(server.agent_get(ADMIN_KEY, TICKETS).await.ids(), [new]);
+    assert_eq!(server.agent_get(TICKETS, ADMIN_KEY).await.ids(), [new]);
     let since = server
         .agent_get(
-            ADMIN_KEY,
             &format!("{TICKETS}?updated_since=2025-12-31T00:00:00Z"),
+            ADMIN_KEY,
         )
         .await;
     assert_eq!(since.ids(), [new, old]);
@@ -435,21 +435,21 @@ async fn without_updated_since_the_list_shows_the_last_30_days() {
 async fn vera_may_not_read_tickets_stan_may_not_delete_them_and_no_key_is_401() {
     let server = Api::start().await;
     let id = create_id(&server, json!({})).await;
-    let vera = server.agent_get(VIEWER_KEY, TICKETS).await;
+    let vera = server.agent_get(TICKETS, EDITOR_KEY).await;
     assert_eq!(vera.status, 403);
     assert_eq!(vera.code(), "access_denied");
     let vera = server
-        .agent_send(VIEWER_KEY, Method::POST, TICKETS, ticket(json!({})))
+        .agent_send(Method::POST, TICKETS, EDITOR_KEY, ticket(json!({})))
         .await;
     assert_eq!(vera.status, 403);
-    let stan = fetch(server.as_agent(AGENT_KEY, Method::DELETE, &format!("{TICKETS}/{id}"))).await;
+    let stan = fetch(server.agent(Method::DELETE, &format!("{TICKETS}/{id}"), AGENT_KEY)).await;
     assert_eq!(stan.status, 403);
     assert_eq!(stan.code(), "access_denied");
     let anonymous = fetch(server.bare(Method::GET, TICKETS)).await;
     assert_eq!(anonymous.status, 401);
     assert_eq!(anonymous.code(), "invalid_credentials");
     // Stan may read and write them.
-    assert_eq!(server.agent_get(AGENT_KEY, TICKETS).await.ids(), [id]);
+    assert_eq!(server.agent_get(TICKETS, AGENT_KEY).await.ids(), [id]);
 }
 
 #[tokio::test]
@@ -458,36 +458,36 @@ async fn a_deleted_ticket_leaves_the_list_and_restore_brings_it_back() {
     let id = create_id(&server, json!({})).await;
     let path = format!("{TICKETS}/{id}");
 
-    let deleted = fetch(server.as_agent(ADMIN_KEY, Method::DELETE, &path)).await;
+    let deleted = fetch(server.agent(Method::DELETE, &path, ADMIN_KEY)).await;
     assert_eq!(deleted.status, 204);
     assert_eq!(deleted.body, "");
     assert_eq!(
-        server.agent_get(ADMIN_KEY, TICKETS).await.ids(),
+        server.agent_get(TICKETS, ADMIN_KEY).await.ids(),
         Vec::<u64>::new()
     );
     let listed = server
-        .agent_get(ADMIN_KEY, &format!("{TICKETS}?filter=deleted"))
+        .agent_get(&format!("{TICKETS}?filter=deleted"), ADMIN_KEY)
         .await;
     assert_eq!(listed.ids(), [id]);
     assert_eq!(listed.json()[0]["deleted"], true);
     assert_eq!(
-        server.agent_get(ADMIN_KEY, &path).await.json()["deleted"],
+        server.agent_get(&path, ADMIN_KEY).await.json()["deleted"],
         true
     );
-    let again = fetch(server.as_agent(ADMIN_KEY, Method::DELETE, &path)).await;
+    let again = fetch(server.agent(Method::DELETE, &path, ADMIN_KEY)).await;
     assert_eq!(again.status, 404);
     let update = server
-        .agent_send(ADMIN_KEY, Method::PUT, &path, json!({ "status": 3 }))
+        .agent_send(Method::PUT, &path, ADMIN_KEY, json!({ "status": 3 }))
         .await;
     assert_eq!(update.status, 404);
 
     let restore = format!("{path}/restore");
-    let restored = fetch(server.as_agent(ADMIN_KEY, Method::PUT, &restore)).await;
+    let restored = fetch(server.agent(Method::PUT, &restore, ADMIN_KEY)).await;
     assert_eq!(restored.status, 204);
-    assert_eq!(server.agent_get(ADMIN_KEY, TICKETS).await.ids(), [id]);
-    let again = fetch(server.as_agent(ADMIN_KEY, Method::PUT, &restore)).await;
+    assert_eq!(server.agent_get(TICKETS, ADMIN_KEY).await.ids(), [id]);
+    let again = fetch(server.agent(Method::PUT, &restore, ADMIN_KEY)).await;
     assert_eq!(again.status, 404);
-    let unknown = fetch(server.as_agent(ADMIN_KEY, Method::DELETE, "/api/v2/tickets/999")).await;
+    let unknown = fetch(server.agent(Method::DELETE, "/api/v2/tickets/999", ADMIN_KEY)).await;
     assert_eq!(unknown.status, 404);
 }
 
@@ -505,7 +505,7 @@ async fn search_finds_tickets_by_status_priority_tag_email_and_dates() {
                 "/api/v2/search/tickets?query={}",
                 url_escape(&format!("\"{q}\""))
             );
-            server.agent_get(ADMIN_KEY, &url).await
+            server.agent_get(&url, ADMIN_KEY).await
         }
     };
     let results = |reply: &Reply| -> Vec<u64> {
@@ -533,7 +533,7 @@ async fn search_finds_tickets_by_status_priority_tag_email_and_dates() {
     );
 
     let unquoted = server
-        .agent_get(ADMIN_KEY, "/api/v2/search/tickets?query=status:2")
+        .agent_get("/api/v2/search/tickets?query=status:2", ADMIN_KEY)
         .await;
     assert_eq!(unquoted.status, 400);
     assert_eq!(
@@ -547,8 +547,8 @@ async fn search_finds_tickets_by_status_priority_tag_email_and_dates() {
     assert_eq!(broken.code(), "invalid_value");
     let far = server
         .agent_get(
-            ADMIN_KEY,
             "/api/v2/search/tickets?query=%22status:2%22&page=11",
+            ADMIN_KEY,
         )
         .await;
     assert_eq!(far.status, 400);
@@ -568,7 +568,7 @@ fn url_escape(text: &str) -> String {
 #[tokio::test]
 async fn ticket_fields_lists_every_field_for_any_agent() {
     let server = Api::start().await;
-    let reply = server.agent_get(VIEWER_KEY, "/api/v2/ticket_fields").await;
+    let reply = server.agent_get("/api/v2/ticket_fields", EDITOR_KEY).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     let fields = reply.json();
     let names: Vec<&str> = fields
@@ -580,7 +580,7 @@ async fn ticket_fields_lists_every_field_for_any_agent() {
     assert!(names.starts_with(&["email", "subject"]), "{names:?}");
     assert!(names.contains(&"cf_quantity"));
     let dropdowns = server
-        .agent_get(VIEWER_KEY, "/api/v2/ticket_fields?type=custom_dropdown")
+        .agent_get("/api/v2/ticket_fields?type=custom_dropdown", EDITOR_KEY)
         .await;
     assert_eq!(dropdowns.json().as_array().unwrap().len(), 1);
 }
@@ -591,7 +591,7 @@ async fn reset_forgets_the_tickets_the_api_created() {
     create_id(&server, json!({})).await;
     server.control(Method::POST, "reset", json!({})).await;
     assert_eq!(
-        server.agent_get(ADMIN_KEY, TICKETS).await.ids(),
+        server.agent_get(TICKETS, ADMIN_KEY).await.ids(),
         Vec::<u64>::new()
     );
     assert_eq!(create_id(&server, json!({})).await, 1);
@@ -631,7 +631,7 @@ async fn tickets_written_through_the_api_survive_a_restart_with_a_data_dir() {
 
     let restarted = Api::on(MockServer::builder().data_dir(&data).start().await);
     let t = restarted
-        .agent_get(ADMIN_KEY, &format!("{TICKETS}/1"))
+        .agent_get(&format!("{TICKETS}/1"), ADMIN_KEY)
         .await
         .json();
     assert_eq!(t["priority"], 4);

@@ -62,7 +62,7 @@ fn large_set(extra: u64) -> freshmock::FixtureSet {
     for i in 0..extra {
         let mut article = template.clone();
         article.id = 9_000_000 + i;
-        folder.articles.push(article);
+        std::sync::Arc::make_mut(&mut folder.articles).push(article);
     }
     set
 }

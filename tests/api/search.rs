@@ -102,7 +102,7 @@ async fn remembered_answers_follow_every_change_of_state() {
 
     // New fixtures: the new titles, not the remembered ones.
     let mut set = bundled();
-    set.solutions[0].folders[0].articles[0]
+    std::sync::Arc::make_mut(&mut set.solutions[0].folders[0].articles)[0]
         .translations
         .get_mut("en")
         .unwrap()

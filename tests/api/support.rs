@@ -169,11 +169,10 @@ pub const LOGIN_WIDGET: &str = "12000000027";
 pub const BARE_WIDGET: &str = "12000000028";
 /// An admin agent's API key.
 pub const ADMIN_KEY: &str = "adminkey0000000000000000000000001";
-/// A non-admin agent's API key (Stan Support, stan@acme.test).
+/// A non-admin agent's API key (Stan Support, stan@acme.test, role "Agent").
 pub const AGENT_KEY: &str = "agentkey0000000000000000000000002";
-/// The Knowledge Base Editor's API key (Vera Viewer, vera@acme.test): reads contacts, may
-/// not manage tickets.
-pub const VIEWER_KEY: &str = "viewerkey000000000000000000000003";
+/// The API key of Vera Viewer (vera@acme.test), role "Knowledge Base Editor".
+pub const EDITOR_KEY: &str = "viewerkey000000000000000000000003";
 
 /// The bundled personas (fixtures/README.md).
 pub const NORA: &str = "nora@example.com";
@@ -317,6 +316,21 @@ pub fn multipart_type() -> String {
 }
 
 impl Api {
+    /// An agent API call, as the agent whose API key is `key`.
+    pub fn agent(&self, method: Method, path: &str, key: &str) -> RequestBuilder {
+        self.bare(method, path).header("Authorization", basic(key))
+    }
+
+    /// An agent API call with a JSON body, as the agent whose API key is `key`.
+    pub async fn agent_send(&self, method: Method, path: &str, key: &str, body: Value) -> Reply {
+        fetch(self.agent(method, path, key).json(&body)).await
+    }
+
+    /// An agent API GET, as the agent whose API key is `key`.
+    pub async fn agent_get(&self, path: &str, key: &str) -> Reply {
+        fetch(self.agent(Method::GET, path, key)).await
+    }
+
     /// Other fixtures, clock at [`NOW`].
     pub async fn start_with(fixtures: FixtureSet) -> Api {
         Api::on(pinned().fixtures(fixtures).start().await)
@@ -422,24 +436,6 @@ impl Api {
         let reply = fetch(request).await;
         assert_eq!(reply.status, 200, "{}", reply.body);
         reply.json()["id"].as_u64().unwrap()
-    }
-}
-
-/// The agent REST API v2, as an agent with an API key calls it.
-impl Api {
-    /// A request with this agent's key (HTTP Basic).
-    pub fn as_agent(&self, key: &str, method: Method, path: &str) -> RequestBuilder {
-        self.bare(method, path).header("Authorization", basic(key))
-    }
-
-    /// A GET as this agent.
-    pub async fn agent_get(&self, key: &str, path: &str) -> Reply {
-        fetch(self.as_agent(key, Method::GET, path)).await
-    }
-
-    /// A JSON write as this agent.
-    pub async fn agent_send(&self, key: &str, method: Method, path: &str, body: Value) -> Reply {
-        fetch(self.as_agent(key, method, path).json(&body)).await
     }
 }
 

@@ -30,7 +30,10 @@ async fn pwned(browser: &Browser) -> serde_json::Value {
 async fn an_article_with_scripts_and_handlers_shows_as_text_and_runs_nothing() {
     let title = format!("<img src=x onerror=\"{PWN}\">Reset <b>now</b>");
     let fm = server_with(|set| {
-        let tr = set.solutions[0].folders[0].articles[0]
+        let first = set.solutions[0].folders[0].articles[0].id;
+        let tr = set
+            .article_mut(first)
+            .unwrap()
             .translations
             .get_mut("en")
             .unwrap();

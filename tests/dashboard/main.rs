@@ -568,7 +568,7 @@ async fn an_article_title_with_markup_shows_as_text() {
     let mut fixtures = FixtureSet::bundled().unwrap();
     let folder = &mut fixtures.solutions[0].folders[0];
     folder.name = format!("{pwn}Account");
-    folder.articles[0]
+    std::sync::Arc::make_mut(&mut folder.articles)[0]
         .translations
         .get_mut("en")
         .unwrap()
@@ -651,6 +651,45 @@ async fn a_ticket_created_through_the_widget_appears_without_a_reload() {
     assert!(detail.contains("Alice Anders"), "{detail}");
     assert!(detail.contains("https://globex.test/account"), "{detail}");
     browser.screenshot("dashboard-ticket").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_article_published_through_the_agent_api_appears_in_the_tree_without_a_reload() {
+    let server = server().await;
+    let browser = browser().await;
+    open(&browser, &server, "kb").await;
+    browser.find("#folder-11").await;
+    browser.eval("window.__notReloaded = true;").await;
+
+    let made = fetch(
+        server
+            .bare(Method::POST, "/api/v2/solutions/folders/11/articles")
+            .basic_auth("adminkey0000000000000000000000001", Some("X"))
+            .json(&json!({
+                "title": "Pairing the kettle over Bluetooth",
+                "description": "<p>Hold the button.</p>",
+                "status": 2,
+            })),
+    )
+    .await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    let id = made.json()["id"].as_u64().unwrap();
+
+    let shown = browser
+        .wait_text(&format!("#kb-article-{id}"), "show the new article", |t| {
+            t.contains("Pairing the kettle")
+        })
+        .await;
+    assert!(!shown.contains("draft"), "{shown}");
+    let toast = browser
+        .wait_text("body", "say who saved it", |t| t.contains("Agatha Admin"))
+        .await;
+    assert!(toast.contains(&format!("article {id}")), "{toast}");
+    assert_eq!(
+        browser.eval("return window.__notReloaded === true;").await,
+        json!(true)
+    );
+    browser.screenshot("dashboard-agent-api-article").await;
 }
 
 /// Installs stand-in answers for control calls in the page's `fetch` (`{path: body}`, path

@@ -1121,7 +1121,8 @@ pub fn generate(options: &Options) -> Result<FixtureSet, GenerateError> {
                         description: String::new(),
                         created_at: None,
                         updated_at: None,
-                        articles: Vec::new(),
+                        translations: BTreeMap::new(),
+                        articles: Default::default(),
                     }
                 })
                 .collect();
@@ -1132,6 +1133,7 @@ pub fn generate(options: &Options) -> Result<FixtureSet, GenerateError> {
                 visible_in_portals: Vec::new(),
                 created_at: None,
                 updated_at: None,
+                translations: BTreeMap::new(),
                 folders,
             }
         })
@@ -1196,12 +1198,13 @@ pub fn generate(options: &Options) -> Result<FixtureSet, GenerateError> {
                     thumbs_up: up,
                     thumbs_down: rng.below(up / 4 + 1),
                     attachments,
+                    status: None,
                     created_at: None,
                     seo_data: None,
                 },
             );
         }
-        solutions[category].folders[folder].articles.push(Article {
+        std::sync::Arc::make_mut(&mut solutions[category].folders[folder].articles).push(Article {
             id,
             status: if draft {
                 ArticleStatus::Draft

@@ -313,7 +313,16 @@ impl Fields {
 
     /// A required field is missing.
     pub fn missing(&mut self, field: &str) {
-        self.fail(field, "It should be a/an String", "missing_field");
+        self.fail(field, "Mandatory attribute missing", "missing_field");
+    }
+
+    /// Each of `names` the body lacks is missing.
+    pub fn required(&mut self, body: &Map<String, Value>, names: &[&str]) {
+        for name in names {
+            if !body.contains_key(*name) {
+                self.missing(name);
+            }
+        }
     }
 
     /// A string field: `None` when absent; a wrong type is recorded.

@@ -11,6 +11,7 @@ pub mod companies;
 pub mod contacts;
 pub mod people;
 mod query;
+pub mod solutions;
 pub mod tickets;
 
 use base64::engine::general_purpose::STANDARD;
