@@ -240,7 +240,9 @@ impl Directory {
     fn insert(&mut self, user: User) -> usize {
         let index = self.users.len();
         for email in std::iter::once(&user.email).chain(&user.other_emails) {
-            self.by_email.insert(email.to_lowercase(), index);
+            if !email.is_empty() {
+                self.by_email.insert(email.to_lowercase(), index);
+            }
         }
         self.users.push(Arc::new(user));
         index
@@ -306,5 +308,155 @@ impl Directory {
         let user = Arc::make_mut(user);
         user.name = name.to_owned();
         Some(user)
+    }
+}
+
+/// A contact as the agent REST API reads and writes it: the fields a [`User`] has, and
+/// those only the API shows (job title, tags, ...). Stored whole as a `contact` record
+/// (see `state::store::Record`) once the API creates or changes the contact.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct ContactDoc {
+    pub id: Id,
+    pub name: String,
+    /// Empty for a contact known by phone only.
+    pub email: String,
+    pub other_emails: Vec<String>,
+    pub phone: Option<String>,
+    pub mobile: Option<String>,
+    pub language: Option<String>,
+    pub unique_external_id: Option<String>,
+    pub twitter_id: Option<String>,
+    /// Every company, the first being Freshdesk's `company_id`.
+    pub companies: Vec<Id>,
+    pub segments: Vec<Id>,
+    pub job_title: Option<String>,
+    pub description: Option<String>,
+    pub address: Option<String>,
+    pub time_zone: Option<String>,
+    pub tags: Vec<String>,
+    pub custom_fields: serde_json::Map<String, serde_json::Value>,
+    pub view_all_tickets: bool,
+    /// Verified (Freshdesk's `active`); a contact the API creates is not until it logs in.
+    pub active: bool,
+    pub state: ContactState,
+    /// Unix seconds.
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub created_by_widget: bool,
+}
+
+impl Default for ContactDoc {
+    fn default() -> ContactDoc {
+        ContactDoc {
+            id: 0,
+            name: String::new(),
+            email: String::new(),
+            other_emails: Vec::new(),
+            phone: None,
+            mobile: None,
+            language: None,
+            unique_external_id: None,
+            twitter_id: None,
+            companies: Vec::new(),
+            segments: Vec::new(),
+            job_title: None,
+            description: None,
+            address: None,
+            time_zone: None,
+            tags: Vec::new(),
+            custom_fields: serde_json::Map::new(),
+            view_all_tickets: false,
+            active: true,
+            state: ContactState::Active,
+            created_at: 0,
+            updated_at: 0,
+            created_by_widget: false,
+        }
+    }
+}
+
+impl ContactDoc {
+    /// A contact the API has not written yet, from what the directory knows; `at` is its
+    /// creation time (the account's for fixture contacts).
+    pub fn of_user(user: &User, at: i64) -> ContactDoc {
+        let (companies, segments) = match &user.role {
+            Role::Contact {
+                companies,
+                segments,
+            } => (companies.clone(), segments.clone()),
+            Role::Agent { .. } => (Vec::new(), Vec::new()),
+        };
+        ContactDoc {
+            id: user.id,
+            name: user.name.clone(),
+            email: user.email.clone(),
+            other_emails: user.other_emails.clone(),
+            phone: user.phone.clone(),
+            mobile: user.mobile.clone(),
+            language: user.language.clone(),
+            unique_external_id: user.external_id.clone(),
+            companies,
+            segments,
+            state: user.state,
+            created_at: at,
+            updated_at: at,
+            created_by_widget: user.created_by_widget,
+            ..ContactDoc::default()
+        }
+    }
+
+    /// What the widget sees of this contact, with the name and state the API last set.
+    pub fn to_user(&self) -> User {
+        User {
+            id: self.id,
+            name: self.name.clone(),
+            email: self.email.clone(),
+            other_emails: self.other_emails.clone(),
+            phone: self.phone.clone(),
+            mobile: self.mobile.clone(),
+            language: self.language.clone(),
+            external_id: self.unique_external_id.clone(),
+            state: self.state,
+            role: Role::Contact {
+                companies: self.companies.clone(),
+                segments: self.segments.clone(),
+            },
+            created_by_widget: self.created_by_widget,
+        }
+    }
+}
+
+impl Directory {
+    /// Creates or replaces a contact with what the agent API wrote (its emails re-indexed).
+    pub fn put_contact(&mut self, doc: &ContactDoc) {
+        let user = doc.to_user();
+        self.next_id = self.next_id.max(doc.id + 1);
+        match self.users.iter().position(|u| u.id == doc.id) {
+            Some(index) => {
+                self.users[index] = Arc::new(user);
+                self.reindex();
+            }
+            None => {
+                self.insert(user);
+            }
+        }
+    }
+
+    /// Forgets a user for good (the agent API's hard delete).
+    pub fn remove(&mut self, id: Id) {
+        self.users.retain(|u| u.id != id);
+        self.reindex();
+    }
+
+    fn reindex(&mut self) {
+        self.by_email.clear();
+        for (index, user) in self.users.iter().enumerate() {
+            for email in std::iter::once(&user.email).chain(&user.other_emails) {
+                if !email.is_empty() {
+                    self.by_email.insert(email.to_lowercase(), index);
+                }
+            }
+        }
     }
 }

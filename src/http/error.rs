@@ -20,6 +20,8 @@ pub struct FieldError {
     pub nested_field: Option<String>,
     pub message: String,
     pub code: &'static str,
+    /// Freshdesk's `additional_info` (the existing record of a `duplicate_value`).
+    pub additional_info: Option<Box<Value>>,
 }
 
 impl FieldError {
@@ -29,7 +31,14 @@ impl FieldError {
             nested_field: None,
             message: message.into(),
             code,
+            additional_info: None,
         }
+    }
+
+    /// The same error with Freshdesk's `additional_info`.
+    pub fn with_info(mut self, info: Value) -> FieldError {
+        self.additional_info = Some(Box::new(info));
+        self
     }
 
     /// `invalid_field`: a parameter the endpoint does not take.
@@ -45,6 +54,9 @@ impl FieldError {
         let mut v = json!({ "field": self.field, "message": self.message, "code": self.code });
         if let Some(nested) = &self.nested_field {
             v["nested_field"] = json!(nested);
+        }
+        if let Some(info) = &self.additional_info {
+            v["additional_info"] = (**info).clone();
         }
         v
     }
@@ -394,6 +406,7 @@ impl From<TokenError> for ApiError {
                     nested_field: Some(format!("payload.{claim}")),
                     message,
                     code,
+                    additional_info: None,
                 }],
                 reason,
             },

@@ -399,6 +399,29 @@ pub struct TicketRecord {
     pub client_id: String,
     /// Unix seconds.
     pub created_at: i64,
+    /// What agents set through the REST API (absent from tickets stored before it existed).
+    #[serde(flatten, default)]
+    pub agent: AgentTicketFields,
+}
+
+/// A ticket's fields only agents set (`/api/v2/tickets`), kept in the same document as
+/// the widget's fields so that one ticket is one row whichever side made it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AgentTicketFields {
+    pub responder_id: Option<u64>,
+    pub company_id: Option<u64>,
+    /// Soft-deleted (`DELETE /api/v2/tickets/:id`); restored by `PUT .../restore`.
+    pub deleted: bool,
+    pub spam: bool,
+    /// Unix seconds; 0 means never updated (then `created_at` is shown).
+    pub updated_at: i64,
+    /// Unix seconds; `None` means the default for the priority (see the tickets handler).
+    pub due_by: Option<i64>,
+    pub fr_due_by: Option<i64>,
+    pub is_escalated: bool,
+    /// Agents watching the ticket (`filter=watching`).
+    pub watchers: Vec<u64>,
 }
 
 /// An uploaded attachment's metadata.
@@ -1194,6 +1217,49 @@ impl Store {
             .collect()
     }
 
+    /// One ticket, by number.
+    pub fn ticket(&self, id: u64) -> Result<Option<TicketRecord>, StoreError> {
+        let doc: Option<String> = self.read("tickets", |conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT doc FROM tickets WHERE id = ?1",
+                    [i64::try_from(id).unwrap_or(-1)],
+                    |r| r.get(0),
+                )
+                .optional()?)
+        })?;
+        doc.map(|doc| {
+            serde_json::from_str(&doc).map_err(|e| StoreError::Record {
+                path: self.describe(),
+                what: format!("ticket {id} (its doc column)"),
+                detail: e.to_string(),
+            })
+        })
+        .transpose()
+    }
+
+    /// Writes a changed ticket over the stored one (the agent API's updates, deletes and
+    /// restores), durable before it returns.
+    pub fn update_ticket(&self, ticket: &TicketRecord) -> Result<(), StoreError> {
+        let doc = serde_json::to_string(ticket).map_err(|e| StoreError::Record {
+            path: self.describe(),
+            what: format!("ticket {}", ticket.id),
+            detail: e.to_string(),
+        })?;
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE tickets SET requester_id = ?2, email = ?3, doc = ?4 WHERE id = ?1",
+                params![
+                    ticket.id as i64,
+                    ticket.requester_id as i64,
+                    ticket.email,
+                    doc
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
     /// Records a secret reset.
     pub fn rotate_secret(&self, change: &SecretChange) -> Result<(), StoreError> {
         self.write(|tx| {
@@ -1668,6 +1734,7 @@ mod tests {
             widget_id: widget,
             client_id: client.into(),
             created_at: 0,
+            agent: AgentTicketFields::default(),
         }
     }
 

@@ -1,7 +1,11 @@
 //! Integration tests over real HTTP: one binary, so warp and tantivy link once.
 
 mod admin;
+mod agent_companies;
+mod agent_contacts;
+mod agent_people;
 mod agent_solutions;
+mod agent_tickets;
 mod attachments;
 mod bootstrap;
 mod cli;

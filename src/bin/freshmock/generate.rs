@@ -969,16 +969,19 @@ pub fn generate(options: &Options) -> Result<FixtureSet, GenerateError> {
             id: 101,
             name: "Globex".into(),
             segments: Vec::new(),
+            ..Company::default()
         },
         Company {
             id: 102,
             name: "Initech".into(),
             segments: Vec::new(),
+            ..Company::default()
         },
         Company {
             id: 103,
             name: "Umbrella".into(),
             segments: vec![301],
+            ..Company::default()
         },
     ];
     let extra_companies = (n / 2000).min(60) as u64;
@@ -998,6 +1001,7 @@ pub fn generate(options: &Options) -> Result<FixtureSet, GenerateError> {
             } else {
                 Vec::new()
             },
+            ..Company::default()
         });
     }
     let segments = Segments {

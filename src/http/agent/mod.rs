@@ -7,7 +7,12 @@
 //! Assumed for the votes endpoint (the spec says only that agents see it): any agent may.
 
 pub mod api;
+pub mod companies;
+pub mod contacts;
+pub mod people;
+mod query;
 pub mod solutions;
+pub mod tickets;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;

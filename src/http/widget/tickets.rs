@@ -790,5 +790,6 @@ fn validate(
         widget_id: call.widget_id,
         client_id: call.client_id().to_owned(),
         created_at: 0,
+        agent: Default::default(),
     })
 }

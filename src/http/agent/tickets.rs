@@ -1,0 +1,1179 @@
+//! Tickets through Freshdesk's agent API: `GET/POST /api/v2/tickets`, `GET/PUT/DELETE
+//! /api/v2/tickets/:id`, `PUT /api/v2/tickets/:id/restore`, `GET /api/v2/search/tickets`
+//! and `GET /api/v2/ticket_fields`, over the same store as the widget's contact form: a
+//! ticket the widget sent is listed here with `source` 9, and one created here is one more
+//! row of the same table (one numbering).
+//!
+//! Reading and writing need the role's "manage tickets", deleting and restoring "delete
+//! ticket". Deletes are soft (`deleted: true`), as Freshdesk's are.
+
+use http::StatusCode;
+use serde_json::{json, Map, Value};
+
+use super::api::{
+    self, body, caller, invalid, list, no_such, only, param, params, search_page, Fields, Page,
+};
+use super::people::{agents, groups};
+use super::query::{self, date_matches, Op, Term};
+use crate::domain::clock::{format_timestamp, parse_instant};
+use crate::domain::email::is_valid_email;
+use crate::domain::fixtures::TicketField;
+use crate::domain::people::{Privilege, Role, User};
+use crate::http::error::FieldError;
+use crate::http::request::Req;
+use crate::http::widget::body::{self as form_body, Accepts, BodyKind, FormFile};
+use crate::http::{json_response, ok, Answer, ApiError};
+use crate::state::store::{AgentTicketFields, NewAttachment, TicketOutcome, TicketRecord};
+use crate::state::{AppState, World};
+
+/// Where a ticket created through the agent API comes from unless it says: the portal.
+const SOURCE_PORTAL: u8 = 2;
+/// Freshdesk's sources: email, portal, phone, forum, Twitter, Facebook, chat, MobiHelp,
+/// feedback widget, outbound email.
+const SOURCES: [u64; 10] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+const STATUSES: [u64; 4] = [2, 3, 4, 5];
+const PRIORITIES: [u64; 4] = [1, 2, 3, 4];
+/// The client id under which the agent API's uploads wait to be claimed by their ticket.
+const AGENT_UPLOADS: &str = "agent-api";
+/// Without `updated_since` (or a filter), a list shows the tickets of the last 30 days.
+const DEFAULT_WINDOW_SECS: i64 = 30 * 86_400;
+
+/// Keys a create takes (Freshdesk's `CREATE_FIELDS`, less what freshmock does not keep:
+/// social ids, email configs, parent tickets, internal groups).
+const CREATE_FIELDS: &[&str] = &[
+    "name",
+    "requester_id",
+    "email",
+    "phone",
+    "unique_external_id",
+    "subject",
+    "type",
+    "status",
+    "priority",
+    "description",
+    "responder_id",
+    "attachments",
+    "cc_emails",
+    "custom_fields",
+    "due_by",
+    "fr_due_by",
+    "group_id",
+    "product_id",
+    "source",
+    "tags",
+    "company_id",
+];
+
+/// Keys an update takes.
+const UPDATE_FIELDS: &[&str] = &[
+    "name",
+    "requester_id",
+    "email",
+    "phone",
+    "unique_external_id",
+    "subject",
+    "type",
+    "status",
+    "priority",
+    "description",
+    "responder_id",
+    "custom_fields",
+    "due_by",
+    "fr_due_by",
+    "group_id",
+    "product_id",
+    "source",
+    "tags",
+    "company_id",
+];
+
+/// Fields a filter search takes (`email` is the requester's: a freshmock addition).
+const SEARCH_FIELDS: &[&str] = &[
+    "status",
+    "priority",
+    "type",
+    "tag",
+    "agent_id",
+    "group_id",
+    "requester_id",
+    "email",
+    "company_id",
+    "created_at",
+    "updated_at",
+    "due_by",
+    "fr_due_by",
+];
+
+/// Freshdesk's default SLA targets by priority (low, medium, high, urgent), in seconds:
+/// first response, then resolution. Assumed: the default policy's values.
+fn sla(priority: i64) -> (i64, i64) {
+    const HOUR: i64 = 3600;
+    match priority {
+        4 => (HOUR, 4 * HOUR),
+        3 => (4 * HOUR, 24 * HOUR),
+        2 => (8 * HOUR, 48 * HOUR),
+        _ => (24 * HOUR, 72 * HOUR),
+    }
+}
+
+fn updated_at(t: &TicketRecord) -> i64 {
+    if t.agent.updated_at > 0 {
+        t.agent.updated_at
+    } else {
+        t.created_at
+    }
+}
+
+fn fr_due_by(t: &TicketRecord) -> i64 {
+    t.agent
+        .fr_due_by
+        .unwrap_or_else(|| t.created_at + sla(t.priority).0)
+}
+
+fn due_by(t: &TicketRecord) -> i64 {
+    t.agent
+        .due_by
+        .unwrap_or_else(|| t.created_at + sla(t.priority).1)
+}
+
+/// The ticket's company: its own, else its requester's first.
+fn company_of(world: &World, t: &TicketRecord) -> Option<u64> {
+    t.agent
+        .company_id
+        .or_else(|| match &world.directory.find_by_id(t.requester_id)?.role {
+            Role::Contact { companies, .. } => companies.first().copied(),
+            Role::Agent { .. } => None,
+        })
+}
+
+/// What a ticket's JSON holds besides the list's fields.
+#[derive(Debug, Default, Clone, Copy)]
+struct Shown {
+    description: bool,
+    requester: bool,
+    stats: bool,
+}
+
+/// A ticket as Freshdesk's agent API shows it.
+fn ticket_json(
+    world: &World,
+    t: &TicketRecord,
+    shown: Shown,
+    attachments: Option<Vec<Value>>,
+) -> Value {
+    let mut v = json!({
+        "id": t.id,
+        "subject": t.subject,
+        "status": t.status,
+        "priority": t.priority,
+        "source": t.source,
+        "type": t.ticket_type,
+        "requester_id": t.requester_id,
+        "responder_id": t.agent.responder_id,
+        "group_id": t.group_id,
+        "company_id": company_of(world, t),
+        "product_id": t.product_id,
+        "email_config_id": null,
+        "tags": t.tags,
+        "cc_emails": t.cc_emails,
+        "fwd_emails": [],
+        "reply_cc_emails": t.cc_emails,
+        "ticket_cc_emails": t.cc_emails,
+        "to_emails": null,
+        "support_email": null,
+        "spam": t.agent.spam,
+        "is_escalated": t.agent.is_escalated,
+        "fr_escalated": false,
+        "custom_fields": t.custom_fields,
+        "due_by": format_timestamp(due_by(t)),
+        "fr_due_by": format_timestamp(fr_due_by(t)),
+        "association_type": null,
+        "associated_tickets_count": null,
+        "created_at": format_timestamp(t.created_at),
+        "updated_at": format_timestamp(updated_at(t)),
+    });
+    if t.agent.deleted {
+        v["deleted"] = json!(true);
+    }
+    if shown.description {
+        v["description"] = json!(t.description);
+        v["description_text"] = json!(t.description_text);
+    }
+    if let Some(attachments) = attachments {
+        v["attachments"] = json!(attachments);
+    }
+    if shown.requester {
+        v["requester"] = match world.directory.find_by_id(t.requester_id) {
+            Some(u) => json!({
+                "id": u.id,
+                "name": u.name,
+                "email": u.email,
+                "mobile": u.mobile,
+                "phone": u.phone,
+            }),
+            None => Value::Null,
+        };
+    }
+    if shown.stats {
+        let updated = format_timestamp(updated_at(t));
+        let resolved = (t.status >= 4).then(|| updated.clone());
+        let closed = (t.status == 5).then(|| updated.clone());
+        let pending = (t.status == 3).then(|| updated.clone());
+        v["stats"] = json!({
+            "agent_responded_at": null,
+            "requester_responded_at": null,
+            "first_responded_at": null,
+            "status_updated_at": updated,
+            "reopened_at": null,
+            "resolved_at": resolved,
+            "closed_at": closed,
+            "pending_since": pending,
+        });
+    }
+    v
+}
+
+/// A ticket's attachments, as its JSON lists them.
+async fn attachments_of(state: &AppState, ticket: u64) -> Result<Vec<Value>, ApiError> {
+    let all = state.attachments().await.map_err(ApiError::storage)?;
+    Ok(all
+        .into_iter()
+        .filter(|a| a.ticket_id == Some(ticket))
+        .map(|a| {
+            let at = format_timestamp(a.created_at);
+            json!({
+                "id": a.id,
+                "name": a.name,
+                "content_type": a.content_type,
+                "size": a.size,
+                "created_at": at,
+                "updated_at": at,
+                // freshmock keeps the content (see GET /_freshmock/tickets/:id) but
+                // serves no download URL.
+                "attachment_url": null,
+            })
+        })
+        .collect())
+}
+
+fn storage(err: crate::state::store::StoreError) -> ApiError {
+    ApiError::storage(err)
+}
+
+/// `include=` values, checked against what the call allows.
+fn includes(params: &[(String, String)], allowed: &[&str]) -> Result<Vec<String>, ApiError> {
+    let Some(given) = param(params, "include") else {
+        return Ok(Vec::new());
+    };
+    let wanted: Vec<String> = given.split(',').map(|s| s.trim().to_owned()).collect();
+    if wanted.iter().any(|w| !allowed.contains(&w.as_str())) {
+        return Err(invalid(
+            "include",
+            format!("It should be one of these values: '{}'", allowed.join(",")),
+            "invalid_value",
+        ));
+    }
+    Ok(wanted)
+}
+
+fn date_param(params: &[(String, String)], name: &str) -> Result<Option<i64>, ApiError> {
+    param(params, name)
+        .map(|text| {
+            parse_instant(text)
+                .or_else(|_| parse_instant(&format!("{text}T00:00:00Z")))
+                .map(|ms| ms.div_euclid(1000))
+                .map_err(|_| {
+                    invalid(
+                        name,
+                        "It should be in the 'valid date time' format",
+                        "invalid_value",
+                    )
+                })
+        })
+        .transpose()
+}
+
+/// `GET /api/v2/tickets`.
+pub async fn index(req: Req) -> Answer {
+    let agent = caller(&req, Privilege::ManageTickets)?;
+    let params = params(&req)?;
+    only(
+        &params,
+        &[
+            "filter",
+            "requester_id",
+            "email",
+            "company_id",
+            "updated_since",
+            "order_by",
+            "order_type",
+            "include",
+            "page",
+            "per_page",
+        ],
+    )?;
+    let page = Page::of(&params)?;
+    let include = includes(&params, &["requester", "stats", "description"])?;
+    let filter = param(&params, "filter");
+    if let Some(f) = filter {
+        if !matches!(f, "new_and_my_open" | "watching" | "spam" | "deleted") {
+            return Err(invalid(
+                "filter",
+                "It should be one of these values: 'new_and_my_open,watching,spam,deleted'",
+                "invalid_value",
+            ));
+        }
+    }
+    let order_by = param(&params, "order_by").unwrap_or("created_at");
+    if !matches!(order_by, "created_at" | "due_by" | "updated_at" | "status") {
+        return Err(invalid(
+            "order_by",
+            "It should be one of these values: 'created_at,due_by,updated_at,status'",
+            "invalid_value",
+        ));
+    }
+    let descending = match param(&params, "order_type").unwrap_or("desc") {
+        "desc" => true,
+        "asc" => false,
+        _ => {
+            return Err(invalid(
+                "order_type",
+                "It should be one of these values: 'asc,desc'",
+                "invalid_value",
+            ))
+        }
+    };
+    let id_param = |name: &str| -> Result<Option<u64>, ApiError> {
+        param(&params, name)
+            .map(|v| {
+                v.parse::<u64>().map_err(|_| {
+                    invalid(
+                        name,
+                        "It should be a/an Positive Integer",
+                        "datatype_mismatch",
+                    )
+                })
+            })
+            .transpose()
+    };
+    let requester_id = id_param("requester_id")?;
+    let company_id = id_param("company_id")?;
+    let updated_since = date_param(&params, "updated_since")?;
+    let requester_by_email = match param(&params, "email") {
+        Some(email) => Some(
+            req.state
+                .read()
+                .directory
+                .find_by_email(email.trim())
+                .map(|u| u.id)
+                .ok_or_else(|| {
+                    invalid(
+                        "email",
+                        "There is no contact matching the given email",
+                        "invalid_value",
+                    )
+                })?,
+        ),
+        None => None,
+    };
+    let now = req.state.now_secs();
+    let mut tickets = req.state.all_tickets().await.map_err(storage)?;
+    let world = req.state.read();
+    tickets.retain(|t| {
+        let visible = match filter {
+            None => !t.agent.deleted && !t.agent.spam,
+            Some("spam") => t.agent.spam && !t.agent.deleted,
+            Some("deleted") => t.agent.deleted,
+            Some("watching") => !t.agent.deleted && t.agent.watchers.contains(&agent.id),
+            _ => {
+                !t.agent.deleted
+                    && !t.agent.spam
+                    && t.status == 2
+                    && t.agent.responder_id.is_none_or(|r| r == agent.id)
+            }
+        };
+        // Freshdesk's default window, lifted by updated_since or by any filter.
+        let recent = match updated_since {
+            Some(since) => updated_at(t) >= since,
+            None => {
+                filter.is_some()
+                    || requester_id.is_some()
+                    || requester_by_email.is_some()
+                    || company_id.is_some()
+                    || t.created_at >= now - DEFAULT_WINDOW_SECS
+            }
+        };
+        visible
+            && recent
+            && requester_id.is_none_or(|r| t.requester_id == r)
+            && requester_by_email.is_none_or(|r| t.requester_id == r)
+            && company_id.is_none_or(|c| company_of(&world, t) == Some(c))
+    });
+    tickets.sort_by_key(|t| match order_by {
+        "due_by" => due_by(t),
+        "updated_at" => updated_at(t),
+        "status" => t.status,
+        _ => t.created_at,
+    });
+    if descending {
+        tickets.reverse();
+    }
+    let shown = Shown {
+        description: include.iter().any(|i| i == "description"),
+        requester: include.iter().any(|i| i == "requester"),
+        stats: include.iter().any(|i| i == "stats"),
+    };
+    let items: Vec<Value> = tickets
+        .iter()
+        .map(|t| ticket_json(&world, t, shown, None))
+        .collect();
+    drop(world);
+    Ok(list(&req, page, &items))
+}
+
+/// `GET /api/v2/tickets/:id[?include=requester,company,stats,conversations]`.
+pub async fn show(req: Req) -> Answer {
+    caller(&req, Privilege::ManageTickets)?;
+    let params = params(&req)?;
+    only(&params, &["include"])?;
+    let include = includes(&params, &["requester", "company", "stats", "conversations"])?;
+    let id: u64 = req.id(0)?;
+    let ticket = req
+        .state
+        .ticket(id)
+        .await
+        .map_err(storage)?
+        .ok_or_else(|| no_such("ticket", id))?;
+    let attachments = attachments_of(&req.state, id).await?;
+    let world = req.state.read();
+    let shown = Shown {
+        description: true,
+        requester: include.iter().any(|i| i == "requester"),
+        stats: include.iter().any(|i| i == "stats"),
+    };
+    let mut v = ticket_json(&world, &ticket, shown, Some(attachments));
+    if include.iter().any(|i| i == "conversations") {
+        // freshmock keeps no replies or notes.
+        v["conversations"] = json!([]);
+    }
+    if include.iter().any(|i| i == "company") {
+        v["company"] = company_of(&world, &ticket)
+            .and_then(|c| world.catalog.company(c))
+            .map_or(Value::Null, |c| json!({ "id": c.id, "name": c.name }));
+    }
+    drop(world);
+    ok(&v)
+}
+
+/// A write's body: JSON (`Content-Type: application/json`), or multipart/form-data with
+/// `attachments[]` files (a create's only way to attach files, as in Freshdesk).
+async fn write_body(req: &mut Req) -> Result<(Map<String, Value>, Vec<FormFile>), ApiError> {
+    let multipart = req.content_type().is_some_and(|t| {
+        t.trim_start()
+            .to_ascii_lowercase()
+            .starts_with("multipart/")
+    });
+    if !multipart {
+        return Ok((body(req).await?, Vec::new()));
+    }
+    let kind = form_body::content_kind(req.content_type().as_deref(), Accepts::JsonOrMultipart)?;
+    debug_assert!(matches!(kind, BodyKind::Multipart { .. }));
+    let form = form_body::read_params(kind, req.take_body()).await?;
+    Ok((from_form(form.params), form.files))
+}
+
+/// Form values are text: numbers and booleans are read as Rails' API params would cast
+/// them for the fields that take them.
+fn from_form(mut params: Map<String, Value>) -> Map<String, Value> {
+    for key in [
+        "status",
+        "priority",
+        "source",
+        "requester_id",
+        "responder_id",
+        "group_id",
+        "company_id",
+        "product_id",
+    ] {
+        if let Some(Value::String(text)) = params.get(key) {
+            if let Ok(n) = text.trim().parse::<u64>() {
+                params.insert(key.to_owned(), json!(n));
+            }
+        }
+    }
+    if let Some(Value::Object(custom)) = params.get_mut("custom_fields") {
+        for value in custom.values_mut() {
+            if let Value::String(text) = value {
+                let cast = match text.trim() {
+                    "true" => Some(json!(true)),
+                    "false" => Some(json!(false)),
+                    t => t.parse::<i64>().ok().map(|n| json!(n)),
+                };
+                if let Some(cast) = cast {
+                    *value = cast;
+                }
+            }
+        }
+    }
+    params
+}
+
+/// What a create or update asked for, its types checked.
+#[derive(Debug, Default)]
+struct Asked {
+    name: Option<String>,
+    requester_id: Option<u64>,
+    email: Option<String>,
+    phone: Option<String>,
+    unique_external_id: Option<String>,
+    subject: Option<String>,
+    ticket_type: Option<String>,
+    status: Option<u64>,
+    priority: Option<u64>,
+    description: Option<String>,
+    responder_id: Option<u64>,
+    group_id: Option<u64>,
+    company_id: Option<u64>,
+    product_id: Option<u64>,
+    source: Option<u64>,
+    tags: Option<Vec<String>>,
+    cc_emails: Option<Vec<String>>,
+    custom_fields: Option<Map<String, Value>>,
+    due_by: Option<i64>,
+    fr_due_by: Option<i64>,
+}
+
+/// Checks the body's types and values (everything that needs no lookup), collecting every
+/// error as Freshdesk does.
+fn read_asked(
+    state: &AppState,
+    body: &Map<String, Value>,
+    allowed: &[&str],
+    creating: bool,
+) -> Result<Asked, ApiError> {
+    let catalog = state.catalog();
+    let fields_def = &catalog.fixtures.ticket_fields;
+    let mut f = Fields::default();
+    f.only(body, allowed);
+    if allowed.contains(&"attachments") && body.contains_key("attachments") {
+        f.fail(
+            "attachments",
+            "It should be a/an Array of files, sent as multipart/form-data (attachments[])",
+            "datatype_mismatch",
+        );
+    }
+    let email = f.string(body, "email", 255);
+    if let Some(e) = &email {
+        if !is_valid_email(e.trim()) {
+            f.fail(
+                "email",
+                "It should be in the 'valid email address' format",
+                "invalid_value",
+            );
+        }
+    }
+    let cc_emails = f.strings(body, "cc_emails");
+    if let Some(bad) = cc_emails
+        .iter()
+        .flatten()
+        .find(|e| !is_valid_email(e.trim()))
+    {
+        f.fail(
+            "cc_emails",
+            format!(
+                "It should contain elements that are in the 'valid email address' format: {bad}"
+            ),
+            "invalid_value",
+        );
+    }
+    let ticket_type = f.string(body, "type", 255);
+    if let Some(t) = &ticket_type {
+        let choices: Vec<String> = fields_def
+            .iter()
+            .find(|d| d.name == "type")
+            .and_then(|d| d.choices.as_ref())
+            .and_then(Value::as_array)
+            .map(|c| {
+                c.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !choices.is_empty() && !choices.contains(t) {
+            f.fail(
+                "type",
+                format!("It should be one of these values: '{}'", choices.join(",")),
+                "invalid_value",
+            );
+        }
+    }
+    let date = |f: &mut Fields, field: &str| -> Option<i64> {
+        let text = f.string(body, field, 64)?;
+        match parse_instant(&text) {
+            Ok(ms) => Some(ms.div_euclid(1000)),
+            Err(_) => {
+                f.fail(
+                    field,
+                    "It should be in the 'valid date time' format",
+                    "invalid_value",
+                );
+                None
+            }
+        }
+    };
+    let due_by = date(&mut f, "due_by");
+    let fr_due_by = date(&mut f, "fr_due_by");
+    let custom_fields = f.object(body, "custom_fields");
+    if let Some(custom) = &custom_fields {
+        check_custom(&mut f, custom, fields_def);
+    }
+    let asked = Asked {
+        name: f.string(body, "name", 255),
+        requester_id: f.integer(body, "requester_id"),
+        email: email.map(|e| e.trim().to_owned()),
+        phone: f.string(body, "phone", 255),
+        unique_external_id: f.string(body, "unique_external_id", 255),
+        subject: f.string(body, "subject", 255),
+        ticket_type,
+        status: f.choice(body, "status", &STATUSES),
+        priority: f.choice(body, "priority", &PRIORITIES),
+        description: f.text(body, "description"),
+        responder_id: f.integer(body, "responder_id"),
+        group_id: f.integer(body, "group_id"),
+        company_id: f.integer(body, "company_id"),
+        product_id: f.integer(body, "product_id"),
+        source: f.choice(body, "source", &SOURCES),
+        tags: f.strings(body, "tags"),
+        cc_emails,
+        custom_fields,
+        due_by,
+        fr_due_by,
+    };
+    if creating {
+        let identified = ["requester_id", "email", "phone", "unique_external_id"]
+            .iter()
+            .any(|k| body.contains_key(*k));
+        if !identified {
+            f.fail(
+                "requester_id",
+                "Please fill at least 1 of requester_id, phone, email, twitter_id, facebook_id, unique_external_id fields",
+                "missing_field",
+            );
+        }
+        // The default fields the account requires of agents (ticket_fields.json).
+        for def in fields_def.iter().filter(|d| d.required_for_agents) {
+            let name = def.name.as_str();
+            if name == "email" || body.contains_key(name) {
+                continue;
+            }
+            if def.default {
+                let message = match name {
+                    "status" => "It should be one of these values: '2,3,4,5'".to_owned(),
+                    "priority" => "It should be one of these values: '1,2,3,4'".to_owned(),
+                    "group_id" | "responder_id" | "product_id" => {
+                        "It should be a/an Positive Integer".to_owned()
+                    }
+                    _ => {
+                        f.missing(name);
+                        continue;
+                    }
+                };
+                f.fail(name, message, "missing_field");
+            } else if !asked
+                .custom_fields
+                .as_ref()
+                .is_some_and(|c| c.contains_key(name))
+            {
+                f.missing(name);
+            }
+        }
+    }
+    f.check()?;
+    Ok(asked)
+}
+
+/// Custom fields: only the account's, each of its type.
+fn check_custom(f: &mut Fields, custom: &Map<String, Value>, defs: &[TicketField]) {
+    for (key, value) in custom {
+        let Some(def) = defs.iter().find(|d| !d.default && d.name == *key) else {
+            f.errors.push(FieldError::unexpected(key));
+            continue;
+        };
+        if value.is_null() {
+            continue;
+        }
+        let ok = match def.field_type.as_str() {
+            "custom_number" => value.is_i64() || value.is_u64(),
+            "custom_decimal" => value.is_number(),
+            "custom_checkbox" => value.is_boolean(),
+            "custom_dropdown" => {
+                let choices: Vec<&str> = def
+                    .choices
+                    .as_ref()
+                    .and_then(Value::as_array)
+                    .map(|c| c.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
+                match value.as_str() {
+                    Some(v) if choices.is_empty() || choices.contains(&v) => true,
+                    Some(_) => {
+                        f.fail(
+                            key,
+                            format!("It should be one of these values: '{}'", choices.join(",")),
+                            "invalid_value",
+                        );
+                        continue;
+                    }
+                    None => false,
+                }
+            }
+            _ => value.is_string(),
+        };
+        if !ok {
+            let wanted = match def.field_type.as_str() {
+                "custom_number" => "Integer",
+                "custom_decimal" => "Number",
+                "custom_checkbox" => "Boolean",
+                _ => "String",
+            };
+            f.fail(
+                key,
+                format!(
+                    "Value set is of type {}.It should be a/an {wanted}",
+                    api::type_name(value)
+                ),
+                "datatype_mismatch",
+            );
+        }
+    }
+}
+
+/// The ids a write names must exist: the requester, the responder (an agent), the group,
+/// the company. Returns the requester found, if one was named by id, email, phone or
+/// external id.
+fn check_ids(state: &AppState, asked: &Asked) -> Result<Option<User>, ApiError> {
+    let mut errors = Vec::new();
+    let world = state.read();
+    let mut requester = None;
+    if let Some(id) = asked.requester_id {
+        match world.directory.find_by_id(id) {
+            Some(u) => requester = Some(u.clone()),
+            None => errors.push(FieldError::new(
+                "requester_id",
+                "There is no contact matching the given requester_id",
+                "invalid_value",
+            )),
+        }
+    } else if let Some(email) = &asked.email {
+        requester = world.directory.find_by_email(email).map(|u| User::clone(u));
+    } else if let Some(phone) = &asked.phone {
+        requester = world
+            .directory
+            .users()
+            .find(|u| u.phone.as_deref() == Some(phone) || u.mobile.as_deref() == Some(phone))
+            .cloned();
+        if requester.is_none() {
+            // Assumed: freshmock makes contacts from an email only.
+            errors.push(FieldError::new(
+                "phone",
+                "There is no contact matching the given phone; give an email to create one",
+                "invalid_value",
+            ));
+        }
+    } else if let Some(external) = &asked.unique_external_id {
+        requester = world
+            .directory
+            .users()
+            .find(|u| u.external_id.as_deref() == Some(external))
+            .cloned();
+        if requester.is_none() {
+            errors.push(FieldError::new(
+                "unique_external_id",
+                "There is no contact matching the given unique_external_id",
+                "invalid_value",
+            ));
+        }
+    }
+    let catalog = world.catalog.clone();
+    drop(world);
+    if let Some(id) = asked.responder_id {
+        if !agents(state).iter().any(|a| a.id == id) {
+            errors.push(FieldError::new(
+                "responder_id",
+                "There is no agent matching the given responder_id",
+                "invalid_value",
+            ));
+        }
+    }
+    if let Some(id) = asked.group_id {
+        if !groups(state).iter().any(|g| g.id == id) {
+            errors.push(FieldError::new(
+                "group_id",
+                "There is no group matching the given group_id",
+                "invalid_value",
+            ));
+        }
+    }
+    if let Some(id) = asked.company_id {
+        if catalog.company(id).is_none() {
+            errors.push(FieldError::new(
+                "company_id",
+                "There is no company matching the given company_id",
+                "invalid_value",
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(requester)
+    } else {
+        Err(api::invalid_all(errors))
+    }
+}
+
+/// Lays what was asked over a ticket (a new one or a stored one).
+fn apply(ticket: &mut TicketRecord, asked: Asked) {
+    if let Some(v) = asked.subject {
+        ticket.subject = Some(v);
+    }
+    if let Some(v) = asked.description {
+        // Agents write HTML; the text is what it says without the markup.
+        ticket.description_text = crate::domain::html::to_text(&v).trim().to_owned();
+        ticket.description = v;
+    }
+    if let Some(v) = asked.status {
+        ticket.status = v as i64;
+    }
+    if let Some(v) = asked.priority {
+        ticket.priority = v as i64;
+    }
+    if let Some(v) = asked.source {
+        ticket.source = v as u8;
+    }
+    if let Some(v) = asked.ticket_type {
+        ticket.ticket_type = Some(v);
+    }
+    if let Some(v) = asked.group_id {
+        ticket.group_id = Some(v);
+    }
+    if let Some(v) = asked.product_id {
+        ticket.product_id = Some(v);
+    }
+    if let Some(v) = asked.tags {
+        ticket.tags = v;
+    }
+    if let Some(v) = asked.cc_emails {
+        ticket.cc_emails = v;
+    }
+    if let Some(v) = asked.custom_fields {
+        ticket.custom_fields.extend(v);
+    }
+    if let Some(v) = asked.responder_id {
+        ticket.agent.responder_id = Some(v);
+    }
+    if let Some(v) = asked.company_id {
+        ticket.agent.company_id = Some(v);
+    }
+    if let Some(v) = asked.due_by {
+        ticket.agent.due_by = Some(v);
+    }
+    if let Some(v) = asked.fr_due_by {
+        ticket.agent.fr_due_by = Some(v);
+    }
+    if let Some(v) = asked.phone {
+        ticket.phone = Some(v);
+    }
+    if let Some(v) = asked.name {
+        ticket.name = Some(v);
+    }
+}
+
+/// `POST /api/v2/tickets` (JSON, or multipart with `attachments[]`): 201 with the ticket.
+pub async fn create(mut req: Req) -> Answer {
+    let agent = caller(&req, Privilege::ManageTickets)?;
+    let (body, files) = write_body(&mut req).await?;
+    let state = req.state.clone();
+    let asked = read_asked(&state, &body, CREATE_FIELDS, true)?;
+    let requester = check_ids(&state, &asked)?;
+    let now = state.now_secs();
+    let email = match (&requester, &asked.email) {
+        (Some(user), _) => user.email.clone(),
+        (None, Some(email)) => email.clone(),
+        (None, None) => String::new(),
+    };
+    let name = asked.name.clone();
+    let mut ticket = TicketRecord {
+        id: 0,
+        requester_id: requester.as_ref().map_or(0, |u| u.id),
+        email,
+        name: None,
+        phone: None,
+        subject: None,
+        description: String::new(),
+        description_text: String::new(),
+        source: SOURCE_PORTAL,
+        product_id: None,
+        status: 2,
+        priority: 1,
+        ticket_type: None,
+        group_id: None,
+        tags: Vec::new(),
+        cc_emails: Vec::new(),
+        custom_fields: Map::new(),
+        attachment_ids: Vec::new(),
+        meta: json!({ "created_by_agent": agent.id }),
+        widget_id: 0,
+        client_id: AGENT_UPLOADS.to_owned(),
+        created_at: now,
+        agent: AgentTicketFields::default(),
+    };
+    apply(&mut ticket, asked);
+    if ticket.agent.company_id.is_none() {
+        if let Some(Role::Contact { companies, .. }) = requester.as_ref().map(|u| &u.role) {
+            ticket.agent.company_id = companies.first().copied();
+        }
+    }
+    for file in files {
+        let draft = NewAttachment {
+            widget_id: 0,
+            client_id: AGENT_UPLOADS.to_owned(),
+            name: file.name,
+            content_type: file.content_type,
+            size: file.size,
+            created_at: now,
+        };
+        let stored = state
+            .save_attachment(draft, file.file)
+            .await
+            .map_err(storage)?;
+        ticket.attachment_ids.push(stored.id);
+    }
+    let created = match state.create_ticket(ticket, name).await.map_err(storage)? {
+        TicketOutcome::Created(t) => t,
+        TicketOutcome::NoSuchAttachments(ids) => {
+            return Err(ApiError::internal(format!(
+                "the agent API's own uploads {ids:?} were not found as drafts"
+            )))
+        }
+    };
+    tracing::info!(id = created.id, by = %agent.email, "the agent API created a ticket");
+    let attachments = attachments_of(&state, created.id).await?;
+    let world = state.read();
+    let shown = Shown {
+        description: true,
+        ..Shown::default()
+    };
+    let v = ticket_json(&world, &created, shown, Some(attachments));
+    drop(world);
+    let mut response = json_response(StatusCode::CREATED, &v);
+    if let Ok(location) = http::HeaderValue::from_str(&format!("/api/v2/tickets/{}", created.id)) {
+        response
+            .headers_mut()
+            .insert(http::header::LOCATION, location);
+    }
+    Ok(response)
+}
+
+/// `PUT /api/v2/tickets/:id`: 200 with the ticket. A deleted ticket is not found.
+pub async fn update(mut req: Req) -> Answer {
+    caller(&req, Privilege::ManageTickets)?;
+    let id: u64 = req.id(0)?;
+    let (body, files) = write_body(&mut req).await?;
+    if !files.is_empty() {
+        return Err(invalid(
+            "attachments",
+            "freshmock attaches files when a ticket is created only",
+            "invalid_field",
+        ));
+    }
+    let state = req.state.clone();
+    let asked = read_asked(&state, &body, UPDATE_FIELDS, false)?;
+    let requester = check_ids(&state, &asked)?;
+    if asked.email.is_some() && requester.is_none() {
+        // Assumed: Freshdesk would create the contact; freshmock changes requesters to
+        // known users only.
+        return Err(invalid(
+            "email",
+            "There is no contact matching the given email",
+            "invalid_value",
+        ));
+    }
+    let now = state.now_secs();
+    let edited = state
+        .edit_ticket(id, move |ticket, _world| {
+            if ticket.agent.deleted {
+                return Err(no_such("ticket (not deleted)", id));
+            }
+            if let Some(user) = requester {
+                ticket.requester_id = user.id;
+                ticket.email = user.email.clone();
+            }
+            apply(ticket, asked);
+            ticket.agent.updated_at = now;
+            Ok(())
+        })
+        .await
+        .map_err(storage)??
+        .ok_or_else(|| no_such("ticket", id))?;
+    let attachments = attachments_of(&state, id).await?;
+    let world = state.read();
+    let shown = Shown {
+        description: true,
+        ..Shown::default()
+    };
+    let v = ticket_json(&world, &edited, shown, Some(attachments));
+    drop(world);
+    ok(&v)
+}
+
+fn no_content() -> Answer {
+    let mut response = warp::reply::Response::new(Vec::new().into());
+    *response.status_mut() = StatusCode::NO_CONTENT;
+    Ok(response)
+}
+
+/// `DELETE /api/v2/tickets/:id`: soft delete (204); a deleted ticket is not found again.
+pub async fn delete(req: Req) -> Answer {
+    set_deleted(req, true).await
+}
+
+/// `PUT /api/v2/tickets/:id/restore`: 204; only a deleted ticket can be restored.
+pub async fn restore(req: Req) -> Answer {
+    set_deleted(req, false).await
+}
+
+async fn set_deleted(req: Req, deleted: bool) -> Answer {
+    caller(&req, Privilege::DeleteTicket)?;
+    only(&params(&req)?, &[])?;
+    let id: u64 = req.id(0)?;
+    let now = req.state.now_secs();
+    req.state
+        .edit_ticket(id, move |ticket, _| {
+            if ticket.agent.deleted == deleted {
+                let what = if deleted {
+                    "ticket that is not deleted"
+                } else {
+                    "deleted ticket"
+                };
+                return Err(no_such(what, id));
+            }
+            ticket.agent.deleted = deleted;
+            ticket.agent.updated_at = now;
+            Ok(())
+        })
+        .await
+        .map_err(storage)??
+        .ok_or_else(|| no_such("ticket", id))?;
+    no_content()
+}
+
+/// Whether a ticket matches one search term.
+fn term_matches(world: &World, t: &TicketRecord, term: &Term) -> bool {
+    use query::Value as V;
+    let int = |v: Option<i64>| match (&term.value, v) {
+        (V::Null, None) => true,
+        (V::Int(n), Some(v)) => *n == v,
+        _ => false,
+    };
+    let date = |at: i64| date_matches(term.op, &term.value, at).unwrap_or(false);
+    if term.op != Op::Eq && !term.field.ends_with("_at") && !term.field.ends_with("_by") {
+        return false;
+    }
+    match term.field.as_str() {
+        "status" => int(Some(t.status)),
+        "priority" => int(Some(t.priority)),
+        "type" => match &term.value {
+            V::Null => t.ticket_type.is_none(),
+            V::Text(s) => t.ticket_type.as_deref() == Some(s.as_str()),
+            _ => false,
+        },
+        "tag" => match &term.value {
+            V::Text(s) => t.tags.iter().any(|tag| tag.eq_ignore_ascii_case(s)),
+            _ => false,
+        },
+        "agent_id" => int(t.agent.responder_id.map(|v| v as i64)),
+        "group_id" => int(t.group_id.map(|v| v as i64)),
+        "requester_id" => int(Some(t.requester_id as i64)),
+        "company_id" => int(company_of(world, t).map(|v| v as i64)),
+        "email" => match &term.value {
+            V::Text(s) => world
+                .directory
+                .find_by_id(t.requester_id)
+                .map_or(t.email.eq_ignore_ascii_case(s), |u| u.has_email(s)),
+            _ => false,
+        },
+        "created_at" => date(t.created_at),
+        "updated_at" => date(updated_at(t)),
+        "due_by" => date(due_by(t)),
+        "fr_due_by" => date(fr_due_by(t)),
+        _ => false,
+    }
+}
+
+/// `GET /api/v2/search/tickets?query="..."[&page=]`: `{"results", "total"}`, newest first,
+/// deleted and spam tickets left out.
+pub async fn search(req: Req) -> Answer {
+    caller(&req, Privilege::ManageTickets)?;
+    let params = params(&req)?;
+    only(&params, &["query", "page"])?;
+    let page = Page::search(&params)?;
+    let query = query::parse_param(param(&params, "query"), SEARCH_FIELDS)?;
+    let mut tickets = req.state.all_tickets().await.map_err(storage)?;
+    let world = req.state.read();
+    tickets.retain(|t| {
+        !t.agent.deleted && !t.agent.spam && query.eval(&|term| term_matches(&world, t, term))
+    });
+    tickets.sort_by_key(|t| std::cmp::Reverse((t.created_at, t.id)));
+    let items: Vec<Value> = tickets
+        .iter()
+        .map(|t| ticket_json(&world, t, Shown::default(), None))
+        .collect();
+    drop(world);
+    Ok(search_page(page, &items))
+}
+
+/// `GET /api/v2/ticket_fields[?type=]`: every ticket field, labelled in the account's
+/// primary language.
+pub fn fields(req: Req) -> Answer {
+    caller(&req, Privilege::ViewSolutions)?;
+    let params = params(&req)?;
+    only(&params, &["type"])?;
+    let wanted = param(&params, "type");
+    let catalog = req.state.catalog();
+    let primary = catalog.languages.primary.code();
+    let mut defs: Vec<&TicketField> = catalog
+        .fixtures
+        .ticket_fields
+        .iter()
+        .filter(|f| wanted.is_none_or(|t| f.field_type == t))
+        .collect();
+    defs.sort_by_key(|f| (f.position, f.id));
+    let body: Vec<Value> = defs
+        .into_iter()
+        .map(|f| {
+            let labels = f.labels.get(primary);
+            let label = labels.map_or_else(|| f.name.clone(), |l| l.label.clone());
+            let mut v = json!({
+                "id": f.id,
+                "name": f.name,
+                "label": label,
+                "description": labels.and_then(|l| l.description.clone()),
+                "position": f.position,
+                "required_for_closure": f.required_for_closure,
+                "required_for_agents": f.required_for_agents,
+                "type": f.field_type,
+                "default": f.default,
+                "customers_can_edit": f.customers_can_edit,
+                "label_for_customers": labels.and_then(|l| l.label_for_customers.clone()).unwrap_or(label),
+                "required_for_customers": f.required_for_customers,
+                "displayed_to_customers": f.displayed_to_customers,
+                "created_at": f.created_at,
+                "updated_at": f.updated_at,
+            });
+            if let Some(choices) = &f.choices {
+                v["choices"] = choices.clone();
+            }
+            v
+        })
+        .collect();
+    ok(&body)
+}
