@@ -114,7 +114,7 @@ pub fn record(state: &AppState, seen: Observation, response: Response) -> Respon
     // Shown only to those listening: nobody listens most of the time.
     if state.events().is_listened() {
         let entry = state.requests().push_shown(recorded);
-        state.events().publish(Event::Request(entry));
+        state.events().publish(Event::Request(Box::new(entry)));
     } else {
         state.requests().push(recorded);
     }

@@ -35,7 +35,7 @@ impl ClockInfo {
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
-    Request(LogEntry),
+    Request(Box<LogEntry>),
     Clock(ClockInfo),
     /// The widget secret was replaced: every token signed with the old one now fails.
     Secret {

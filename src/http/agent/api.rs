@@ -5,7 +5,6 @@
 
 use http::header::{AUTHORIZATION, CONTENT_TYPE, HOST};
 use http::{HeaderValue, StatusCode};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -511,15 +510,4 @@ pub fn type_name(value: &Value) -> &'static str {
         Value::Array(_) => "Array",
         Value::Object(_) => "key/value pair",
     }
-}
-
-/// The query as `T` (serde), a wrong type a 400 on the agent API's terms.
-pub fn query_as<T: DeserializeOwned>(req: &Req) -> Result<T, ApiError> {
-    serde_urlencoded::from_str(req.query()).map_err(|e| {
-        invalid(
-            "query",
-            format!("the query string is not what this call takes: {e}"),
-            "invalid_value",
-        )
-    })
 }
