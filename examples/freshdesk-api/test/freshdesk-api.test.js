@@ -126,3 +126,39 @@ test('validation errors reach the client as Freshdesk words them', async () => {
     return true;
   });
 });
+
+test("a ticket sent through the widget's contact form is read back through the client", async () => {
+  const res = await fetch(`${server.url}/api/widget/tickets`, {
+    method: 'POST',
+    headers: { 'X-Widget-Id': WIDGET, 'X-Client-Id': 'freshdesk-api-example', 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email: 'nora@example.com', description: 'The kettle will not pair.', 'g-recaptcha-response': 'ok' }),
+  });
+  assert.equal(res.status, 201);
+  const { id } = await res.json();
+  const [tickets] = await admin.listAllTickets({ email: 'nora@example.com' });
+  assert.deepEqual(tickets.map((t) => t.id), [id]);
+  assert.equal(tickets[0].source, 9);
+  const [ticket] = await admin.getTicket(id);
+  assert.match(ticket.description_text, /will not pair/);
+
+  const [made] = await agent.createTicket({
+    email: 'nora@example.com',
+    subject: 'Follow-up',
+    description: 'Called the customer back.',
+    status: 2,
+    priority: 1,
+  });
+  const [updated] = await agent.updateTicket(made.id, { status: 4 });
+  assert.equal(updated.status, 4);
+});
+
+test('a contact made through the client is the widget user its email names', async () => {
+  const [contact] = await admin.createContact({ name: 'Kettle Owner', email: 'owner@kettles.test' });
+  const [listed] = await admin.listAllContacts({ email: 'owner@kettles.test' });
+  assert.deepEqual(listed.map((c) => c.id), [contact.id]);
+  const [read] = await agent.getContact(contact.id);
+  assert.equal(read.name, 'Kettle Owner');
+  await admin.deleteContact(contact.id);
+  const [after] = await admin.getContact(contact.id);
+  assert.equal(after.deleted, true);
+});
