@@ -407,13 +407,10 @@ impl AppState {
         self.blocking(AppState::reset_now).await
     }
 
-    fn reset_now(&self) -> Result<(), StoreError> {
-        let _edits = self.edits();
-        let mut baseline = self.baseline();
-        let mut world = self.write();
-        self.inner.store.clear(&baseline.fingerprint)?;
-        // The agent API's changes updated the index the fixtures' catalog shares: the
-        // fixtures get an index of their own again, built on its thread meanwhile.
+    /// When the world's catalog was edited through the agent API, the index the fixtures'
+    /// catalog shares holds those edits: the fixtures get a catalog with an index of their
+    /// own (built on its thread), before the world goes back to them. Whether it did.
+    fn unshare_baseline_index(&self, world: &World, baseline: &mut Baseline) -> bool {
         let edited = !Arc::ptr_eq(&world.catalog, &baseline.catalog)
             && world.catalog.shares_index_with(&baseline.catalog);
         if edited {
@@ -424,6 +421,15 @@ impl AppState {
                 .unwrap_or_else(|e| e.into_inner())
                 .catalog = baseline.catalog.clone();
         }
+        edited
+    }
+
+    fn reset_now(&self) -> Result<(), StoreError> {
+        let _edits = self.edits();
+        let mut baseline = self.baseline();
+        let mut world = self.write();
+        self.inner.store.clear(&baseline.fingerprint)?;
+        let edited = self.unshare_baseline_index(&world, &mut baseline);
         *world = World::from_baseline(&baseline, &Overlay::default(), &[]);
         drop(world);
         if edited {
@@ -556,7 +562,7 @@ impl AppState {
                 document["freshmock_state"]
             )));
         }
-        let baseline = self.baseline();
+        let mut baseline = self.baseline();
         if document["fixtures"].as_str() != Some(baseline.fingerprint.as_str()) {
             return Err(bad(format!(
                 "the state was saved with other fixtures (fingerprint {}, the fixtures loaded now have {}): load those fixtures first",
@@ -582,8 +588,12 @@ impl AppState {
             .import_tables(tables, &baseline.fingerprint)?;
         let overlay = self.inner.store.overlay()?;
         let changes = catalog_changes(&overlay)?;
+        let edited = self.unshare_baseline_index(&world, &mut baseline);
         *world = World::from_baseline(&baseline, &overlay, &changes);
         drop(world);
+        if edited && changes.is_empty() {
+            baseline.catalog.start_indexing();
+        }
         if frozen {
             self.clock().freeze();
         } else {

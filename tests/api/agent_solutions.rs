@@ -667,3 +667,28 @@ async fn the_request_log_names_the_agent_behind_each_agent_api_call() {
     assert_eq!(entries[0]["agent"], "agatha@acme.test");
     assert_eq!(entries[0]["status"], 201);
 }
+
+#[tokio::test]
+async fn restoring_a_snapshot_from_before_an_edit_undoes_it_in_the_widgets_search() {
+    let api = Api::start().await;
+    let saved = api.inspect("state").await;
+    let before = widget_finds(&api, None, "password").await;
+    let fixture = before[0];
+    let reply = api
+        .agent_send(
+            Method::PUT,
+            &format!("/api/v2/solutions/articles/{fixture}"),
+            ADMIN_KEY,
+            json!({ "status": 1 }),
+        )
+        .await;
+    assert_eq!(reply.status, 200);
+    publish(&api, PUBLIC_FOLDER, "Quark setup").await;
+    assert!(!widget_finds(&api, None, "password")
+        .await
+        .contains(&fixture));
+
+    api.control(Method::PUT, "state", saved).await;
+    assert_eq!(widget_finds(&api, None, "password").await, before);
+    assert!(widget_finds(&api, None, "zyxquark").await.is_empty());
+}
