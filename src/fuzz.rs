@@ -264,7 +264,7 @@ fn html_inputs() -> BoxedStrategy<Vec<u8>> {
     .boxed()
 }
 
-/// Tags the sanitiser may leave (its allow list, see `html::sanitise`).
+/// Tags the sanitiser may leave (its allow list, see `html::sanitised`).
 const ALLOWED_TAGS: &[&str] = &[
     "a",
     "abbr",

@@ -276,6 +276,10 @@ impl Room {
 }
 
 /// Headers by room: Freshdesk's on its API paths, CORS on anything a page asked for.
+///
+/// Every widget call gets eight or nine of them, so their names are constants (a name
+/// made with `from_static` outside a constant is checked on every call), the map grows
+/// once, and the rate figures are made once (see [`count_value`]).
 fn decorate(
     room: Room,
     caller: Option<Caller>,
@@ -283,9 +287,16 @@ fn decorate(
     rate: Option<Rate>,
     mut response: Response,
 ) -> Response {
+    const API_VERSION: HeaderName = HeaderName::from_static("x-freshdesk-api-version");
+    const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+    const RATE_TOTAL: HeaderName = HeaderName::from_static("x-ratelimit-total");
+    const RATE_REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
+    const RATE_USED: HeaderName = HeaderName::from_static("x-ratelimit-used-currentrequest");
+    const EXPOSE: HeaderName = HeaderName::from_static("access-control-expose-headers");
     let not_found = response.status() == StatusCode::NOT_FOUND;
     let headers = response.headers_mut();
     if matches!(room, Room::WidgetApi | Room::AgentApi | Room::OtherApi) {
+        headers.reserve(12);
         headers.insert(
             http::header::CACHE_CONTROL,
             HeaderValue::from_static("no-cache, no-store, max-age=0, must-revalidate"),
@@ -302,27 +313,18 @@ fn decorate(
             } else {
                 "latest=v2; requested=widget"
             };
-            headers.insert(
-                HeaderName::from_static("x-freshdesk-api-version"),
-                HeaderValue::from_static(requested),
-            );
+            headers.insert(API_VERSION, HeaderValue::from_static(requested));
         }
-        headers.insert(HeaderName::from_static("x-request-id"), request_id::next());
+        headers.insert(REQUEST_ID, request_id::next());
     }
     if let Some(rate) = rate {
         let (total, remaining) = match rate {
             Rate::Counted { total, remaining } => (total, remaining),
             Rate::Exceeded { total, .. } => (total, 0),
         };
-        headers.insert(HeaderName::from_static("x-ratelimit-total"), total.into());
-        headers.insert(
-            HeaderName::from_static("x-ratelimit-remaining"),
-            remaining.into(),
-        );
-        headers.insert(
-            HeaderName::from_static("x-ratelimit-used-currentrequest"),
-            HeaderValue::from_static("1"),
-        );
+        headers.insert(RATE_TOTAL, count_value(total));
+        headers.insert(RATE_REMAINING, count_value(remaining));
+        headers.insert(RATE_USED, HeaderValue::from_static("1"));
     }
     if caller == Some(Caller::Open) {
         // The widget runs on the customer's page, another origin: it reads the clock and
@@ -338,12 +340,22 @@ fn decorate(
         );
         headers.insert(http::header::VARY, HeaderValue::from_static("Origin"));
         // Freshdesk's exposed headers (rack-cors), and freshmock's explanation.
-        headers.insert(
-            "access-control-expose-headers",
-            HeaderValue::from_static(EXPOSED_HEADERS),
-        );
+        headers.insert(EXPOSE, HeaderValue::from_static(EXPOSED_HEADERS));
     }
     response
+}
+
+/// A rate figure as a header value: those up to Freshdesk's limit are made once and shared
+/// (a clone counts a reference), the others each time.
+fn count_value(n: u32) -> HeaderValue {
+    static MADE: std::sync::LazyLock<Vec<HeaderValue>> = std::sync::LazyLock::new(|| {
+        (0..=crate::state::rate::FRESHDESK_LIMIT)
+            .map(HeaderValue::from)
+            .collect()
+    });
+    MADE.get(n as usize)
+        .cloned()
+        .unwrap_or_else(|| HeaderValue::from(n))
 }
 
 /// What a page's script may read of an answer, as Freshdesk's CORS set-up exposes it, plus
