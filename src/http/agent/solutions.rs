@@ -141,14 +141,14 @@ fn article_json(
         "thumbs_down": down,
         "hits": counters.hits.get(&a.id).copied().unwrap_or(a.hits),
         "tags": a.tags,
-        "seo_data": t.seo_data.clone().unwrap_or_default(),
+        "seo_data": t.seo_data.as_deref().cloned().unwrap_or_default(),
         "attachments": t.attachments.iter().map(|at| json!({
             "id": at.id,
             "name": at.name,
             "content_type": at.content_type,
             "size": at.size,
         })).collect::<Vec<_>>(),
-        "created_at": t.created_at.clone().unwrap_or_else(|| t.modified_at.clone()),
+        "created_at": t.created_at.as_deref().unwrap_or(&t.modified_at),
         "updated_at": t.modified_at,
     }))
 }
@@ -1006,8 +1006,8 @@ pub async fn create_article(mut req: Req) -> Answer {
                 description: given.description.unwrap_or_default(),
                 modified_at: now.clone(),
                 status: None,
-                created_at: Some(now),
-                seo_data: given.seo_data,
+                created_at: Some(now.into()),
+                seo_data: given.seo_data.map(Box::new),
                 thumbs_up: 0,
                 thumbs_down: 0,
                 attachments: Vec::new(),
@@ -1092,7 +1092,7 @@ pub async fn update_article(mut req: Req) -> Answer {
                     description: String::new(),
                     modified_at: now.clone(),
                     status: None,
-                    created_at: Some(now.clone()),
+                    created_at: Some(now.as_str().into()),
                     seo_data: None,
                     thumbs_up: 0,
                     thumbs_down: 0,
@@ -1131,7 +1131,7 @@ fn update_translation(t: &mut Translation, given: &ArticleFields, now: &str) {
         t.description = description.clone();
     }
     if let Some(seo) = &given.seo_data {
-        t.seo_data = Some(seo.clone());
+        t.seo_data = Some(Box::new(seo.clone()));
     }
     t.modified_at = now.to_owned();
 }
@@ -1206,7 +1206,7 @@ pub async fn article_translation(mut req: Req) -> Answer {
                     description: String::new(),
                     modified_at: now.clone(),
                     status: None,
-                    created_at: Some(now.clone()),
+                    created_at: Some(now.as_str().into()),
                     seo_data: None,
                     thumbs_up: 0,
                     thumbs_down: 0,
