@@ -298,6 +298,10 @@ if [ "$L_NON2XX" != 0 ] || [ "$L_ERR" != 0 ] || [ "$L32_NON2XX" != 0 ] || [ "$L3
   echo "bench.sh: searches over $ARTICLES articles failed ($L_NON2XX + $L32_NON2XX non-2xx, $L_ERR + $L32_ERR socket errors)" >&2
   exit 1
 fi
+L_RSS=$(memory_kb "$L_PID" VmRSS)
+L_PEAK=$(memory_kb "$L_PID" VmHWM)
+[ "$L_START_PEAK" -gt "$L_PEAK" ] && L_PEAK=$L_START_PEAK
+# After the memory rows: the first change makes the index writers (15 MB a language).
 log "$ARTICLES articles: publishing through the agent API, then searching through the widget"
 # Each run publishes an article with a word of its own and searches for it at once.
 "$PUBLISH" --url "http://$L_ADDR" --key adminkey0000000000000000000000001 --folder 101 \
@@ -305,9 +309,7 @@ log "$ARTICLES articles: publishing through the agent API, then searching throug
 P_API=$(sed 's/.*api_ms=\([0-9.]*\).*/\1/' "$WORK/large.publish" | median)
 P_API_MAX=$(sed 's/.*api_ms=\([0-9.]*\).*/\1/' "$WORK/large.publish" | max)
 P_AFTER=$(sed 's/.*searchable_after_ms=\([0-9.]*\).*/\1/' "$WORK/large.publish" | max)
-L_RSS=$(memory_kb "$L_PID" VmRSS)
-L_PEAK=$(memory_kb "$L_PID" VmHWM)
-[ "$L_START_PEAK" -gt "$L_PEAK" ] && L_PEAK=$L_START_PEAK
+P_RSS=$(memory_kb "$L_PID" VmRSS)
 stop_server "$L_PID"
 stop_server "$C_PID"
 
@@ -361,6 +363,7 @@ row "    throughput" "$(rps "$L32_RPS")" "$(rps "$CL32_RPS")" "$(ratio "$L32_RPS
 row "  publish (agent API), median of $PUBLISHES: answer" "$(ms "$P_API")" "" "" "" ""
 row "    slowest answer" "$(ms "$P_API_MAX")" "" "" "" ""
 row "    searchable by the widget after the answer, worst" "$(ms "$P_AFTER")" "" "" "<= 50 ms" "$T_PUBLISH"
+row "    RSS after publishing" "$(mb "$P_RSS")" "" "" "" ""
 echo
 echo "Cold start: spawn to the first 200 on GET $CONFIG_PATH (the widget's first call); the"
 echo "search index is built meanwhile on its own thread, and the first-search rows wait for it."
