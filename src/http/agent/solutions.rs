@@ -402,37 +402,85 @@ pub async fn update_category(mut req: Req) -> Answer {
     ))
 }
 
-/// `DELETE /api/v2/solutions/categories/:id`: with its folders and their articles.
-pub async fn delete_category(req: Req) -> Answer {
+/// A `DELETE` of the record `kind` whose id the path names: 204, or an empty 404 when
+/// `exists` does not find it.
+async fn delete(
+    req: Req,
+    kind: &'static str,
+    exists: fn(&Catalog, Id) -> bool,
+    change: fn(Id) -> Change,
+) -> Answer {
     let agent = api::caller(&req, Privilege::ManageSolutions)?;
     let id: Id = req.id(0)?;
     req.state
         .edit_catalog(who(&agent), move |catalog, _| {
-            catalog
-                .category(id)
-                .ok_or_else(|| no_such("category", id))?;
-            Ok((vec![Change::DeleteCategory(id)], ()))
+            if !exists(catalog, id) {
+                return Err(no_such(kind, id));
+            }
+            Ok((vec![change(id)], ()))
         })
         .await
         .map_err(edit_failed)?;
     no_content()
 }
 
+/// `DELETE /api/v2/solutions/categories/:id`: with its folders and their articles.
+pub async fn delete_category(req: Req) -> Answer {
+    delete(
+        req,
+        "category",
+        |c, id| c.category(id).is_some(),
+        Change::DeleteCategory,
+    )
+    .await
+}
+
+/// What a category's or folder's translation call asks: `POST` makes, `PUT` changes
+/// the `:language` version's name and description.
+struct NameTranslationRequest {
+    agent: User,
+    id: Id,
+    creating: bool,
+    code: &'static str,
+    named: Named,
+    now: String,
+}
+
+impl NameTranslationRequest {
+    async fn read(req: &mut Req) -> Result<NameTranslationRequest, ApiError> {
+        let agent = api::caller(req, Privilege::ManageSolutions)?;
+        let id: Id = req.id(0)?;
+        let creating = req.method == http::Method::POST;
+        let code = language(req, 1, &req.state.catalog())?;
+        let body = api::body(req).await?;
+        let mut fields = Fields::default();
+        fields.only(&body, &["name", "description"]);
+        if creating {
+            fields.required(&body, &["name"]);
+        }
+        let named = named(&mut fields, &body);
+        fields.check()?;
+        Ok(NameTranslationRequest {
+            agent,
+            id,
+            creating,
+            code,
+            named,
+            now: now(&req.state),
+        })
+    }
+}
+
 /// `POST` (make) and `PUT` (change) `/api/v2/solutions/categories/:id/:language`.
 pub async fn category_translation(mut req: Req) -> Answer {
-    let agent = api::caller(&req, Privilege::ManageSolutions)?;
-    let id: Id = req.id(0)?;
-    let creating = req.method == http::Method::POST;
-    let code = language(&req, 1, &req.state.catalog())?;
-    let body = api::body(&mut req).await?;
-    let mut fields = Fields::default();
-    fields.only(&body, &["name", "description"]);
-    if creating {
-        fields.required(&body, &["name"]);
-    }
-    let named = named(&mut fields, &body);
-    fields.check()?;
-    let now = now(&req.state);
+    let NameTranslationRequest {
+        agent,
+        id,
+        creating,
+        code,
+        named,
+        now,
+    } = NameTranslationRequest::read(&mut req).await?;
     let (catalog, ()) = req
         .state
         .edit_catalog(who(&agent), move |catalog, _| {
@@ -789,33 +837,25 @@ pub async fn update_folder(mut req: Req) -> Answer {
 
 /// `DELETE /api/v2/solutions/folders/:id`: with its articles.
 pub async fn delete_folder(req: Req) -> Answer {
-    let agent = api::caller(&req, Privilege::ManageSolutions)?;
-    let id: Id = req.id(0)?;
-    req.state
-        .edit_catalog(who(&agent), move |catalog, _| {
-            catalog.folder(id).ok_or_else(|| no_such("folder", id))?;
-            Ok((vec![Change::DeleteFolder(id)], ()))
-        })
-        .await
-        .map_err(edit_failed)?;
-    no_content()
+    delete(
+        req,
+        "folder",
+        |c, id| c.folder(id).is_some(),
+        Change::DeleteFolder,
+    )
+    .await
 }
 
 /// `POST` and `PUT /api/v2/solutions/folders/:id/:language`
 pub async fn folder_translation(mut req: Req) -> Answer {
-    let agent = api::caller(&req, Privilege::ManageSolutions)?;
-    let id: Id = req.id(0)?;
-    let creating = req.method == http::Method::POST;
-    let code = language(&req, 1, &req.state.catalog())?;
-    let body = api::body(&mut req).await?;
-    let mut fields = Fields::default();
-    fields.only(&body, &["name", "description"]);
-    if creating {
-        fields.required(&body, &["name"]);
-    }
-    let named = named(&mut fields, &body);
-    fields.check()?;
-    let now = now(&req.state);
+    let NameTranslationRequest {
+        agent,
+        id,
+        creating,
+        code,
+        named,
+        now,
+    } = NameTranslationRequest::read(&mut req).await?;
     let (catalog, ()) = req
         .state
         .edit_catalog(who(&agent), move |catalog, _| {
@@ -1138,16 +1178,13 @@ fn update_translation(t: &mut Translation, given: &ArticleFields, now: &str) {
 
 /// `DELETE /api/v2/solutions/articles/:id`
 pub async fn delete_article(req: Req) -> Answer {
-    let agent = api::caller(&req, Privilege::ManageSolutions)?;
-    let id: Id = req.id(0)?;
-    req.state
-        .edit_catalog(who(&agent), move |catalog, _| {
-            catalog.article(id).ok_or_else(|| no_such("article", id))?;
-            Ok((vec![Change::DeleteArticle(id)], ()))
-        })
-        .await
-        .map_err(edit_failed)?;
-    no_content()
+    delete(
+        req,
+        "article",
+        |c, id| c.article(id).is_some(),
+        Change::DeleteArticle,
+    )
+    .await
 }
 
 /// `POST` (make) and `PUT` (change) `/api/v2/solutions/articles/:id/:language`: the
