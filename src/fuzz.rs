@@ -27,7 +27,7 @@ use crate::domain::catalog::Catalog;
 use crate::domain::fixtures::FixtureSet;
 use crate::domain::html;
 use crate::domain::token;
-use crate::http::widget::body::{content_kind, read_params, Accepts, BodyStream};
+use crate::http::body::{content_kind, read_params, Accepts, BodyStream};
 use crate::state::{AppState, Config as ServerConfig};
 
 /// What one target checks: `Err` says which property the input broke. A panic is a

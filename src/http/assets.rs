@@ -7,8 +7,9 @@ use http::HeaderValue;
 use rust_embed::RustEmbed;
 use warp::reply::Response;
 
+use super::error::ApiError;
+use super::reply::Answer;
 use super::request::Req;
-use super::{Answer, ApiError};
 
 /// Everything under `static/`.
 #[derive(RustEmbed)]

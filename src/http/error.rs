@@ -99,6 +99,18 @@ pub enum ApiError {
     FreshdeskCrash { reason: String },
 }
 
+/// An error's JSON body as a response. (The reply helpers build successes; the error path
+/// builds its own, so that [`super::reply`] may name [`ApiError`] without a circle.)
+fn json_body(status: StatusCode, body: &Value) -> Response {
+    let mut response = Response::new(body.to_string().into());
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    response
+}
+
 /// Response extension set on answers to a refused token (never sent on the wire).
 #[derive(Debug, Clone, Copy)]
 pub struct TokenRefused;
@@ -324,7 +336,7 @@ impl ApiError {
             }
         }
         let mut response = match self.body() {
-            Some(body) => super::json_response(status, &body),
+            Some(body) => json_body(status, &body),
             None => {
                 let text = match &self {
                     ApiError::NotFound { body, .. } => *body,

@@ -45,7 +45,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
     let timeouts = state.timeouts();
-    let filter = super::app(state);
+    let filter = super::dispatch::app(state);
     let connections = Arc::new(Connections::new(connection_cap(raise_fd_limit())));
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);

@@ -10,7 +10,7 @@ use http::{HeaderValue, Method, StatusCode};
 use warp::reply::{Reply, Response};
 
 use crate::http::error::TokenRefused;
-use crate::http::REASON_HEADER;
+use crate::http::error::REASON_HEADER;
 use crate::state::events::Event;
 use crate::state::faults::FaultSpec;
 use crate::state::request_log::Recorded;
@@ -57,7 +57,7 @@ pub async fn apply(spec: FaultSpec) -> Option<Response> {
     let status = spec.status?;
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = match &spec.body {
-        Some(body) => crate::http::json_response(status, body),
+        Some(body) => crate::http::reply::json_response(status, body),
         None => {
             let mut r = Response::new(Vec::new().into());
             *r.status_mut() = status;

@@ -14,8 +14,13 @@ use serde::de::DeserializeOwned;
 use warp::path::FullPath;
 
 use super::error::ApiError;
-use super::routes::Captures;
 use crate::state::AppState;
+
+/// The control plane's paths.
+pub const CONTROL_PREFIX: &str = "/_freshmock";
+
+/// The captured parts of a path, as byte ranges of it.
+pub type Captures = Vec<(usize, usize)>;
 
 /// A request body as a stream of chunks, never collected unless a caller decides to.
 pub type BodyStream = Pin<Box<dyn Stream<Item = Result<Bytes, std::io::Error>> + Send>>;
@@ -159,7 +164,7 @@ impl Req {
         let text = self.capture(i);
         text.parse().map_err(|_| {
             let why = format!("{text} is too large to be an id of anything");
-            if self.path().starts_with(super::CONTROL_PREFIX) {
+            if self.path().starts_with(CONTROL_PREFIX) {
                 ApiError::control_not_found(why)
             } else {
                 ApiError::not_found(why)

@@ -13,7 +13,29 @@ use std::sync::LazyLock;
 
 use http::Method;
 
-use super::{agent, assets, control, widget, Handler};
+use std::future::Future;
+use std::pin::Pin;
+
+use super::reply::Answer;
+use super::request::{Captures, Req};
+use super::{agent, assets, control, widget};
+
+/// A route's handler: one that answers at once from memory, or one that awaits (bodies,
+/// the store, the index; those wait on the blocking pool inside the state's methods).
+#[derive(Clone, Copy)]
+pub enum Handler {
+    Now(fn(Req) -> Answer),
+    Later(fn(Req) -> Pin<Box<dyn Future<Output = Answer> + Send>>),
+}
+
+impl std::fmt::Debug for Handler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Handler::Now(_) => "Handler::Now",
+            Handler::Later(_) => "Handler::Later",
+        })
+    }
+}
 
 /// Who a route is for, which decides its conventions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -233,9 +255,6 @@ fn parse(path: &'static str) -> Vec<Segment> {
         })
         .collect()
 }
-
-/// The captured parts of a path, as byte ranges of it.
-pub type Captures = Vec<(usize, usize)>;
 
 /// Matches `path` against a pattern, returning the captures.
 fn matches(pattern: &[Segment], path: &str) -> Option<Captures> {

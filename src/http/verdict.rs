@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::domain::clock::format_timestamp;
 use crate::domain::token::human_duration;
-use crate::http::widget::context::{check, Login, WidgetHeaders};
+use crate::http::context::{check, Login, WidgetHeaders};
 use crate::state::AppState;
 
 /// The answer to a token on a widget call such as search, and its explanation.

@@ -9,9 +9,10 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::domain::people::{Privilege, Role, User};
+use crate::http::error::ApiError;
 use crate::http::error::FieldError;
+use crate::http::reply::json_response;
 use crate::http::request::{Req, MAX_CONTROL_BODY};
-use crate::http::{json_response, ApiError};
 
 /// Items a list page holds unless `per_page` says otherwise.
 pub const DEFAULT_PER_PAGE: usize = 30;

@@ -17,9 +17,10 @@ use crate::domain::clock::{format_timestamp, parse_instant};
 use crate::domain::fixtures::{Company, Id};
 use crate::domain::people::Privilege;
 use crate::domain::solutions::Change;
+use crate::http::error::ApiError;
 use crate::http::error::FieldError;
+use crate::http::reply::{json_response, ok, Answer};
 use crate::http::request::Req;
-use crate::http::{json_response, ok, Answer, ApiError};
 use crate::state::{AppState, EditError};
 
 const FIELDS: &[&str] = &[

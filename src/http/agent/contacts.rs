@@ -21,9 +21,10 @@ use crate::domain::email::is_valid_email;
 use crate::domain::fixtures::{ContactState, Id};
 use crate::domain::language::Lang;
 use crate::domain::people::{ContactDoc, Privilege};
+use crate::http::error::ApiError;
 use crate::http::error::FieldError;
+use crate::http::reply::{json_response, ok, Answer};
 use crate::http::request::Req;
-use crate::http::{json_response, ok, Answer, ApiError};
 use crate::state::store::StoreError;
 use crate::state::{AppState, World};
 

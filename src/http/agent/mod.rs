@@ -22,9 +22,10 @@ use serde_json::json;
 use crate::domain::fixtures::Id;
 use crate::domain::language::Lang;
 use crate::domain::people::{Role, User};
+use crate::http::body::{self, Accepts};
+use crate::http::error::ApiError;
+use crate::http::reply::{json_response, Answer};
 use crate::http::request::Req;
-use crate::http::widget::body::{self, Accepts};
-use crate::http::{json_response, Answer, ApiError};
 use crate::state::AppState;
 use http::header::AUTHORIZATION;
 

@@ -12,8 +12,9 @@ use super::api::{self, caller, list, no_such, only, param, params, Page};
 use crate::domain::clock::format_timestamp;
 use crate::domain::fixtures::Id;
 use crate::domain::people::{AgentRole, Privilege, Role, User};
+use crate::http::error::ApiError;
+use crate::http::reply::{ok, Answer};
 use crate::http::request::Req;
-use crate::http::{ok, Answer, ApiError};
 use crate::state::AppState;
 
 /// A group of agents, as `GET /api/v2/groups` lists it.

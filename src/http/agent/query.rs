@@ -5,7 +5,7 @@
 //! The handlers say which fields exist and what a term means for their records.
 
 use crate::http::agent::api::invalid;
-use crate::http::ApiError;
+use crate::http::error::ApiError;
 
 /// Freshdesk's limit on a search query.
 const MAX_QUERY_CHARS: usize = 512;

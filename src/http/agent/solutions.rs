@@ -22,9 +22,10 @@ use crate::domain::html;
 use crate::domain::language::Lang;
 use crate::domain::people::{Privilege, User};
 use crate::domain::solutions::Change;
+use crate::http::error::ApiError;
 use crate::http::error::FieldError;
+use crate::http::reply::{json_response, Answer};
 use crate::http::request::Req;
-use crate::http::{json_response, Answer, ApiError};
 use crate::state::{AppState, EditError};
 
 /// Longest category or folder name Freshdesk takes.

@@ -19,10 +19,11 @@ use crate::domain::clock::{format_timestamp, parse_instant};
 use crate::domain::email::is_valid_email;
 use crate::domain::fixtures::TicketField;
 use crate::domain::people::{Privilege, Role, User};
+use crate::http::body::{self as form_body, Accepts, BodyKind, FormFile};
+use crate::http::error::ApiError;
 use crate::http::error::FieldError;
+use crate::http::reply::{json_response, ok, Answer};
 use crate::http::request::Req;
-use crate::http::widget::body::{self as form_body, Accepts, BodyKind, FormFile};
-use crate::http::{json_response, ok, Answer, ApiError};
 use crate::state::store::{AgentTicketFields, NewAttachment, TicketOutcome, TicketRecord};
 use crate::state::{AppState, World};
 

@@ -4,8 +4,9 @@ use http::StatusCode;
 use serde::Deserialize;
 
 use crate::domain::clock::{parse_instant, OutOfRange};
+use crate::http::error::ApiError;
+use crate::http::reply::{ok, Answer};
 use crate::http::request::Req;
-use crate::http::{ok, Answer, ApiError};
 use crate::state::events::ClockInfo;
 
 /// `GET /_freshmock/clock`: public, the widget reads it to renew tokens in time.

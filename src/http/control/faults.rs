@@ -3,8 +3,9 @@
 use http::StatusCode;
 use serde_json::json;
 
+use crate::http::error::ApiError;
+use crate::http::reply::{json_response, ok, Answer};
 use crate::http::request::Req;
-use crate::http::{json_response, ok, Answer, ApiError};
 use crate::state::faults::FaultSpec;
 
 /// `GET /_freshmock/faults`.

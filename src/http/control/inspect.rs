@@ -18,7 +18,8 @@ use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::time::Instant;
 
-use crate::http::{json_response, ok, Answer, ApiError, REASON_HEADER};
+use crate::http::error::{ApiError, REASON_HEADER};
+use crate::http::reply::{json_response, ok, Answer};
 use crate::state::events::Event;
 use crate::state::request_log::LogFilter;
 use crate::state::{AppState, TranslationVotes, VoterName};

@@ -21,10 +21,10 @@ use crate::domain::fixtures::{Article, Folder, Id, Visibility};
 use crate::domain::language::Lang;
 use crate::domain::people::{Role, User};
 use crate::domain::token;
+use crate::http::context::{check, Login, WidgetCall, WidgetHeaders};
+use crate::http::error::ApiError;
+use crate::http::reply::{ok, Answer};
 use crate::http::request::Req;
-use crate::http::widget::context::{check, Login, WidgetCall, WidgetHeaders};
-use crate::http::ApiError;
-use crate::http::{ok, Answer};
 use crate::state::{AppState, TranslationVotes};
 
 /// Search results view-as lists: the widget's first page at its default size (spec §2).
@@ -473,7 +473,9 @@ mod tests {
         if let Some(email) = email {
             request = request.header("X-Widget-Auth", persona_token(state, email));
         }
-        let reply = request.reply(&crate::http::app(state.clone())).await;
+        let reply = request
+            .reply(&crate::http::dispatch::app(state.clone()))
+            .await;
         let body = serde_json::from_slice(reply.body()).unwrap_or(Value::Null);
         (reply.status(), body)
     }
@@ -496,7 +498,7 @@ mod tests {
             let query = email.map_or_else(String::new, |e| format!("?email={e}"));
             let view = warp::test::request()
                 .path(&format!("/_freshmock/view-as{query}"))
-                .reply(&crate::http::app(state.clone()))
+                .reply(&crate::http::dispatch::app(state.clone()))
                 .await;
             assert_eq!(view.status(), StatusCode::OK, "{email:?}");
             let view: Value = serde_json::from_slice(view.body()).unwrap();

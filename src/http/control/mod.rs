@@ -17,8 +17,9 @@ use http::{HeaderMap, StatusCode};
 use serde_json::json;
 use warp::reply::Response;
 
+use crate::http::error::ApiError;
+use crate::http::reply::{ok, Answer};
 use crate::http::request::Req;
-use crate::http::{ok, Answer, ApiError};
 use crate::state::{AppState, FixturesRefused};
 
 /// The OpenAPI description of this control API, served at `/_freshmock/openapi.json`.

@@ -8,8 +8,8 @@ use tokio::sync::broadcast::error::RecvError;
 use warp::reply::Reply;
 use warp::sse::Event as SseEvent;
 
+use crate::http::reply::Answer;
 use crate::http::request::Req;
-use crate::http::Answer;
 use crate::state::events::{ClockInfo, Event};
 use crate::state::AppState;
 

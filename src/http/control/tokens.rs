@@ -5,9 +5,10 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use crate::domain::token;
+use crate::http::error::ApiError;
+use crate::http::reply::{ok, Answer};
 use crate::http::request::Req;
 use crate::http::verdict::judge;
-use crate::http::{ok, Answer, ApiError};
 use crate::state::AppState;
 
 /// Lifetime of a minted token unless the request says otherwise.

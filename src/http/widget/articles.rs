@@ -6,13 +6,14 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use warp::reply::Response;
 
-use super::context::{check, Login, Params, WidgetCall, WidgetHeaders};
 use crate::domain::access::SearchAccess;
 use crate::domain::catalog::{ArticleRef, SearchKey};
 use crate::domain::fixtures::Id;
 use crate::domain::language::Lang;
+use crate::http::context::{check, Login, Params, WidgetCall, WidgetHeaders};
+use crate::http::error::ApiError;
+use crate::http::reply::{json_bytes_response, json_response, Answer};
 use crate::http::request::Req;
-use crate::http::{json_bytes_response, json_response, Answer, ApiError};
 
 /// `page` may not exceed this.
 const MAX_PAGE: usize = 10;

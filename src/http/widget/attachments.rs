@@ -14,11 +14,14 @@ use http::{HeaderValue, StatusCode};
 use serde_json::json;
 use tokio::io::AsyncWriteExt;
 
-use super::body::{self, format_mb, Accepts, BodyKind, MAX_ATTACHMENT_BYTES};
-use super::context::{check, contact_form_requires_login, login_required, Login, WidgetHeaders};
+use crate::http::body::{self, format_mb, Accepts, BodyKind, MAX_ATTACHMENT_BYTES};
+use crate::http::context::{
+    check, contact_form_requires_login, login_required, Login, WidgetHeaders,
+};
+use crate::http::error::ApiError;
 use crate::http::error::FieldError;
+use crate::http::reply::{json_response, Answer};
 use crate::http::request::{BodyStream, Req};
-use crate::http::{json_response, Answer, ApiError};
 use crate::state::store::NewAttachment;
 use crate::state::AppState;
 

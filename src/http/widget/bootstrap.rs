@@ -3,10 +3,11 @@
 use http::StatusCode;
 use serde_json::json;
 
-use super::context::{check, inactive_user, Login, Params, WidgetCall, WidgetHeaders};
 use crate::domain::clock::format_timestamp;
+use crate::http::context::{check, inactive_user, Login, Params, WidgetCall, WidgetHeaders};
+use crate::http::error::ApiError;
+use crate::http::reply::{json_response, Answer};
 use crate::http::request::Req;
-use crate::http::{json_response, Answer, ApiError};
 use crate::state::LogIn;
 
 /// The customer's log-in: an unknown email becomes a contact, a known one gets the token's

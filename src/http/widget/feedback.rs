@@ -4,11 +4,12 @@
 use http::StatusCode;
 use warp::reply::Response;
 
-use super::body::{self, Accepts};
-use super::context::{check, Login, Params, WidgetHeaders};
 use crate::domain::fixtures::Id;
+use crate::http::body::{self, Accepts};
+use crate::http::context::{check, Login, Params, WidgetHeaders};
+use crate::http::error::ApiError;
+use crate::http::reply::Answer;
 use crate::http::request::Req;
-use crate::http::{Answer, ApiError};
 use crate::state::store::{Vote, Voter};
 
 /// What the call records.

@@ -3,9 +3,9 @@
 use http::StatusCode;
 use serde_json::{json, Value};
 
-use super::context::{check, Login, Params, WidgetHeaders};
+use crate::http::context::{check, Login, Params, WidgetHeaders};
+use crate::http::reply::{json_response, Answer};
 use crate::http::request::Req;
-use crate::http::{json_response, Answer};
 
 /// `GET /api/widget/ticket_fields`.
 pub fn ticket_fields(req: Req) -> Answer {

@@ -9,16 +9,17 @@ use std::collections::BTreeSet;
 use http::StatusCode;
 use serde_json::{json, Map, Value};
 
-use super::body::{self, Accepts, FormFile, FormParams};
-use super::context::{
-    check, contact_form_requires_login, login_required, Login, WidgetCall, WidgetHeaders,
-};
 use crate::domain::email::is_valid_email;
 use crate::domain::fixtures::{ArticleStatus, TicketField};
 use crate::domain::html::text_to_html;
+use crate::http::body::{self, Accepts, FormFile, FormParams};
+use crate::http::context::{
+    check, contact_form_requires_login, login_required, Login, WidgetCall, WidgetHeaders,
+};
+use crate::http::error::ApiError;
 use crate::http::error::FieldError;
+use crate::http::reply::{json_response, Answer};
 use crate::http::request::Req;
-use crate::http::{json_response, Answer, ApiError};
 use crate::state::store::{NewAttachment, TicketOutcome, TicketRecord};
 use crate::state::AppState;
 

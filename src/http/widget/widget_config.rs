@@ -3,8 +3,9 @@
 use http::StatusCode;
 use serde_json::json;
 
+use crate::http::error::ApiError;
+use crate::http::reply::{json_response, Answer};
 use crate::http::request::Req;
-use crate::http::{json_response, Answer, ApiError};
 
 /// The published configuration of an active widget; an inactive or unknown one has none.
 pub fn config(req: Req) -> Answer {
