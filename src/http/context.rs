@@ -13,7 +13,7 @@ use crate::domain::fixtures::{Id, Widget};
 use crate::domain::language::{Lang, LanguageHints};
 use crate::domain::people::User;
 use crate::domain::token::Claims;
-use crate::http::error::{ApiError, FieldError};
+use crate::http::error::ApiError;
 use crate::state::AppState;
 
 /// The request headers a widget call is judged by.
@@ -374,68 +374,6 @@ pub fn inactive_user(user: &User) -> ApiError {
         )
         .to_lowercase(),
     )
-}
-
-/// A call's query parameters, restricted to the ones the endpoint takes.
-#[derive(Debug, Clone, Default)]
-pub struct Params(Vec<(String, String)>);
-
-impl Params {
-    /// Parses the query string; any parameter not in `allowed` is an `invalid_field` error.
-    pub fn parse(raw: &str, allowed: &[&str]) -> Result<Params, ApiError> {
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw).unwrap_or_default();
-        let unexpected: Vec<FieldError> = pairs
-            .iter()
-            .filter(|(k, _)| !allowed.contains(&k.as_str()))
-            .map(|(k, _)| FieldError::unexpected(k))
-            .collect();
-        if !unexpected.is_empty() {
-            let names: Vec<&str> = unexpected.iter().map(|e| e.field.as_str()).collect();
-            let reason = format!(
-                "unexpected parameter(s) {}; this endpoint takes {}",
-                names.join(", "),
-                allowed.join(", ")
-            );
-            return Err(ApiError::validation(
-                StatusCode::BAD_REQUEST,
-                unexpected,
-                reason,
-            ));
-        }
-        Ok(Params(pairs))
-    }
-
-    /// Parses the query string, taking any parameter (calls that validate none).
-    pub fn any(raw: &str) -> Params {
-        Params(serde_urlencoded::from_str(raw).unwrap_or_default())
-    }
-
-    /// The last value given for a parameter (as Rails keeps it).
-    pub fn get(&self, key: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .rev()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// A positive integer parameter no larger than `max`, or `default` when absent.
-    pub fn positive_int(&self, key: &str, max: usize, default: usize) -> Result<usize, ApiError> {
-        let Some(raw) = self.get(key) else {
-            return Ok(default);
-        };
-        match raw.trim().parse::<usize>() {
-            Ok(n) if (1..=max).contains(&n) => Ok(n),
-            _ => Err(ApiError::invalid(
-                FieldError::new(
-                    key,
-                    format!("It should be a Positive Integer less than or equal to {max}"),
-                    "datatype_mismatch",
-                ),
-                format!("{key}={raw:?} must be a whole number from 1 to {max}"),
-            )),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use warp::reply::Response;
 use warp::{Filter, Rejection};
 
 use super::error::ApiError;
+use super::reply;
 use super::request::{self, Req};
 use super::routes::{self, Caller, Found, Handler};
 use super::{agent, control, guard, observe};
@@ -178,7 +179,7 @@ fn not_found(room: Room, path: &str) -> ApiError {
 /// The answer to a CORS preflight on the widget API: any origin, any header.
 fn preflight(headers: &HeaderMap) -> Option<Response> {
     headers.get(http::header::ORIGIN)?;
-    let mut response = Response::new(Vec::new().into());
+    let mut response = reply::empty(StatusCode::OK);
     let out = response.headers_mut();
     out.insert(
         "access-control-allow-methods",

@@ -7,8 +7,10 @@ use http::{HeaderValue, Method, StatusCode};
 use serde_json::{json, Value};
 use warp::reply::Response;
 
+use crate::domain::search::SearchError;
 use crate::domain::token::{Rejection, TokenError};
 use crate::state::store::StoreError;
+use crate::state::EditError;
 
 /// Header carrying freshmock's plain-words explanation of a refusal.
 pub const REASON_HEADER: &str = "x-freshmock-reason";
@@ -97,6 +99,8 @@ pub enum ApiError {
     RateLimited { total: u32, retry_after: u64 },
     /// Freshdesk's own 500 where its code crashes, reproduced; the reason says so.
     FreshdeskCrash { reason: String },
+    /// A control-plane wait that ended unmet: 408 `wait_timeout`, with what was seen.
+    WaitTimeout { message: String, seen: Box<Value> },
 }
 
 /// An error's JSON body as a response. (The reply helpers build successes; the error path
@@ -109,6 +113,31 @@ fn json_body(status: StatusCode, body: &Value) -> Response {
         HeaderValue::from_static("application/json; charset=utf-8"),
     );
     response
+}
+
+/// A store failure is a server fault (507 on a full disk), so handlers write `?`.
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> ApiError {
+        ApiError::storage(err)
+    }
+}
+
+/// An index that cannot be updated is a server fault.
+impl From<SearchError> for ApiError {
+    fn from(err: SearchError) -> ApiError {
+        ApiError::internal(format!("updating the search index: {err}"))
+    }
+}
+
+/// A catalog edit either refused with the caller's own error, or failed below it.
+impl From<EditError<ApiError>> for ApiError {
+    fn from(err: EditError<ApiError>) -> ApiError {
+        match err {
+            EditError::Refused(err) => err,
+            EditError::Store(err) => err.into(),
+            EditError::Search(err) => err.into(),
+        }
+    }
 }
 
 /// Response extension set on answers to a refused token (never sent on the wire).
@@ -219,6 +248,15 @@ impl ApiError {
         ApiError::RateLimited { total, retry_after }
     }
 
+    /// A control-plane wait whose condition was not met in time; `seen` is the answer as it
+    /// stood when the wait ended.
+    pub fn wait_timeout(message: impl Into<String>, seen: Value) -> ApiError {
+        ApiError::WaitTimeout {
+            message: message.into(),
+            seen: Box::new(seen),
+        }
+    }
+
     /// A server fault: a bug, or the machine (disk full, database damaged).
     pub fn internal(detail: impl std::fmt::Display) -> ApiError {
         ApiError::Internal {
@@ -248,6 +286,7 @@ impl ApiError {
             ApiError::Internal { status, .. } => *status,
             ApiError::Token(inner) => inner.status(),
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::WaitTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
             ApiError::FreshdeskCrash { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -267,6 +306,7 @@ impl ApiError {
             ApiError::Internal { detail, .. } => Some(format!("server fault: {detail}")),
             ApiError::Token(inner) => inner.reason(),
             ApiError::FreshdeskCrash { reason } => Some(reason.clone()),
+            ApiError::WaitTimeout { message, .. } => Some(message.clone()),
             ApiError::RateLimited { total, retry_after } => Some(format!(
                 "over the widget API's rate limit of {total} calls a minute (--rate-limit); \
                  the minute of the server's clock ends in {retry_after} s"
@@ -280,6 +320,9 @@ impl ApiError {
             ApiError::Request { code, message, .. } => {
                 Some(json!({ "code": code, "message": message }))
             }
+            ApiError::WaitTimeout { message, seen } => Some(json!({
+                "code": "wait_timeout", "message": message, "seen": seen
+            })),
             ApiError::Validation { errors, .. } => Some(json!({
                 "description": "Validation failed",
                 "errors": errors.iter().map(FieldError::to_json).collect::<Vec<_>>(),

@@ -11,6 +11,7 @@ use warp::reply::{Reply, Response};
 
 use crate::http::error::TokenRefused;
 use crate::http::error::REASON_HEADER;
+use crate::http::reply::{empty, json_bytes_response};
 use crate::state::events::Event;
 use crate::state::faults::FaultSpec;
 use crate::state::request_log::Recorded;
@@ -57,12 +58,8 @@ pub async fn apply(spec: FaultSpec) -> Option<Response> {
     let status = spec.status?;
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = match &spec.body {
-        Some(body) => crate::http::reply::json_response(status, body),
-        None => {
-            let mut r = Response::new(Vec::new().into());
-            *r.status_mut() = status;
-            r
-        }
+        Some(body) => json_bytes_response(status, body.to_string().into()),
+        None => empty(status),
     };
     if let Ok(reason) =
         HeaderValue::from_str(&format!("injected by a freshmock fault on {}", spec.path))

@@ -11,9 +11,15 @@ use super::error::ApiError;
 /// What a handler answers.
 pub type Answer = Result<Response, ApiError>;
 
-/// A JSON response with Freshdesk's content type.
-pub fn json_response(status: StatusCode, body: &impl Serialize) -> Response {
-    json_bytes_response(status, serde_json::to_vec(body).unwrap_or_default().into())
+/// A JSON response with Freshdesk's content type. A body that cannot be serialised is a
+/// fault of freshmock's (a 500 naming it), never an empty success.
+pub fn json_response(status: StatusCode, body: &impl Serialize) -> Answer {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => Ok(json_bytes_response(status, bytes.into())),
+        Err(e) => Err(ApiError::internal(format!(
+            "the answer could not be serialised as JSON (a bug): {e}"
+        ))),
+    }
 }
 
 /// A JSON response from a body already serialised.
@@ -29,5 +35,34 @@ pub fn json_bytes_response(status: StatusCode, body: bytes::Bytes) -> Response {
 
 /// `200` with a JSON body.
 pub fn ok(body: &impl Serialize) -> Answer {
-    Ok(json_response(StatusCode::OK, body))
+    json_response(StatusCode::OK, body)
+}
+
+/// `201` with the created record.
+pub fn created(body: &impl Serialize) -> Answer {
+    json_response(StatusCode::CREATED, body)
+}
+
+/// `201` with the created record and its `Location`, as Freshdesk's agent API answers a
+/// create.
+pub fn created_at(location: &str, body: &impl Serialize) -> Answer {
+    let mut response = created(body)?;
+    if let Ok(location) = HeaderValue::from_str(location) {
+        response
+            .headers_mut()
+            .insert(http::header::LOCATION, location);
+    }
+    Ok(response)
+}
+
+/// `204` without a body: Freshdesk's answer to a delete or a vote.
+pub fn no_content() -> Answer {
+    Ok(empty(StatusCode::NO_CONTENT))
+}
+
+/// A response of `status` without a body.
+pub fn empty(status: StatusCode) -> Response {
+    let mut response = Response::new(Vec::new().into());
+    *response.status_mut() = status;
+    response
 }

@@ -13,7 +13,7 @@ use http::{HeaderMap, Method, StatusCode};
 use serde::de::DeserializeOwned;
 use warp::path::FullPath;
 
-use super::error::ApiError;
+use super::error::{ApiError, FieldError};
 use crate::state::AppState;
 
 /// The control plane's paths.
@@ -242,6 +242,11 @@ impl Req {
         parse_json(&bytes)
     }
 
+    /// The query string's parameters.
+    pub fn params(&self) -> Params {
+        Params::read(self.query())
+    }
+
     /// The query string as `T`; a parameter `T` does not take, or a value of the wrong
     /// type, is a 400 naming it.
     pub fn query_as<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
@@ -345,6 +350,92 @@ fn percent_decode(text: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A request's query parameters, in order, repeated names kept: the one query-string
+/// reader of the widget and agent APIs. Decoding is form decoding as Rack does it (`+` a
+/// space, `%XX` its byte, a malformed escape kept as written, bytes that are not UTF-8
+/// replaced), so a parameter is never silently dropped: each one is either taken or refused
+/// by [`Params::only`].
+#[derive(Debug, Clone, Default)]
+pub struct Params(Vec<(String, String)>);
+
+impl std::ops::Deref for Params {
+    type Target = [(String, String)];
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl Params {
+    /// Every parameter of a raw query string.
+    pub fn read(raw: &str) -> Params {
+        Params(
+            form_urlencoded::parse(raw.as_bytes())
+                .into_owned()
+                .collect(),
+        )
+    }
+
+    /// The query string's parameters, refusing any not in `allowed` (`invalid_field`).
+    pub fn parse(raw: &str, allowed: &[&str]) -> Result<Params, ApiError> {
+        let params = Params::read(raw);
+        params.only(allowed)?;
+        Ok(params)
+    }
+
+    /// Refuses any parameter not in `allowed`, as Freshdesk does: one `invalid_field`
+    /// error per unexpected name.
+    pub fn only(&self, allowed: &[&str]) -> Result<(), ApiError> {
+        let unexpected: Vec<FieldError> = self
+            .0
+            .iter()
+            .filter(|(k, _)| !allowed.contains(&k.as_str()))
+            .map(|(k, _)| FieldError::unexpected(k))
+            .collect();
+        if !unexpected.is_empty() {
+            let names: Vec<&str> = unexpected.iter().map(|e| e.field.as_str()).collect();
+            let reason = format!(
+                "unexpected parameter(s) {}; this endpoint takes {}",
+                names.join(", "),
+                allowed.join(", ")
+            );
+            return Err(ApiError::validation(
+                StatusCode::BAD_REQUEST,
+                unexpected,
+                reason,
+            ));
+        }
+        Ok(())
+    }
+
+    /// The last value given for a parameter (as Rails keeps it).
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A positive integer parameter no larger than `max`, or `default` when absent.
+    pub fn positive_int(&self, key: &str, max: usize, default: usize) -> Result<usize, ApiError> {
+        let Some(raw) = self.get(key) else {
+            return Ok(default);
+        };
+        match raw.trim().parse::<usize>() {
+            Ok(n) if (1..=max).contains(&n) => Ok(n),
+            _ => Err(ApiError::invalid(
+                FieldError::new(
+                    key,
+                    format!("It should be a Positive Integer less than or equal to {max}"),
+                    "datatype_mismatch",
+                ),
+                format!("{key}={raw:?} must be a whole number from 1 to {max}"),
+            )),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -11,8 +11,8 @@ use serde_json::{Map, Value};
 use crate::domain::people::{Privilege, Role, User};
 use crate::http::error::ApiError;
 use crate::http::error::FieldError;
-use crate::http::reply::json_response;
-use crate::http::request::{Req, MAX_CONTROL_BODY};
+use crate::http::reply::{json_response, Answer};
+use crate::http::request::{Params, Req, MAX_CONTROL_BODY};
 
 /// Items a list page holds unless `per_page` says otherwise.
 pub const DEFAULT_PER_PAGE: usize = 30;
@@ -94,39 +94,6 @@ pub fn no_such(kind: &str, id: impl std::fmt::Display) -> ApiError {
     ApiError::not_found(format!("there is no {kind} with id {id}"))
 }
 
-/// The query string's parameters, in order (repeated names kept).
-pub fn params(req: &Req) -> Result<Vec<(String, String)>, ApiError> {
-    serde_urlencoded::from_str::<Vec<(String, String)>>(req.query()).map_err(|e| {
-        invalid(
-            "query",
-            format!("the query string is not form-encoded: {e}"),
-            "invalid_value",
-        )
-    })
-}
-
-/// Refuses any parameter not in `allowed` (Freshdesk: `invalid_field`).
-pub fn only(params: &[(String, String)], allowed: &[&str]) -> Result<(), ApiError> {
-    let errors: Vec<FieldError> = params
-        .iter()
-        .filter(|(k, _)| !allowed.contains(&k.as_str()))
-        .map(|(k, _)| FieldError::unexpected(k))
-        .collect();
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(invalid_all(errors))
-    }
-}
-
-/// The value of a parameter, if given.
-pub fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    params
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-}
-
 /// A list call's page: `page` from 1, `per_page` 1–100 (default 30).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Page {
@@ -136,9 +103,9 @@ pub struct Page {
 
 impl Page {
     /// `page` and `per_page` from the query, as Freshdesk checks them.
-    pub fn of(params: &[(String, String)]) -> Result<Page, ApiError> {
+    pub fn of(params: &Params) -> Result<Page, ApiError> {
         let mut errors = Vec::new();
-        let page = match param(params, "page") {
+        let page = match params.get("page") {
             None => 1,
             Some(v) => match v.parse::<usize>() {
                 Ok(n) if n >= 1 => n,
@@ -152,7 +119,7 @@ impl Page {
                 }
             },
         };
-        let per_page = match param(params, "per_page") {
+        let per_page = match params.get("per_page") {
             None => DEFAULT_PER_PAGE,
             Some(v) => {
                 match v.parse::<usize>() {
@@ -176,8 +143,8 @@ impl Page {
     }
 
     /// A search call's page: `page` 1–10, 30 results each.
-    pub fn search(params: &[(String, String)]) -> Result<Page, ApiError> {
-        let page = match param(params, "page") {
+    pub fn search(params: &Params) -> Result<Page, ApiError> {
+        let page = match params.get("page") {
             None => 1,
             Some(v) => match v.parse::<usize>() {
                 Ok(n) if (1..=MAX_SEARCH_PAGE).contains(&n) => n,
@@ -212,24 +179,24 @@ impl Page {
 
 /// A list page: a JSON array, with `Link: <…page=N+1>; rel="next"` when there is more,
 /// an absolute URL on the request's own host with its other parameters kept.
-pub fn list<T: Serialize>(req: &Req, page: Page, items: &[T]) -> Response {
+pub fn list<T: Serialize>(req: &Req, page: Page, items: &[T]) -> Answer {
     let (shown, more) = page.slice(items);
     page_answer(req, page, shown, more)
 }
 
 /// A list page already cut (see [`Page::slice`]), with the `Link` when `more` follow.
-pub fn page_answer<T: Serialize>(req: &Req, page: Page, shown: &[T], more: bool) -> Response {
-    let mut response = json_response(StatusCode::OK, &shown);
+pub fn page_answer<T: Serialize>(req: &Req, page: Page, shown: &[T], more: bool) -> Answer {
+    let mut response = json_response(StatusCode::OK, &shown)?;
     if more {
         if let Some(link) = next_link(req, page.page + 1) {
             response.headers_mut().insert(http::header::LINK, link);
         }
     }
-    response
+    Ok(response)
 }
 
 /// A search page: `{"results": [...], "total": N}` (the total of every page).
-pub fn search_page<T: Serialize>(page: Page, items: &[T]) -> Response {
+pub fn search_page<T: Serialize>(page: Page, items: &[T]) -> Answer {
     let (shown, _) = page.slice(items);
     json_response(
         StatusCode::OK,
@@ -237,13 +204,14 @@ pub fn search_page<T: Serialize>(page: Page, items: &[T]) -> Response {
     )
 }
 
-type Response = warp::reply::Response;
-
 fn next_link(req: &Req, next: usize) -> Option<HeaderValue> {
     let host = req.header(&HOST)?;
-    let mut query: Vec<(String, String)> =
-        serde_urlencoded::from_str(req.query()).unwrap_or_default();
-    query.retain(|(k, _)| k != "page");
+    let mut query: Vec<(String, String)> = req
+        .params()
+        .iter()
+        .filter(|(k, _)| k != "page")
+        .cloned()
+        .collect();
     query.push(("page".into(), next.to_string()));
     let query = serde_urlencoded::to_string(&query).ok()?;
     HeaderValue::from_str(&format!(

@@ -10,7 +10,7 @@
 use http::StatusCode;
 use serde_json::{json, Map, Value};
 
-use super::api::{body, caller, list, no_such, only, param, params, search_page, Fields, Page};
+use super::api::{body, caller, list, no_such, search_page, Fields, Page};
 use super::query::{self, date_matches, Op, Term};
 use crate::domain::catalog::Catalog;
 use crate::domain::clock::{format_timestamp, parse_instant};
@@ -19,9 +19,9 @@ use crate::domain::people::Privilege;
 use crate::domain::solutions::Change;
 use crate::http::error::ApiError;
 use crate::http::error::FieldError;
-use crate::http::reply::{json_response, ok, Answer};
+use crate::http::reply::{created_at, no_content, ok, Answer};
 use crate::http::request::Req;
-use crate::state::{AppState, EditError};
+use crate::state::AppState;
 
 const FIELDS: &[&str] = &[
     "name",
@@ -49,14 +49,6 @@ const SEARCH_FIELDS: &[&str] = &[
 const HEALTH_SCORES: [&str; 3] = ["At risk", "Doing okay", "Happy"];
 const ACCOUNT_TIERS: [&str; 3] = ["Basic", "Premium", "Enterprise"];
 
-fn edit_error(err: EditError<ApiError>) -> ApiError {
-    match err {
-        EditError::Refused(e) => e,
-        EditError::Store(e) => ApiError::storage(e),
-        EditError::Search(e) => ApiError::internal(e),
-    }
-}
-
 fn time_of(state: &AppState, text: Option<&String>) -> String {
     text.cloned()
         .unwrap_or_else(|| format_timestamp(state.account_created_at()))
@@ -83,8 +75,8 @@ fn company_json(state: &AppState, c: &Company) -> Value {
 /// `GET /api/v2/companies`, by id.
 pub fn index(req: Req) -> Answer {
     caller(&req, Privilege::ViewContacts)?;
-    let params = params(&req)?;
-    only(&params, &["page", "per_page"])?;
+    let params = req.params();
+    params.only(&["page", "per_page"])?;
     let page = Page::of(&params)?;
     let catalog = req.state.catalog();
     let mut companies: Vec<&Company> = catalog.fixtures.companies.iter().collect();
@@ -93,13 +85,13 @@ pub fn index(req: Req) -> Answer {
         .iter()
         .map(|c| company_json(&req.state, c))
         .collect();
-    Ok(list(&req, page, &items))
+    list(&req, page, &items)
 }
 
 /// `GET /api/v2/companies/:id`.
 pub fn show(req: Req) -> Answer {
     caller(&req, Privilege::ViewContacts)?;
-    only(&params(&req)?, &[])?;
+    req.params().only(&[])?;
     let id: Id = req.id(0)?;
     let catalog = req.state.catalog();
     let company = catalog.company(id).ok_or_else(|| no_such("company", id))?;
@@ -257,16 +249,11 @@ pub async fn create(mut req: Req) -> Answer {
             apply(&mut company, asked, &now);
             Ok((vec![Change::Company(company.clone())], company))
         })
-        .await
-        .map_err(edit_error)?;
-    let mut response = json_response(StatusCode::CREATED, &company_json(&state, &company));
-    if let Ok(location) = http::HeaderValue::from_str(&format!("/api/v2/companies/{}", company.id))
-    {
-        response
-            .headers_mut()
-            .insert(http::header::LOCATION, location);
-    }
-    Ok(response)
+        .await?;
+    created_at(
+        &format!("/api/v2/companies/{}", company.id),
+        &company_json(&state, &company),
+    )
 }
 
 /// `PUT /api/v2/companies/:id`: 200 with the company.
@@ -287,8 +274,7 @@ pub async fn update(mut req: Req) -> Answer {
             apply(&mut company, asked, &now);
             Ok((vec![Change::Company(company.clone())], company))
         })
-        .await
-        .map_err(edit_error)?;
+        .await?;
     ok(&company_json(&state, &company))
 }
 
@@ -296,7 +282,7 @@ pub async fn update(mut req: Req) -> Answer {
 /// longer belong to it.
 pub async fn delete(req: Req) -> Answer {
     let agent = caller(&req, Privilege::ManageCompanies)?;
-    only(&params(&req)?, &[])?;
+    req.params().only(&[])?;
     let id: Id = req.id(0)?;
     let state = req.state.clone();
     state
@@ -306,13 +292,10 @@ pub async fn delete(req: Req) -> Answer {
             }
             Ok((vec![Change::DeleteCompany(id)], ()))
         })
-        .await
-        .map_err(edit_error)?;
-    let unlinked = state.unlink_company(id).await.map_err(ApiError::storage)?;
+        .await?;
+    let unlinked = state.unlink_company(id).await?;
     tracing::info!(id, unlinked, by = %agent.email, "the agent API deleted a company");
-    let mut response = warp::reply::Response::new(Vec::new().into());
-    *response.status_mut() = StatusCode::NO_CONTENT;
-    Ok(response)
+    no_content()
 }
 
 fn term_matches(state: &AppState, c: &Company, term: &Term) -> bool {
@@ -348,10 +331,10 @@ fn term_matches(state: &AppState, c: &Company, term: &Term) -> bool {
 /// `GET /api/v2/search/companies?query="..."[&page=]`: `{"results", "total"}`, by id.
 pub fn search(req: Req) -> Answer {
     caller(&req, Privilege::ViewContacts)?;
-    let params = params(&req)?;
-    only(&params, &["query", "page"])?;
+    let params = req.params();
+    params.only(&["query", "page"])?;
     let page = Page::search(&params)?;
-    let query = query::parse_param(param(&params, "query"), SEARCH_FIELDS)?;
+    let query = query::parse_param(params.get("query"), SEARCH_FIELDS)?;
     let catalog = req.state.catalog();
     let mut found: Vec<&Company> = catalog
         .fixtures
@@ -361,7 +344,7 @@ pub fn search(req: Req) -> Answer {
         .collect();
     found.sort_by_key(|c| c.id);
     let items: Vec<Value> = found.iter().map(|c| company_json(&req.state, c)).collect();
-    Ok(search_page(page, &items))
+    search_page(page, &items)
 }
 
 /// The default company fields (the account has no custom ones).
@@ -399,7 +382,7 @@ const COMPANY_FIELDS: [(&str, &str, &str, bool); 8] = [
 /// `GET /api/v2/company_fields`.
 pub fn fields(req: Req) -> Answer {
     caller(&req, Privilege::ViewContacts)?;
-    only(&params(&req)?, &[])?;
+    req.params().only(&[])?;
     let at = format_timestamp(req.state.account_created_at());
     let body: Vec<Value> = COMPANY_FIELDS
         .iter()

@@ -12,9 +12,7 @@
 use http::StatusCode;
 use serde_json::{json, Map, Value};
 
-use super::api::{
-    self, body, caller, invalid, list, no_such, only, param, params, search_page, Fields, Page,
-};
+use super::api::{self, body, caller, invalid, list, no_such, search_page, Fields, Page};
 use super::query::{self, date_matches, Op, Term};
 use crate::domain::clock::{format_timestamp, parse_instant};
 use crate::domain::email::is_valid_email;
@@ -23,9 +21,8 @@ use crate::domain::language::Lang;
 use crate::domain::people::{ContactDoc, Privilege};
 use crate::http::error::ApiError;
 use crate::http::error::FieldError;
-use crate::http::reply::{json_response, ok, Answer};
+use crate::http::reply::{created_at, no_content, ok, Answer};
 use crate::http::request::Req;
-use crate::state::store::StoreError;
 use crate::state::{AppState, World};
 
 /// Keys a create takes (Freshdesk's, less avatars, Facebook ids and other companies).
@@ -88,10 +85,6 @@ const SEARCH_FIELDS: &[&str] = &[
 /// Freshdesk's limit on secondary emails.
 const MAX_OTHER_EMAILS: usize = 10;
 
-fn storage(err: StoreError) -> ApiError {
-    ApiError::storage(err)
-}
-
 /// A contact as Freshdesk's agent API shows it; `full` adds what only show has.
 fn contact_json(state: &AppState, c: &ContactDoc, full: bool) -> Value {
     let language = c
@@ -145,22 +138,19 @@ fn contact_json(state: &AppState, c: &ContactDoc, full: bool) -> Value {
 /// blocked or deleted ones instead.
 pub async fn index(req: Req) -> Answer {
     caller(&req, Privilege::ViewContacts)?;
-    let params = params(&req)?;
-    only(
-        &params,
-        &[
-            "email",
-            "mobile",
-            "phone",
-            "company_id",
-            "state",
-            "updated_since",
-            "page",
-            "per_page",
-        ],
-    )?;
+    let params = req.params();
+    params.only(&[
+        "email",
+        "mobile",
+        "phone",
+        "company_id",
+        "state",
+        "updated_since",
+        "page",
+        "per_page",
+    ])?;
     let page = Page::of(&params)?;
-    let wanted = param(&params, "state");
+    let wanted = params.get("state");
     if let Some(s) = wanted {
         if !matches!(s, "blocked" | "deleted" | "unverified" | "verified") {
             return Err(invalid(
@@ -170,7 +160,7 @@ pub async fn index(req: Req) -> Answer {
             ));
         }
     }
-    let company_id = match param(&params, "company_id") {
+    let company_id = match params.get("company_id") {
         Some(v) => Some(v.parse::<Id>().map_err(|_| {
             invalid(
                 "company_id",
@@ -180,7 +170,7 @@ pub async fn index(req: Req) -> Answer {
         })?),
         None => None,
     };
-    let updated_since = match param(&params, "updated_since") {
+    let updated_since = match params.get("updated_since") {
         Some(text) => Some(
             parse_instant(text)
                 .or_else(|_| parse_instant(&format!("{text}T00:00:00Z")))
@@ -195,10 +185,10 @@ pub async fn index(req: Req) -> Answer {
         ),
         None => None,
     };
-    let email = param(&params, "email");
-    let mobile = param(&params, "mobile");
-    let phone = param(&params, "phone");
-    let contacts = req.state.contacts().await.map_err(storage)?;
+    let email = params.get("email");
+    let mobile = params.get("mobile");
+    let phone = params.get("phone");
+    let contacts = req.state.contacts().await?;
     let found: Vec<Value> = contacts
         .iter()
         .filter(|c| match wanted {
@@ -220,19 +210,18 @@ pub async fn index(req: Req) -> Answer {
         .filter(|c| updated_since.is_none_or(|since| c.updated_at >= since))
         .map(|c| contact_json(&req.state, c, false))
         .collect();
-    Ok(list(&req, page, &found))
+    list(&req, page, &found)
 }
 
 /// `GET /api/v2/contacts/:id` (deleted and blocked ones too).
 pub async fn show(req: Req) -> Answer {
     caller(&req, Privilege::ViewContacts)?;
-    only(&params(&req)?, &[])?;
+    req.params().only(&[])?;
     let id: Id = req.id(0)?;
     let contact = req
         .state
         .contact(id)
-        .await
-        .map_err(storage)?
+        .await?
         .ok_or_else(|| no_such("contact", id))?;
     ok(&contact_json(&req.state, &contact, true))
 }
@@ -505,16 +494,12 @@ pub async fn create(mut req: Req) -> Answer {
             apply(&mut doc, asked);
             Ok::<_, ApiError>(doc)
         })
-        .await
-        .map_err(storage)??;
+        .await??;
     tracing::info!(id = created.id, by = %agent.email, "the agent API created a contact");
-    let mut response = json_response(StatusCode::CREATED, &contact_json(&state, &created, true));
-    if let Ok(location) = http::HeaderValue::from_str(&format!("/api/v2/contacts/{}", created.id)) {
-        response
-            .headers_mut()
-            .insert(http::header::LOCATION, location);
-    }
-    Ok(response)
+    created_at(
+        &format!("/api/v2/contacts/{}", created.id),
+        &contact_json(&state, &created, true),
+    )
 }
 
 /// `PUT /api/v2/contacts/:id`: 200 with the contact. A deleted contact is not found.
@@ -546,15 +531,9 @@ pub async fn update(mut req: Req) -> Answer {
             Ok(())
         })
         .await
-        .map_err(storage)??
+        ??
         .ok_or_else(|| no_such("contact", id))?;
     ok(&contact_json(&state, &edited, true))
-}
-
-fn no_content() -> Answer {
-    let mut response = warp::reply::Response::new(Vec::new().into());
-    *response.status_mut() = StatusCode::NO_CONTENT;
-    Ok(response)
 }
 
 /// `DELETE /api/v2/contacts/:id`: soft delete (204); the widget refuses the contact from
@@ -570,7 +549,7 @@ pub async fn restore(req: Req) -> Answer {
 
 async fn set_deleted(req: Req, deleted: bool) -> Answer {
     caller(&req, Privilege::DeleteContact)?;
-    only(&params(&req)?, &[])?;
+    req.params().only(&[])?;
     let id: Id = req.id(0)?;
     req.state
         .edit_contact(id, move |doc, _| {
@@ -589,8 +568,7 @@ async fn set_deleted(req: Req, deleted: bool) -> Answer {
             };
             Ok(())
         })
-        .await
-        .map_err(storage)??
+        .await??
         .ok_or_else(|| no_such("contact", id))?;
     no_content()
 }
@@ -600,9 +578,9 @@ async fn set_deleted(req: Req, deleted: bool) -> Answer {
 /// longer there; the widget answers its token `absent_in_db`.
 pub async fn hard_delete(req: Req) -> Answer {
     caller(&req, Privilege::DeleteContact)?;
-    let params = params(&req)?;
-    only(&params, &["force"])?;
-    let force = match param(&params, "force") {
+    let params = req.params();
+    params.only(&["force"])?;
+    let force = match params.get("force") {
         None | Some("false") => false,
         Some("true") => true,
         Some(_) => {
@@ -629,7 +607,7 @@ pub async fn hard_delete(req: Req) -> Answer {
             Ok(())
         })
         .await
-        .map_err(storage)??;
+        ??;
     if !removed {
         return Err(no_such("contact", id));
     }
@@ -682,18 +660,18 @@ fn term_matches(c: &ContactDoc, term: &Term) -> bool {
 /// and blocked contacts left out.
 pub async fn search(req: Req) -> Answer {
     caller(&req, Privilege::ViewContacts)?;
-    let params = params(&req)?;
-    only(&params, &["query", "page"])?;
+    let params = req.params();
+    params.only(&["query", "page"])?;
     let page = Page::search(&params)?;
-    let query = query::parse_param(param(&params, "query"), SEARCH_FIELDS)?;
-    let contacts = req.state.contacts().await.map_err(storage)?;
+    let query = query::parse_param(params.get("query"), SEARCH_FIELDS)?;
+    let contacts = req.state.contacts().await?;
     let items: Vec<Value> = contacts
         .iter()
         .filter(|c| c.state == ContactState::Active)
         .filter(|c| query.eval(&|term| term_matches(c, term)))
         .map(|c| contact_json(&req.state, c, false))
         .collect();
-    Ok(search_page(page, &items))
+    search_page(page, &items)
 }
 
 /// The default contact fields (the account has no custom ones): name, type, and whether
@@ -722,7 +700,7 @@ const CONTACT_FIELDS: [(&str, &str, &str, bool); 13] = [
 /// `GET /api/v2/contact_fields`.
 pub fn fields(req: Req) -> Answer {
     caller(&req, Privilege::ViewContacts)?;
-    only(&params(&req)?, &[])?;
+    req.params().only(&[])?;
     let at = format_timestamp(req.state.account_created_at());
     let body: Vec<Value> = CONTACT_FIELDS
         .iter()

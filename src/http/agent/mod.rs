@@ -88,9 +88,9 @@ pub async fn regenerate(req: Req) -> Answer {
             ),
         ));
     }
-    let key = state.rotate_secret().await.map_err(ApiError::storage)?;
+    let key = state.rotate_secret().await?;
     tracing::info!(by = %agent.email, "widget secret reset: tokens signed with the old one now fail");
-    Ok(json_response(StatusCode::OK, &json!({ "key": key })))
+    json_response(StatusCode::OK, &json!({ "key": key }))
 }
 
 /// `GET /api/_/solutions/articles/:id[/:language]/votes`: who voted, for agents.
@@ -110,17 +110,16 @@ pub async fn votes(req: Req) -> Answer {
     };
     let votes = state
         .translation_votes(id, lang.code().to_owned())
-        .await
-        .map_err(ApiError::storage)?
+        .await?
         .ok_or_else(|| {
             ApiError::not_found(format!("article {id} has no {} translation", lang.code()))
         })?;
     let side = |anonymous: u64, users: &[crate::state::VoterName]| json!({ "anonymous": anonymous, "users": users });
-    Ok(json_response(
+    json_response(
         StatusCode::OK,
         &json!({
             "helpful": side(votes.anonymous_helpful(), &votes.helpful),
             "not_helpful": side(votes.anonymous_not_helpful(), &votes.not_helpful),
         }),
-    ))
+    )
 }

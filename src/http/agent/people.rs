@@ -8,7 +8,7 @@
 
 use serde_json::{json, Value};
 
-use super::api::{self, caller, list, no_such, only, param, params, Page};
+use super::api::{self, caller, list, no_such, Page};
 use crate::domain::clock::format_timestamp;
 use crate::domain::fixtures::Id;
 use crate::domain::people::{AgentRole, Privilege, Role, User};
@@ -136,20 +136,17 @@ pub fn agent_json(state: &AppState, agent: &User) -> Value {
 /// `GET /api/v2/agents/me`: the agent whose key calls.
 pub fn me(req: Req) -> Answer {
     let agent = any_agent(&req)?;
-    only(&params(&req)?, &[])?;
+    req.params().only(&[])?;
     ok(&agent_json(&req.state, &agent))
 }
 
 /// `GET /api/v2/agents[?email=&mobile=&phone=&state=fulltime|occasional]`.
 pub fn list_agents(req: Req) -> Answer {
     any_agent(&req)?;
-    let params = params(&req)?;
-    only(
-        &params,
-        &["email", "mobile", "phone", "state", "page", "per_page"],
-    )?;
+    let params = req.params();
+    params.only(&["email", "mobile", "phone", "state", "page", "per_page"])?;
     let page = Page::of(&params)?;
-    let state_filter = param(&params, "state");
+    let state_filter = params.get("state");
     if let Some(s) = state_filter {
         if !matches!(s, "fulltime" | "occasional") {
             return Err(api::invalid(
@@ -159,9 +156,9 @@ pub fn list_agents(req: Req) -> Answer {
             ));
         }
     }
-    let email = param(&params, "email");
-    let mobile = param(&params, "mobile");
-    let phone = param(&params, "phone");
+    let email = params.get("email");
+    let mobile = params.get("mobile");
+    let phone = params.get("phone");
     let found: Vec<Value> = agents(&req.state)
         .iter()
         // Every freshmock agent is full-time.
@@ -171,13 +168,13 @@ pub fn list_agents(req: Req) -> Answer {
         .filter(|a| phone.is_none_or(|p| a.phone.as_deref() == Some(p)))
         .map(|a| agent_json(&req.state, a))
         .collect();
-    Ok(list(&req, page, &found))
+    list(&req, page, &found)
 }
 
 /// `GET /api/v2/agents/:id`.
 pub fn show_agent(req: Req) -> Answer {
     any_agent(&req)?;
-    only(&params(&req)?, &[])?;
+    req.params().only(&[])?;
     let id: Id = req.id(0)?;
     let agent = agents(&req.state)
         .into_iter()
@@ -206,20 +203,20 @@ fn group_json(state: &AppState, group: &Group) -> Value {
 /// `GET /api/v2/groups`.
 pub fn list_groups(req: Req) -> Answer {
     any_agent(&req)?;
-    let params = params(&req)?;
-    only(&params, &["page", "per_page"])?;
+    let params = req.params();
+    params.only(&["page", "per_page"])?;
     let page = Page::of(&params)?;
     let found: Vec<Value> = groups(&req.state)
         .iter()
         .map(|g| group_json(&req.state, g))
         .collect();
-    Ok(list(&req, page, &found))
+    list(&req, page, &found)
 }
 
 /// `GET /api/v2/groups/:id`.
 pub fn show_group(req: Req) -> Answer {
     any_agent(&req)?;
-    only(&params(&req)?, &[])?;
+    req.params().only(&[])?;
     let id: Id = req.id(0)?;
     let group = groups(&req.state)
         .into_iter()
@@ -243,7 +240,7 @@ fn role_json(state: &AppState, role: AgentRole) -> Value {
 /// `GET /api/v2/roles`: admins only, as in Freshdesk.
 pub fn list_roles(req: Req) -> Answer {
     caller(&req, Privilege::AdminTasks)?;
-    only(&params(&req)?, &[])?;
+    req.params().only(&[])?;
     let roles: Vec<Value> = AgentRole::ALL
         .into_iter()
         .map(|r| role_json(&req.state, r))
@@ -254,7 +251,7 @@ pub fn list_roles(req: Req) -> Answer {
 /// `GET /api/v2/roles/:id`.
 pub fn show_role(req: Req) -> Answer {
     caller(&req, Privilege::AdminTasks)?;
-    only(&params(&req)?, &[])?;
+    req.params().only(&[])?;
     let id: Id = req.id(0)?;
     let role = AgentRole::ALL
         .into_iter()
@@ -266,7 +263,7 @@ pub fn show_role(req: Req) -> Answer {
 /// `GET /api/v2/settings/helpdesk`: the account's languages.
 pub fn helpdesk_settings(req: Req) -> Answer {
     any_agent(&req)?;
-    only(&params(&req)?, &[])?;
+    req.params().only(&[])?;
     let account = &req.state.catalog().fixtures.account;
     // A single-language account supports and shows only its primary language.
     let others: Vec<String> = if account.multilingual {

@@ -24,9 +24,9 @@ use crate::domain::people::{Privilege, User};
 use crate::domain::solutions::Change;
 use crate::http::error::ApiError;
 use crate::http::error::FieldError;
-use crate::http::reply::{json_response, Answer};
+use crate::http::reply::{json_response, no_content, ok, Answer};
 use crate::http::request::Req;
-use crate::state::{AppState, EditError};
+use crate::state::AppState;
 
 /// Longest category or folder name Freshdesk takes.
 const MAX_NAME: usize = 240;
@@ -101,11 +101,10 @@ impl Counters {
     /// The counters of these articles (only those: reading every article's votes took
     /// seconds at 100,000 articles).
     async fn read(state: &AppState, ids: Vec<Id>) -> Result<Counters, ApiError> {
-        let hits = state.live_hits().await.map_err(ApiError::storage)?;
+        let hits = state.live_hits().await?;
         let votes = state
             .votes_of_articles(ids)
-            .await
-            .map_err(ApiError::storage)?
+            .await?
             .into_values()
             .flatten()
             .map(|v| ((v.article_id, v.language), (v.thumbs_up, v.thumbs_down)))
@@ -162,13 +161,7 @@ fn status_number(status: ArticleStatus) -> u8 {
 }
 
 fn created(value: Value) -> Answer {
-    Ok(json_response(StatusCode::CREATED, &value))
-}
-
-fn no_content() -> Answer {
-    let mut response = warp::reply::Response::new(Vec::new().into());
-    *response.status_mut() = StatusCode::NO_CONTENT;
-    Ok(response)
+    json_response(StatusCode::CREATED, &value)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -201,14 +194,6 @@ fn language(req: &Req, at: usize, catalog: &Catalog) -> Result<&'static str, Api
 }
 
 /// The edit's outcome as an answer's error.
-fn edit_failed(err: EditError<ApiError>) -> ApiError {
-    match err {
-        EditError::Refused(err) => err,
-        EditError::Store(err) => ApiError::storage(err),
-        EditError::Search(err) => ApiError::internal(format!("updating the search index: {err}")),
-    }
-}
-
 fn who(agent: &User) -> String {
     format!("{} <{}>", agent.name, agent.email)
 }
@@ -236,8 +221,8 @@ fn no_such(kind: &str, id: Id) -> ApiError {
 /// `GET /api/v2/solutions/categories`
 pub async fn list_categories(req: Req) -> Answer {
     api::caller(&req, Privilege::ViewSolutions)?;
-    let params = api::params(&req)?;
-    api::only(&params, &["page", "per_page"])?;
+    let params = req.params();
+    params.only(&["page", "per_page"])?;
     let page = Page::of(&params)?;
     let catalog = req.state.catalog();
     let items: Vec<Value> = catalog
@@ -246,7 +231,7 @@ pub async fn list_categories(req: Req) -> Answer {
         .iter()
         .map(|c| category_json(&catalog, c, None))
         .collect();
-    Ok(api::list(&req, page, &items))
+    api::list(&req, page, &items)
 }
 
 /// `GET /api/v2/solutions/categories/:id[/:language]`
@@ -265,10 +250,7 @@ pub async fn show_category(req: Req) -> Answer {
             )));
         }
     }
-    Ok(json_response(
-        StatusCode::OK,
-        &category_json(&catalog, category, lang),
-    ))
+    json_response(StatusCode::OK, &category_json(&catalog, category, lang))
 }
 
 /// The `:language` when the route has one.
@@ -324,8 +306,7 @@ pub async fn create_category(mut req: Req) -> Answer {
             };
             Ok((vec![Change::Category(category)], id))
         })
-        .await
-        .map_err(edit_failed)?;
+        .await?;
     let category = catalog
         .category(id)
         .ok_or_else(|| ApiError::internal("the new category is gone"))?;
@@ -392,15 +373,11 @@ pub async fn update_category(mut req: Req) -> Answer {
             category.folders.clear();
             Ok((vec![Change::Category(category)], ()))
         })
-        .await
-        .map_err(edit_failed)?;
+        .await?;
     let category = catalog
         .category(id)
         .ok_or_else(|| no_such("category", id))?;
-    Ok(json_response(
-        StatusCode::OK,
-        &category_json(&catalog, category, None),
-    ))
+    json_response(StatusCode::OK, &category_json(&catalog, category, None))
 }
 
 /// A `DELETE` of the record `kind` whose id the path names: 204, or an empty 404 when
@@ -420,8 +397,7 @@ async fn delete(
             }
             Ok((vec![change(id)], ()))
         })
-        .await
-        .map_err(edit_failed)?;
+        .await?;
     no_content()
 }
 
@@ -505,8 +481,7 @@ pub async fn category_translation(mut req: Req) -> Answer {
             category.translations.insert(code.to_owned(), translation);
             Ok((vec![Change::Category(category)], ()))
         })
-        .await
-        .map_err(edit_failed)?;
+        .await?;
     let category = catalog
         .category(id)
         .ok_or_else(|| no_such("category", id))?;
@@ -515,10 +490,7 @@ pub async fn category_translation(mut req: Req) -> Answer {
     } else {
         StatusCode::OK
     };
-    Ok(json_response(
-        status,
-        &category_json(&catalog, category, Some(code)),
-    ))
+    json_response(status, &category_json(&catalog, category, Some(code)))
 }
 
 /// The primary language's version is the record itself: it is made with the record and
@@ -581,8 +553,8 @@ fn translate(
 pub async fn list_folders(req: Req) -> Answer {
     api::caller(&req, Privilege::ViewSolutions)?;
     let id: Id = req.id(0)?;
-    let params = api::params(&req)?;
-    api::only(&params, &["page", "per_page"])?;
+    let params = req.params();
+    params.only(&["page", "per_page"])?;
     let page = Page::of(&params)?;
     let catalog = req.state.catalog();
     let category = catalog
@@ -593,7 +565,7 @@ pub async fn list_folders(req: Req) -> Answer {
         .iter()
         .map(|f| folder_json(&catalog, category, f, None))
         .collect();
-    Ok(api::list(&req, page, &items))
+    api::list(&req, page, &items)
 }
 
 /// `GET /api/v2/solutions/folders/:id[/:language]`
@@ -610,10 +582,10 @@ pub async fn show_folder(req: Req) -> Answer {
             )));
         }
     }
-    Ok(json_response(
+    json_response(
         StatusCode::OK,
         &folder_json(&catalog, category, folder, lang),
-    ))
+    )
 }
 
 const FOLDER_FIELDS: [&str; 6] = [
@@ -784,8 +756,7 @@ pub async fn create_folder(mut req: Req) -> Answer {
                 id,
             ))
         })
-        .await
-        .map_err(edit_failed)?;
+        .await?;
     let (category, folder) = catalog
         .folder(id)
         .ok_or_else(|| ApiError::internal("the new folder is gone"))?;
@@ -827,13 +798,12 @@ pub async fn update_folder(mut req: Req) -> Answer {
                 (),
             ))
         })
-        .await
-        .map_err(edit_failed)?;
+        .await?;
     let (category, folder) = catalog.folder(id).ok_or_else(|| no_such("folder", id))?;
-    Ok(json_response(
+    json_response(
         StatusCode::OK,
         &folder_json(&catalog, category, folder, None),
-    ))
+    )
 }
 
 /// `DELETE /api/v2/solutions/folders/:id`: with its articles.
@@ -884,18 +854,14 @@ pub async fn folder_translation(mut req: Req) -> Answer {
                 (),
             ))
         })
-        .await
-        .map_err(edit_failed)?;
+        .await?;
     let (category, folder) = catalog.folder(id).ok_or_else(|| no_such("folder", id))?;
     let status = if creating {
         StatusCode::CREATED
     } else {
         StatusCode::OK
     };
-    Ok(json_response(
-        status,
-        &folder_json(&catalog, category, folder, Some(code)),
-    ))
+    json_response(status, &folder_json(&catalog, category, folder, Some(code)))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -906,8 +872,8 @@ pub async fn folder_translation(mut req: Req) -> Answer {
 pub async fn list_articles(req: Req) -> Answer {
     api::caller(&req, Privilege::ViewSolutions)?;
     let id: Id = req.id(0)?;
-    let params = api::params(&req)?;
-    api::only(&params, &["page", "per_page"])?;
+    let params = req.params();
+    params.only(&["page", "per_page"])?;
     let page = Page::of(&params)?;
     let catalog = req.state.catalog();
     let (category, folder) = catalog.folder(id).ok_or_else(|| no_such("folder", id))?;
@@ -923,7 +889,7 @@ pub async fn list_articles(req: Req) -> Answer {
         .iter()
         .filter_map(|a| article_json(category, folder, a, code, &counters))
         .collect();
-    Ok(api::page_answer(&req, page, &items, more))
+    api::page_answer(&req, page, &items, more)
 }
 
 /// `GET /api/v2/solutions/articles/:id[/:language]`
@@ -935,8 +901,8 @@ pub async fn show_article(req: Req) -> Answer {
     let found = catalog.article(id).ok_or_else(|| no_such("article", id))?;
     let counters = Counters::read(&req.state, vec![id]).await?;
     article_json(found.category, found.folder, found.article, code, &counters)
-        .map(|v| json_response(StatusCode::OK, &v))
         .ok_or_else(|| ApiError::not_found(format!("article {id} has no {code} translation")))
+        .and_then(|v| ok(&v))
 }
 
 const ARTICLE_FIELDS: [&str; 7] = [
@@ -1071,8 +1037,7 @@ pub async fn create_article(mut req: Req) -> Answer {
                 id,
             ))
         })
-        .await
-        .map_err(edit_failed)?;
+        .await?;
     respond_article(&req.state, &catalog, id, None, StatusCode::CREATED).await
 }
 
@@ -1088,7 +1053,7 @@ async fn respond_article(
     let code = code.unwrap_or(primary(catalog));
     let body = article_json(found.category, found.folder, found.article, code, &counters)
         .ok_or_else(|| ApiError::not_found(format!("article {id} has no {code} translation")))?;
-    Ok(json_response(status, &body))
+    json_response(status, &body)
 }
 
 /// `PUT /api/v2/solutions/articles/:id`: the primary language's version, and `folder_id`
@@ -1159,8 +1124,7 @@ pub async fn update_article(mut req: Req) -> Answer {
             prepare_article(&mut article);
             Ok((vec![Change::Article { folder, article }], ()))
         })
-        .await
-        .map_err(edit_failed)?;
+        .await?;
     respond_article(&req.state, &catalog, id, None, StatusCode::OK).await
 }
 
@@ -1266,8 +1230,7 @@ pub async fn article_translation(mut req: Req) -> Answer {
                 (),
             ))
         })
-        .await
-        .map_err(edit_failed)?;
+        .await?;
     let status = if creating {
         StatusCode::CREATED
     } else {
@@ -1284,12 +1247,10 @@ pub async fn article_translation(mut req: Req) -> Answer {
 /// translation searched, the primary by default).
 pub async fn search(req: Req) -> Answer {
     api::caller(&req, Privilege::ViewSolutions)?;
-    let params = api::params(&req)?;
-    api::only(&params, &["term", "language", "page", "per_page"])?;
+    let params = req.params();
+    params.only(&["term", "language", "page", "per_page"])?;
     let page = Page::of(&params)?;
-    let term = api::param(&params, "term")
-        .map(str::trim)
-        .unwrap_or_default();
+    let term = params.get("term").map(str::trim).unwrap_or_default();
     if term.is_empty() {
         return Err(api::invalid(
             "term",
@@ -1298,7 +1259,7 @@ pub async fn search(req: Req) -> Answer {
         ));
     }
     let catalog = req.state.catalog();
-    let lang = match api::param(&params, "language") {
+    let lang = match params.get("language") {
         None => catalog.languages.primary,
         Some(code) => {
             let portal: Vec<Lang> = catalog.languages.portal_languages().collect();
@@ -1343,5 +1304,5 @@ pub async fn search(req: Req) -> Answer {
             article_json(a.category, a.folder, a.article, lang.code(), &counters)
         })
         .collect();
-    Ok(api::page_answer(&req, page, &items, more))
+    api::page_answer(&req, page, &items, more)
 }

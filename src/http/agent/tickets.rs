@@ -7,12 +7,9 @@
 //! Reading and writing need the role's "manage tickets", deleting and restoring "delete
 //! ticket". Deletes are soft (`deleted: true`), as Freshdesk's are.
 
-use http::StatusCode;
 use serde_json::{json, Map, Value};
 
-use super::api::{
-    self, body, caller, invalid, list, no_such, only, param, params, search_page, Fields, Page,
-};
+use super::api::{self, body, caller, invalid, list, no_such, search_page, Fields, Page};
 use super::people::{agents, groups};
 use super::query::{self, date_matches, Op, Term};
 use crate::domain::clock::{format_timestamp, parse_instant};
@@ -22,8 +19,8 @@ use crate::domain::people::{Privilege, Role, User};
 use crate::http::body::{self as form_body, Accepts, BodyKind, FormFile};
 use crate::http::error::ApiError;
 use crate::http::error::FieldError;
-use crate::http::reply::{json_response, ok, Answer};
-use crate::http::request::Req;
+use crate::http::reply::{created_at, no_content, ok, Answer};
+use crate::http::request::{Params, Req};
 use crate::state::store::{AgentTicketFields, NewAttachment, TicketOutcome, TicketRecord};
 use crate::state::{AppState, World};
 
@@ -236,7 +233,7 @@ fn ticket_json(
 
 /// A ticket's attachments, as its JSON lists them.
 async fn attachments_of(state: &AppState, ticket: u64) -> Result<Vec<Value>, ApiError> {
-    let all = state.attachments().await.map_err(ApiError::storage)?;
+    let all = state.attachments().await?;
     Ok(all
         .into_iter()
         .filter(|a| a.ticket_id == Some(ticket))
@@ -257,13 +254,9 @@ async fn attachments_of(state: &AppState, ticket: u64) -> Result<Vec<Value>, Api
         .collect())
 }
 
-fn storage(err: crate::state::store::StoreError) -> ApiError {
-    ApiError::storage(err)
-}
-
 /// `include=` values, checked against what the call allows.
-fn includes(params: &[(String, String)], allowed: &[&str]) -> Result<Vec<String>, ApiError> {
-    let Some(given) = param(params, "include") else {
+fn includes(params: &Params, allowed: &[&str]) -> Result<Vec<String>, ApiError> {
+    let Some(given) = params.get("include") else {
         return Ok(Vec::new());
     };
     let wanted: Vec<String> = given.split(',').map(|s| s.trim().to_owned()).collect();
@@ -277,8 +270,9 @@ fn includes(params: &[(String, String)], allowed: &[&str]) -> Result<Vec<String>
     Ok(wanted)
 }
 
-fn date_param(params: &[(String, String)], name: &str) -> Result<Option<i64>, ApiError> {
-    param(params, name)
+fn date_param(params: &Params, name: &str) -> Result<Option<i64>, ApiError> {
+    params
+        .get(name)
         .map(|text| {
             parse_instant(text)
                 .or_else(|_| parse_instant(&format!("{text}T00:00:00Z")))
@@ -297,25 +291,22 @@ fn date_param(params: &[(String, String)], name: &str) -> Result<Option<i64>, Ap
 /// `GET /api/v2/tickets`.
 pub async fn index(req: Req) -> Answer {
     let agent = caller(&req, Privilege::ManageTickets)?;
-    let params = params(&req)?;
-    only(
-        &params,
-        &[
-            "filter",
-            "requester_id",
-            "email",
-            "company_id",
-            "updated_since",
-            "order_by",
-            "order_type",
-            "include",
-            "page",
-            "per_page",
-        ],
-    )?;
+    let params = req.params();
+    params.only(&[
+        "filter",
+        "requester_id",
+        "email",
+        "company_id",
+        "updated_since",
+        "order_by",
+        "order_type",
+        "include",
+        "page",
+        "per_page",
+    ])?;
     let page = Page::of(&params)?;
     let include = includes(&params, &["requester", "stats", "description"])?;
-    let filter = param(&params, "filter");
+    let filter = params.get("filter");
     if let Some(f) = filter {
         if !matches!(f, "new_and_my_open" | "watching" | "spam" | "deleted") {
             return Err(invalid(
@@ -325,7 +316,7 @@ pub async fn index(req: Req) -> Answer {
             ));
         }
     }
-    let order_by = param(&params, "order_by").unwrap_or("created_at");
+    let order_by = params.get("order_by").unwrap_or("created_at");
     if !matches!(order_by, "created_at" | "due_by" | "updated_at" | "status") {
         return Err(invalid(
             "order_by",
@@ -333,7 +324,7 @@ pub async fn index(req: Req) -> Answer {
             "invalid_value",
         ));
     }
-    let descending = match param(&params, "order_type").unwrap_or("desc") {
+    let descending = match params.get("order_type").unwrap_or("desc") {
         "desc" => true,
         "asc" => false,
         _ => {
@@ -345,7 +336,8 @@ pub async fn index(req: Req) -> Answer {
         }
     };
     let id_param = |name: &str| -> Result<Option<u64>, ApiError> {
-        param(&params, name)
+        params
+            .get(name)
             .map(|v| {
                 v.parse::<u64>().map_err(|_| {
                     invalid(
@@ -360,7 +352,7 @@ pub async fn index(req: Req) -> Answer {
     let requester_id = id_param("requester_id")?;
     let company_id = id_param("company_id")?;
     let updated_since = date_param(&params, "updated_since")?;
-    let requester_by_email = match param(&params, "email") {
+    let requester_by_email = match params.get("email") {
         Some(email) => Some(
             req.state
                 .read()
@@ -378,7 +370,7 @@ pub async fn index(req: Req) -> Answer {
         None => None,
     };
     let now = req.state.now_secs();
-    let mut tickets = req.state.all_tickets().await.map_err(storage)?;
+    let mut tickets = req.state.all_tickets().await?;
     let world = req.state.read();
     tickets.retain(|t| {
         let visible = match filter {
@@ -429,21 +421,20 @@ pub async fn index(req: Req) -> Answer {
         .map(|t| ticket_json(&world, t, shown, None))
         .collect();
     drop(world);
-    Ok(list(&req, page, &items))
+    list(&req, page, &items)
 }
 
 /// `GET /api/v2/tickets/:id[?include=requester,company,stats,conversations]`.
 pub async fn show(req: Req) -> Answer {
     caller(&req, Privilege::ManageTickets)?;
-    let params = params(&req)?;
-    only(&params, &["include"])?;
+    let params = req.params();
+    params.only(&["include"])?;
     let include = includes(&params, &["requester", "company", "stats", "conversations"])?;
     let id: u64 = req.id(0)?;
     let ticket = req
         .state
         .ticket(id)
-        .await
-        .map_err(storage)?
+        .await?
         .ok_or_else(|| no_such("ticket", id))?;
     let attachments = attachments_of(&req.state, id).await?;
     let world = req.state.read();
@@ -942,13 +933,10 @@ pub async fn create(mut req: Req) -> Answer {
             size: file.size,
             created_at: now,
         };
-        let stored = state
-            .save_attachment(draft, file.file)
-            .await
-            .map_err(storage)?;
+        let stored = state.save_attachment(draft, file.file).await?;
         ticket.attachment_ids.push(stored.id);
     }
-    let created = match state.create_ticket(ticket, name).await.map_err(storage)? {
+    let created = match state.create_ticket(ticket, name).await? {
         TicketOutcome::Created(t) => t,
         TicketOutcome::NoSuchAttachments(ids) => {
             return Err(ApiError::internal(format!(
@@ -965,13 +953,7 @@ pub async fn create(mut req: Req) -> Answer {
     };
     let v = ticket_json(&world, &created, shown, Some(attachments));
     drop(world);
-    let mut response = json_response(StatusCode::CREATED, &v);
-    if let Ok(location) = http::HeaderValue::from_str(&format!("/api/v2/tickets/{}", created.id)) {
-        response
-            .headers_mut()
-            .insert(http::header::LOCATION, location);
-    }
-    Ok(response)
+    created_at(&format!("/api/v2/tickets/{}", created.id), &v)
 }
 
 /// `PUT /api/v2/tickets/:id`: 200 with the ticket. A deleted ticket is not found.
@@ -1012,8 +994,7 @@ pub async fn update(mut req: Req) -> Answer {
             ticket.agent.updated_at = now;
             Ok(())
         })
-        .await
-        .map_err(storage)??
+        .await??
         .ok_or_else(|| no_such("ticket", id))?;
     let attachments = attachments_of(&state, id).await?;
     let world = state.read();
@@ -1024,12 +1005,6 @@ pub async fn update(mut req: Req) -> Answer {
     let v = ticket_json(&world, &edited, shown, Some(attachments));
     drop(world);
     ok(&v)
-}
-
-fn no_content() -> Answer {
-    let mut response = warp::reply::Response::new(Vec::new().into());
-    *response.status_mut() = StatusCode::NO_CONTENT;
-    Ok(response)
 }
 
 /// `DELETE /api/v2/tickets/:id`: soft delete (204); a deleted ticket is not found again.
@@ -1044,7 +1019,7 @@ pub async fn restore(req: Req) -> Answer {
 
 async fn set_deleted(req: Req, deleted: bool) -> Answer {
     caller(&req, Privilege::DeleteTicket)?;
-    only(&params(&req)?, &[])?;
+    req.params().only(&[])?;
     let id: u64 = req.id(0)?;
     let now = req.state.now_secs();
     req.state
@@ -1061,8 +1036,7 @@ async fn set_deleted(req: Req, deleted: bool) -> Answer {
             ticket.agent.updated_at = now;
             Ok(())
         })
-        .await
-        .map_err(storage)??
+        .await??
         .ok_or_else(|| no_such("ticket", id))?;
     no_content()
 }
@@ -1114,11 +1088,11 @@ fn term_matches(world: &World, t: &TicketRecord, term: &Term) -> bool {
 /// deleted and spam tickets left out.
 pub async fn search(req: Req) -> Answer {
     caller(&req, Privilege::ManageTickets)?;
-    let params = params(&req)?;
-    only(&params, &["query", "page"])?;
+    let params = req.params();
+    params.only(&["query", "page"])?;
     let page = Page::search(&params)?;
-    let query = query::parse_param(param(&params, "query"), SEARCH_FIELDS)?;
-    let mut tickets = req.state.all_tickets().await.map_err(storage)?;
+    let query = query::parse_param(params.get("query"), SEARCH_FIELDS)?;
+    let mut tickets = req.state.all_tickets().await?;
     let world = req.state.read();
     tickets.retain(|t| {
         !t.agent.deleted && !t.agent.spam && query.eval(&|term| term_matches(&world, t, term))
@@ -1129,16 +1103,16 @@ pub async fn search(req: Req) -> Answer {
         .map(|t| ticket_json(&world, t, Shown::default(), None))
         .collect();
     drop(world);
-    Ok(search_page(page, &items))
+    search_page(page, &items)
 }
 
 /// `GET /api/v2/ticket_fields[?type=]`: every ticket field, labelled in the account's
 /// primary language.
 pub fn fields(req: Req) -> Answer {
     caller(&req, Privilege::ViewSolutions)?;
-    let params = params(&req)?;
-    only(&params, &["type"])?;
-    let wanted = param(&params, "type");
+    let params = req.params();
+    params.only(&["type"])?;
+    let wanted = params.get("type");
     let catalog = req.state.catalog();
     let primary = catalog.languages.primary.code();
     let mut defs: Vec<&TicketField> = catalog

@@ -18,10 +18,7 @@ pub async fn add(mut req: Req) -> Answer {
     let spec: FaultSpec = req.json().await?;
     spec.validate()
         .map_err(|m| ApiError::control(StatusCode::BAD_REQUEST, "invalid_fault", m))?;
-    Ok(json_response(
-        StatusCode::CREATED,
-        &req.state.faults().add(spec),
-    ))
+    json_response(StatusCode::CREATED, &req.state.faults().add(spec))
 }
 
 /// `DELETE /_freshmock/faults`.

@@ -18,8 +18,8 @@ use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::time::Instant;
 
-use crate::http::error::{ApiError, REASON_HEADER};
-use crate::http::reply::{json_response, ok, Answer};
+use crate::http::error::ApiError;
+use crate::http::reply::{ok, Answer};
 use crate::state::events::Event;
 use crate::state::request_log::LogFilter;
 use crate::state::{AppState, TranslationVotes, VoterName};
@@ -160,14 +160,7 @@ fn wait_answer(
                 wait.asked.as_millis(),
                 wait.count
             );
-            let mut response = json_response(
-                StatusCode::REQUEST_TIMEOUT,
-                &json!({ "code": "wait_timeout", "message": message, "seen": body }),
-            );
-            if let Ok(value) = http::HeaderValue::from_str(&message) {
-                response.headers_mut().insert(REASON_HEADER, value);
-            }
-            Ok(response)
+            Err(ApiError::wait_timeout(message, body))
         }
         _ => ok(&body),
     }
@@ -275,7 +268,7 @@ pub async fn votes(req: Req) -> Answer {
 /// `GET /_freshmock/hits[?article=]`.
 pub async fn hits(req: Req) -> Answer {
     let filter: ArticleFilter = req.query_as()?;
-    let all = req.state.article_hits().await.map_err(ApiError::storage)?;
+    let all = req.state.article_hits().await?;
     let picked: Vec<_> = all
         .into_iter()
         .filter(|h| filter.article.is_none_or(|a| h.article_id == a))
@@ -317,8 +310,8 @@ async fn ticket_list(
     email: Option<String>,
     id: Option<u64>,
 ) -> Result<Value, ApiError> {
-    let tickets = state.tickets(email).await.map_err(ApiError::storage)?;
-    let attachments = state.attachments().await.map_err(ApiError::storage)?;
+    let tickets = state.tickets(email).await?;
+    let attachments = state.attachments().await?;
     let world = state.read();
     let with_attachments = |t: &crate::state::store::TicketRecord| -> Value {
         let mut v = serde_json::to_value(t).unwrap_or(Value::Null);
@@ -356,10 +349,7 @@ async fn vote_list(state: &AppState, filter: &VoteFilter) -> Result<(Value, usiz
                 "no user has the email {email}"
             )));
         };
-        let votes = state
-            .customer_votes(user.id)
-            .await
-            .map_err(ApiError::storage)?;
+        let votes = state.customer_votes(user.id).await?;
         let picked: Vec<_> = votes
             .into_iter()
             .filter(|v| filter.article.is_none_or(|a| v.article_id == a))
@@ -379,10 +369,7 @@ async fn vote_list(state: &AppState, filter: &VoteFilter) -> Result<(Value, usiz
             "there is no article {article}"
         )));
     }
-    let translations = state
-        .article_votes(article)
-        .await
-        .map_err(ApiError::storage)?;
+    let translations = state.article_votes(article).await?;
     let world = state.read();
     let people = |names: &[VoterName]| -> Vec<Value> {
         names

@@ -53,19 +53,16 @@ struct ViewAs {
 /// `GET /_freshmock/kb`: the whole knowledge base with who may see each folder, and the
 /// live hits and votes.
 pub async fn kb(req: Req) -> Answer {
-    let hits = req.state.live_hits().await.map_err(ApiError::storage)?;
-    let votes = req
-        .state
-        .votes_by_article()
-        .await
-        .map_err(ApiError::storage)?;
+    let hits = req.state.live_hits().await?;
+    let votes = req.state.votes_by_article().await?;
     ok(&tree(&req.state, &hits, votes)?)
 }
 
 /// `GET /_freshmock/view-as?email=…`: what one customer would get from the widget.
 pub async fn view_as(req: Req) -> Answer {
-    let hits = req.state.live_hits().await.map_err(ApiError::storage)?;
-    view_as_with(&req.state, req.query(), &hits)
+    let params: ViewAs = req.query_as()?;
+    let hits = req.state.live_hits().await?;
+    view_as_with(&req.state, params, &hits)
 }
 
 fn visibility_label(v: Visibility) -> &'static str {
@@ -246,16 +243,7 @@ fn article_summary(catalog: &Catalog, article: &Article, live: &Live) -> Value {
     })
 }
 
-fn view_as_with(state: &AppState, query: &str, hits: &HashMap<Id, u64>) -> Answer {
-    let params: ViewAs = serde_urlencoded::from_str(query).map_err(|e| {
-        ApiError::control(
-            StatusCode::BAD_REQUEST,
-            "invalid_query",
-            format!(
-                "view-as takes email, language, term, referrer, widget and accept_language: {e}"
-            ),
-        )
-    })?;
+fn view_as_with(state: &AppState, params: ViewAs, hits: &HashMap<Id, u64>) -> Answer {
     let catalog = state.catalog();
     let widget = match params.widget {
         Some(id) => catalog.widget(id).ok_or_else(|| {

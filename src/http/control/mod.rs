@@ -15,10 +15,9 @@ pub mod tokens;
 
 use http::{HeaderMap, StatusCode};
 use serde_json::json;
-use warp::reply::Response;
 
 use crate::http::error::ApiError;
-use crate::http::reply::{ok, Answer};
+use crate::http::reply::{json_bytes_response, ok, Answer};
 use crate::http::request::Req;
 use crate::state::{AppState, FixturesRefused};
 
@@ -87,7 +86,7 @@ pub fn health(req: Req) -> Answer {
 
 /// `POST /_freshmock/reset`.
 pub async fn reset(req: Req) -> Answer {
-    req.state.reset().await.map_err(ApiError::storage)?;
+    req.state.reset().await?;
     ok(&json!({ "status": "reset" }))
 }
 
@@ -127,7 +126,7 @@ pub async fn replace_fixtures(mut req: Req) -> Answer {
 
 /// `GET /_freshmock/state`: everything the API changed, and the clock, as one document.
 pub async fn state(req: Req) -> Answer {
-    ok(&req.state.export_state().await.map_err(ApiError::storage)?)
+    ok(&req.state.export_state().await?)
 }
 
 /// `PUT /_freshmock/state`: restores a document `GET /_freshmock/state` gave; a bad one is
@@ -164,7 +163,7 @@ pub fn secret(req: Req) -> Answer {
 
 /// `POST /_freshmock/secret/rotate`.
 pub async fn rotate_secret(req: Req) -> Answer {
-    let key = req.state.rotate_secret().await.map_err(ApiError::storage)?;
+    let key = req.state.rotate_secret().await?;
     ok(&json!({ "key": key }))
 }
 
@@ -179,10 +178,8 @@ pub fn widget_openapi(_: Req) -> Answer {
 }
 
 fn json_document(text: &'static str) -> Answer {
-    let mut response = Response::new(text.into());
-    response.headers_mut().insert(
-        http::header::CONTENT_TYPE,
-        http::HeaderValue::from_static("application/json; charset=utf-8"),
-    );
-    Ok(response)
+    Ok(json_bytes_response(
+        StatusCode::OK,
+        bytes::Bytes::from_static(text.as_bytes()),
+    ))
 }

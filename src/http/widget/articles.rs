@@ -4,15 +4,15 @@ use bytes::Bytes;
 use http::StatusCode;
 use serde::Serialize;
 use serde_json::{json, Value};
-use warp::reply::Response;
 
 use crate::domain::access::SearchAccess;
 use crate::domain::catalog::{ArticleRef, SearchKey};
 use crate::domain::fixtures::Id;
 use crate::domain::language::Lang;
-use crate::http::context::{check, Login, Params, WidgetCall, WidgetHeaders};
+use crate::http::context::{check, Login, WidgetCall, WidgetHeaders};
 use crate::http::error::ApiError;
 use crate::http::reply::{json_bytes_response, json_response, Answer};
+use crate::http::request::Params;
 use crate::http::request::Req;
 
 /// `page` may not exceed this.
@@ -47,7 +47,7 @@ fn summaries(call: &WidgetCall, lang: Lang, ids: Vec<Id>) -> Vec<Summary<'_>> {
         .collect()
 }
 
-fn list(call: &WidgetCall, lang: Lang, ids: Vec<Id>) -> Response {
+fn list(call: &WidgetCall, lang: Lang, ids: Vec<Id>) -> Answer {
     json_response(StatusCode::OK, &summaries(call, lang, ids))
 }
 
@@ -69,7 +69,7 @@ pub async fn search(req: Req) -> Answer {
     let term = strip_tags(params.get("term").unwrap_or_default());
     let term = term.as_ref();
     if term.trim().is_empty() {
-        return Ok(json_response(StatusCode::OK, &Vec::<Value>::new()));
+        return json_response(StatusCode::OK, &Vec::<Value>::new());
     }
     let offset = (page - 1) * per_page;
     // Remembered answers belong to the account's catalog and are keyed by everything else
@@ -162,7 +162,7 @@ pub fn show(req: Req) -> Answer {
     let call = check(&req.state, WidgetHeaders::of(&req.headers), Login::Optional)?;
     let id: Id = req.id(0)?;
     // Freshdesk validates no parameter of article show: unknown ones are ignored.
-    let params = Params::any(req.query());
+    let params = req.params();
     let lang = call.language(params.get("language"));
     let found = call
         .catalog
@@ -187,7 +187,7 @@ pub fn show(req: Req) -> Answer {
             })
         })
         .collect();
-    Ok(json_response(
+    json_response(
         StatusCode::OK,
         &json!({
             "id": id,
@@ -198,7 +198,7 @@ pub fn show(req: Req) -> Answer {
             "description": tr.description,
             "meta": { "portal_link": portal_link(&call, id, &tr.title, lang) },
         }),
-    ))
+    )
 }
 
 /// `GET /api/widget/solutions/suggested_articles`: the articles suggested for the page.
@@ -206,7 +206,7 @@ pub async fn suggested(req: Req) -> Answer {
     let call = check(&req.state, WidgetHeaders::of(&req.headers), Login::Optional)?;
     let params = Params::parse(req.query(), &["language"])?;
     let lang = call.language(params.get("language"));
-    let hits = req.state.live_hits().await.map_err(ApiError::storage)?;
+    let hits = req.state.live_hits().await?;
     // The widget's suggestion rules apply only with the account's
     // help_widget_article_customisation feature; without it every page gets the most viewed.
     let referrer = call
@@ -220,7 +220,7 @@ pub async fn suggested(req: Req) -> Answer {
     let ids = call
         .catalog
         .suggested(call.widget(), &call.caller, lang, referrer, &hits);
-    Ok(list(&call, lang, ids))
+    list(&call, lang, ids)
 }
 
 #[cfg(test)]

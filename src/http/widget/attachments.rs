@@ -112,12 +112,9 @@ async fn upload_body(
     };
     let mut file = received.file;
     file.seek(SeekFrom::Start(0)).map_err(ApiError::internal)?;
-    let record = state
-        .save_attachment(draft, file)
-        .await
-        .map_err(ApiError::storage)?;
+    let record = state.save_attachment(draft, file).await?;
     tracing::info!(id = record.id, size = record.size, client = %record.client_id, "attachment stored as a draft");
-    Ok(json_response(StatusCode::OK, &json!({ "id": record.id })))
+    json_response(StatusCode::OK, &json!({ "id": record.id }))
 }
 
 /// What the `content` part turned out to be.

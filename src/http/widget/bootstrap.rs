@@ -4,9 +4,10 @@ use http::StatusCode;
 use serde_json::json;
 
 use crate::domain::clock::format_timestamp;
-use crate::http::context::{check, inactive_user, Login, Params, WidgetCall, WidgetHeaders};
+use crate::http::context::{check, inactive_user, Login, WidgetCall, WidgetHeaders};
 use crate::http::error::ApiError;
 use crate::http::reply::{json_response, Answer};
+use crate::http::request::Params;
 use crate::http::request::Req;
 use crate::state::LogIn;
 
@@ -24,8 +25,7 @@ pub async fn bootstrap(req: Req) -> Answer {
     let user = match req
         .state
         .log_in(claims.name.clone(), claims.email.clone())
-        .await
-        .map_err(ApiError::storage)?
+        .await?
     {
         LogIn::Known(user) | LogIn::Created(user) => user,
         LogIn::Refused(user) => return Err(inactive_user(&user)),
@@ -34,7 +34,7 @@ pub async fn bootstrap(req: Req) -> Answer {
         .language
         .clone()
         .unwrap_or_else(|| call.catalog.languages.primary.code().to_owned());
-    Ok(json_response(
+    json_response(
         StatusCode::OK,
         &json!({
             "user": {
@@ -48,7 +48,7 @@ pub async fn bootstrap(req: Req) -> Answer {
             },
             "meta": { "expire_at": format_timestamp(claims.exp) },
         }),
-    ))
+    )
 }
 
 /// A restricted help desk lets in agents and customers of its permissible domains only;

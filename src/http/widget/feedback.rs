@@ -2,13 +2,13 @@
 //! read an article, or found it helpful or not (spec sections 2 and 5).
 
 use http::StatusCode;
-use warp::reply::Response;
 
 use crate::domain::fixtures::Id;
 use crate::http::body::{self, Accepts};
-use crate::http::context::{check, Login, Params, WidgetHeaders};
+use crate::http::context::{check, Login, WidgetHeaders};
 use crate::http::error::ApiError;
-use crate::http::reply::Answer;
+use crate::http::reply::{no_content, Answer};
+use crate::http::request::Params;
 use crate::http::request::Req;
 use crate::state::store::{Vote, Voter};
 
@@ -64,7 +64,7 @@ async fn record(req: Req, action: Action) -> Answer {
             {
                 tracing::info!(agent = %user.email, "an agent's view is not counted (account feature agent_metrics is off)");
             }
-            _ => state.count_hit(id).await.map_err(ApiError::storage)?,
+            _ => state.count_hit(id).await?,
         },
         Action::Thumbs(vote) => {
             let voter = match &call.user {
@@ -78,14 +78,9 @@ async fn record(req: Req, action: Action) -> Answer {
                 Some(user) => Some(Voter::User(user.id)),
             };
             if let Some(voter) = voter {
-                state
-                    .record_vote(id, lang.code(), voter, vote)
-                    .await
-                    .map_err(ApiError::storage)?;
+                state.record_vote(id, lang.code(), voter, vote).await?;
             }
         }
     }
-    let mut response = Response::new(Vec::new().into());
-    *response.status_mut() = StatusCode::NO_CONTENT;
-    Ok(response)
+    no_content()
 }

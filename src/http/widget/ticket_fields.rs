@@ -3,8 +3,9 @@
 use http::StatusCode;
 use serde_json::{json, Value};
 
-use crate::http::context::{check, Login, Params, WidgetHeaders};
+use crate::http::context::{check, Login, WidgetHeaders};
 use crate::http::reply::{json_response, Answer};
+use crate::http::request::Params;
 use crate::http::request::Req;
 
 /// `GET /api/widget/ticket_fields`.
@@ -52,5 +53,5 @@ pub fn ticket_fields(req: Req) -> Answer {
             v
         })
         .collect();
-    Ok(json_response(StatusCode::OK, &body))
+    json_response(StatusCode::OK, &body)
 }

@@ -135,14 +135,10 @@ async fn create(
         .get("name")
         .and_then(Value::as_str)
         .map(str::to_owned);
-    match state
-        .create_ticket(ticket, name)
-        .await
-        .map_err(ApiError::storage)?
-    {
+    match state.create_ticket(ticket, name).await? {
         TicketOutcome::Created(t) => {
             tracing::info!(id = t.id, email = %t.email, "ticket created");
-            Ok(json_response(StatusCode::CREATED, &json!({ "id": t.id })))
+            json_response(StatusCode::CREATED, &json!({ "id": t.id }))
         }
         TicketOutcome::NoSuchAttachments(ids) => {
             let list: Vec<String> = ids.iter().map(u64::to_string).collect();
@@ -183,10 +179,7 @@ async fn store_inline_file(
         size: file.size,
         created_at: state.clock().now_secs(),
     };
-    let record = state
-        .save_attachment(draft, file.file)
-        .await
-        .map_err(ApiError::storage)?;
+    let record = state.save_attachment(draft, file.file).await?;
     tracing::info!(
         id = record.id,
         size = record.size,

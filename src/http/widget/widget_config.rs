@@ -26,7 +26,7 @@ pub fn config(req: Req) -> Answer {
     } else {
         vec![catalog.languages.primary.code()]
     };
-    Ok(json_response(
+    json_response(
         StatusCode::OK,
         &json!({
             "id": widget.id,
@@ -41,5 +41,5 @@ pub fn config(req: Req) -> Answer {
             "date_format": widget.date_format,
             "settings": widget.settings,
         }),
-    ))
+    )
 }
