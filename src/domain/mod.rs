@@ -8,6 +8,7 @@ pub mod clock;
 pub mod email;
 pub mod fixtures;
 pub mod html;
+pub mod invalid;
 pub mod language;
 pub mod people;
 pub mod search;

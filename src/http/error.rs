@@ -7,6 +7,8 @@ use http::{HeaderValue, Method, StatusCode};
 use serde_json::{json, Value};
 use warp::reply::Response;
 
+pub use crate::domain::invalid::FieldError;
+use crate::domain::invalid::{Invalid, InvalidKind};
 use crate::domain::search::SearchError;
 use crate::domain::token::{Rejection, TokenError};
 use crate::state::store::StoreError;
@@ -14,55 +16,6 @@ use crate::state::EditError;
 
 /// Header carrying freshmock's plain-words explanation of a refusal.
 pub const REASON_HEADER: &str = "x-freshmock-reason";
-
-/// One entry of a validation error's `errors` list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldError {
-    pub field: String,
-    pub nested_field: Option<String>,
-    pub message: String,
-    pub code: &'static str,
-    /// Freshdesk's `additional_info` (the existing record of a `duplicate_value`).
-    pub additional_info: Option<Box<Value>>,
-}
-
-impl FieldError {
-    pub fn new(field: &str, message: impl Into<String>, code: &'static str) -> FieldError {
-        FieldError {
-            field: field.to_owned(),
-            nested_field: None,
-            message: message.into(),
-            code,
-            additional_info: None,
-        }
-    }
-
-    /// The same error with Freshdesk's `additional_info`.
-    pub fn with_info(mut self, info: Value) -> FieldError {
-        self.additional_info = Some(Box::new(info));
-        self
-    }
-
-    /// `invalid_field`: a parameter the endpoint does not take.
-    pub fn unexpected(field: &str) -> FieldError {
-        FieldError::new(
-            field,
-            "Unexpected/invalid field in request",
-            "invalid_field",
-        )
-    }
-
-    fn to_json(&self) -> Value {
-        let mut v = json!({ "field": self.field, "message": self.message, "code": self.code });
-        if let Some(nested) = &self.nested_field {
-            v["nested_field"] = json!(nested);
-        }
-        if let Some(info) = &self.additional_info {
-            v["additional_info"] = (**info).clone();
-        }
-        v
-    }
-}
 
 /// A failed widget call: Freshdesk's answer plus freshmock's reason.
 #[derive(Debug, Clone)]
@@ -113,6 +66,18 @@ fn json_body(status: StatusCode, body: &Value) -> Response {
         HeaderValue::from_static("application/json; charset=utf-8"),
     );
     response
+}
+
+/// A rule of the account refused the input: Freshdesk's validation answer, 409 for a
+/// value that must be unique.
+impl From<Invalid> for ApiError {
+    fn from(invalid: Invalid) -> ApiError {
+        let status = match invalid.kind {
+            InvalidKind::Fields => StatusCode::BAD_REQUEST,
+            InvalidKind::Conflict => StatusCode::CONFLICT,
+        };
+        ApiError::validation(status, invalid.errors, invalid.reason)
+    }
 }
 
 /// A store failure is a server fault (507 on a full disk), so handlers write `?`.

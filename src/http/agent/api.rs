@@ -8,6 +8,7 @@ use http::{HeaderValue, StatusCode};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::domain::invalid::Invalid;
 use crate::domain::people::{Privilege, Role, User};
 use crate::http::error::ApiError;
 use crate::http::error::FieldError;
@@ -72,21 +73,12 @@ fn privilege_words(privilege: Privilege) -> &'static str {
 
 /// A 400 validation error on one field.
 pub fn invalid(field: &str, message: impl Into<String>, code: &'static str) -> ApiError {
-    let message = message.into();
-    ApiError::invalid(
-        FieldError::new(field, message.clone(), code),
-        format!("{field}: {message}"),
-    )
+    Invalid::one(field, message, code).into()
 }
 
 /// A 400 validation error listing every bad field.
 pub fn invalid_all(errors: Vec<FieldError>) -> ApiError {
-    let reason = errors
-        .iter()
-        .map(|e| format!("{}: {}", e.field, e.message))
-        .collect::<Vec<_>>()
-        .join("; ");
-    ApiError::validation(StatusCode::BAD_REQUEST, errors, reason)
+    Invalid::of(errors).into()
 }
 
 /// A 404 for a record that does not exist: Freshdesk's empty answer, with the reason.

@@ -19,11 +19,11 @@ use crate::domain::fixtures::{
     Article, ArticleStatus, Category, Folder, Id, NameTranslation, Translation, Visibility,
 };
 use crate::domain::html;
+use crate::domain::invalid::Invalid;
 use crate::domain::language::Lang;
 use crate::domain::people::{Privilege, User};
 use crate::domain::solutions::Change;
 use crate::http::error::ApiError;
-use crate::http::error::FieldError;
 use crate::http::reply::{json_response, no_content, ok, Answer};
 use crate::http::request::Req;
 use crate::state::AppState;
@@ -200,15 +200,7 @@ fn who(agent: &User) -> String {
 
 /// 409 `duplicate_value` on `field`.
 fn duplicate(field: &str, reason: String) -> ApiError {
-    ApiError::validation(
-        StatusCode::CONFLICT,
-        vec![FieldError::new(
-            field,
-            "It should be a unique value",
-            "duplicate_value",
-        )],
-        reason,
-    )
+    Invalid::duplicate(field, reason).into()
 }
 
 fn no_such(kind: &str, id: Id) -> ApiError {
