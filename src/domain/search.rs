@@ -107,6 +107,15 @@ pub struct SearchQuery<'a> {
     pub drafts: bool,
 }
 
+impl SearchQuery<'_> {
+    /// May the caller get documents of this group?
+    fn allows(&self, group: &Group) -> bool {
+        (group.published || self.drafts)
+            && self.categories.contains(&group.category)
+            && group.access.iter().any(|token| self.access.contains(token))
+    }
+}
+
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("search index: {0}")]
 pub struct SearchError(#[from] tantivy::TantivyError);
@@ -129,14 +138,6 @@ struct Group {
     access: Vec<String>,
 }
 
-impl Group {
-    fn allows(&self, q: &SearchQuery<'_>) -> bool {
-        (self.published || q.drafts)
-            && q.categories.contains(&self.category)
-            && self.access.iter().any(|token| q.access.contains(token))
-    }
-}
-
 /// One segment's per-document values, read from its fast fields once (the index never
 /// changes), so that a search looks them up in plain arrays.
 struct SegmentTable {
@@ -147,10 +148,10 @@ struct SegmentTable {
 }
 
 impl SegmentTable {
-    fn read(segment: &SegmentReader) -> Result<Arc<SegmentTable>, SearchError> {
+    fn read(segment: &SegmentReader) -> tantivy::Result<Arc<SegmentTable>> {
         let fields = segment.fast_fields();
         let docs = 0..segment.max_doc();
-        let values = |name: &str| -> Result<Vec<u64>, SearchError> {
+        let values = |name: &str| -> tantivy::Result<Vec<u64>> {
             let column = fields.u64(name)?.first_or_default_col(0);
             Ok(docs.clone().map(|doc| column.get_val(doc)).collect())
         };
@@ -222,7 +223,7 @@ impl Collector for Ranked<'_> {
             .find(|t| t.segment == segment.segment_id());
         let table = match read {
             Some(table) => table.clone(),
-            None => SegmentTable::read(segment).map_err(|e| e.0)?,
+            None => SegmentTable::read(segment)?,
         };
         Ok(RankedSegment {
             table,
@@ -890,7 +891,7 @@ impl LangIndex {
             return Ok(Vec::new());
         };
         let view = self.view.read().unwrap_or_else(|e| e.into_inner()).clone();
-        let allowed: Vec<bool> = view.groups.iter().map(|g| g.allows(q)).collect();
+        let allowed: Vec<bool> = view.groups.iter().map(|g| q.allows(g)).collect();
         if !allowed.contains(&true) {
             return Ok(Vec::new());
         }
