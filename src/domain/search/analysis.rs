@@ -6,13 +6,13 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenStream, SimpleTokenizer,
-    Stemmer, StopWordFilter, TextAnalyzer, Token, TokenStream, Tokenizer,
+    Stemmer, StopWordFilter, TextAnalyzer, TextAnalyzerBuilder, Token, TokenStream, Tokenizer,
 };
 
 use crate::domain::language::Lang;
 
 /// Longest token indexed; longer "words" are noise (base64, URLs).
-pub(super) const MAX_TOKEN_CHARS: usize = 40;
+const MAX_TOKEN_CHARS: usize = 40;
 /// Words an indexing analyzer remembers the analysis of (about 100 bytes each).
 const MEMO_WORDS: usize = 200_000;
 
@@ -42,9 +42,7 @@ fn stemmer_language(lang: Lang) -> Option<Language> {
 /// The analyzer for one language: words, lower case, stop words removed, stemmed where
 /// tantivy has a stemmer, accents folded last so `reinitialiser` finds `réinitialiser`.
 pub(super) fn analyzer(lang: Lang) -> TextAnalyzer {
-    let base = TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_CHARS))
-        .filter(LowerCaser);
+    let base = lower_case_words();
     match stemmer_language(lang) {
         Some(language) => {
             let stop =
@@ -56,6 +54,19 @@ pub(super) fn analyzer(lang: Lang) -> TextAnalyzer {
         }
         None => base.filter(AsciiFoldingFilter).build(),
     }
+}
+
+/// The last word as typed, for matching it as a prefix: words, lower case, accents
+/// folded, neither stop words nor stems (a word being typed is not a word yet).
+pub(super) fn typing_analyzer() -> TextAnalyzer {
+    lower_case_words().filter(AsciiFoldingFilter).build()
+}
+
+/// What every analyzer starts with: words no longer than [`MAX_TOKEN_CHARS`], lower case.
+fn lower_case_words() -> TextAnalyzerBuilder<impl Tokenizer> {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_CHARS))
+        .filter(LowerCaser)
 }
 
 pub(super) fn tokenizer_name(lang: Lang) -> String {

@@ -2,24 +2,17 @@
 //! the agent API makes to it, and its searches.
 
 use std::cmp::Reverse;
-use std::collections::HashMap;
 use std::ops::Bound;
 use std::sync::{Arc, Mutex, RwLock};
 
 use tantivy::directory::RamDirectory;
 use tantivy::indexer::{IndexWriterOptions, LogMergePolicy, NoMergePolicy};
 use tantivy::query::RangeQuery;
-use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST};
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
-    TokenizerManager,
-};
+use tantivy::tokenizer::TokenizerManager;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 
-use super::analysis::{analyzer, tokenizer_name, MemoAnalyzer, MAX_TOKEN_CHARS};
-use super::documents::{
-    Group, IndexEntry, LangFields, SegmentTable, ARTICLE_FIELD, GROUP_FIELD, SEQ_FIELD,
-};
+use super::analysis::{tokenizer_name, MemoAnalyzer};
+use super::documents::{Group, Groups, IndexEntry, LangFields, SegmentTable};
 use super::queries::text_query;
 use super::ranking::{AllLanguages, Ranked, SearchQuery};
 use crate::domain::fixtures::Id;
@@ -76,12 +69,44 @@ struct View {
     groups: Vec<Group>,
 }
 
+impl View {
+    /// What the reader sees now; the tables of `known` segments are reused.
+    fn now(
+        reader: &IndexReader,
+        known: &[Arc<SegmentTable>],
+        groups: &Groups,
+    ) -> tantivy::Result<Arc<View>> {
+        let searcher = reader.searcher();
+        let tables = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| SegmentTable::of(segment, known))
+            .collect::<tantivy::Result<_>>()?;
+        Ok(Arc::new(View {
+            searcher,
+            tables,
+            groups: groups.all().to_vec(),
+        }))
+    }
+}
+
 struct Editing {
     writer: Option<IndexWriter>,
-    groups: Vec<Group>,
-    group_ids: HashMap<Group, u64>,
+    groups: Groups,
     next_seq: u64,
 }
+
+/// A writer of `threads` threads, each with `bytes` of indexing memory.
+fn index_writer(index: &Index, threads: usize, bytes: usize) -> tantivy::Result<IndexWriter> {
+    index.writer_with_options::<TantivyDocument>(
+        IndexWriterOptions::builder()
+            .num_worker_threads(threads)
+            .memory_budget_per_thread(bytes)
+            .num_merge_threads(1)
+            .build(),
+    )
+}
+
 impl LangIndex {
     /// One language's index, on this many threads (one: a single segment on this one).
     pub(super) fn build<'a>(
@@ -89,71 +114,18 @@ impl LangIndex {
         lang: Lang,
         entries: impl IntoIterator<Item = IndexEntry<'a>>,
     ) -> Result<LangIndex, SearchError> {
-        let mut builder = Schema::builder();
-        let article = builder.add_u64_field(ARTICLE_FIELD, FAST);
-        // Insertion order: breaks score ties, whichever segment a document landed in.
-        let seq = builder.add_u64_field(SEQ_FIELD, FAST);
-        // What decides whether a match may be returned, checked on each match (see
-        // `Ranked`): status, category and access, as the number of their `Group`.
-        let group = builder.add_u64_field(GROUP_FIELD, FAST);
-        let options = || {
-            TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer(&tokenizer_name(lang))
-                    // Queries are single terms and prefixes, never phrases: positions
-                    // would cost indexing time and memory for nothing.
-                    .set_index_option(IndexRecordOption::WithFreqs),
-            )
-        };
-        let title = builder.add_text_field(&format!("title_{}", lang.code()), options());
-        let body = builder.add_text_field(&format!("body_{}", lang.code()), options());
-        let tags = builder.add_text_field(&format!("tags_{}", lang.code()), options());
-        let schema = builder.build();
+        let (schema, fields) = LangFields::schema(lang);
         let tokenizers = TokenizerManager::default();
         tokenizers.register(&tokenizer_name(lang), MemoAnalyzer::new(lang));
-        let fields = LangFields {
-            title,
-            body,
-            tags,
-            analyzer: analyzer(lang),
-            typing: TextAnalyzer::builder(SimpleTokenizer::default())
-                .filter(RemoveLongFilter::limit(MAX_TOKEN_CHARS))
-                .filter(LowerCaser)
-                .filter(AsciiFoldingFilter)
-                .build(),
-        };
 
         let started = std::time::Instant::now();
         let entries = entries.into_iter();
         let expected = entries.size_hint().0;
         let mut count = 0u64;
-        let mut groups: Vec<Group> = Vec::new();
-        let mut group_ids: HashMap<Group, u64> = HashMap::new();
+        let mut groups = Groups::default();
         let documents = entries.filter(|e| e.lang == lang).map(|entry| {
-            let mut doc = TantivyDocument::default();
-            doc.add_u64(article, entry.article);
-            doc.add_u64(seq, count);
+            let doc = fields.document(entry, count, &mut groups);
             count += 1;
-            let key = Group {
-                published: entry.published,
-                category: entry.category,
-                access: entry.access,
-            };
-            let id = match group_ids.get(&key) {
-                Some(&id) => id,
-                None => {
-                    let id = groups.len() as u64;
-                    groups.push(key.clone());
-                    group_ids.insert(key, id);
-                    id
-                }
-            };
-            doc.add_u64(group, id);
-            doc.add_text(fields.title, entry.title);
-            doc.add_text(fields.body, &entry.body);
-            for tag in entry.tags {
-                doc.add_text(fields.tags, tag);
-            }
             doc
         });
         let builder = Index::builder().schema(schema).tokenizers(tokenizers);
@@ -169,13 +141,7 @@ impl LangIndex {
             writer.finalize()?
         } else {
             let index = builder.create_in_ram()?;
-            let mut writer = index.writer_with_options::<TantivyDocument>(
-                IndexWriterOptions::builder()
-                    .num_worker_threads(threads)
-                    .memory_budget_per_thread(ARENA_BYTES_PER_THREAD)
-                    .num_merge_threads(1)
-                    .build(),
-            )?;
+            let mut writer = index_writer(&index, threads, ARENA_BYTES_PER_THREAD)?;
             // The index is built once and never changes: merging its segments in the
             // background would only compete with the requests for the cores.
             writer.set_merge_policy(Box::new(NoMergePolicy));
@@ -198,22 +164,11 @@ impl LangIndex {
             ms = started.elapsed().as_millis() as u64,
             "search index built"
         );
-        let searcher = reader.searcher();
-        let tables = searcher
-            .segment_readers()
-            .iter()
-            .map(SegmentTable::read)
-            .collect::<Result<_, _>>()?;
         Ok(LangIndex {
-            view: RwLock::new(Arc::new(View {
-                searcher,
-                tables,
-                groups: groups.clone(),
-            })),
+            view: RwLock::new(View::now(&reader, &[], &groups)?),
             editing: Mutex::new(Editing {
                 writer: None,
                 groups,
-                group_ids,
                 next_seq: count,
             }),
             index,
@@ -230,92 +185,36 @@ impl LangIndex {
     ) -> Result<(), SearchError> {
         let mut editing = self.editing.lock().unwrap_or_else(|e| e.into_inner());
         let Editing {
-            writer,
+            writer: made,
             groups,
-            group_ids,
             next_seq,
         } = &mut *editing;
-        let writer = match writer {
+        let writer = match made {
             Some(writer) => writer,
             None => {
-                let made = self.index.writer_with_options::<TantivyDocument>(
-                    IndexWriterOptions::builder()
-                        .num_worker_threads(1)
-                        .memory_budget_per_thread(EDIT_WRITER_BYTES)
-                        .num_merge_threads(1)
-                        .build(),
-                )?;
+                let writer = index_writer(&self.index, 1, EDIT_WRITER_BYTES)?;
                 let mut policy = LogMergePolicy::default();
                 policy.set_max_docs_before_merge(EDIT_MERGE_MAX_DOCS);
-                made.set_merge_policy(Box::new(policy));
-                writer.insert(made)
+                writer.set_merge_policy(Box::new(policy));
+                made.insert(writer)
             }
         };
-        let schema = self.index.schema();
-        let field = |name: &str| schema.get_field(name);
-        let (article, seq, group) = (
-            field(ARTICLE_FIELD)?,
-            field(SEQ_FIELD)?,
-            field(GROUP_FIELD)?,
-        );
         for &id in articles {
-            let term = Term::from_field_u64(article, id);
+            let term = Term::from_field_u64(self.fields.article, id);
             writer.delete_query(Box::new(RangeQuery::new(
                 Bound::Included(term.clone()),
                 Bound::Included(term),
             )))?;
         }
         for entry in entries {
-            let key = Group {
-                published: entry.published,
-                category: entry.category,
-                access: entry.access,
-            };
-            let number = match group_ids.get(&key) {
-                Some(&n) => n,
-                None => {
-                    let n = groups.len() as u64;
-                    groups.push(key.clone());
-                    group_ids.insert(key, n);
-                    n
-                }
-            };
-            let mut doc = TantivyDocument::default();
-            doc.add_u64(article, entry.article);
-            doc.add_u64(seq, *next_seq);
+            writer.add_document(self.fields.document(entry, *next_seq, groups))?;
             *next_seq += 1;
-            doc.add_u64(group, number);
-            doc.add_text(self.fields.title, entry.title);
-            doc.add_text(self.fields.body, &entry.body);
-            for tag in entry.tags {
-                doc.add_text(self.fields.tags, tag);
-            }
-            writer.add_document(doc)?;
         }
         writer.commit()?;
         self.reader.reload()?;
-        let searcher = self.reader.searcher();
         let old = self.view.read().unwrap_or_else(|e| e.into_inner()).clone();
-        let tables = searcher
-            .segment_readers()
-            .iter()
-            .map(|segment| {
-                // A segment's values never change (deletes are kept apart): reuse them.
-                match old
-                    .tables
-                    .iter()
-                    .find(|t| t.segment == segment.segment_id())
-                {
-                    Some(table) => Ok(table.clone()),
-                    None => SegmentTable::read(segment),
-                }
-            })
-            .collect::<Result<_, _>>()?;
-        *self.view.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(View {
-            searcher,
-            tables,
-            groups: groups.clone(),
-        });
+        let view = View::now(&self.reader, &old.tables, groups)?;
+        *self.view.write().unwrap_or_else(|e| e.into_inner()) = view;
         Ok(())
     }
 

@@ -87,16 +87,8 @@ impl Collector for Ranked<'_> {
     type Child = RankedSegment;
 
     fn for_segment(&self, _ord: u32, segment: &SegmentReader) -> tantivy::Result<RankedSegment> {
-        let read = self
-            .tables
-            .iter()
-            .find(|t| t.segment == segment.segment_id());
-        let table = match read {
-            Some(table) => table.clone(),
-            None => SegmentTable::read(segment)?,
-        };
         Ok(RankedSegment {
-            table,
+            table: SegmentTable::of(segment, self.tables)?,
             wanted: self.wanted,
             allowed: self.allowed.clone(),
             best: BinaryHeap::with_capacity(self.wanted + 1),
