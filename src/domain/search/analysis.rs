@@ -1,9 +1,6 @@
 //! How text becomes terms: each language's analyzer (words, lower case, stop words,
 //! stemming, folded accents), and the memo that makes indexing analyse each word once.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenStream, SimpleTokenizer,
     Stemmer, StopWordFilter, TextAnalyzer, TextAnalyzerBuilder, Token, TokenStream, Tokenizer,
@@ -88,37 +85,10 @@ pub(super) struct MemoAnalyzer {
 }
 
 /// Word → what the analyzer made of it (`None`: nothing, a stop word or an over-long word).
-type Memo = HashMap<String, Option<String>, BuildHasherDefault<WordHasher>>;
-
 /// FxHash, rustc's hasher: the memo's keys are short words from the account's own
 /// fixtures, so SipHash's defence against chosen keys buys nothing here, and it cost a
 /// tenth of the indexing time.
-#[derive(Default, Clone, Copy)]
-struct WordHasher(u64);
-
-impl WordHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
-
-impl Hasher for WordHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u8(&mut self, byte: u8) {
-        self.add(u64::from(byte));
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
+type Memo = rustc_hash::FxHashMap<String, Option<String>>;
 
 impl MemoAnalyzer {
     pub(super) fn new(lang: Lang) -> MemoAnalyzer {
