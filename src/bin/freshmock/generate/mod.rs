@@ -25,7 +25,7 @@ mod rng;
 mod text;
 
 use rng::Rng;
-use text::{vocabulary, ArticlePlan, TOPICS};
+use text::{vocabulary, ArticlePlan, WORDS};
 
 /// Languages used unless told otherwise.
 pub const DEFAULT_LANGUAGES: &str = "en,fr,de";
@@ -94,22 +94,6 @@ pub enum GenerateError {
     Invalid(#[from] FixtureError),
 }
 
-/// Help-centre sections, in the order categories are named.
-const CATEGORY_NAMES: [&str; 12] = [
-    "Getting started",
-    "Billing",
-    "Account and security",
-    "Integrations",
-    "Mobile apps",
-    "Reporting",
-    "Administration",
-    "Data and privacy",
-    "Troubleshooting",
-    "Developers",
-    "Team workspaces",
-    "Release notes",
-];
-
 /// The folders of every category: name, visibility and share of the articles (percent).
 const FOLDERS: [(&str, Visibility, u64); 8] = [
     ("General", Visibility::Anyone, 35),
@@ -120,23 +104,6 @@ const FOLDERS: [(&str, Visibility, u64); 8] = [
     ("Bot answers", Visibility::Bots, 2),
     ("Beta programme", Visibility::ContactSegments, 4),
     ("Enterprise desk", Visibility::CompanySegments, 4),
-];
-
-const FIRST_NAMES: [&str; 16] = [
-    "Ada", "Ben", "Chloé", "David", "Elena", "Felix", "Grace", "Hugo", "Ines", "Jonas", "Kira",
-    "Liam", "Mia", "Noah", "Olga", "Pablo",
-];
-const LAST_NAMES: [&str; 16] = [
-    "Ahmed", "Berger", "Costa", "Dubois", "Evans", "Fischer", "García", "Hansen", "Ivanova",
-    "Jensen", "Kowalski", "Lambert", "Müller", "Nakamura", "Okafor", "Petit",
-];
-const COMPANY_PARTS: [[&str; 8]; 2] = [
-    [
-        "North", "Blue", "Iron", "Silver", "Bright", "Red", "Green", "Star",
-    ],
-    [
-        "wind", "field", "works", "ridge", "stone", "point", "labs", "haven",
-    ],
 ];
 
 /// The demo's personas, from the bundled fixtures (so a generated set logs in the same
@@ -193,12 +160,14 @@ pub fn generate(options: &Options) -> Result<FixtureSet, GenerateError> {
     ];
     let extra_companies = (n / 2000).min(60) as u64;
     for i in 0..extra_companies {
-        let [first, second] = &COMPANY_PARTS;
+        let [first, second] = &WORDS.company_name_parts;
+        let forms = &WORDS.company_legal_forms;
+        let k = i as usize;
         let name = format!(
             "{}{} {}",
-            first[(i % 8) as usize],
-            second[(i / 8 % 8) as usize],
-            ["Ltd", "Inc", "GmbH", "SA"][(i % 4) as usize]
+            first[k % first.len()],
+            second[k / first.len() % second.len()],
+            forms[k % forms.len()]
         );
         companies.push(Company {
             id: 104 + i,
@@ -238,8 +207,8 @@ pub fn generate(options: &Options) -> Result<FixtureSet, GenerateError> {
     let demo = FixtureSet::bundled()?;
     let mut contacts = persona_contacts(&demo, langs);
     for i in 0..(n / 50).min(5000) as u64 {
-        let first = rng.pick(&FIRST_NAMES);
-        let last = rng.pick(&LAST_NAMES);
+        let first = rng.pick(&WORDS.first_names);
+        let last = rng.pick(&WORDS.last_names);
         let company = rng
             .percent(70)
             .then(|| companies[rng.below(companies.len() as u64) as usize].id);
@@ -278,7 +247,7 @@ pub fn generate(options: &Options) -> Result<FixtureSet, GenerateError> {
     }
     let mut agents = demo.agents.clone();
     for i in 0..(n / 5000).min(100) as u64 {
-        let first = rng.pick(&FIRST_NAMES);
+        let first = rng.pick(&WORDS.first_names);
         agents.push(Agent {
             id: 20_001 + i,
             name: format!("{first} Agent {}", i + 1),
@@ -296,8 +265,9 @@ pub fn generate(options: &Options) -> Result<FixtureSet, GenerateError> {
     let mut solutions: Vec<Category> = (0..category_count)
         .map(|ci| {
             let id = ci as Id + 1;
-            let base = CATEGORY_NAMES[ci % CATEGORY_NAMES.len()];
-            let name = match ci / CATEGORY_NAMES.len() {
+            let names = &WORDS.category_names;
+            let base = &names[ci % names.len()];
+            let name = match ci / names.len() {
                 0 => base.to_owned(),
                 k => format!("{base} ({})", k + 1),
             };
@@ -367,7 +337,7 @@ pub fn generate(options: &Options) -> Result<FixtureSet, GenerateError> {
                 }
             })
             .unwrap_or(0);
-        let topic = &TOPICS[rng.below(TOPICS.len() as u64) as usize];
+        let topic = rng.pick(&WORDS.topics);
         let plan = ArticlePlan::draw(&mut rng);
         let mut tags = vec![topic.tag.to_owned()];
         tags.extend(
@@ -375,7 +345,7 @@ pub fn generate(options: &Options) -> Result<FixtureSet, GenerateError> {
                 .tags
                 .iter()
                 .filter(|_| rng.percent(60))
-                .map(|t| (*t).to_owned()),
+                .map(|t| t.to_owned()),
         );
         let draft = rng.percent(DRAFT_PERCENT);
         let mut translations = BTreeMap::new();
