@@ -17,7 +17,7 @@ use serde::Serialize;
 use freshmock::fixtures::{
     Account, Agent, Article, ArticleAttachment, ArticleStatus, Category, Company, Contact,
     ContactState, Features, FixtureError, FixtureSet, Folder, Id, Segment, Segments,
-    SuggestionRule, Translation, Visibility, Widget, WidgetSettings,
+    SuggestionRule, TicketField, Translation, Visibility, Widget, WidgetSettings,
 };
 use freshmock::Lang;
 
@@ -25,7 +25,7 @@ mod rng;
 mod text;
 
 use rng::Rng;
-use text::{vocabulary, ArticlePlan, WORDS};
+use text::{vocabulary, ArticlePlan, Topic, WORDS};
 
 /// Languages used unless told otherwise.
 pub const DEFAULT_LANGUAGES: &str = "en,fr,de";
@@ -106,22 +106,13 @@ const FOLDERS: [(&str, Visibility, u64); 8] = [
     ("Enterprise desk", Visibility::CompanySegments, 4),
 ];
 
-/// The demo's personas, from the bundled fixtures (so a generated set logs in the same
-/// people as the demo), with preferred languages the set does not have cleared.
-fn persona_contacts(demo: &FixtureSet, langs: &[Lang]) -> Vec<Contact> {
-    let mut contacts = demo.contacts.clone();
-    for contact in &mut contacts {
-        let generated = contact
-            .language
-            .as_deref()
-            .and_then(Lang::parse)
-            .is_some_and(|l| langs.contains(&l));
-        if !generated {
-            contact.language = None;
-        }
-    }
-    contacts
-}
+/// The demo's companies: id, name and company segments (folders restricted to companies
+/// name them).
+const DEMO_COMPANIES: [(Id, &str, &[Id]); 3] = [
+    (101, "Globex", &[]),
+    (102, "Initech", &[]),
+    (103, "Umbrella", &[301]),
+];
 
 /// A timestamp between 2024-01-01 and mid-2026.
 fn timestamp(rng: &mut Rng) -> String {
@@ -130,34 +121,62 @@ fn timestamp(rng: &mut Rng) -> String {
     format_timestamp(START + rng.below(SPAN) as i64)
 }
 
-/// Builds a fixture set in memory (validated before it is returned).
+/// Builds a fixture set in memory (validated before it is returned). Each part is made by
+/// its own function below; they draw from one random sequence, so the order they are
+/// called in is part of what a seed gives.
 pub fn generate(options: &Options) -> Result<FixtureSet, GenerateError> {
     let mut rng = Rng(options.seed ^ 0xF2E5_D0C4);
     let langs = &options.languages;
-    let primary = langs[0];
     let n = options.articles;
+    let demo = FixtureSet::bundled()?;
 
-    // Companies and segments: the demo's, then more as the set grows.
-    let mut companies = vec![
-        Company {
-            id: 101,
-            name: "Globex".into(),
-            segments: Vec::new(),
+    let companies = companies(n, &mut rng);
+    let contacts = contacts(n, &demo, langs, &companies, &mut rng);
+    let agents = agents(n, &demo, &mut rng);
+    let mut solutions = categories(n);
+    articles(&mut solutions, n, langs, &mut rng);
+    let set = FixtureSet {
+        account: account(&demo, langs),
+        widgets: widgets(&solutions),
+        companies,
+        segments: segments(),
+        contacts,
+        agents,
+        solutions,
+        ticket_fields: ticket_fields(&demo, langs),
+    };
+    freshmock::fixtures::validate::validate(&set)?;
+    Ok(set)
+}
+
+/// The account: Acme with the demo's secret, in the generated languages.
+fn account(demo: &FixtureSet, langs: &[Lang]) -> Account {
+    Account {
+        id: 1,
+        name: "Acme Corp (generated)".into(),
+        domain: "acme.freshdesk.com".into(),
+        portal_host: Some("support.acme.test".into()),
+        widget_secret: demo.account.widget_secret.clone(),
+        primary_language: langs[0].code().into(),
+        portal_languages: langs[1..].iter().map(|l| l.code().to_owned()).collect(),
+        portal_language: None,
+        multilingual: langs.len() > 1,
+        features: Features::default(),
+        created_at: "2024-01-01T00:00:00Z".into(),
+    }
+}
+
+/// The demo's companies, then one more per 2,000 articles (60 at most).
+fn companies(n: usize, rng: &mut Rng) -> Vec<Company> {
+    let mut companies: Vec<Company> = DEMO_COMPANIES
+        .iter()
+        .map(|&(id, name, segments)| Company {
+            id,
+            name: name.into(),
+            segments: segments.to_vec(),
             ..Company::default()
-        },
-        Company {
-            id: 102,
-            name: "Initech".into(),
-            segments: Vec::new(),
-            ..Company::default()
-        },
-        Company {
-            id: 103,
-            name: "Umbrella".into(),
-            segments: vec![301],
-            ..Company::default()
-        },
-    ];
+        })
+        .collect();
     let extra_companies = (n / 2000).min(60) as u64;
     for i in 0..extra_companies {
         let [first, second] = &WORDS.company_name_parts;
@@ -180,7 +199,12 @@ pub fn generate(options: &Options) -> Result<FixtureSet, GenerateError> {
             ..Company::default()
         });
     }
-    let segments = Segments {
+    companies
+}
+
+/// The demo's segments: two of contacts, two of companies.
+fn segments() -> Segments {
+    Segments {
         contact_segments: vec![
             Segment {
                 id: 201,
@@ -201,11 +225,30 @@ pub fn generate(options: &Options) -> Result<FixtureSet, GenerateError> {
                 name: "Partners".into(),
             },
         ],
-    };
+    }
+}
 
-    // Users: the demo personas, then generated customers.
-    let demo = FixtureSet::bundled()?;
-    let mut contacts = persona_contacts(&demo, langs);
+/// The demo's personas, from the bundled fixtures (so a generated set logs in the same
+/// people as the demo), with preferred languages the set does not have cleared; then one
+/// generated customer per 50 articles (5,000 at most).
+fn contacts(
+    n: usize,
+    demo: &FixtureSet,
+    langs: &[Lang],
+    companies: &[Company],
+    rng: &mut Rng,
+) -> Vec<Contact> {
+    let mut contacts = demo.contacts.clone();
+    for contact in &mut contacts {
+        let generated = contact
+            .language
+            .as_deref()
+            .and_then(Lang::parse)
+            .is_some_and(|l| langs.contains(&l));
+        if !generated {
+            contact.language = None;
+        }
+    }
     for i in 0..(n / 50).min(5000) as u64 {
         let first = rng.pick(&WORDS.first_names);
         let last = rng.pick(&WORDS.last_names);
@@ -245,6 +288,11 @@ pub fn generate(options: &Options) -> Result<FixtureSet, GenerateError> {
             },
         });
     }
+    contacts
+}
+
+/// The demo's agents, then one more per 5,000 articles (100 at most).
+fn agents(n: usize, demo: &FixtureSet, rng: &mut Rng) -> Vec<Agent> {
     let mut agents = demo.agents.clone();
     for i in 0..(n / 5000).min(100) as u64 {
         let first = rng.pick(&WORDS.first_names);
@@ -259,10 +307,14 @@ pub fn generate(options: &Options) -> Result<FixtureSet, GenerateError> {
             role: None,
         });
     }
+    agents
+}
 
-    // Categories with one folder of each kind; the last category is linked to no widget.
-    let category_count = n.div_ceil(ARTICLES_PER_CATEGORY).max(3);
-    let mut solutions: Vec<Category> = (0..category_count)
+/// One category per [`ARTICLES_PER_CATEGORY`] articles (three at least), each with one
+/// folder of each kind and no articles yet; the last one is linked to no widget.
+fn categories(n: usize) -> Vec<Category> {
+    let count = n.div_ceil(ARTICLES_PER_CATEGORY).max(3);
+    let mut categories: Vec<Category> = (0..count)
         .map(|ci| {
             let id = ci as Id + 1;
             let names = &WORDS.category_names;
@@ -271,38 +323,6 @@ pub fn generate(options: &Options) -> Result<FixtureSet, GenerateError> {
                 0 => base.to_owned(),
                 k => format!("{base} ({})", k + 1),
             };
-            let folders = FOLDERS
-                .iter()
-                .enumerate()
-                .map(|(fi, (folder_name, visibility, _))| {
-                    let company = [101, 102, 103][ci % 3];
-                    let (companies, contact_segments, company_segments) = match visibility {
-                        Visibility::Companies => (vec![company], Vec::new(), Vec::new()),
-                        Visibility::ContactSegments => (Vec::new(), vec![201], Vec::new()),
-                        Visibility::CompanySegments => (Vec::new(), Vec::new(), vec![301]),
-                        _ => (Vec::new(), Vec::new(), Vec::new()),
-                    };
-                    let name = if *visibility == Visibility::Companies {
-                        let company_name = &demo_company_name(company);
-                        format!("{company_name} {}", folder_name.to_lowercase())
-                    } else {
-                        (*folder_name).to_owned()
-                    };
-                    Folder {
-                        id: id * 100 + fi as Id + 1,
-                        name,
-                        visibility: *visibility,
-                        companies,
-                        contact_segments,
-                        company_segments,
-                        description: String::new(),
-                        created_at: None,
-                        updated_at: None,
-                        translations: BTreeMap::new(),
-                        articles: Default::default(),
-                    }
-                })
-                .collect();
             Category {
                 id,
                 name,
@@ -311,100 +331,163 @@ pub fn generate(options: &Options) -> Result<FixtureSet, GenerateError> {
                 created_at: None,
                 updated_at: None,
                 translations: BTreeMap::new(),
-                folders,
+                folders: folders(ci, id),
             }
         })
         .collect();
-    if let Some(last) = solutions.last_mut() {
+    if let Some(last) = categories.last_mut() {
         last.name = "Partner network".into();
     }
+    categories
+}
 
-    // Articles, spread over categories and folders by the folders' shares.
-    let total_share: u64 = FOLDERS.iter().map(|f| f.2).sum();
+/// The folders of the `ci`-th category (id `category`): one of each of [`FOLDERS`],
+/// those restricted to a company for one of the demo's companies in turn.
+fn folders(ci: usize, category: Id) -> Vec<Folder> {
+    FOLDERS
+        .iter()
+        .enumerate()
+        .map(|(fi, (folder_name, visibility, _))| {
+            let (company, company_name, _) = DEMO_COMPANIES[ci % DEMO_COMPANIES.len()];
+            let (companies, contact_segments, company_segments) = match visibility {
+                Visibility::Companies => (vec![company], Vec::new(), Vec::new()),
+                Visibility::ContactSegments => (Vec::new(), vec![201], Vec::new()),
+                Visibility::CompanySegments => (Vec::new(), Vec::new(), vec![301]),
+                _ => (Vec::new(), Vec::new(), Vec::new()),
+            };
+            let name = if *visibility == Visibility::Companies {
+                format!("{company_name} {}", folder_name.to_lowercase())
+            } else {
+                (*folder_name).to_owned()
+            };
+            Folder {
+                id: category * 100 + fi as Id + 1,
+                name,
+                visibility: *visibility,
+                companies,
+                contact_segments,
+                company_segments,
+                description: String::new(),
+                created_at: None,
+                updated_at: None,
+                translations: BTreeMap::new(),
+                articles: Default::default(),
+            }
+        })
+        .collect()
+}
+
+/// `n` articles, over the categories in turn and over each category's folders by the
+/// folders' shares.
+fn articles(categories: &mut [Category], n: usize, langs: &[Lang], rng: &mut Rng) {
     let mut attachment_id = FIRST_ATTACHMENT_ID;
     for i in 0..n {
-        let id = FIRST_ARTICLE_ID + i as Id;
-        let category = i % category_count;
-        let mut roll = rng.below(total_share);
-        let folder = FOLDERS
-            .iter()
-            .position(|f| {
-                if roll < f.2 {
-                    true
-                } else {
-                    roll -= f.2;
-                    false
-                }
-            })
-            .unwrap_or(0);
-        let topic = rng.pick(&WORDS.topics);
-        let plan = ArticlePlan::draw(&mut rng);
-        let mut tags = vec![topic.tag.to_owned()];
-        tags.extend(
-            topic
-                .tags
-                .iter()
-                .filter(|_| rng.percent(60))
-                .map(|t| t.to_owned()),
-        );
-        let draft = rng.percent(DRAFT_PERCENT);
-        let mut translations = BTreeMap::new();
-        for (li, &lang) in langs.iter().enumerate() {
-            if li > 0 && (draft || rng.percent(MISSING_TRANSLATION_PERCENT)) {
-                continue;
-            }
-            let v = vocabulary(lang).expect("checked by Options::new");
-            let attachments = if rng.percent(ATTACHMENT_PERCENT) {
-                attachment_id += 1;
-                vec![ArticleAttachment {
-                    id: attachment_id - 1,
-                    name: format!("{}-{}-{}.pdf", topic.tag, v.attachment, lang.code()),
-                    content_type: "application/pdf".into(),
-                    size: 20_000 + rng.below(2_000_000),
-                }]
-            } else {
-                Vec::new()
-            };
-            let up = rng.below(60);
-            translations.insert(
-                lang.code().to_owned(),
-                Translation {
-                    title: plan.title(v, topic),
-                    description: plan.body(v, topic),
-                    modified_at: timestamp(&mut rng),
-                    thumbs_up: up,
-                    thumbs_down: rng.below(up / 4 + 1),
-                    attachments,
-                    status: None,
-                    created_at: None,
-                    seo_data: None,
-                },
-            );
-        }
-        std::sync::Arc::make_mut(&mut solutions[category].folders[folder].articles).push(Article {
-            id,
-            status: if draft {
-                ArticleStatus::Draft
-            } else {
-                ArticleStatus::Published
-            },
-            tags,
-            // Most articles are read a little, a few a lot.
-            hits: rng.below(100) * rng.below(100) + rng.below(50),
-            article_type: 1,
-            agent_id: None,
-            translations,
-        });
+        let category = i % categories.len();
+        let folder = folder_index(rng);
+        let article = article(FIRST_ARTICLE_ID + i as Id, langs, &mut attachment_id, rng);
+        std::sync::Arc::make_mut(&mut categories[category].folders[folder].articles).push(article);
     }
+}
 
-    // Widgets: the linked one with suggestion rules, an inactive one, a login-only form.
-    let linked: Vec<Id> = solutions
+/// Which of [`FOLDERS`] an article goes to, by their shares.
+fn folder_index(rng: &mut Rng) -> usize {
+    let total_share: u64 = FOLDERS.iter().map(|f| f.2).sum();
+    let mut roll = rng.below(total_share);
+    FOLDERS
         .iter()
-        .take(category_count - 1)
+        .position(|f| {
+            if roll < f.2 {
+                true
+            } else {
+                roll -= f.2;
+                false
+            }
+        })
+        .unwrap_or(0)
+}
+
+/// One article about a topic, in the primary language and most others (drafts in the
+/// primary one only); `attachment_id` is the next attachment's id.
+fn article(id: Id, langs: &[Lang], attachment_id: &mut Id, rng: &mut Rng) -> Article {
+    let topic = rng.pick(&WORDS.topics);
+    let plan = ArticlePlan::draw(rng);
+    let mut tags = vec![topic.tag.to_owned()];
+    tags.extend(
+        topic
+            .tags
+            .iter()
+            .filter(|_| rng.percent(60))
+            .map(|t| t.to_owned()),
+    );
+    let draft = rng.percent(DRAFT_PERCENT);
+    let mut translations = BTreeMap::new();
+    for (li, &lang) in langs.iter().enumerate() {
+        if li > 0 && (draft || rng.percent(MISSING_TRANSLATION_PERCENT)) {
+            continue;
+        }
+        let translation = translation(&plan, topic, lang, attachment_id, rng);
+        translations.insert(lang.code().to_owned(), translation);
+    }
+    Article {
+        id,
+        status: if draft {
+            ArticleStatus::Draft
+        } else {
+            ArticleStatus::Published
+        },
+        tags,
+        // Most articles are read a little, a few a lot.
+        hits: rng.below(100) * rng.below(100) + rng.below(50),
+        article_type: 1,
+        agent_id: None,
+        translations,
+    }
+}
+
+/// An article's translation into one language, now and then with an attachment.
+fn translation(
+    plan: &ArticlePlan,
+    topic: &Topic,
+    lang: Lang,
+    attachment_id: &mut Id,
+    rng: &mut Rng,
+) -> Translation {
+    let v = vocabulary(lang).expect("checked by Options::new");
+    let attachments = if rng.percent(ATTACHMENT_PERCENT) {
+        *attachment_id += 1;
+        vec![ArticleAttachment {
+            id: *attachment_id - 1,
+            name: format!("{}-{}-{}.pdf", topic.tag, v.attachment, lang.code()),
+            content_type: "application/pdf".into(),
+            size: 20_000 + rng.below(2_000_000),
+        }]
+    } else {
+        Vec::new()
+    };
+    let up = rng.below(60);
+    Translation {
+        title: plan.title(v, topic),
+        description: plan.body(v, topic),
+        modified_at: timestamp(rng),
+        thumbs_up: up,
+        thumbs_down: rng.below(up / 4 + 1),
+        attachments,
+        status: None,
+        created_at: None,
+        seo_data: None,
+    }
+}
+
+/// The widgets: the one linking every category but the last, with suggestion rules; an
+/// inactive one; a login-only portal form.
+fn widgets(categories: &[Category]) -> Vec<Widget> {
+    let linked: Vec<Id> = categories
+        .iter()
+        .take(categories.len() - 1)
         .map(|c| c.id)
         .collect();
     let public_articles = |category: usize| -> Vec<Id> {
-        solutions
+        categories
             .get(category)
             .map(|c| c.folders[0].articles.iter().take(3).map(|a| a.id).collect())
             .unwrap_or_default()
@@ -430,55 +513,7 @@ pub fn generate(options: &Options) -> Result<FixtureSet, GenerateError> {
     portal.settings.components.solution_articles = true;
     portal.settings.contact_form.form_type = 2;
     portal.settings.contact_form.require_login = true;
-
-    // The demo's contact form, labelled in the generated languages (the primary one at
-    // least, in English words when the demo has no translation).
-    let mut ticket_fields = demo.ticket_fields.clone();
-    for field in &mut ticket_fields {
-        let english = field.labels.get("en").cloned();
-        field
-            .labels
-            .retain(|code, _| Lang::parse(code).is_some_and(|l| langs.contains(&l)));
-        if let Some(english) = english {
-            field
-                .labels
-                .entry(primary.code().to_owned())
-                .or_insert(english);
-        }
-    }
-
-    let set = FixtureSet {
-        account: Account {
-            id: 1,
-            name: "Acme Corp (generated)".into(),
-            domain: "acme.freshdesk.com".into(),
-            portal_host: Some("support.acme.test".into()),
-            widget_secret: demo.account.widget_secret.clone(),
-            primary_language: primary.code().into(),
-            portal_languages: langs[1..].iter().map(|l| l.code().to_owned()).collect(),
-            portal_language: None,
-            multilingual: langs.len() > 1,
-            features: Features::default(),
-            created_at: "2024-01-01T00:00:00Z".into(),
-        },
-        widgets: vec![help, retired, portal],
-        companies,
-        segments,
-        contacts,
-        agents,
-        solutions,
-        ticket_fields,
-    };
-    freshmock::fixtures::validate::validate(&set)?;
-    Ok(set)
-}
-
-fn demo_company_name(id: Id) -> &'static str {
-    match id {
-        101 => "Globex",
-        102 => "Initech",
-        _ => "Umbrella",
-    }
+    vec![help, retired, portal]
 }
 
 fn widget(id: Id, name: &str, categories: Vec<Id>) -> Widget {
@@ -494,6 +529,25 @@ fn widget(id: Id, name: &str, categories: Vec<Id>) -> Widget {
         created_at: "2024-01-01T00:00:00Z".into(),
         updated_at: "2024-01-01T00:00:00Z".into(),
     }
+}
+
+/// The demo's contact form, labelled in the generated languages (the primary one at
+/// least, in English words when the demo has no translation).
+fn ticket_fields(demo: &FixtureSet, langs: &[Lang]) -> Vec<TicketField> {
+    let mut ticket_fields = demo.ticket_fields.clone();
+    for field in &mut ticket_fields {
+        let english = field.labels.get("en").cloned();
+        field
+            .labels
+            .retain(|code, _| Lang::parse(code).is_some_and(|l| langs.contains(&l)));
+        if let Some(english) = english {
+            field
+                .labels
+                .entry(langs[0].code().to_owned())
+                .or_insert(english);
+        }
+    }
+    ticket_fields
 }
 
 /// Writes a fixture set as a folder (`account.json`, `widgets.json` ...), creating it if
