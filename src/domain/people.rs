@@ -129,11 +129,7 @@ impl Directory {
 
     fn insert(&mut self, user: User) -> usize {
         let index = self.users.len();
-        for email in std::iter::once(&user.email).chain(&user.other_emails) {
-            if !email.is_empty() {
-                self.by_email.insert(email.to_lowercase(), index);
-            }
-        }
+        index_emails(&mut self.by_email, &user, index);
         self.users.push(Arc::new(user));
         index
     }
@@ -198,6 +194,15 @@ impl Directory {
         let user = Arc::make_mut(user);
         user.name = name.to_owned();
         Some(user)
+    }
+}
+
+/// Makes `by_email` find the `index`-th user by each of its emails (lower-cased).
+fn index_emails(by_email: &mut HashMap<String, usize>, user: &User, index: usize) {
+    for email in std::iter::once(&user.email).chain(&user.other_emails) {
+        if !email.is_empty() {
+            by_email.insert(email.to_lowercase(), index);
+        }
     }
 }
 
@@ -342,11 +347,7 @@ impl Directory {
     fn reindex(&mut self) {
         self.by_email.clear();
         for (index, user) in self.users.iter().enumerate() {
-            for email in std::iter::once(&user.email).chain(&user.other_emails) {
-                if !email.is_empty() {
-                    self.by_email.insert(email.to_lowercase(), index);
-                }
-            }
+            index_emails(&mut self.by_email, user, index);
         }
     }
 }
