@@ -8,6 +8,11 @@
 //! match, through the document's [`Group`](documents::Group) (see `Ranked`), so they
 //! restrict results without changing the ranking, which is the text query's, ties in
 //! fixture order. This module knows nothing of HTTP.
+//!
+//! [`SearchIndex`] here is the face; behind it, each file uses only those listed after
+//! it: `index` (one language's index: built, changed, searched), `ranking` (which matches
+//! a caller gets, in which order), `queries` and `union` (the text query), `documents`
+//! (what each document holds) and `analysis` (how text becomes terms).
 
 mod analysis;
 mod documents;
