@@ -107,21 +107,7 @@ impl Scan<'_> {
             self.read += window.len();
             let end = window.iter().position(|b| *b == b';');
             let decoded = end.and_then(|e| {
-                let entity = &candidate[1..e];
-                let ch = match entity {
-                    "amp" => Some('&'),
-                    "lt" => Some('<'),
-                    "gt" => Some('>'),
-                    "quot" => Some('"'),
-                    "apos" | "#39" => Some('\''),
-                    "nbsp" => Some(' '),
-                    _ => entity
-                        .strip_prefix("#x")
-                        .or_else(|| entity.strip_prefix("#X"))
-                        .and_then(|h| u32::from_str_radix(h, 16).ok())
-                        .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
-                        .and_then(char::from_u32),
-                }?;
+                let ch = entity(&candidate[1..e])?;
                 Some((ch, e + 1))
             });
             match decoded {
@@ -137,6 +123,25 @@ impl Scan<'_> {
         }
         self.read += rest.len();
         self.out.push_str(rest);
+    }
+}
+
+/// The character an entity's name (between `&` and `;`) stands for: the common named
+/// ones, and any decimal or hexadecimal one.
+fn entity(name: &str) -> Option<char> {
+    match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" | "#39" => Some('\''),
+        "nbsp" => Some(' '),
+        _ => name
+            .strip_prefix("#x")
+            .or_else(|| name.strip_prefix("#X"))
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+            .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
+            .and_then(char::from_u32),
     }
 }
 
@@ -338,21 +343,7 @@ pub(crate) mod tests {
             let candidate = &rest[i..];
             let end = candidate.find(';').filter(|e| *e <= 10);
             let decoded = end.and_then(|e| {
-                let entity = &candidate[1..e];
-                let ch = match entity {
-                    "amp" => Some('&'),
-                    "lt" => Some('<'),
-                    "gt" => Some('>'),
-                    "quot" => Some('"'),
-                    "apos" | "#39" => Some('\''),
-                    "nbsp" => Some(' '),
-                    _ => entity
-                        .strip_prefix("#x")
-                        .or_else(|| entity.strip_prefix("#X"))
-                        .and_then(|h| u32::from_str_radix(h, 16).ok())
-                        .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
-                        .and_then(char::from_u32),
-                }?;
+                let ch = entity(&candidate[1..e])?;
                 Some((ch, e + 1))
             });
             match decoded {

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+pub use crate::domain::fixtures::{AgentRole, Privilege};
 use crate::domain::fixtures::{ContactState, FixtureSet, Id};
 
 /// Contact or agent, with what differs between them.
@@ -24,117 +25,6 @@ pub enum Role {
         /// What the agent REST API lets them do.
         agent_role: AgentRole,
     },
-}
-
-/// What an agent's role lets them do through the REST API, as Freshdesk's role
-/// privileges group them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Privilege {
-    ViewSolutions,
-    /// Create, edit, publish and delete categories, folders and articles.
-    ManageSolutions,
-    ManageTickets,
-    DeleteTicket,
-    ViewContacts,
-    ManageContacts,
-    DeleteContact,
-    ManageCompanies,
-    /// Agents, groups, roles and helpdesk settings beyond reading them.
-    AdminTasks,
-}
-
-/// The roles freshmock knows: Freshdesk's four default roles, and one narrow role of the
-/// kind accounts create, so that a demo account can show a refusal on each side.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-pub enum AgentRole {
-    AccountAdministrator,
-    Administrator,
-    Supervisor,
-    Agent,
-    /// A custom role: the knowledge base, and tickets and contacts to read only.
-    KnowledgeBaseEditor,
-}
-
-impl AgentRole {
-    pub const ALL: [AgentRole; 5] = [
-        AgentRole::AccountAdministrator,
-        AgentRole::Administrator,
-        AgentRole::Supervisor,
-        AgentRole::Agent,
-        AgentRole::KnowledgeBaseEditor,
-    ];
-
-    /// The role's name, as `GET /api/v2/roles` gives it and `agents.json` names it.
-    pub fn name(self) -> &'static str {
-        match self {
-            AgentRole::AccountAdministrator => "Account Administrator",
-            AgentRole::Administrator => "Administrator",
-            AgentRole::Supervisor => "Supervisor",
-            AgentRole::Agent => "Agent",
-            AgentRole::KnowledgeBaseEditor => "Knowledge Base Editor",
-        }
-    }
-
-    /// The role's id (account-specific in Freshdesk; fixed here so tests can name them).
-    pub fn id(self) -> Id {
-        match self {
-            AgentRole::AccountAdministrator => 1_000_000_001,
-            AgentRole::Administrator => 1_000_000_002,
-            AgentRole::Supervisor => 1_000_000_003,
-            AgentRole::Agent => 1_000_000_004,
-            AgentRole::KnowledgeBaseEditor => 1_000_000_005,
-        }
-    }
-
-    pub fn description(self) -> &'static str {
-        match self {
-            AgentRole::AccountAdministrator => "Has complete control over the help desk and the organisation including access to Account or Billing related information, and receives Invoices.",
-            AgentRole::Administrator => "Can configure all features through the Admin tab, but is restricted from viewing Account or Billing related information.",
-            AgentRole::Supervisor => "Can perform all agent related activities, access reports and see unresolved tickets dashboard.",
-            AgentRole::Agent => "Can log, view, reply, update and resolve tickets and manage contacts.",
-            AgentRole::KnowledgeBaseEditor => "Writes and publishes solution articles; reads tickets and contacts.",
-        }
-    }
-
-    /// Whether this is one of Freshdesk's default roles (`"default": true`).
-    pub fn is_default(self) -> bool {
-        self != AgentRole::KnowledgeBaseEditor
-    }
-
-    pub fn named(name: &str) -> Option<AgentRole> {
-        AgentRole::ALL
-            .into_iter()
-            .find(|r| r.name().eq_ignore_ascii_case(name.trim()))
-    }
-
-    /// The role an `agents.json` entry has: its `role`, else by its `admin` flag.
-    pub fn of(agent: &crate::domain::fixtures::Agent) -> AgentRole {
-        agent
-            .role
-            .as_deref()
-            .and_then(AgentRole::named)
-            .unwrap_or(if agent.admin {
-                AgentRole::AccountAdministrator
-            } else {
-                AgentRole::Agent
-            })
-    }
-
-    /// Whether the role grants `privilege`.
-    pub fn may(self, privilege: Privilege) -> bool {
-        use Privilege::*;
-        match self {
-            AgentRole::AccountAdministrator | AgentRole::Administrator => true,
-            AgentRole::Supervisor => privilege != AdminTasks,
-            AgentRole::Agent => matches!(
-                privilege,
-                ViewSolutions | ManageTickets | ViewContacts | ManageContacts
-            ),
-            AgentRole::KnowledgeBaseEditor => {
-                matches!(privilege, ViewSolutions | ManageSolutions | ViewContacts)
-            }
-        }
-    }
 }
 
 /// A user of the account.
@@ -239,11 +129,7 @@ impl Directory {
 
     fn insert(&mut self, user: User) -> usize {
         let index = self.users.len();
-        for email in std::iter::once(&user.email).chain(&user.other_emails) {
-            if !email.is_empty() {
-                self.by_email.insert(email.to_lowercase(), index);
-            }
-        }
+        index_emails(&mut self.by_email, &user, index);
         self.users.push(Arc::new(user));
         index
     }
@@ -308,6 +194,15 @@ impl Directory {
         let user = Arc::make_mut(user);
         user.name = name.to_owned();
         Some(user)
+    }
+}
+
+/// Makes `by_email` find the `index`-th user by each of its emails (lower-cased).
+fn index_emails(by_email: &mut HashMap<String, usize>, user: &User, index: usize) {
+    for email in std::iter::once(&user.email).chain(&user.other_emails) {
+        if !email.is_empty() {
+            by_email.insert(email.to_lowercase(), index);
+        }
     }
 }
 
@@ -452,11 +347,7 @@ impl Directory {
     fn reindex(&mut self) {
         self.by_email.clear();
         for (index, user) in self.users.iter().enumerate() {
-            for email in std::iter::once(&user.email).chain(&user.other_emails) {
-                if !email.is_empty() {
-                    self.by_email.insert(email.to_lowercase(), index);
-                }
-            }
+            index_emails(&mut self.by_email, user, index);
         }
     }
 }

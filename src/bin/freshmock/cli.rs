@@ -86,20 +86,14 @@ impl AccountArgs {
         }
     }
 
+    /// This account, secret and clock, with everything else as `Config::bundled` has it
+    /// (what `token` and `explain` need; `serve` sets its own options on top).
     pub fn config(&self) -> Result<Config, FixtureError> {
         Ok(Config {
             fixtures: self.fixtures()?,
             secret: self.secret.clone(),
             clock: self.now.unwrap_or_default(),
-            data_dir: None,
-            captcha: true,
-            request_log: Config::DEFAULT_REQUEST_LOG,
-            control_token: None,
-            allow_hosts: Vec::new(),
-            insecure_control: false,
-            max_fixtures_body: Config::DEFAULT_MAX_FIXTURES_BODY,
-            timeouts: Timeouts::default(),
-            rate_limit: None,
+            ..Config::bundled()
         })
     }
 }
