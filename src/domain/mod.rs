@@ -13,4 +13,5 @@ pub mod language;
 pub mod people;
 pub mod search;
 pub mod solutions;
+pub mod tickets;
 pub mod token;
