@@ -109,3 +109,17 @@ impl Invalid {
         }
     }
 }
+
+/// The type Freshdesk names in "Value set is of type X. It should be a/an Y". Assumed
+/// for null, floats and objects (Freshdesk's tests show String, Integer and Boolean).
+pub fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "Null",
+        Value::Bool(_) => "Boolean",
+        Value::Number(n) if n.is_f64() => "Float",
+        Value::Number(_) => "Integer",
+        Value::String(_) => "String",
+        Value::Array(_) => "Array",
+        Value::Object(_) => "key/value pair",
+    }
+}

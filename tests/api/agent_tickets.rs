@@ -638,3 +638,77 @@ async fn tickets_written_through_the_api_survive_a_restart_with_a_data_dir() {
     assert_eq!(t["deleted"], true);
     assert_eq!(t["subject"], "Printer on fire");
 }
+
+/// Every key the agent API shows for ticket `id` (with requester and stats), as the control
+/// plane shows it too.
+async fn both_views(server: &Api, id: u64) -> (Value, Value) {
+    let agent = server
+        .agent_get(
+            &format!("{TICKETS}/{id}?include=requester,stats"),
+            ADMIN_KEY,
+        )
+        .await;
+    assert_eq!(agent.status, 200, "{}", agent.body);
+    let control = server.inspect(&format!("tickets/{id}")).await;
+    (agent.json(), control)
+}
+
+fn assert_same_ticket(agent: &Value, control: &Value) {
+    for (key, value) in agent.as_object().unwrap() {
+        if key == "attachments" {
+            continue;
+        }
+        assert_eq!(
+            &control[key], value,
+            "ticket {} reads {key} differently on the control plane",
+            agent["id"]
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_ticket_reads_the_same_through_the_agent_api_the_control_plane_and_a_snapshot() {
+    let server = Api::start().await;
+    let from_widget = widget_ticket(&server, "nora@example.com").await;
+    let from_agent = create_id(&server, json!({ "priority": 4, "tags": ["vip"] })).await;
+    server
+        .control(Method::POST, "clock/advance", json!({ "seconds": 10_800 }))
+        .await;
+    let edited = server
+        .agent_send(
+            Method::PUT,
+            &format!("{TICKETS}/{from_widget}"),
+            ADMIN_KEY,
+            json!({ "priority": 3, "status": 3 }),
+        )
+        .await;
+    assert_eq!(edited.status, 200, "{}", edited.body);
+
+    let mut before = Vec::new();
+    for id in [from_widget, from_agent] {
+        let (agent, control) = both_views(&server, id).await;
+        assert_same_ticket(&agent, &control);
+        // Times are ISO 8601 on both sides, and due dates follow the SLA.
+        assert!(control["created_at"].as_str().unwrap().ends_with('Z'));
+        assert!(control["due_by"].is_string(), "{control}");
+        before.push(agent);
+    }
+    // The edit moved updated_at, not created_at.
+    assert_ne!(before[0]["updated_at"], before[0]["created_at"]);
+
+    let snapshot = server.inspect("state").await;
+    server.control(Method::POST, "reset", json!({})).await;
+    let restored = fetch(
+        server
+            .bare(Method::PUT, "/_freshmock/state")
+            .header("Content-Type", "application/json")
+            .body(snapshot.to_string()),
+    )
+    .await;
+    assert_eq!(restored.status, 200, "{}", restored.body);
+    for (id, was) in [from_widget, from_agent].into_iter().zip(before) {
+        let (agent, control) = both_views(&server, id).await;
+        assert_eq!(agent, was, "ticket {id} changed through a snapshot");
+        assert_same_ticket(&agent, &control);
+    }
+}

@@ -620,7 +620,7 @@ async fn ticket_type_mismatch_names_the_type_sent_with_freshdesks_spacing() {
 }
 
 #[tokio::test]
-async fn ticket_subject_over_255_characters_is_too_long() {
+async fn ticket_subject_over_255_characters_is_invalid_value_as_freshdesk_says() {
     let server = Api::start().await;
     let reply = post(
         &server,
@@ -630,7 +630,7 @@ async fn ticket_subject_over_255_characters_is_too_long() {
     )
     .await;
     assert_eq!(reply.status, 400);
-    assert_eq!(reply.codes(), ["too_long"]);
+    assert_eq!(reply.codes(), ["invalid_value"]);
     assert_eq!(reply.fields(), ["subject"]);
     let reply = post(
         &server,

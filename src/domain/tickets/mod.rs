@@ -9,6 +9,14 @@ use serde_json::Value;
 
 use crate::domain::fixtures::Id;
 
+mod fields;
+mod rules;
+mod view;
+
+pub use fields::{field_json, FieldSide};
+pub use rules::*;
+pub use view::{agent_json, attachment_json, control_json, Shown};
+
 /// A ticket as stored and as the control plane sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketRecord {

@@ -460,15 +460,4 @@ impl Fields {
     }
 }
 
-/// A JSON value's type as Freshdesk's messages name it.
-pub fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "Null",
-        Value::Bool(_) => "Boolean",
-        Value::Number(n) if n.is_f64() => "Float",
-        Value::Number(_) => "Integer",
-        Value::String(_) => "String",
-        Value::Array(_) => "Array",
-        Value::Object(_) => "key/value pair",
-    }
-}
+pub use crate::domain::invalid::type_name;

@@ -12,10 +12,15 @@ use serde_json::{json, Map, Value};
 use super::api::{self, body, caller, invalid, list, no_such, search_page, Fields, Page};
 use super::people::{agents, groups};
 use super::query::{self, date_matches, Op, Term};
-use crate::domain::clock::{format_timestamp, parse_instant};
+use crate::domain::clock::parse_instant;
 use crate::domain::email::is_valid_email;
 use crate::domain::fixtures::TicketField;
+use crate::domain::invalid::type_name;
 use crate::domain::people::{Privilege, Role, User};
+use crate::domain::tickets::{
+    agent_json, attachment_json, field_json, FieldSide, Shown, MAX_SUBJECT_CHARS, PRIORITIES,
+    SOURCES, SOURCE_PORTAL, STATUSES,
+};
 use crate::http::body::{self as form_body, Accepts, BodyKind, FormFile};
 use crate::http::error::ApiError;
 use crate::http::error::FieldError;
@@ -24,13 +29,6 @@ use crate::http::request::{Params, Req};
 use crate::state::store::{AgentTicketFields, NewAttachment, TicketOutcome, TicketRecord};
 use crate::state::{AppState, World};
 
-/// Where a ticket created through the agent API comes from unless it says: the portal.
-const SOURCE_PORTAL: u8 = 2;
-/// Freshdesk's sources: email, portal, phone, forum, Twitter, Facebook, chat, MobiHelp,
-/// feedback widget, outbound email.
-const SOURCES: [u64; 10] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-const STATUSES: [u64; 4] = [2, 3, 4, 5];
-const PRIORITIES: [u64; 4] = [1, 2, 3, 4];
 /// The client id under which the agent API's uploads wait to be claimed by their ticket.
 const AGENT_UPLOADS: &str = "agent-api";
 /// Without `updated_since` (or a filter), a list shows the tickets of the last 30 days.
@@ -102,155 +100,13 @@ const SEARCH_FIELDS: &[&str] = &[
     "fr_due_by",
 ];
 
-/// Freshdesk's default SLA targets by priority (low, medium, high, urgent), in seconds:
-/// first response, then resolution. Assumed: the default policy's values.
-fn sla(priority: i64) -> (i64, i64) {
-    const HOUR: i64 = 3600;
-    match priority {
-        4 => (HOUR, 4 * HOUR),
-        3 => (4 * HOUR, 24 * HOUR),
-        2 => (8 * HOUR, 48 * HOUR),
-        _ => (24 * HOUR, 72 * HOUR),
-    }
-}
-
-fn updated_at(t: &TicketRecord) -> i64 {
-    if t.agent.updated_at > 0 {
-        t.agent.updated_at
-    } else {
-        t.created_at
-    }
-}
-
-fn fr_due_by(t: &TicketRecord) -> i64 {
-    t.agent
-        .fr_due_by
-        .unwrap_or_else(|| t.created_at + sla(t.priority).0)
-}
-
-fn due_by(t: &TicketRecord) -> i64 {
-    t.agent
-        .due_by
-        .unwrap_or_else(|| t.created_at + sla(t.priority).1)
-}
-
-/// The ticket's company: its own, else its requester's first.
-fn company_of(world: &World, t: &TicketRecord) -> Option<u64> {
-    t.agent
-        .company_id
-        .or_else(|| match &world.directory.find_by_id(t.requester_id)?.role {
-            Role::Contact { companies, .. } => companies.first().copied(),
-            Role::Agent { .. } => None,
-        })
-}
-
-/// What a ticket's JSON holds besides the list's fields.
-#[derive(Debug, Default, Clone, Copy)]
-struct Shown {
-    description: bool,
-    requester: bool,
-    stats: bool,
-}
-
-/// A ticket as Freshdesk's agent API shows it.
-fn ticket_json(
-    world: &World,
-    t: &TicketRecord,
-    shown: Shown,
-    attachments: Option<Vec<Value>>,
-) -> Value {
-    let mut v = json!({
-        "id": t.id,
-        "subject": t.subject,
-        "status": t.status,
-        "priority": t.priority,
-        "source": t.source,
-        "type": t.ticket_type,
-        "requester_id": t.requester_id,
-        "responder_id": t.agent.responder_id,
-        "group_id": t.group_id,
-        "company_id": company_of(world, t),
-        "product_id": t.product_id,
-        "email_config_id": null,
-        "tags": t.tags,
-        "cc_emails": t.cc_emails,
-        "fwd_emails": [],
-        "reply_cc_emails": t.cc_emails,
-        "ticket_cc_emails": t.cc_emails,
-        "to_emails": null,
-        "support_email": null,
-        "spam": t.agent.spam,
-        "is_escalated": t.agent.is_escalated,
-        "fr_escalated": false,
-        "custom_fields": t.custom_fields,
-        "due_by": format_timestamp(due_by(t)),
-        "fr_due_by": format_timestamp(fr_due_by(t)),
-        "association_type": null,
-        "associated_tickets_count": null,
-        "created_at": format_timestamp(t.created_at),
-        "updated_at": format_timestamp(updated_at(t)),
-    });
-    if t.agent.deleted {
-        v["deleted"] = json!(true);
-    }
-    if shown.description {
-        v["description"] = json!(t.description);
-        v["description_text"] = json!(t.description_text);
-    }
-    if let Some(attachments) = attachments {
-        v["attachments"] = json!(attachments);
-    }
-    if shown.requester {
-        v["requester"] = match world.directory.find_by_id(t.requester_id) {
-            Some(u) => json!({
-                "id": u.id,
-                "name": u.name,
-                "email": u.email,
-                "mobile": u.mobile,
-                "phone": u.phone,
-            }),
-            None => Value::Null,
-        };
-    }
-    if shown.stats {
-        let updated = format_timestamp(updated_at(t));
-        let resolved = (t.status >= 4).then(|| updated.clone());
-        let closed = (t.status == 5).then(|| updated.clone());
-        let pending = (t.status == 3).then(|| updated.clone());
-        v["stats"] = json!({
-            "agent_responded_at": null,
-            "requester_responded_at": null,
-            "first_responded_at": null,
-            "status_updated_at": updated,
-            "reopened_at": null,
-            "resolved_at": resolved,
-            "closed_at": closed,
-            "pending_since": pending,
-        });
-    }
-    v
-}
-
 /// A ticket's attachments, as its JSON lists them.
 async fn attachments_of(state: &AppState, ticket: u64) -> Result<Vec<Value>, ApiError> {
     let all = state.attachments().await?;
     Ok(all
         .into_iter()
         .filter(|a| a.ticket_id == Some(ticket))
-        .map(|a| {
-            let at = format_timestamp(a.created_at);
-            json!({
-                "id": a.id,
-                "name": a.name,
-                "content_type": a.content_type,
-                "size": a.size,
-                "created_at": at,
-                "updated_at": at,
-                // freshmock keeps the content (see GET /_freshmock/tickets/:id) but
-                // serves no download URL.
-                "attachment_url": null,
-            })
-        })
+        .map(|a| attachment_json(a.id, &a.name, &a.content_type, a.size, a.created_at))
         .collect())
 }
 
@@ -387,7 +243,7 @@ pub async fn index(req: Req) -> Answer {
         };
         // Freshdesk's default window, lifted by updated_since or by any filter.
         let recent = match updated_since {
-            Some(since) => updated_at(t) >= since,
+            Some(since) => t.updated_at() >= since,
             None => {
                 filter.is_some()
                     || requester_id.is_some()
@@ -400,11 +256,11 @@ pub async fn index(req: Req) -> Answer {
             && recent
             && requester_id.is_none_or(|r| t.requester_id == r)
             && requester_by_email.is_none_or(|r| t.requester_id == r)
-            && company_id.is_none_or(|c| company_of(&world, t) == Some(c))
+            && company_id.is_none_or(|c| t.company(&world.directory) == Some(c))
     });
     tickets.sort_by_key(|t| match order_by {
-        "due_by" => due_by(t),
-        "updated_at" => updated_at(t),
+        "due_by" => t.due_by(),
+        "updated_at" => t.updated_at(),
         "status" => t.status,
         _ => t.created_at,
     });
@@ -418,7 +274,7 @@ pub async fn index(req: Req) -> Answer {
     };
     let items: Vec<Value> = tickets
         .iter()
-        .map(|t| ticket_json(&world, t, shown, None))
+        .map(|t| agent_json(&world.directory, t, shown, None))
         .collect();
     drop(world);
     list(&req, page, &items)
@@ -443,13 +299,14 @@ pub async fn show(req: Req) -> Answer {
         requester: include.iter().any(|i| i == "requester"),
         stats: include.iter().any(|i| i == "stats"),
     };
-    let mut v = ticket_json(&world, &ticket, shown, Some(attachments));
+    let mut v = agent_json(&world.directory, &ticket, shown, Some(attachments));
     if include.iter().any(|i| i == "conversations") {
         // freshmock keeps no replies or notes.
         v["conversations"] = json!([]);
     }
     if include.iter().any(|i| i == "company") {
-        v["company"] = company_of(&world, &ticket)
+        v["company"] = ticket
+            .company(&world.directory)
             .and_then(|c| world.catalog.company(c))
             .map_or(Value::Null, |c| json!({ "id": c.id, "name": c.name }));
     }
@@ -626,7 +483,7 @@ fn read_asked(
         email: email.map(|e| e.trim().to_owned()),
         phone: f.string(body, "phone", 255),
         unique_external_id: f.string(body, "unique_external_id", 255),
-        subject: f.string(body, "subject", 255),
+        subject: f.string(body, "subject", MAX_SUBJECT_CHARS),
         ticket_type,
         status: f.choice(body, "status", &STATUSES),
         priority: f.choice(body, "priority", &PRIORITIES),
@@ -732,7 +589,7 @@ fn check_custom(f: &mut Fields, custom: &Map<String, Value>, defs: &[TicketField
                 key,
                 format!(
                     "Value set is of type {}.It should be a/an {wanted}",
-                    api::type_name(value)
+                    type_name(value)
                 ),
                 "datatype_mismatch",
             );
@@ -951,7 +808,7 @@ pub async fn create(mut req: Req) -> Answer {
         description: true,
         ..Shown::default()
     };
-    let v = ticket_json(&world, &created, shown, Some(attachments));
+    let v = agent_json(&world.directory, &created, shown, Some(attachments));
     drop(world);
     created_at(&format!("/api/v2/tickets/{}", created.id), &v)
 }
@@ -1002,7 +859,7 @@ pub async fn update(mut req: Req) -> Answer {
         description: true,
         ..Shown::default()
     };
-    let v = ticket_json(&world, &edited, shown, Some(attachments));
+    let v = agent_json(&world.directory, &edited, shown, Some(attachments));
     drop(world);
     ok(&v)
 }
@@ -1068,7 +925,7 @@ fn term_matches(world: &World, t: &TicketRecord, term: &Term) -> bool {
         "agent_id" => int(t.agent.responder_id.map(|v| v as i64)),
         "group_id" => int(t.group_id.map(|v| v as i64)),
         "requester_id" => int(Some(t.requester_id as i64)),
-        "company_id" => int(company_of(world, t).map(|v| v as i64)),
+        "company_id" => int(t.company(&world.directory).map(|v| v as i64)),
         "email" => match &term.value {
             V::Text(s) => world
                 .directory
@@ -1077,9 +934,9 @@ fn term_matches(world: &World, t: &TicketRecord, term: &Term) -> bool {
             _ => false,
         },
         "created_at" => date(t.created_at),
-        "updated_at" => date(updated_at(t)),
-        "due_by" => date(due_by(t)),
-        "fr_due_by" => date(fr_due_by(t)),
+        "updated_at" => date(t.updated_at()),
+        "due_by" => date(t.due_by()),
+        "fr_due_by" => date(t.fr_due_by()),
         _ => false,
     }
 }
@@ -1100,7 +957,7 @@ pub async fn search(req: Req) -> Answer {
     tickets.sort_by_key(|t| std::cmp::Reverse((t.created_at, t.id)));
     let items: Vec<Value> = tickets
         .iter()
-        .map(|t| ticket_json(&world, t, Shown::default(), None))
+        .map(|t| agent_json(&world.directory, t, Shown::default(), None))
         .collect();
     drop(world);
     search_page(page, &items)
@@ -1124,31 +981,7 @@ pub fn fields(req: Req) -> Answer {
     defs.sort_by_key(|f| (f.position, f.id));
     let body: Vec<Value> = defs
         .into_iter()
-        .map(|f| {
-            let labels = f.labels.get(primary);
-            let label = labels.map_or_else(|| f.name.clone(), |l| l.label.clone());
-            let mut v = json!({
-                "id": f.id,
-                "name": f.name,
-                "label": label,
-                "description": labels.and_then(|l| l.description.clone()),
-                "position": f.position,
-                "required_for_closure": f.required_for_closure,
-                "required_for_agents": f.required_for_agents,
-                "type": f.field_type,
-                "default": f.default,
-                "customers_can_edit": f.customers_can_edit,
-                "label_for_customers": labels.and_then(|l| l.label_for_customers.clone()).unwrap_or(label),
-                "required_for_customers": f.required_for_customers,
-                "displayed_to_customers": f.displayed_to_customers,
-                "created_at": f.created_at,
-                "updated_at": f.updated_at,
-            });
-            if let Some(choices) = &f.choices {
-                v["choices"] = choices.clone();
-            }
-            v
-        })
+        .map(|f| field_json(f, f.labels.get(primary), FieldSide::Agent))
         .collect();
     ok(&body)
 }

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::domain::fixtures::Id;
+use crate::domain::tickets::{attachment_json, control_json};
 use crate::http::request::Req;
 use std::time::Duration;
 
@@ -22,6 +23,7 @@ use crate::http::error::ApiError;
 use crate::http::reply::{ok, Answer};
 use crate::state::events::Event;
 use crate::state::request_log::LogFilter;
+use crate::state::store::TicketRecord;
 use crate::state::{AppState, TranslationVotes, VoterName};
 
 #[derive(Debug, Default, Deserialize)]
@@ -313,20 +315,21 @@ async fn ticket_list(
     let tickets = state.tickets(email).await?;
     let attachments = state.attachments().await?;
     let world = state.read();
-    let with_attachments = |t: &crate::state::store::TicketRecord| -> Value {
-        let mut v = serde_json::to_value(t).unwrap_or(Value::Null);
-        let user = world.directory.find_by_id(t.requester_id);
-        v["requester"] = json!({
-            "id": t.requester_id,
-            "name": user.map(|u| u.name.clone()).or_else(|| t.name.clone()),
-            "email": t.email,
-        });
-        let own: Vec<_> = attachments
+    // The agent API's view of the same ticket, plus freshmock's own keys; attachments
+    // add their owner (widget, client) to the agent API's metadata.
+    let with_attachments = |t: &TicketRecord| -> Value {
+        let own = attachments
             .iter()
             .filter(|a| a.ticket_id == Some(t.id))
+            .map(|a| {
+                let mut v = attachment_json(a.id, &a.name, &a.content_type, a.size, a.created_at);
+                v["widget_id"] = json!(a.widget_id);
+                v["client_id"] = json!(a.client_id);
+                v["ticket_id"] = json!(a.ticket_id);
+                v
+            })
             .collect();
-        v["attachments"] = json!(own);
-        v
+        control_json(&world.directory, t, own)
     };
     match id {
         Some(id) => match tickets.iter().find(|t| t.id == id) {

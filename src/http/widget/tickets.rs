@@ -12,6 +12,10 @@ use serde_json::{json, Map, Value};
 use crate::domain::email::is_valid_email;
 use crate::domain::fixtures::{ArticleStatus, TicketField};
 use crate::domain::html::text_to_html;
+use crate::domain::invalid::type_name;
+use crate::domain::tickets::{
+    too_long, DEFAULT_PRIORITY, DEFAULT_STATUS, MAX_SUBJECT_CHARS, SOURCE_WIDGET,
+};
 use crate::http::body::{self, Accepts, FormFile, FormParams};
 use crate::http::context::{
     check, contact_form_requires_login, login_required, Login, WidgetCall, WidgetHeaders,
@@ -27,16 +31,8 @@ use crate::state::AppState;
 /// 403 a wrong answer gets. Any other non-blank answer passes.
 pub const CAPTCHA_FAIL: &str = "freshmock-captcha-fail";
 
-/// Where tickets created through the widget come from.
-pub const SOURCE_WIDGET: u8 = 9;
-/// Freshdesk's defaults for a new ticket: Open, Low.
-const DEFAULT_STATUS: i64 = 2;
-const DEFAULT_PRIORITY: i64 = 1;
-
 const MANDATORY: &str =
     "It should not be blank as this is a mandatory field for help widget ticket";
-/// Freshdesk's limit on `subject` (`ApiConstants::MAX_LENGTH_STRING`).
-const MAX_SUBJECT_CHARS: usize = 255;
 const EMAIL_FORMAT: &str = "It should be in the 'valid email address' format";
 
 /// Keys every widget ticket may carry, besides the customer-editable default ticket fields
@@ -385,20 +381,6 @@ impl Kind {
     }
 }
 
-/// The type Freshdesk names in "Value set is of type X". Assumed for null, floats and
-/// objects (Freshdesk's tests show String, Integer and Boolean).
-fn given_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "Null",
-        Value::Bool(_) => "Boolean",
-        Value::Number(n) if n.is_f64() => "Float",
-        Value::Number(_) => "Integer",
-        Value::String(_) => "String",
-        Value::Array(_) => "Array",
-        Value::Object(_) => "key/value pair",
-    }
-}
-
 fn text_choices(choices: Option<&Value>, ignore_case: bool) -> Kind {
     match choices {
         Some(Value::Array(items)) => Kind::TextChoice {
@@ -479,7 +461,7 @@ fn check_kind(
         } else {
             format!(
                 "Value set is of type {}.It should be a/an {}",
-                given_type(value),
+                type_name(value),
                 kind.name()
             )
         };
@@ -691,17 +673,7 @@ fn validate(
 
     // Lengths and formats.
     if let Some(Value::String(subject)) = checked.get("subject") {
-        let chars = subject.chars().count();
-        if chars > MAX_SUBJECT_CHARS {
-            // Assumed wording: Freshdesk's usual length message (`custom_length`).
-            errors.push(FieldError::new(
-                "subject",
-                format!(
-                    "Has {chars} characters, it can have maximum of {MAX_SUBJECT_CHARS} characters"
-                ),
-                "too_long",
-            ));
-        }
+        errors.extend(too_long("subject", subject, MAX_SUBJECT_CHARS));
     }
     if let Some(Value::String(email)) = checked.get("email") {
         if !email.trim().is_empty() && !is_valid_email(email.trim()) {
