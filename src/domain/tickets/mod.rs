@@ -10,6 +10,7 @@ use serde_json::Value;
 use crate::domain::fixtures::Id;
 
 mod fields;
+pub mod form;
 mod rules;
 mod view;
 

@@ -1,39 +1,29 @@
-//! Tickets through Freshdesk's agent API: `GET/POST /api/v2/tickets`, `GET/PUT/DELETE
-//! /api/v2/tickets/:id`, `PUT /api/v2/tickets/:id/restore`, `GET /api/v2/search/tickets`
-//! and `GET /api/v2/ticket_fields`, over the same store as the widget's contact form: a
-//! ticket the widget sent is listed here with `source` 9, and one created here is one more
-//! row of the same table (one numbering).
-//!
-//! Reading and writing need the role's "manage tickets", deleting and restoring "delete
-//! ticket". Deletes are soft (`deleted: true`), as Freshdesk's are.
+//! Creating and updating a ticket: the body (JSON or multipart), Freshdesk's checks, the
+//! ids it names, and the change applied to the one ticket record.
 
 use serde_json::{json, Map, Value};
 
-use super::api::{self, body, caller, invalid, list, no_such, search_page, Fields, Page};
-use super::people::{agents, groups};
-use super::query::{self, date_matches, Op, Term};
+use super::attachments_of;
 use crate::domain::clock::parse_instant;
 use crate::domain::email::is_valid_email;
 use crate::domain::fixtures::TicketField;
 use crate::domain::invalid::type_name;
 use crate::domain::people::{Privilege, Role, User};
 use crate::domain::tickets::{
-    agent_json, attachment_json, field_json, FieldSide, Shown, MAX_SUBJECT_CHARS, PRIORITIES,
-    SOURCES, SOURCE_PORTAL, STATUSES,
+    agent_json, Shown, MAX_SUBJECT_CHARS, PRIORITIES, SOURCES, SOURCE_PORTAL, STATUSES,
 };
+use crate::http::agent::api::{self, body, caller, invalid, no_such, Fields};
+use crate::http::agent::people::{agents, groups};
 use crate::http::body::{self as form_body, Accepts, BodyKind, FormFile};
 use crate::http::error::ApiError;
 use crate::http::error::FieldError;
-use crate::http::reply::{created_at, no_content, ok, Answer};
-use crate::http::request::{Params, Req};
+use crate::http::reply::{created_at, ok, Answer};
+use crate::http::request::Req;
 use crate::state::store::{AgentTicketFields, NewAttachment, TicketOutcome, TicketRecord};
-use crate::state::{AppState, World};
+use crate::state::AppState;
 
 /// The client id under which the agent API's uploads wait to be claimed by their ticket.
 const AGENT_UPLOADS: &str = "agent-api";
-/// Without `updated_since` (or a filter), a list shows the tickets of the last 30 days.
-const DEFAULT_WINDOW_SECS: i64 = 30 * 86_400;
-
 /// Keys a create takes (Freshdesk's `CREATE_FIELDS`, less what freshmock does not keep:
 /// social ids, email configs, parent tickets, internal groups).
 const CREATE_FIELDS: &[&str] = &[
@@ -82,237 +72,6 @@ const UPDATE_FIELDS: &[&str] = &[
     "tags",
     "company_id",
 ];
-
-/// Fields a filter search takes (`email` is the requester's: a freshmock addition).
-const SEARCH_FIELDS: &[&str] = &[
-    "status",
-    "priority",
-    "type",
-    "tag",
-    "agent_id",
-    "group_id",
-    "requester_id",
-    "email",
-    "company_id",
-    "created_at",
-    "updated_at",
-    "due_by",
-    "fr_due_by",
-];
-
-/// A ticket's attachments, as its JSON lists them.
-async fn attachments_of(state: &AppState, ticket: u64) -> Result<Vec<Value>, ApiError> {
-    let all = state.attachments().await?;
-    Ok(all
-        .into_iter()
-        .filter(|a| a.ticket_id == Some(ticket))
-        .map(|a| attachment_json(a.id, &a.name, &a.content_type, a.size, a.created_at))
-        .collect())
-}
-
-/// `include=` values, checked against what the call allows.
-fn includes(params: &Params, allowed: &[&str]) -> Result<Vec<String>, ApiError> {
-    let Some(given) = params.get("include") else {
-        return Ok(Vec::new());
-    };
-    let wanted: Vec<String> = given.split(',').map(|s| s.trim().to_owned()).collect();
-    if wanted.iter().any(|w| !allowed.contains(&w.as_str())) {
-        return Err(invalid(
-            "include",
-            format!("It should be one of these values: '{}'", allowed.join(",")),
-            "invalid_value",
-        ));
-    }
-    Ok(wanted)
-}
-
-fn date_param(params: &Params, name: &str) -> Result<Option<i64>, ApiError> {
-    params
-        .get(name)
-        .map(|text| {
-            parse_instant(text)
-                .or_else(|_| parse_instant(&format!("{text}T00:00:00Z")))
-                .map(|ms| ms.div_euclid(1000))
-                .map_err(|_| {
-                    invalid(
-                        name,
-                        "It should be in the 'valid date time' format",
-                        "invalid_value",
-                    )
-                })
-        })
-        .transpose()
-}
-
-/// `GET /api/v2/tickets`.
-pub async fn index(req: Req) -> Answer {
-    let agent = caller(&req, Privilege::ManageTickets)?;
-    let params = req.params();
-    params.only(&[
-        "filter",
-        "requester_id",
-        "email",
-        "company_id",
-        "updated_since",
-        "order_by",
-        "order_type",
-        "include",
-        "page",
-        "per_page",
-    ])?;
-    let page = Page::of(&params)?;
-    let include = includes(&params, &["requester", "stats", "description"])?;
-    let filter = params.get("filter");
-    if let Some(f) = filter {
-        if !matches!(f, "new_and_my_open" | "watching" | "spam" | "deleted") {
-            return Err(invalid(
-                "filter",
-                "It should be one of these values: 'new_and_my_open,watching,spam,deleted'",
-                "invalid_value",
-            ));
-        }
-    }
-    let order_by = params.get("order_by").unwrap_or("created_at");
-    if !matches!(order_by, "created_at" | "due_by" | "updated_at" | "status") {
-        return Err(invalid(
-            "order_by",
-            "It should be one of these values: 'created_at,due_by,updated_at,status'",
-            "invalid_value",
-        ));
-    }
-    let descending = match params.get("order_type").unwrap_or("desc") {
-        "desc" => true,
-        "asc" => false,
-        _ => {
-            return Err(invalid(
-                "order_type",
-                "It should be one of these values: 'asc,desc'",
-                "invalid_value",
-            ))
-        }
-    };
-    let id_param = |name: &str| -> Result<Option<u64>, ApiError> {
-        params
-            .get(name)
-            .map(|v| {
-                v.parse::<u64>().map_err(|_| {
-                    invalid(
-                        name,
-                        "It should be a/an Positive Integer",
-                        "datatype_mismatch",
-                    )
-                })
-            })
-            .transpose()
-    };
-    let requester_id = id_param("requester_id")?;
-    let company_id = id_param("company_id")?;
-    let updated_since = date_param(&params, "updated_since")?;
-    let requester_by_email = match params.get("email") {
-        Some(email) => Some(
-            req.state
-                .read()
-                .directory
-                .find_by_email(email.trim())
-                .map(|u| u.id)
-                .ok_or_else(|| {
-                    invalid(
-                        "email",
-                        "There is no contact matching the given email",
-                        "invalid_value",
-                    )
-                })?,
-        ),
-        None => None,
-    };
-    let now = req.state.now_secs();
-    let mut tickets = req.state.all_tickets().await?;
-    let world = req.state.read();
-    tickets.retain(|t| {
-        let visible = match filter {
-            None => !t.agent.deleted && !t.agent.spam,
-            Some("spam") => t.agent.spam && !t.agent.deleted,
-            Some("deleted") => t.agent.deleted,
-            Some("watching") => !t.agent.deleted && t.agent.watchers.contains(&agent.id),
-            _ => {
-                !t.agent.deleted
-                    && !t.agent.spam
-                    && t.status == 2
-                    && t.agent.responder_id.is_none_or(|r| r == agent.id)
-            }
-        };
-        // Freshdesk's default window, lifted by updated_since or by any filter.
-        let recent = match updated_since {
-            Some(since) => t.updated_at() >= since,
-            None => {
-                filter.is_some()
-                    || requester_id.is_some()
-                    || requester_by_email.is_some()
-                    || company_id.is_some()
-                    || t.created_at >= now - DEFAULT_WINDOW_SECS
-            }
-        };
-        visible
-            && recent
-            && requester_id.is_none_or(|r| t.requester_id == r)
-            && requester_by_email.is_none_or(|r| t.requester_id == r)
-            && company_id.is_none_or(|c| t.company(&world.directory) == Some(c))
-    });
-    tickets.sort_by_key(|t| match order_by {
-        "due_by" => t.due_by(),
-        "updated_at" => t.updated_at(),
-        "status" => t.status,
-        _ => t.created_at,
-    });
-    if descending {
-        tickets.reverse();
-    }
-    let shown = Shown {
-        description: include.iter().any(|i| i == "description"),
-        requester: include.iter().any(|i| i == "requester"),
-        stats: include.iter().any(|i| i == "stats"),
-    };
-    let items: Vec<Value> = tickets
-        .iter()
-        .map(|t| agent_json(&world.directory, t, shown, None))
-        .collect();
-    drop(world);
-    list(&req, page, &items)
-}
-
-/// `GET /api/v2/tickets/:id[?include=requester,company,stats,conversations]`.
-pub async fn show(req: Req) -> Answer {
-    caller(&req, Privilege::ManageTickets)?;
-    let params = req.params();
-    params.only(&["include"])?;
-    let include = includes(&params, &["requester", "company", "stats", "conversations"])?;
-    let id: u64 = req.id(0)?;
-    let ticket = req
-        .state
-        .ticket(id)
-        .await?
-        .ok_or_else(|| no_such("ticket", id))?;
-    let attachments = attachments_of(&req.state, id).await?;
-    let world = req.state.read();
-    let shown = Shown {
-        description: true,
-        requester: include.iter().any(|i| i == "requester"),
-        stats: include.iter().any(|i| i == "stats"),
-    };
-    let mut v = agent_json(&world.directory, &ticket, shown, Some(attachments));
-    if include.iter().any(|i| i == "conversations") {
-        // freshmock keeps no replies or notes.
-        v["conversations"] = json!([]);
-    }
-    if include.iter().any(|i| i == "company") {
-        v["company"] = ticket
-            .company(&world.directory)
-            .and_then(|c| world.catalog.company(c))
-            .map_or(Value::Null, |c| json!({ "id": c.id, "name": c.name }));
-    }
-    drop(world);
-    ok(&v)
-}
 
 /// A write's body: JSON (`Content-Type: application/json`), or multipart/form-data with
 /// `attachments[]` files (a create's only way to attach files, as in Freshdesk).
@@ -862,126 +621,4 @@ pub async fn update(mut req: Req) -> Answer {
     let v = agent_json(&world.directory, &edited, shown, Some(attachments));
     drop(world);
     ok(&v)
-}
-
-/// `DELETE /api/v2/tickets/:id`: soft delete (204); a deleted ticket is not found again.
-pub async fn delete(req: Req) -> Answer {
-    set_deleted(req, true).await
-}
-
-/// `PUT /api/v2/tickets/:id/restore`: 204; only a deleted ticket can be restored.
-pub async fn restore(req: Req) -> Answer {
-    set_deleted(req, false).await
-}
-
-async fn set_deleted(req: Req, deleted: bool) -> Answer {
-    caller(&req, Privilege::DeleteTicket)?;
-    req.params().only(&[])?;
-    let id: u64 = req.id(0)?;
-    let now = req.state.now_secs();
-    req.state
-        .edit_ticket(id, move |ticket, _| {
-            if ticket.agent.deleted == deleted {
-                let what = if deleted {
-                    "ticket that is not deleted"
-                } else {
-                    "deleted ticket"
-                };
-                return Err(no_such(what, id));
-            }
-            ticket.agent.deleted = deleted;
-            ticket.agent.updated_at = now;
-            Ok(())
-        })
-        .await??
-        .ok_or_else(|| no_such("ticket", id))?;
-    no_content()
-}
-
-/// Whether a ticket matches one search term.
-fn term_matches(world: &World, t: &TicketRecord, term: &Term) -> bool {
-    use query::Value as V;
-    let int = |v: Option<i64>| match (&term.value, v) {
-        (V::Null, None) => true,
-        (V::Int(n), Some(v)) => *n == v,
-        _ => false,
-    };
-    let date = |at: i64| date_matches(term.op, &term.value, at).unwrap_or(false);
-    if term.op != Op::Eq && !term.field.ends_with("_at") && !term.field.ends_with("_by") {
-        return false;
-    }
-    match term.field.as_str() {
-        "status" => int(Some(t.status)),
-        "priority" => int(Some(t.priority)),
-        "type" => match &term.value {
-            V::Null => t.ticket_type.is_none(),
-            V::Text(s) => t.ticket_type.as_deref() == Some(s.as_str()),
-            _ => false,
-        },
-        "tag" => match &term.value {
-            V::Text(s) => t.tags.iter().any(|tag| tag.eq_ignore_ascii_case(s)),
-            _ => false,
-        },
-        "agent_id" => int(t.agent.responder_id.map(|v| v as i64)),
-        "group_id" => int(t.group_id.map(|v| v as i64)),
-        "requester_id" => int(Some(t.requester_id as i64)),
-        "company_id" => int(t.company(&world.directory).map(|v| v as i64)),
-        "email" => match &term.value {
-            V::Text(s) => world
-                .directory
-                .find_by_id(t.requester_id)
-                .map_or(t.email.eq_ignore_ascii_case(s), |u| u.has_email(s)),
-            _ => false,
-        },
-        "created_at" => date(t.created_at),
-        "updated_at" => date(t.updated_at()),
-        "due_by" => date(t.due_by()),
-        "fr_due_by" => date(t.fr_due_by()),
-        _ => false,
-    }
-}
-
-/// `GET /api/v2/search/tickets?query="..."[&page=]`: `{"results", "total"}`, newest first,
-/// deleted and spam tickets left out.
-pub async fn search(req: Req) -> Answer {
-    caller(&req, Privilege::ManageTickets)?;
-    let params = req.params();
-    params.only(&["query", "page"])?;
-    let page = Page::search(&params)?;
-    let query = query::parse_param(params.get("query"), SEARCH_FIELDS)?;
-    let mut tickets = req.state.all_tickets().await?;
-    let world = req.state.read();
-    tickets.retain(|t| {
-        !t.agent.deleted && !t.agent.spam && query.eval(&|term| term_matches(&world, t, term))
-    });
-    tickets.sort_by_key(|t| std::cmp::Reverse((t.created_at, t.id)));
-    let items: Vec<Value> = tickets
-        .iter()
-        .map(|t| agent_json(&world.directory, t, Shown::default(), None))
-        .collect();
-    drop(world);
-    search_page(page, &items)
-}
-
-/// `GET /api/v2/ticket_fields[?type=]`: every ticket field, labelled in the account's
-/// primary language.
-pub fn fields(req: Req) -> Answer {
-    caller(&req, Privilege::ViewSolutions)?;
-    let params = req.params();
-    params.only(&["type"])?;
-    let wanted = params.get("type");
-    let catalog = req.state.catalog();
-    let primary = catalog.languages.primary.code();
-    let mut defs: Vec<&TicketField> = catalog
-        .fixtures
-        .ticket_fields
-        .iter()
-        .filter(|f| wanted.is_none_or(|t| f.field_type == t))
-        .collect();
-    defs.sort_by_key(|f| (f.position, f.id));
-    let body: Vec<Value> = defs
-        .into_iter()
-        .map(|f| field_json(f, f.labels.get(primary), FieldSide::Agent))
-        .collect();
-    ok(&body)
 }
