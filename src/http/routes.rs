@@ -173,6 +173,8 @@ pub static ROUTES: &[Route] = &[
     route!(GET, "/api/v2/roles", Agent, "agent.roles", now agent::people::list_roles),
     route!(GET, "/api/v2/roles/{id:int}", Agent, "agent.role", now agent::people::show_role),
     route!(GET, "/api/v2/settings/helpdesk", Agent, "agent.helpdesk_settings", now agent::people::helpdesk_settings),
+    route!(GET, "/api/v2/email_configs", Agent, "agent.email_configs", now agent::people::list_email_configs),
+    route!(GET, "/api/v2/email_configs/{id:int}", Agent, "agent.email_config", now agent::people::show_email_config),
     // What the browser loads: the widget's published files and the demo site.
     route!(GET, "/widgets/{id:int}.js", Asset, "asset.loader", now assets::widget_loader),
     route!(GET, "/widgets/{id:int}.json", Asset, "asset.widget_config", now widget::widget_config::config),

@@ -1,6 +1,7 @@
 //! Integration tests over real HTTP: one binary, so warp and tantivy link once.
 
 mod admin;
+mod agent_audit;
 mod agent_companies;
 mod agent_contacts;
 mod agent_people;

@@ -19,6 +19,12 @@ use crate::http::request::{Params, Req, MAX_CONTROL_BODY};
 pub const DEFAULT_PER_PAGE: usize = 30;
 /// The most a list page holds.
 pub const MAX_PER_PAGE: usize = 100;
+/// The furthest page a list call reaches: Freshdesk refuses a later one, and connectors
+/// that sync more than 300 pages restart from their `updated_since` bookmark instead.
+pub const MAX_PAGE: usize = 300;
+/// What every list call takes besides its own filters (Freshdesk's
+/// `ApiConstants::DEFAULT_INDEX_FIELDS`): paging, checked even where nothing is paged.
+pub const PAGING: [&str; 2] = ["page", "per_page"];
 /// Search results a page holds (fixed: search takes no `per_page`).
 pub const SEARCH_PER_PAGE: usize = 30;
 /// Search pages there are at most (Freshdesk: 10, so 300 results).
@@ -30,7 +36,7 @@ pub const MAX_JSON_BODY: usize = 4 * MAX_CONTROL_BODY;
 /// What the agent API serves, for the 404 of a path it does not.
 pub const SERVED: &str = "solutions (categories, folders, articles and their translations), \
     tickets, ticket_fields, contacts, contact_fields, companies, company_fields, agents, \
-    groups, roles, settings/helpdesk and search (solutions, tickets, contacts, companies)";
+    groups, roles, settings/helpdesk, email_configs and search (solutions, tickets, contacts, companies)";
 
 /// The agent calling, from `Authorization: Basic` (the API key as user name), allowed
 /// `privilege` by their role: 401 `invalid_credentials` without a known key, 403
@@ -100,7 +106,15 @@ impl Page {
         let page = match params.get("page") {
             None => 1,
             Some(v) => match v.parse::<usize>() {
-                Ok(n) if n >= 1 => n,
+                Ok(n) if (1..=MAX_PAGE).contains(&n) => n,
+                Ok(n) if n > MAX_PAGE => {
+                    errors.push(FieldError::new(
+                        "page",
+                        format!("It should be a Positive Integer less than or equal to {MAX_PAGE}"),
+                        "invalid_value",
+                    ));
+                    1
+                }
                 _ => {
                     errors.push(FieldError::new(
                         "page",
@@ -132,6 +146,14 @@ impl Page {
         } else {
             Err(invalid_all(errors))
         }
+    }
+
+    /// A list that is not paged (roles, the field lists, settings): `page` and `per_page`
+    /// are taken and checked as on any list, then ignored, as Freshdesk does; any other
+    /// parameter is `invalid_field`.
+    pub fn unpaged(params: &Params) -> Result<(), ApiError> {
+        params.only(&PAGING)?;
+        Page::of(params).map(|_| ())
     }
 
     /// A search call's page: `page` 1–10, 30 results each.

@@ -91,7 +91,6 @@ pub fn index(req: Req) -> Answer {
 /// `GET /api/v2/companies/:id`.
 pub fn show(req: Req) -> Answer {
     caller(&req, Privilege::ViewContacts)?;
-    req.params().only(&[])?;
     let id: Id = req.id(0)?;
     let catalog = req.state.catalog();
     let company = catalog.company(id).ok_or_else(|| no_such("company", id))?;
@@ -282,7 +281,6 @@ pub async fn update(mut req: Req) -> Answer {
 /// longer belong to it.
 pub async fn delete(req: Req) -> Answer {
     let agent = caller(&req, Privilege::ManageCompanies)?;
-    req.params().only(&[])?;
     let id: Id = req.id(0)?;
     let state = req.state.clone();
     state
@@ -382,7 +380,7 @@ const COMPANY_FIELDS: [(&str, &str, &str, bool); 8] = [
 /// `GET /api/v2/company_fields`.
 pub fn fields(req: Req) -> Answer {
     caller(&req, Privilege::ViewContacts)?;
-    req.params().only(&[])?;
+    Page::unpaged(&req.params())?;
     let at = format_timestamp(req.state.account_created_at());
     let body: Vec<Value> = COMPANY_FIELDS
         .iter()

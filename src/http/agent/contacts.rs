@@ -8,11 +8,16 @@
 //!
 //! Reading needs the role's "view contacts", writing "manage contacts", deleting and
 //! restoring "delete contact". Agents are not contacts here (404), as in Freshdesk.
+//!
+//! The list is ordered by name (ties by id), as Freshdesk's `order('users.name')`, and
+//! filters incrementally by `_updated_since` (the underscore is Freshdesk's: a plain
+//! `updated_since` is `invalid_field`). Show, delete and restore ignore query parameters
+//! they do not know, as Freshdesk's actions without a URL check do.
 
 use http::StatusCode;
 use serde_json::{json, Map, Value};
 
-use super::api::{self, body, caller, invalid, list, no_such, search_page, Fields, Page};
+use super::api::{self, body, caller, invalid, list, no_such, search_page, Fields, Page, PAGING};
 use super::query::{self, date_matches, Op, Term};
 use crate::domain::clock::{format_timestamp, parse_instant};
 use crate::domain::email::is_valid_email;
@@ -85,7 +90,12 @@ const SEARCH_FIELDS: &[&str] = &[
 /// Freshdesk's limit on secondary emails.
 const MAX_OTHER_EMAILS: usize = 10;
 
-/// A contact as Freshdesk's agent API shows it; `full` adds what only show has.
+/// What the list's `include` side-loads (Freshdesk's `ContactConstants::SIDE_LOADING`).
+const SIDE_LOADS: [&str; 1] = ["company"];
+
+/// A contact as Freshdesk's agent API shows it; `full` adds what only show has. The
+/// Twitter requester fields are `null`: freshmock has no Twitter channel, and Freshdesk
+/// sends them (empty) on accounts without its Twitter API compliance feature.
 fn contact_json(state: &AppState, c: &ContactDoc, full: bool) -> Value {
     let language = c
         .language
@@ -112,6 +122,8 @@ fn contact_json(state: &AppState, c: &ContactDoc, full: bool) -> Value {
         "custom_fields": c.custom_fields,
         "csat_rating": null,
         "preferred_source": "email",
+        "twitter_profile_status": null,
+        "twitter_followers_count": null,
         "created_at": format_timestamp(c.created_at),
         "updated_at": format_timestamp(c.updated_at),
     });
@@ -134,22 +146,52 @@ fn contact_json(state: &AppState, c: &ContactDoc, full: bool) -> Value {
     v
 }
 
-/// `GET /api/v2/contacts`: verified and unverified contacts by id; `state=` shows the
+/// The company a contact's `include=company` side-loads: its id and name, `null` for a
+/// contact in no company.
+fn company_of(state: &AppState, c: &ContactDoc) -> Value {
+    let catalog = state.catalog();
+    c.companies
+        .first()
+        .and_then(|&id| catalog.company(id))
+        .map_or(Value::Null, |co| json!({ "id": co.id, "name": co.name }))
+}
+
+/// `GET /api/v2/contacts`: verified and unverified contacts by name; `state=` shows the
 /// blocked or deleted ones instead.
 pub async fn index(req: Req) -> Answer {
     caller(&req, Privilege::ViewContacts)?;
     let params = req.params();
-    params.only(&[
+    let mut allowed = vec![
         "email",
         "mobile",
         "phone",
         "company_id",
         "state",
-        "updated_since",
-        "page",
-        "per_page",
-    ])?;
+        "tag",
+        "unique_external_id",
+        "_updated_since",
+        "include",
+    ];
+    allowed.extend(PAGING);
+    params.only(&allowed)?;
     let page = Page::of(&params)?;
+    let side_load_company = match params.get("include") {
+        None => false,
+        Some(list) => {
+            let asked: Vec<&str> = list.split(',').map(str::trim).collect();
+            if asked.iter().any(|a| !SIDE_LOADS.contains(a)) {
+                return Err(invalid(
+                    "include",
+                    format!(
+                        "It should be one of these values: '{}'",
+                        SIDE_LOADS.join(",")
+                    ),
+                    "invalid_value",
+                ));
+            }
+            true
+        }
+    };
     let wanted = params.get("state");
     if let Some(s) = wanted {
         if !matches!(s, "blocked" | "deleted" | "unverified" | "verified") {
@@ -170,14 +212,14 @@ pub async fn index(req: Req) -> Answer {
         })?),
         None => None,
     };
-    let updated_since = match params.get("updated_since") {
+    let updated_since = match params.get("_updated_since") {
         Some(text) => Some(
             parse_instant(text)
                 .or_else(|_| parse_instant(&format!("{text}T00:00:00Z")))
                 .map(|ms| ms.div_euclid(1000))
                 .map_err(|_| {
                     invalid(
-                        "updated_since",
+                        "_updated_since",
                         "It should be in the 'valid date time' format",
                         "invalid_value",
                     )
@@ -188,7 +230,15 @@ pub async fn index(req: Req) -> Answer {
     let email = params.get("email");
     let mobile = params.get("mobile");
     let phone = params.get("phone");
-    let contacts = req.state.contacts().await?;
+    let tag = params.get("tag");
+    let external = params.get("unique_external_id");
+    let mut contacts = req.state.contacts().await?;
+    contacts.sort_by(|a, b| {
+        a.name
+            .to_lowercase()
+            .cmp(&b.name.to_lowercase())
+            .then(a.id.cmp(&b.id))
+    });
     let found: Vec<Value> = contacts
         .iter()
         .filter(|c| match wanted {
@@ -207,8 +257,16 @@ pub async fn index(req: Req) -> Answer {
         .filter(|c| mobile.is_none_or(|m| c.mobile.as_deref() == Some(m)))
         .filter(|c| phone.is_none_or(|p| c.phone.as_deref() == Some(p)))
         .filter(|c| company_id.is_none_or(|id| c.companies.contains(&id)))
+        .filter(|c| tag.is_none_or(|t| c.tags.iter().any(|have| have.eq_ignore_ascii_case(t))))
+        .filter(|c| external.is_none_or(|e| c.unique_external_id.as_deref() == Some(e)))
         .filter(|c| updated_since.is_none_or(|since| c.updated_at >= since))
-        .map(|c| contact_json(&req.state, c, false))
+        .map(|c| {
+            let mut v = contact_json(&req.state, c, false);
+            if side_load_company {
+                v["company"] = company_of(&req.state, c);
+            }
+            v
+        })
         .collect();
     list(&req, page, &found)
 }
@@ -216,7 +274,6 @@ pub async fn index(req: Req) -> Answer {
 /// `GET /api/v2/contacts/:id` (deleted and blocked ones too).
 pub async fn show(req: Req) -> Answer {
     caller(&req, Privilege::ViewContacts)?;
-    req.params().only(&[])?;
     let id: Id = req.id(0)?;
     let contact = req
         .state
@@ -549,7 +606,6 @@ pub async fn restore(req: Req) -> Answer {
 
 async fn set_deleted(req: Req, deleted: bool) -> Answer {
     caller(&req, Privilege::DeleteContact)?;
-    req.params().only(&[])?;
     let id: Id = req.id(0)?;
     req.state
         .edit_contact(id, move |doc, _| {
@@ -574,19 +630,21 @@ async fn set_deleted(req: Req, deleted: bool) -> Answer {
 }
 
 /// `DELETE /api/v2/contacts/:id/hard_delete[?force=true]`: forgets the contact (204); one
-/// not soft-deleted first needs `force=true`. Its tickets stay, naming a requester no
-/// longer there; the widget answers its token `absent_in_db`.
+/// not soft-deleted first needs `force=true`. `force` takes only `true` (Freshdesk's
+/// documented value: leave it out for no force; `false` is refused); other parameters are
+/// ignored. Its tickets
+/// stay, naming a requester no longer there; the widget answers its token `absent_in_db`.
 pub async fn hard_delete(req: Req) -> Answer {
     caller(&req, Privilege::DeleteContact)?;
     let params = req.params();
-    params.only(&["force"])?;
     let force = match params.get("force") {
-        None | Some("false") => false,
-        Some("true") => true,
+        None => false,
+        // Assumed: Freshdesk takes `True` too (python-freshdesk sends Python's spelling).
+        Some(v) if v.eq_ignore_ascii_case("true") => true,
         Some(_) => {
             return Err(invalid(
                 "force",
-                "It should be one of these values: 'true,false'",
+                "It should be one of these values: 'true'",
                 "invalid_value",
             ))
         }
@@ -700,7 +758,7 @@ const CONTACT_FIELDS: [(&str, &str, &str, bool); 13] = [
 /// `GET /api/v2/contact_fields`.
 pub fn fields(req: Req) -> Answer {
     caller(&req, Privilege::ViewContacts)?;
-    req.params().only(&[])?;
+    Page::unpaged(&req.params())?;
     let at = format_timestamp(req.state.account_created_at());
     let body: Vec<Value> = CONTACT_FIELDS
         .iter()
