@@ -31,3 +31,5 @@ cargo test --locked --doc
 scripts/schemathesis.sh
 # The test kits (TypeScript with Playwright, pytest, curl) against the binary just built.
 scripts/kits.sh "${CARGO_TARGET_DIR:-target}/debug/freshmock"
+# A second, independently written Freshdesk client (python-freshdesk from PyPI) over the agent API.
+scripts/python-freshdesk.sh "${CARGO_TARGET_DIR:-target}/debug/freshmock"
