@@ -4,17 +4,16 @@ use http::StatusCode;
 use serde_json::Value;
 
 use super::common::{
-    created, delete, duplicate, named, no_such, now, primary, primary_translation, translate,
-    translation_language, who, NameTranslationRequest,
+    delete, named, no_such, now, primary, translated, translation_language, who,
+    NameTranslationRequest,
 };
 use super::shape::{category_json, portal_id};
-use crate::domain::catalog::Catalog;
-use crate::domain::fixtures::{Category, Id};
+use crate::domain::fixtures::Id;
 use crate::domain::people::Privilege;
-use crate::domain::solutions::Change;
+use crate::domain::solutions::{CategoryEdit, Change};
 use crate::http::agent::api::{self, Fields, Page};
 use crate::http::error::ApiError;
-use crate::http::reply::{json_response, Answer};
+use crate::http::reply::{created, json_response, Answer};
 use crate::http::request::Req;
 
 /// `GET /api/v2/solutions/categories`
@@ -55,78 +54,41 @@ pub async fn show_category(req: Req) -> Answer {
 /// `POST /api/v2/solutions/categories`
 pub async fn create_category(mut req: Req) -> Answer {
     let agent = api::caller(&req, Privilege::ManageSolutions)?;
-    let body = api::body(&mut req).await?;
-    let mut fields = Fields::default();
-    fields.only(&body, &["name", "description", "visible_in_portals"]);
-    fields.required(&body, &["name"]);
-    let named = named(&mut fields, &body);
-    let portals = fields.ids(&body, "visible_in_portals");
-    fields.check()?;
+    let edit = category_edit(&mut req, &["name"]).await?;
     let now = now(&req.state);
     let (catalog, id) = req
         .state
         .edit_catalog(who(&agent), move |catalog, next| {
-            let name = named.name.unwrap_or_default();
-            check_portals(catalog, portals.as_deref())?;
-            unique_category_name(catalog, &name, None)?;
-            let id = *next;
+            let category =
+                edit.create(&catalog.fixtures.solutions, portal_id(catalog), *next, &now)?;
             *next += 1;
-            let category = Category {
-                id,
-                name,
-                description: named.description.unwrap_or_default(),
-                visible_in_portals: portals.unwrap_or_default(),
-                created_at: Some(now.clone()),
-                updated_at: Some(now),
-                translations: Default::default(),
-                folders: Vec::new(),
-            };
-            Ok((vec![Change::Category(category)], id))
+            let id = category.id;
+            Ok::<_, ApiError>((vec![Change::Category(category)], id))
         })
         .await?;
     let category = catalog
         .category(id)
         .ok_or_else(|| ApiError::internal("the new category is gone"))?;
-    created(category_json(&catalog, category, None))
+    created(&category_json(&catalog, category, None))
 }
 
-fn check_portals(catalog: &Catalog, portals: Option<&[u64]>) -> Result<(), ApiError> {
-    let portal = portal_id(catalog);
-    match portals {
-        Some(ids) if ids.is_empty() || ids.iter().any(|p| *p != portal) => Err(api::invalid(
-            "visible_in_portals",
-            format!("It should be one of these values: '{portal}'"),
-            "invalid_value",
-        )),
-        _ => Ok(()),
-    }
-}
-
-fn unique_category_name(catalog: &Catalog, name: &str, except: Option<Id>) -> Result<(), ApiError> {
-    match catalog
-        .fixtures
-        .solutions
-        .iter()
-        .find(|c| Some(c.id) != except && c.name.eq_ignore_ascii_case(name))
-    {
-        Some(other) => Err(duplicate(
-            "name",
-            format!("category {} is already named {name:?}", other.id),
-        )),
-        None => Ok(()),
-    }
+/// A category's fields from the body, checked (`required`: those a create needs).
+async fn category_edit(req: &mut Req, required: &[&str]) -> Result<CategoryEdit, ApiError> {
+    let body = api::body(req).await?;
+    let mut fields = Fields::default();
+    fields.only(&body, &["name", "description", "visible_in_portals"]);
+    fields.required(&body, required);
+    let named = named(&mut fields, &body);
+    let portals = fields.ids(&body, "visible_in_portals");
+    fields.check()?;
+    Ok(CategoryEdit { named, portals })
 }
 
 /// `PUT /api/v2/solutions/categories/:id`
 pub async fn update_category(mut req: Req) -> Answer {
     let agent = api::caller(&req, Privilege::ManageSolutions)?;
     let id: Id = req.id(0)?;
-    let body = api::body(&mut req).await?;
-    let mut fields = Fields::default();
-    fields.only(&body, &["name", "description", "visible_in_portals"]);
-    let named = named(&mut fields, &body);
-    let portals = fields.ids(&body, "visible_in_portals");
-    fields.check()?;
+    let edit = category_edit(&mut req, &[]).await?;
     let now = now(&req.state);
     let (catalog, ()) = req
         .state
@@ -135,19 +97,9 @@ pub async fn update_category(mut req: Req) -> Answer {
                 .category(id)
                 .ok_or_else(|| no_such("category", id))?
                 .clone();
-            check_portals(catalog, portals.as_deref())?;
-            if let Some(name) = named.name {
-                unique_category_name(catalog, &name, Some(id))?;
-                category.name = name;
-            }
-            if let Some(description) = named.description {
-                category.description = description;
-            }
-            if let Some(portals) = portals {
-                category.visible_in_portals = portals;
-            }
-            category.updated_at = Some(now);
             category.folders.clear();
+            let categories = &catalog.fixtures.solutions;
+            edit.update(categories, portal_id(catalog), &mut category, &now)?;
             Ok((vec![Change::Category(category)], ()))
         })
         .await?;
@@ -173,7 +125,7 @@ pub async fn category_translation(mut req: Req) -> Answer {
     let NameTranslationRequest {
         agent,
         id,
-        creating,
+        call,
         code,
         named,
         now,
@@ -186,29 +138,17 @@ pub async fn category_translation(mut req: Req) -> Answer {
                 .ok_or_else(|| no_such("category", id))?
                 .clone();
             category.folders.clear();
-            if code == primary(catalog) {
-                return Err(primary_translation(creating, code));
-            }
-            let existing = category.translations.get(code).cloned();
-            let translation = translate(
-                existing,
-                creating,
-                code,
-                named,
-                &now,
-                format!("category {id}"),
-            )?;
-            category.translations.insert(code.to_owned(), translation);
+            let what = format!("category {id}");
+            let translations = &mut category.translations;
+            named.translate(translations, call, primary(catalog), code, &now, &what)?;
             Ok((vec![Change::Category(category)], ()))
         })
         .await?;
     let category = catalog
         .category(id)
         .ok_or_else(|| no_such("category", id))?;
-    let status = if creating {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    json_response(status, &category_json(&catalog, category, Some(code)))
+    json_response(
+        translated(call),
+        &category_json(&catalog, category, Some(code)),
+    )
 }

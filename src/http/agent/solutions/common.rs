@@ -1,29 +1,29 @@
 //! What the knowledge base's handlers share: reading a request's language, names and
-//! translations, and answering a delete.
+//! translation calls, the domain's refusals as answers, and answering a delete.
 
 use http::StatusCode;
 use serde_json::{Map, Value};
 
 use crate::domain::catalog::Catalog;
 use crate::domain::clock::format_timestamp;
-use crate::domain::fixtures::{Id, NameTranslation};
-use crate::domain::invalid::Invalid;
+use crate::domain::fixtures::Id;
 use crate::domain::language::Lang;
 use crate::domain::people::{Privilege, User};
-use crate::domain::solutions::Change;
+use crate::domain::solutions::rules::MAX_NAME;
+use crate::domain::solutions::{Change, NameEdit, Refusal, TranslationCall};
 use crate::http::agent::api::{self, Fields};
 use crate::http::error::ApiError;
-use crate::http::reply::{json_response, no_content, Answer};
+use crate::http::reply::{no_content, Answer};
 use crate::http::request::Req;
 use crate::state::AppState;
 
-/// Longest category or folder name Freshdesk takes.
-pub(super) const MAX_NAME: usize = 240;
-/// Longest article title.
-pub(super) const MAX_TITLE: usize = 240;
-
-pub(super) fn created(value: Value) -> Answer {
-    json_response(StatusCode::CREATED, &value)
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> ApiError {
+        match refusal {
+            Refusal::Invalid(invalid) => invalid.into(),
+            Refusal::NoTranslation(reason) => ApiError::not_found(reason),
+        }
+    }
 }
 
 pub(super) fn now(state: &AppState) -> String {
@@ -52,14 +52,9 @@ pub(super) fn language(req: &Req, at: usize, catalog: &Catalog) -> Result<&'stat
     }
 }
 
-/// The edit's outcome as an answer's error.
+/// Who made an edit, as the event log names them.
 pub(super) fn who(agent: &User) -> String {
     format!("{} <{}>", agent.name, agent.email)
-}
-
-/// 409 `duplicate_value` on `field`.
-pub(super) fn duplicate(field: &str, reason: String) -> ApiError {
-    Invalid::duplicate(field, reason).into()
 }
 
 pub(super) fn no_such(kind: &str, id: Id) -> ApiError {
@@ -79,13 +74,8 @@ pub(super) fn translation_language(
 }
 
 /// Name and description from a body, checked.
-pub(super) struct Named {
-    pub(super) name: Option<String>,
-    pub(super) description: Option<String>,
-}
-
-pub(super) fn named(fields: &mut Fields, body: &Map<String, Value>) -> Named {
-    Named {
+pub(super) fn named(fields: &mut Fields, body: &Map<String, Value>) -> NameEdit {
+    NameEdit {
         name: fields.string(body, "name", MAX_NAME),
         description: fields.text(body, "description"),
     }
@@ -112,14 +102,31 @@ pub(super) async fn delete(
     no_content()
 }
 
+/// The call a translation path's method makes: `POST` makes the version, `PUT` changes it.
+pub(super) fn translation_call(req: &Req) -> TranslationCall {
+    if req.method == http::Method::POST {
+        TranslationCall::Create
+    } else {
+        TranslationCall::Update
+    }
+}
+
+/// A translation call's answer status: 201 for a version made, 200 for one changed.
+pub(super) fn translated(call: TranslationCall) -> StatusCode {
+    match call {
+        TranslationCall::Create => StatusCode::CREATED,
+        TranslationCall::Update => StatusCode::OK,
+    }
+}
+
 /// What a category's or folder's translation call asks: `POST` makes, `PUT` changes
 /// the `:language` version's name and description.
 pub(super) struct NameTranslationRequest {
     pub(super) agent: User,
     pub(super) id: Id,
-    pub(super) creating: bool,
+    pub(super) call: TranslationCall,
     pub(super) code: &'static str,
-    pub(super) named: Named,
+    pub(super) named: NameEdit,
     pub(super) now: String,
 }
 
@@ -127,12 +134,12 @@ impl NameTranslationRequest {
     pub(super) async fn read(req: &mut Req) -> Result<NameTranslationRequest, ApiError> {
         let agent = api::caller(req, Privilege::ManageSolutions)?;
         let id: Id = req.id(0)?;
-        let creating = req.method == http::Method::POST;
+        let call = translation_call(req);
         let code = language(req, 1, &req.state.catalog())?;
         let body = api::body(req).await?;
         let mut fields = Fields::default();
         fields.only(&body, &["name", "description"]);
-        if creating {
+        if call == TranslationCall::Create {
             fields.required(&body, &["name"]);
         }
         let named = named(&mut fields, &body);
@@ -140,63 +147,10 @@ impl NameTranslationRequest {
         Ok(NameTranslationRequest {
             agent,
             id,
-            creating,
+            call,
             code,
             named,
             now: now(&req.state),
         })
-    }
-}
-
-/// The primary language's version is the record itself: it is made with the record and
-/// changed through it.
-pub(super) fn primary_translation(creating: bool, code: &str) -> ApiError {
-    if creating {
-        duplicate(
-            "language",
-            format!("{code} is the primary language: its version is the record itself"),
-        )
-    } else {
-        api::invalid(
-            "language",
-            format!("{code} is the primary language: change the record itself"),
-            "invalid_value",
-        )
-    }
-}
-
-/// A name translation made or changed.
-pub(super) fn translate(
-    existing: Option<NameTranslation>,
-    creating: bool,
-    code: &str,
-    named: Named,
-    now: &str,
-    what: String,
-) -> Result<NameTranslation, ApiError> {
-    match (existing, creating) {
-        (Some(_), true) => Err(duplicate(
-            "language",
-            format!("{what} already has a {code} translation: PUT changes it"),
-        )),
-        (None, false) => Err(ApiError::not_found(format!(
-            "{what} has no {code} translation: POST makes it"
-        ))),
-        (existing, _) => {
-            let mut t = existing.unwrap_or(NameTranslation {
-                name: String::new(),
-                description: String::new(),
-                created_at: Some(now.to_owned()),
-                updated_at: None,
-            });
-            if let Some(name) = named.name {
-                t.name = name;
-            }
-            if let Some(description) = named.description {
-                t.description = description;
-            }
-            t.updated_at = Some(now.to_owned());
-            Ok(t)
-        }
     }
 }

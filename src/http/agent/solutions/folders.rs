@@ -1,20 +1,20 @@
 //! Folders (listed under a category): list, show, create, update, delete and translations.
 
 use http::StatusCode;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::common::{
-    created, delete, duplicate, named, no_such, now, primary, primary_translation, translate,
-    translation_language, who, NameTranslationRequest,
+    delete, named, no_such, now, primary, translated, translation_language, who,
+    NameTranslationRequest,
 };
 use super::shape::folder_json;
 use crate::domain::catalog::Catalog;
-use crate::domain::fixtures::{Category, Folder, Id, Visibility};
+use crate::domain::fixtures::{Id, Visibility};
 use crate::domain::people::Privilege;
-use crate::domain::solutions::Change;
+use crate::domain::solutions::{Access, Change, FolderEdit};
 use crate::http::agent::api::{self, Fields, Page};
 use crate::http::error::ApiError;
-use crate::http::reply::{json_response, Answer};
+use crate::http::reply::{created, json_response, Answer};
 use crate::http::request::Req;
 
 /// `GET /api/v2/solutions/categories/:id/folders`
@@ -65,118 +65,29 @@ const FOLDER_FIELDS: [&str; 6] = [
     "company_segment_ids",
 ];
 
-/// A folder's visibility and the groups it names, checked against the account.
-struct Access {
-    visibility: Option<u64>,
-    companies: Option<Vec<u64>>,
-    contact_segments: Option<Vec<u64>>,
-    company_segments: Option<Vec<u64>>,
-}
-
-fn access(fields: &mut Fields, body: &Map<String, Value>) -> Access {
-    Access {
-        visibility: fields.choice(body, "visibility", &[1, 2, 3, 4, 5, 6, 7]),
-        companies: fields.ids(body, "company_ids"),
-        contact_segments: fields.ids(body, "contact_segment_ids"),
-        company_segments: fields.ids(body, "company_segment_ids"),
-    }
-}
-
-/// Lays `access` over `folder`: the ids a visibility needs must be given with it (and
-/// name the account's companies or segments); ids of another visibility are refused.
-fn apply_access(catalog: &Catalog, folder: &mut Folder, access: Access) -> Result<(), ApiError> {
-    if let Some(v) = access.visibility {
-        folder.visibility = Visibility::try_from(v as u8)
-            .map_err(|e| api::invalid("visibility", e, "invalid_value"))?;
-    }
+/// A folder's fields from the body, checked (`required`: those a create needs).
+async fn folder_edit(req: &mut Req, required: &[&str]) -> Result<FolderEdit, ApiError> {
+    let body = api::body(req).await?;
     let mut fields = Fields::default();
-    let visibility = folder.visibility;
-    let mut group = |field: &str,
-                     needs: Visibility,
-                     given: Option<Vec<u64>>,
-                     held: &mut Vec<Id>,
-                     exists: &dyn Fn(Id) -> bool| {
-        match given {
-            Some(_) if visibility != needs => fields.fail(
-                field,
-                format!(
-                    "It should be given only with visibility {}",
-                    u8::from(needs)
-                ),
-                "invalid_field",
-            ),
-            Some(ids) => {
-                let unknown: Vec<String> = ids
-                    .iter()
-                    .filter(|id| !exists(**id))
-                    .map(u64::to_string)
-                    .collect();
-                if !unknown.is_empty() {
-                    fields.fail(
-                        field,
-                        format!(
-                            "There are no records matching the ids: '{}'",
-                            unknown.join(", ")
-                        ),
-                        "invalid_value",
-                    );
-                } else if ids.is_empty() {
-                    fields.fail(
-                        field,
-                        "It should not be blank as this is a mandatory field",
-                        "invalid_value",
-                    );
-                } else {
-                    *held = ids;
-                }
-            }
-            None if visibility == needs && held.is_empty() => {
-                fields.fail(field, "Mandatory attribute missing", "missing_field")
-            }
-            None => {}
-        }
-        if visibility != needs {
-            held.clear();
-        }
+    fields.only(&body, &FOLDER_FIELDS);
+    fields.required(&body, required);
+    let named = named(&mut fields, &body);
+    let access = Access {
+        visibility: fields.choice(&body, "visibility", &[1, 2, 3, 4, 5, 6, 7]),
+        companies: fields.ids(&body, "company_ids"),
+        contact_segments: fields.ids(&body, "contact_segment_ids"),
+        company_segments: fields.ids(&body, "company_segment_ids"),
     };
-    group(
-        "company_ids",
-        Visibility::Companies,
-        access.companies,
-        &mut folder.companies,
-        &|id| catalog.company(id).is_some(),
-    );
-    group(
-        "contact_segment_ids",
-        Visibility::ContactSegments,
-        access.contact_segments,
-        &mut folder.contact_segments,
-        &|id| catalog.contact_segment(id).is_some(),
-    );
-    group(
-        "company_segment_ids",
-        Visibility::CompanySegments,
-        access.company_segments,
-        &mut folder.company_segments,
-        &|id| catalog.company_segment(id).is_some(),
-    );
-    fields.check()
+    fields.check()?;
+    Ok(FolderEdit { named, access })
 }
 
-fn unique_folder_name(category: &Category, name: &str, except: Option<Id>) -> Result<(), ApiError> {
-    match category
-        .folders
-        .iter()
-        .find(|f| Some(f.id) != except && f.name.eq_ignore_ascii_case(name))
-    {
-        Some(other) => Err(duplicate(
-            "name",
-            format!(
-                "folder {} of category {} is already named {name:?}",
-                other.id, category.id
-            ),
-        )),
-        None => Ok(()),
+/// Whether the account has the company (or segment) `id` a folder of `visibility` names.
+fn known(catalog: &Catalog) -> impl Fn(Visibility, Id) -> bool + '_ {
+    move |visibility, id| match visibility {
+        Visibility::Companies => catalog.company(id).is_some(),
+        Visibility::ContactSegments => catalog.contact_segment(id).is_some(),
+        _ => catalog.company_segment(id).is_some(),
     }
 }
 
@@ -184,13 +95,7 @@ fn unique_folder_name(category: &Category, name: &str, except: Option<Id>) -> Re
 pub async fn create_folder(mut req: Req) -> Answer {
     let agent = api::caller(&req, Privilege::ManageSolutions)?;
     let category_id: Id = req.id(0)?;
-    let body = api::body(&mut req).await?;
-    let mut fields = Fields::default();
-    fields.only(&body, &FOLDER_FIELDS);
-    fields.required(&body, &["name", "visibility"]);
-    let named = named(&mut fields, &body);
-    let access = access(&mut fields, &body);
-    fields.check()?;
+    let edit = folder_edit(&mut req, &["name", "visibility"]).await?;
     let now = now(&req.state);
     let (catalog, id) = req
         .state
@@ -198,37 +103,17 @@ pub async fn create_folder(mut req: Req) -> Answer {
             let category = catalog
                 .category(category_id)
                 .ok_or_else(|| no_such("category", category_id))?;
-            let name = named.name.unwrap_or_default();
-            unique_folder_name(category, &name, None)?;
-            let mut folder = Folder {
-                id: *next,
-                name,
-                visibility: Visibility::Anyone,
-                companies: Vec::new(),
-                contact_segments: Vec::new(),
-                company_segments: Vec::new(),
-                description: named.description.unwrap_or_default(),
-                created_at: Some(now.clone()),
-                updated_at: Some(now),
-                translations: Default::default(),
-                articles: Default::default(),
-            };
-            apply_access(catalog, &mut folder, access)?;
+            let folder = edit.create(category, *next, &now, &known(catalog))?;
             *next += 1;
             let id = folder.id;
-            Ok((
-                vec![Change::Folder {
-                    category: category_id,
-                    folder,
-                }],
-                id,
-            ))
+            let category = category_id;
+            Ok((vec![Change::Folder { category, folder }], id))
         })
         .await?;
     let (category, folder) = catalog
         .folder(id)
         .ok_or_else(|| ApiError::internal("the new folder is gone"))?;
-    created(folder_json(&catalog, category, folder, None))
+    created(&folder_json(&catalog, category, folder, None))
 }
 
 /// `PUT /api/v2/solutions/folders/:id`: a changed visibility reaches the widget's search
@@ -236,12 +121,7 @@ pub async fn create_folder(mut req: Req) -> Answer {
 pub async fn update_folder(mut req: Req) -> Answer {
     let agent = api::caller(&req, Privilege::ManageSolutions)?;
     let id: Id = req.id(0)?;
-    let body = api::body(&mut req).await?;
-    let mut fields = Fields::default();
-    fields.only(&body, &FOLDER_FIELDS);
-    let named = named(&mut fields, &body);
-    let access = access(&mut fields, &body);
-    fields.check()?;
+    let edit = folder_edit(&mut req, &[]).await?;
     let now = now(&req.state);
     let (catalog, ()) = req
         .state
@@ -249,22 +129,9 @@ pub async fn update_folder(mut req: Req) -> Answer {
             let (category, folder) = catalog.folder(id).ok_or_else(|| no_such("folder", id))?;
             let mut folder = folder.clone();
             folder.articles = Default::default();
-            if let Some(name) = named.name {
-                unique_folder_name(category, &name, Some(id))?;
-                folder.name = name;
-            }
-            if let Some(description) = named.description {
-                folder.description = description;
-            }
-            apply_access(catalog, &mut folder, access)?;
-            folder.updated_at = Some(now);
-            Ok((
-                vec![Change::Folder {
-                    category: category.id,
-                    folder,
-                }],
-                (),
-            ))
+            edit.update(category, &mut folder, &now, &known(catalog))?;
+            let category = category.id;
+            Ok::<_, ApiError>((vec![Change::Folder { category, folder }], ()))
         })
         .await?;
     let (category, folder) = catalog.folder(id).ok_or_else(|| no_such("folder", id))?;
@@ -290,7 +157,7 @@ pub async fn folder_translation(mut req: Req) -> Answer {
     let NameTranslationRequest {
         agent,
         id,
-        creating,
+        call,
         code,
         named,
         now,
@@ -299,35 +166,18 @@ pub async fn folder_translation(mut req: Req) -> Answer {
         .state
         .edit_catalog(who(&agent), move |catalog, _| {
             let (category, folder) = catalog.folder(id).ok_or_else(|| no_such("folder", id))?;
-            if code == primary(catalog) {
-                return Err(primary_translation(creating, code));
-            }
             let mut folder = folder.clone();
             folder.articles = Default::default();
-            let existing = folder.translations.get(code).cloned();
-            let translation = translate(
-                existing,
-                creating,
-                code,
-                named,
-                &now,
-                format!("folder {id}"),
-            )?;
-            folder.translations.insert(code.to_owned(), translation);
-            Ok((
-                vec![Change::Folder {
-                    category: category.id,
-                    folder,
-                }],
-                (),
-            ))
+            let what = format!("folder {id}");
+            let translations = &mut folder.translations;
+            named.translate(translations, call, primary(catalog), code, &now, &what)?;
+            let category = category.id;
+            Ok::<_, ApiError>((vec![Change::Folder { category, folder }], ()))
         })
         .await?;
     let (category, folder) = catalog.folder(id).ok_or_else(|| no_such("folder", id))?;
-    let status = if creating {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    json_response(status, &folder_json(&catalog, category, folder, Some(code)))
+    json_response(
+        translated(call),
+        &folder_json(&catalog, category, folder, Some(code)),
+    )
 }
