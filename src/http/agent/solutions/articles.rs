@@ -65,14 +65,15 @@ const ARTICLE_FIELDS: [&str; 7] = [
     "agent_id",
 ];
 
-/// An article's fields from the body, checked into `fields` (`allowed` and `required` by
-/// the call).
+/// An article's fields from the body as the call allows and requires them, checked (its
+/// `agent_id` against the account's agents), and the `folder_id` it moves to where allowed.
 fn article_edit(
-    fields: &mut Fields,
+    state: &AppState,
     body: &Map<String, Value>,
     allowed: &[&str],
     required: &[&str],
-) -> ArticleEdit {
+) -> Result<(ArticleEdit, Option<Id>), ApiError> {
+    let mut fields = Fields::default();
     fields.only(body, allowed);
     fields.required(body, required);
     let seo_data = fields.object(body, "seo_data");
@@ -83,7 +84,7 @@ fn article_edit(
     if let Some(error) = tags.as_deref().and_then(rules::tags_error) {
         fields.errors.push(error);
     }
-    ArticleEdit {
+    let edit = ArticleEdit {
         title: fields.string(body, "title", MAX_TITLE),
         description: fields.string(body, "description", usize::MAX),
         status: fields.choice(body, "status", &[1, 2]).map(|s| {
@@ -97,7 +98,14 @@ fn article_edit(
         tags,
         seo_data,
         agent_id: fields.integer(body, "agent_id"),
-    }
+    };
+    let to_folder = allowed
+        .contains(&"folder_id")
+        .then(|| fields.integer(body, "folder_id"))
+        .flatten();
+    fields.check()?;
+    rules::check_agent(&state.read().directory, edit.agent_id)?;
+    Ok((edit, to_folder))
 }
 
 /// `POST /api/v2/solutions/folders/:id/articles`: in the primary language.
@@ -105,11 +113,8 @@ pub async fn create_article(mut req: Req) -> Answer {
     let agent = api::caller(&req, Privilege::ManageSolutions)?;
     let folder_id: Id = req.id(0)?;
     let body = api::body(&mut req).await?;
-    let mut fields = Fields::default();
     let required = ["title", "description", "status"];
-    let edit = article_edit(&mut fields, &body, &ARTICLE_FIELDS, &required);
-    fields.check()?;
-    rules::check_agent(&req.state.read().directory, edit.agent_id)?;
+    let (edit, _) = article_edit(&req.state, &body, &ARTICLE_FIELDS, &required)?;
     let now = now(&req.state);
     let author = agent.id;
     let (catalog, id) = req
@@ -151,13 +156,9 @@ pub async fn update_article(mut req: Req) -> Answer {
     let agent = api::caller(&req, Privilege::ManageSolutions)?;
     let id: Id = req.id(0)?;
     let body = api::body(&mut req).await?;
-    let mut fields = Fields::default();
     let mut allowed = ARTICLE_FIELDS.to_vec();
     allowed.push("folder_id");
-    let edit = article_edit(&mut fields, &body, &allowed, &[]);
-    let to_folder = fields.integer(&body, "folder_id");
-    fields.check()?;
-    rules::check_agent(&req.state.read().directory, edit.agent_id)?;
+    let (edit, to_folder) = article_edit(&req.state, &body, &allowed, &[])?;
     let now = now(&req.state);
     let (catalog, ()) = req
         .state
@@ -196,7 +197,6 @@ pub async fn article_translation(mut req: Req) -> Answer {
     let call = translation_call(&req);
     let code = language(&req, 1, &req.state.catalog())?;
     let body = api::body(&mut req).await?;
-    let mut fields = Fields::default();
     let allowed = [
         "title",
         "description",
@@ -209,9 +209,7 @@ pub async fn article_translation(mut req: Req) -> Answer {
         TranslationCall::Create => &["title", "description", "status"],
         TranslationCall::Update => &[],
     };
-    let edit = article_edit(&mut fields, &body, &allowed, required);
-    fields.check()?;
-    rules::check_agent(&req.state.read().directory, edit.agent_id)?;
+    let (edit, _) = article_edit(&req.state, &body, &allowed, required)?;
     let now = now(&req.state);
     let (catalog, ()) = req
         .state

@@ -8,7 +8,8 @@ use super::common::{
     NameTranslationRequest,
 };
 use super::shape::{category_json, portal_id};
-use crate::domain::fixtures::Id;
+use crate::domain::catalog::Catalog;
+use crate::domain::fixtures::{Category, Id};
 use crate::domain::people::Privilege;
 use crate::domain::solutions::{CategoryEdit, Change};
 use crate::http::agent::api::{self, Fields, Page};
@@ -93,20 +94,31 @@ pub async fn update_category(mut req: Req) -> Answer {
     let (catalog, ()) = req
         .state
         .edit_catalog(who(&agent), move |catalog, _| {
-            let mut category = catalog
-                .category(id)
-                .ok_or_else(|| no_such("category", id))?
-                .clone();
-            category.folders.clear();
+            let mut category = category_record(catalog, id)?;
             let categories = &catalog.fixtures.solutions;
             edit.update(categories, portal_id(catalog), &mut category, &now)?;
             Ok((vec![Change::Category(category)], ()))
         })
         .await?;
+    answer_category(&catalog, id, None, StatusCode::OK)
+}
+
+/// The category `id` as a change carries it: without its folders (the change keeps them).
+fn category_record(catalog: &Catalog, id: Id) -> Result<Category, ApiError> {
+    let mut category = catalog
+        .category(id)
+        .ok_or_else(|| no_such("category", id))?
+        .clone();
+    category.folders.clear();
+    Ok(category)
+}
+
+/// The category `id` as the API shows it, in `code` when given.
+fn answer_category(catalog: &Catalog, id: Id, code: Option<&str>, status: StatusCode) -> Answer {
     let category = catalog
         .category(id)
         .ok_or_else(|| no_such("category", id))?;
-    json_response(StatusCode::OK, &category_json(&catalog, category, None))
+    json_response(status, &category_json(catalog, category, code))
 }
 
 /// `DELETE /api/v2/solutions/categories/:id`: with its folders and their articles.
@@ -122,33 +134,16 @@ pub async fn delete_category(req: Req) -> Answer {
 
 /// `POST` (make) and `PUT` (change) `/api/v2/solutions/categories/:id/:language`.
 pub async fn category_translation(mut req: Req) -> Answer {
-    let NameTranslationRequest {
-        agent,
-        id,
-        call,
-        code,
-        named,
-        now,
-    } = NameTranslationRequest::read(&mut req).await?;
-    let (catalog, ()) = req
-        .state
-        .edit_catalog(who(&agent), move |catalog, _| {
-            let mut category = catalog
-                .category(id)
-                .ok_or_else(|| no_such("category", id))?
-                .clone();
-            category.folders.clear();
-            let what = format!("category {id}");
-            let translations = &mut category.translations;
-            named.translate(translations, call, primary(catalog), code, &now, &what)?;
-            Ok((vec![Change::Category(category)], ()))
-        })
+    let request = NameTranslationRequest::read(&mut req).await?;
+    let (id, code, status) = (request.id, request.code, translated(request.call));
+    let catalog = request
+        .edit(
+            &req.state,
+            "category",
+            category_record,
+            |c| &mut c.translations,
+            Change::Category,
+        )
         .await?;
-    let category = catalog
-        .category(id)
-        .ok_or_else(|| no_such("category", id))?;
-    json_response(
-        translated(call),
-        &category_json(&catalog, category, Some(code)),
-    )
+    answer_category(&catalog, id, Some(code), status)
 }

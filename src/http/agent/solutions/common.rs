@@ -1,12 +1,15 @@
 //! What the knowledge base's handlers share: reading a request's language, names and
 //! translation calls, the domain's refusals as answers, and answering a delete.
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
 use http::StatusCode;
 use serde_json::{Map, Value};
 
 use crate::domain::catalog::Catalog;
 use crate::domain::clock::format_timestamp;
-use crate::domain::fixtures::Id;
+use crate::domain::fixtures::{Id, NameTranslation};
 use crate::domain::language::Lang;
 use crate::domain::people::{Privilege, User};
 use crate::domain::solutions::rules::MAX_NAME;
@@ -34,22 +37,26 @@ pub(super) fn primary(catalog: &Catalog) -> &'static str {
     catalog.languages.primary.code()
 }
 
+/// `code` when it names one of the portal's languages, else the portal's language codes.
+pub(super) fn portal_language(catalog: &Catalog, code: &str) -> Result<Lang, Vec<&'static str>> {
+    let portal: Vec<Lang> = catalog.languages.portal_languages().collect();
+    Lang::parse(code)
+        .filter(|l| portal.contains(l))
+        .ok_or_else(|| portal.iter().map(|l| l.code()).collect())
+}
+
 /// The `:language` of a translation path: one of the portal's languages, else an empty
 /// 404 saying which are.
 pub(super) fn language(req: &Req, at: usize, catalog: &Catalog) -> Result<&'static str, ApiError> {
     let code = req.capture(at);
-    let portal: Vec<Lang> = catalog.languages.portal_languages().collect();
-    match Lang::parse(&code).filter(|l| portal.contains(l)) {
-        Some(lang) => Ok(lang.code()),
-        None => Err(ApiError::not_found(format!(
-            "{code:?} is not one of the portal's languages ({})",
-            portal
-                .iter()
-                .map(|l| l.code())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))),
-    }
+    portal_language(catalog, &code)
+        .map(Lang::code)
+        .map_err(|codes| {
+            ApiError::not_found(format!(
+                "{code:?} is not one of the portal's languages ({})",
+                codes.join(", ")
+            ))
+        })
 }
 
 /// Who made an edit, as the event log names them.
@@ -122,12 +129,12 @@ pub(super) fn translated(call: TranslationCall) -> StatusCode {
 /// What a category's or folder's translation call asks: `POST` makes, `PUT` changes
 /// the `:language` version's name and description.
 pub(super) struct NameTranslationRequest {
-    pub(super) agent: User,
+    agent: User,
     pub(super) id: Id,
     pub(super) call: TranslationCall,
     pub(super) code: &'static str,
-    pub(super) named: NameEdit,
-    pub(super) now: String,
+    named: NameEdit,
+    now: String,
 }
 
 impl NameTranslationRequest {
@@ -152,5 +159,35 @@ impl NameTranslationRequest {
             named,
             now: now(&req.state),
         })
+    }
+
+    /// Lays the version over the `kind` record the path names, where `record` finds it as
+    /// its change carries it (`translations` its versions, `change` the change it makes).
+    pub(super) async fn edit<R: 'static>(
+        self,
+        state: &AppState,
+        kind: &'static str,
+        record: fn(&Catalog, Id) -> Result<R, ApiError>,
+        translations: fn(&mut R) -> &mut BTreeMap<String, NameTranslation>,
+        change: fn(R) -> Change,
+    ) -> Result<Arc<Catalog>, ApiError> {
+        let NameTranslationRequest {
+            agent,
+            id,
+            call,
+            code,
+            named,
+            now,
+        } = self;
+        let (catalog, ()) = state
+            .edit_catalog(who(&agent), move |catalog, _| {
+                let mut found = record(catalog, id)?;
+                let what = format!("{kind} {id}");
+                let versions = translations(&mut found);
+                named.translate(versions, call, primary(catalog), code, &now, &what)?;
+                Ok::<_, ApiError>((vec![change(found)], ()))
+            })
+            .await?;
+        Ok(catalog)
     }
 }

@@ -9,7 +9,7 @@ use super::common::{
 };
 use super::shape::folder_json;
 use crate::domain::catalog::Catalog;
-use crate::domain::fixtures::{Id, Visibility};
+use crate::domain::fixtures::{Category, Folder, Id, Visibility};
 use crate::domain::people::Privilege;
 use crate::domain::solutions::{Access, Change, FolderEdit};
 use crate::http::agent::api::{self, Fields, Page};
@@ -126,19 +126,28 @@ pub async fn update_folder(mut req: Req) -> Answer {
     let (catalog, ()) = req
         .state
         .edit_catalog(who(&agent), move |catalog, _| {
-            let (category, folder) = catalog.folder(id).ok_or_else(|| no_such("folder", id))?;
-            let mut folder = folder.clone();
-            folder.articles = Default::default();
+            let (category, mut folder) = folder_record(catalog, id)?;
             edit.update(category, &mut folder, &now, &known(catalog))?;
             let category = category.id;
             Ok::<_, ApiError>((vec![Change::Folder { category, folder }], ()))
         })
         .await?;
+    answer_folder(&catalog, id, None, StatusCode::OK)
+}
+
+/// The folder `id` as a change carries it, without its articles (the change keeps them),
+/// and its category.
+fn folder_record(catalog: &Catalog, id: Id) -> Result<(&Category, Folder), ApiError> {
     let (category, folder) = catalog.folder(id).ok_or_else(|| no_such("folder", id))?;
-    json_response(
-        StatusCode::OK,
-        &folder_json(&catalog, category, folder, None),
-    )
+    let mut folder = folder.clone();
+    folder.articles = Default::default();
+    Ok((category, folder))
+}
+
+/// The folder `id` as the API shows it, in `code` when given.
+fn answer_folder(catalog: &Catalog, id: Id, code: Option<&str>, status: StatusCode) -> Answer {
+    let (category, folder) = catalog.folder(id).ok_or_else(|| no_such("folder", id))?;
+    json_response(status, &folder_json(catalog, category, folder, code))
 }
 
 /// `DELETE /api/v2/solutions/folders/:id`: with its articles.
@@ -154,30 +163,16 @@ pub async fn delete_folder(req: Req) -> Answer {
 
 /// `POST` and `PUT /api/v2/solutions/folders/:id/:language`
 pub async fn folder_translation(mut req: Req) -> Answer {
-    let NameTranslationRequest {
-        agent,
-        id,
-        call,
-        code,
-        named,
-        now,
-    } = NameTranslationRequest::read(&mut req).await?;
-    let (catalog, ()) = req
-        .state
-        .edit_catalog(who(&agent), move |catalog, _| {
-            let (category, folder) = catalog.folder(id).ok_or_else(|| no_such("folder", id))?;
-            let mut folder = folder.clone();
-            folder.articles = Default::default();
-            let what = format!("folder {id}");
-            let translations = &mut folder.translations;
-            named.translate(translations, call, primary(catalog), code, &now, &what)?;
-            let category = category.id;
-            Ok::<_, ApiError>((vec![Change::Folder { category, folder }], ()))
-        })
+    let request = NameTranslationRequest::read(&mut req).await?;
+    let (id, code, status) = (request.id, request.code, translated(request.call));
+    let catalog = request
+        .edit(
+            &req.state,
+            "folder",
+            |catalog, id| folder_record(catalog, id).map(|(c, folder)| (c.id, folder)),
+            |(_, folder)| &mut folder.translations,
+            |(category, folder)| Change::Folder { category, folder },
+        )
         .await?;
-    let (category, folder) = catalog.folder(id).ok_or_else(|| no_such("folder", id))?;
-    json_response(
-        translated(call),
-        &folder_json(&catalog, category, folder, Some(code)),
-    )
+    answer_folder(&catalog, id, Some(code), status)
 }

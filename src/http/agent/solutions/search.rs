@@ -2,8 +2,8 @@
 
 use serde_json::Value;
 
+use super::common::portal_language;
 use super::shape::{article_json, Counters};
-use crate::domain::language::Lang;
 use crate::domain::people::Privilege;
 use crate::http::agent::api::{self, Page};
 use crate::http::error::ApiError;
@@ -29,25 +29,13 @@ pub async fn search(req: Req) -> Answer {
     let catalog = req.state.catalog();
     let lang = match params.get("language") {
         None => catalog.languages.primary,
-        Some(code) => {
-            let portal: Vec<Lang> = catalog.languages.portal_languages().collect();
-            Lang::parse(code)
-                .filter(|l| portal.contains(l))
-                .ok_or_else(|| {
-                    api::invalid(
-                        "language",
-                        format!(
-                            "It should be one of these values: '{}'",
-                            portal
-                                .iter()
-                                .map(|l| l.code())
-                                .collect::<Vec<_>>()
-                                .join(",")
-                        ),
-                        "invalid_value",
-                    )
-                })?
-        }
+        Some(code) => portal_language(&catalog, code).map_err(|codes| {
+            api::invalid(
+                "language",
+                format!("It should be one of these values: '{}'", codes.join(",")),
+                "invalid_value",
+            )
+        })?,
     };
     let term = term.to_owned();
     // Enough for this page and to know whether another follows, never more than there are.
