@@ -2,9 +2,15 @@
 //! category) and articles (listed under a folder), each with list, show, create, update,
 //! delete and `/:language` translations, and `GET /api/v2/search/solutions`.
 //!
-//! Writes go through [`AppState::edit_catalog`]: durable in the store, and searchable by
+//! Writes go through [`crate::state::AppState::edit_catalog`]: durable in the store, and searchable by
 //! the widget when the answer leaves (the index is updated for the changed articles only).
 //! Reading needs the knowledge base's view privilege, writing its manage privilege.
+//!
+//! A file a resource (`categories.rs`, `folders.rs`, `articles.rs`, `search.rs`), each
+//! handler reading the call, finding the record and answering; the account's rules and
+//! what an edit does to a record live in [`crate::domain::solutions`]. `shape.rs` gives
+//! the records' JSON, `common.rs` what the handlers share (languages, translation calls,
+//! deletes).
 
 mod articles;
 mod categories;

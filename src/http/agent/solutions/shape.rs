@@ -15,7 +15,7 @@ pub(super) fn portal_id(catalog: &Catalog) -> Id {
     catalog.fixtures.account.id
 }
 
-pub(super) fn or_account_time(catalog: &Catalog, time: &Option<String>) -> String {
+fn or_account_time(catalog: &Catalog, time: &Option<String>) -> String {
     time.clone()
         .unwrap_or_else(|| catalog.fixtures.account.created_at.clone())
 }
@@ -132,7 +132,7 @@ pub(super) fn article_json(
     }))
 }
 
-pub(super) fn status_number(status: ArticleStatus) -> u8 {
+fn status_number(status: ArticleStatus) -> u8 {
     match status {
         ArticleStatus::Draft => 1,
         ArticleStatus::Published => 2,
