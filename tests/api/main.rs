@@ -10,6 +10,7 @@ mod attachments;
 mod bootstrap;
 mod cli;
 mod control;
+mod docs;
 mod durability;
 mod fidelity;
 #[path = "../common/harness.rs"]
