@@ -245,16 +245,25 @@ fn the_manual_s_commands_answer_what_the_manual_shows() {
             "the manual's examples need {tool} (scripts/test.sh installs jq)"
         );
     }
-    let mut problems = Vec::new();
-    let mut ran = 0;
-    for path in manual() {
-        let steps = steps(&path, &Page::read(&path), &mut Vec::new());
-        if steps.is_empty() {
-            continue;
-        }
-        ran += steps.len();
-        problems.extend(run_page(&path, &steps));
-    }
+    // One server and one shell per page, the pages side by side: they share nothing.
+    let pages: Vec<(std::path::PathBuf, Vec<Step>)> = manual()
+        .into_iter()
+        .map(|path| {
+            let steps = steps(&path, &Page::read(&path), &mut Vec::new());
+            (path, steps)
+        })
+        .filter(|(_, steps)| !steps.is_empty())
+        .collect();
+    let ran: usize = pages.iter().map(|(_, steps)| steps.len()).sum();
+    let problems: Vec<String> = std::thread::scope(|scope| {
+        let runs: Vec<_> = pages
+            .iter()
+            .map(|(path, steps)| scope.spawn(move || run_page(path, steps)))
+            .collect();
+        runs.into_iter()
+            .flat_map(|run| run.join().expect("a page's run panicked"))
+            .collect()
+    });
     assert!(
         ran > 20,
         "only {ran} blocks ran: are the <!-- run --> markers there?"

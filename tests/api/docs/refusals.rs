@@ -22,22 +22,23 @@ pub fn codes_in(sources: &[(String, String)]) -> BTreeMap<String, BTreeSet<Strin
     let makers = code_makers(&sources);
     let literal = Regex::new(r#"^"([a-z][a-z0-9_]*)"$"#).unwrap();
     let field = Regex::new(r#"(?:\bcode|"code")\s*:\s*"([a-z][a-z0-9_]*)""#).unwrap();
+    // One pass per file over the calls of every maker.
+    let names: Vec<String> = makers.keys().map(|m| regex::escape(m)).collect();
+    let call = Regex::new(&format!(r"(?:^|[^\w])({})\s*\(", names.join("|"))).unwrap();
     let mut codes: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (name, text) in &sources {
-        for (maker, positions) in &makers {
-            let call = Regex::new(&format!(r"(^|[^\w]){maker}\s*\(")).unwrap();
-            for found in call.find_iter(text) {
-                if text[..found.start()].trim_end().ends_with("fn") {
-                    continue; // the definition, not a call
-                }
-                let args = arguments(text, found.end() - 1);
-                for &at in positions {
-                    if let Some(c) = args.get(at).and_then(|a| literal.captures(a)) {
-                        codes
-                            .entry(c[1].to_owned())
-                            .or_default()
-                            .insert(name.clone());
-                    }
+        for found in call.captures_iter(text) {
+            let (whole, maker) = (found.get(0).unwrap(), &found[1]);
+            if text[..whole.start() + 1].trim_end().ends_with("fn") {
+                continue; // the definition, not a call
+            }
+            let args = arguments(text, whole.end() - 1);
+            for &at in &makers[maker] {
+                if let Some(c) = args.get(at).and_then(|a| literal.captures(a)) {
+                    codes
+                        .entry(c[1].to_owned())
+                        .or_default()
+                        .insert(name.clone());
                 }
             }
         }
