@@ -11,6 +11,7 @@ mod attachments;
 mod bootstrap;
 mod cli;
 mod control;
+mod docs;
 mod durability;
 mod fidelity;
 #[path = "../common/harness.rs"]
