@@ -7,8 +7,8 @@
 // Run:    cd tests/vectors && npm ci && node make_npm.js
 // Writes: jsonwebtoken-npm.json (next to this script)
 //
-// Each vector's `expect` is what Freshdesk answers, per shared/spec/widget-api.md
-// section 3, to GET /api/widget/search/solutions?term=x with a valid X-Widget-Id and the
+// Each vector's `expect` is what Freshdesk answers, per the token rules in
+// docs/src/tokens.md, to GET /api/widget/search/solutions?term=x with a valid X-Widget-Id and the
 // token in X-Widget-Auth, with the clock pinned at NOW. The cases and expectations mirror
 // make_pyjwt.py exactly (same names, same payloads); only the signing library differs.
 //

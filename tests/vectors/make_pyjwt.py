@@ -7,7 +7,7 @@ other version so the output stays reproducible.
 Run:    cd tests/vectors && pip install pyjwt==2.15.1 && python3 make_pyjwt.py
 Writes: pyjwt.json (next to this script)
 
-Each vector's `expect` is what Freshdesk answers, per shared/spec/widget-api.md section 3,
+Each vector's `expect` is what Freshdesk answers, per the token rules in docs/src/tokens.md,
 to GET /api/widget/search/solutions?term=x with a valid X-Widget-Id and the token in
 X-Widget-Auth, with the clock pinned at NOW. The cases and expectations mirror
 make_npm.js exactly (same names, same payloads); only the signing library differs.

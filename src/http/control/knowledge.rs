@@ -27,7 +27,7 @@ use crate::http::reply::{ok, Answer};
 use crate::http::request::Req;
 use crate::state::{AppState, TranslationVotes};
 
-/// Search results view-as lists: the widget's first page at its default size (spec §2).
+/// Search results view-as lists: the widget's first page at its default size, as the widget asks for it.
 const SEARCH_PAGE_SIZE: usize = 10;
 /// Lifetime of the token view-as signs for a persona; it is used at once.
 const PERSONA_TOKEN_TTL_SECS: i64 = 60;
