@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use super::loader;
 use super::world::{Baseline, World};
+use super::{indexer, loader};
 use super::{AppState, FixturesRefused, StartError};
 use crate::domain::catalog::Catalog;
 use crate::domain::fixtures::validate::is_valid_secret;
@@ -120,7 +120,7 @@ impl AppState {
         }
         let secret = fixtures.account.widget_secret.clone();
         let fingerprint = self.inner.store.location().fingerprint(&fixtures);
-        let catalog = Arc::new(Catalog::build(fixtures)?);
+        let catalog = Arc::new(Catalog::build(fixtures)?.with_indexer(indexer::in_background()));
         let baseline = Baseline {
             catalog,
             secret,

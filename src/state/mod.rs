@@ -23,6 +23,7 @@
 //!   `events`, `request_log`, `faults`, `rate`.
 
 mod agent;
+pub mod answers;
 mod clock;
 mod config;
 mod counters;
@@ -31,6 +32,7 @@ mod edits;
 mod error;
 pub mod events;
 pub mod faults;
+mod indexer;
 mod lifecycle;
 mod loader;
 pub mod rate;
@@ -54,6 +56,7 @@ use crate::domain::catalog::Catalog;
 use crate::domain::clock::Clock;
 use crate::domain::fixtures::validate::is_valid_secret;
 use crate::domain::token::AcceptedTokens;
+use crate::state::answers::Answers;
 use crate::state::events::EventBus;
 use crate::state::faults::Faults;
 use crate::state::rate::RateLimit;
@@ -86,6 +89,8 @@ struct Inner {
     /// Held by each edit of the catalog, and by what replaces it (reset, new fixtures, a
     /// restored state): one edit at a time, each made from the catalog the last one left.
     edits: Mutex<()>,
+    /// Search answers rendered from the catalog (see [`Answers`]).
+    answers: Answers,
 }
 
 #[derive(Debug)]
@@ -119,7 +124,8 @@ impl AppState {
         let location = config.data_dir.map_or(Location::Memory, Location::Dir);
         let fingerprint = location.fingerprint(&config.fixtures);
         // Indexed later, on a thread of its own: the server answers meanwhile.
-        let catalog = Arc::new(Catalog::load(config.fixtures));
+        let catalog =
+            Arc::new(Catalog::load(config.fixtures).with_indexer(indexer::in_background()));
         let store = Store::open(location, &fingerprint)?;
         let overlay = store.overlay()?;
         let changes = catalog_changes(&overlay)?;
@@ -155,6 +161,7 @@ impl AppState {
                 insecure_control: config.insecure_control,
                 rate: RateLimit::new(config.rate_limit),
                 loader: loader::Loader::default(),
+                answers: Answers::default(),
             }),
         })
     }

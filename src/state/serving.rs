@@ -4,6 +4,7 @@
 use std::sync::atomic::Ordering;
 
 use super::{AppState, StartError, Timeouts};
+use crate::state::answers::Answers;
 use crate::state::events::EventBus;
 use crate::state::faults::Faults;
 use crate::state::rate::Rate;
@@ -15,6 +16,11 @@ impl AppState {
     /// (see [`Store::limit`]).
     pub fn limit_store(&self, bytes: u64) -> Result<(), StoreError> {
         self.inner.store.limit(bytes)
+    }
+
+    /// Search answers already rendered, for the catalog they were rendered from.
+    pub fn answers(&self) -> &Answers {
+        &self.inner.answers
     }
 
     pub fn events(&self) -> &EventBus {
