@@ -65,8 +65,15 @@ impl Config {
 
     /// The bundled demo account, real time, its own secret, state in memory, captcha on.
     pub fn bundled() -> Config {
+        Config::new(FixtureSet::bundled().expect("the bundled fixtures are valid"))
+    }
+
+    /// These fixtures with every other setting at its default: real time, the fixtures'
+    /// own secret, state in memory, captcha on. What the command line starts from, so it
+    /// sets only what it was told.
+    pub fn new(fixtures: FixtureSet) -> Config {
         Config {
-            fixtures: FixtureSet::bundled().expect("the bundled fixtures are valid"),
+            fixtures,
             secret: None,
             clock: ClockStart::System,
             data_dir: None,
