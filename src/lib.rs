@@ -7,9 +7,14 @@
 //!   choice: the parameter, then the profile for a logged-in customer or the browser for an anonymous one), `search` (the tantivy index), `token` (Freshdesk's JWT checks with reasons),
 //!   `people` (contacts and agents), `clock`, `html` (text and the sanitiser), `email`.
 //! - `state/`: what a running server holds, shared by every request: `AppState` (the world
-//!   behind a lock, with every SQLite call on the blocking pool), `loader` (the one thread
-//!   that parses, validates and indexes a replacing fixture set), `store` (SQLite), `events`
-//!   (the live stream), `request_log`, `faults`, `rate` (the widget API's rate limit).
+//!   behind a lock, with every SQLite call on the blocking pool), its face in `mod.rs` and
+//!   its methods by concern (`config`, `error`, `world`, `lifecycle`, `snapshots`, `edits`,
+//!   `agent`, `customers`, `counters`, `secret`, `clock`, `serving`); `loader` (the one
+//!   thread that parses, validates and indexes a replacing fixture set), `indexer` (the
+//!   thread that builds a catalog's search index), `answers` (search answers already
+//!   rendered), `store/` (SQLite: open/migrate, schema, errors, records, and the queries
+//!   by concern), `events` (the live stream), `request_log`, `faults`, `rate` (the widget
+//!   API's rate limit).
 //! - `http/`: the one route table (`routes`), the one error type (`error`), the dispatch
 //!   and the one recover (`mod.rs`), the perimeter (`guard`: the `Host` check and cross-site
 //!   control writes), the accept loop (`listen`: timeouts, the connection cap), what a

@@ -3,13 +3,10 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
-use std::sync::{Arc, RwLock};
-
-use bytes::Bytes;
+use std::sync::Arc;
 
 use crate::domain::access::{
-    folder_access, folder_tokens, search_tokens, Caller, Hidden, Purpose, SearchAccess,
-    AGENT_API_TOKEN,
+    folder_access, folder_tokens, search_tokens, Caller, Hidden, Purpose, AGENT_API_TOKEN,
 };
 use crate::domain::clock::{canonical_timestamp, looks_canonical};
 use crate::domain::fixtures::{
@@ -57,51 +54,65 @@ pub struct Catalog {
     companies: HashMap<Id, usize>,
     contact_segments: HashMap<Id, usize>,
     company_segments: HashMap<Id, usize>,
-    /// Filled language by language by the thread that builds the index (see
-    /// [`Catalog::load`]).
+    /// Filled language by language by an [`IndexJob`] (see [`Catalog::load`]).
     search: Arc<SearchIndex>,
-    /// Whether that thread has been started.
+    /// Whether that job has been handed to the indexer.
     indexing: AtomicBool,
-    /// Search answers rendered from this account (see [`Catalog::remembered_search`]);
-    /// forgotten with the catalog.
-    searches: RwLock<rustc_hash::FxHashMap<SearchKey, Bytes>>,
+    /// Who runs the index's build (see [`Catalog::with_indexer`]).
+    indexer: Indexer,
 }
 
-/// The index thread's nice value (see [`Catalog::start_indexing`]).
-pub const INDEX_NICENESS: i32 = 10;
+/// One build of a catalog's search index, every indexed language in turn: pure work, which
+/// the catalog hands to its [`Indexer`] when the index is first needed.
+#[derive(Debug, Clone)]
+pub struct IndexJob {
+    fixtures: Arc<FixtureSet>,
+    search: Arc<SearchIndex>,
+}
 
-/// Search answers remembered per catalog, at most this many. A widget's searches repeat a
-/// few terms; searches that never repeat fill the memory and are forgotten at once. At
-/// 4,096, never-repeated searches on 100,000 articles added 19 MB to the server's peak
-/// (answers of up to 30 titles, and the allocator's leftovers after each clearing); at
-/// 1,024 they add 6 MB.
-const REMEMBERED_SEARCHES: usize = 1024;
+impl IndexJob {
+    /// Builds the index; searches in a language are answered as soon as it is indexed.
+    pub fn run(&self) {
+        index(&self.fixtures, &self.search);
+    }
+}
 
-/// Everything besides the account that a search answer depends on: the widget (its
-/// categories), the language, the page, what the caller may find, and the words.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct SearchKey {
-    pub widget: Id,
-    pub lang: Lang,
-    pub offset: usize,
-    pub limit: usize,
-    pub access: SearchAccess,
-    pub text: String,
+/// Who runs a catalog's [`IndexJob`]s. The domain starts no thread: by default the job
+/// runs on the caller's thread when the index is first needed, and a server gives its
+/// catalogs an indexer that runs it on a thread of its own.
+#[derive(Clone)]
+pub struct Indexer(Arc<dyn Fn(IndexJob) + Send + Sync>);
+
+impl Indexer {
+    pub fn new(run: impl Fn(IndexJob) + Send + Sync + 'static) -> Indexer {
+        Indexer(Arc::new(run))
+    }
+
+    /// Runs each job here and now: a catalog's indexer unless it is given another.
+    pub fn here() -> Indexer {
+        Indexer::new(|job| job.run())
+    }
+}
+
+impl std::fmt::Debug for Indexer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Indexer")
+    }
 }
 
 impl Catalog {
     /// Indexes a validated fixture set, and returns once the index is ready.
     pub fn build(fixtures: FixtureSet) -> Result<Catalog, SearchError> {
         let catalog = Catalog::load(fixtures);
-        // Here, on the caller's thread (the server's loader), not on one of its own.
+        // Here, on the caller's thread (the server's loader), whatever its indexer.
         catalog.indexing.store(true, AtomicOrdering::SeqCst);
-        index(&catalog.fixtures, &catalog.search);
+        catalog.index_job().run();
         catalog.search.wait_all()?;
         Ok(catalog)
     }
 
-    /// Loads a validated fixture set without indexing it yet: the index is built on a
-    /// thread of its own from [`Catalog::start_indexing`] (a server calls it once it
+    /// Loads a validated fixture set without indexing it yet: the index is built by the
+    /// catalog's [`Indexer`] from [`Catalog::start_indexing`] (a server calls it once it
     /// listens, so that indexing does not slow its start) or from the first search.
     /// Searches wait for the index; every other call can be answered at once.
     ///
@@ -112,7 +123,15 @@ impl Catalog {
         canonical_times(&mut fixtures);
         sanitise_descriptions(&mut fixtures);
         let search = SearchIndex::pending(&indexed_languages(&fixtures), documents(&fixtures));
-        Catalog::with_index(Arc::new(fixtures), Arc::new(search))
+        Catalog::with_index(Arc::new(fixtures), Arc::new(search), Indexer::here())
+    }
+
+    /// This catalog with its index built by `indexer` (a server's thread), it and every
+    /// catalog made from it ([`Catalog::changed_copy`], [`Catalog::edited`],
+    /// [`Catalog::fresh`]).
+    pub fn with_indexer(mut self, indexer: Indexer) -> Catalog {
+        self.indexer = indexer;
+        self
     }
 
     /// These fixtures with the agent API's changes laid over them, with an index of their
@@ -124,7 +143,7 @@ impl Catalog {
             change.apply(&mut fixtures);
         }
         let search = SearchIndex::pending(&indexed_languages(&fixtures), documents(&fixtures));
-        Catalog::with_index(Arc::new(fixtures), Arc::new(search))
+        Catalog::with_index(Arc::new(fixtures), Arc::new(search), self.indexer.clone())
     }
 
     /// This catalog with `changes` applied: the fixtures copied and changed, the lookups
@@ -142,7 +161,11 @@ impl Catalog {
             .collect();
         touched.sort_unstable();
         touched.dedup();
-        let catalog = Catalog::with_index(Arc::new(fixtures), self.search.clone());
+        let catalog = Catalog::with_index(
+            Arc::new(fixtures),
+            self.search.clone(),
+            self.indexer.clone(),
+        );
         catalog.indexing.store(true, AtomicOrdering::SeqCst);
         catalog.reindex(&touched)?;
         Ok((catalog, touched))
@@ -181,7 +204,11 @@ impl Catalog {
             &indexed_languages(&self.fixtures),
             documents(&self.fixtures),
         );
-        Catalog::with_index(self.fixtures.clone(), Arc::new(search))
+        Catalog::with_index(
+            self.fixtures.clone(),
+            Arc::new(search),
+            self.indexer.clone(),
+        )
     }
 
     /// Whether `other` reads the same search index (it was made from this one by
@@ -218,36 +245,20 @@ impl Catalog {
             .unwrap_or(0)
     }
 
-    /// Starts building the search index on a thread of its own, unless it is started
+    /// Hands the search index's build to the catalog's [`Indexer`], unless it is started
     /// already.
     pub fn start_indexing(&self) {
         if self.indexing.swap(true, AtomicOrdering::SeqCst) {
             return;
         }
-        let job = {
-            let (fixtures, search) = (self.fixtures.clone(), self.search.clone());
-            move || index(&fixtures, &search)
-        };
-        let background = {
-            let job = job.clone();
-            move || {
-                // Requests come first: on a machine with few cores an index built at full
-                // priority delays the first answers by milliseconds (first 200 at 6 ms
-                // instead of 3.4 here). Nice 10 gives that back as well as 19 did, and
-                // still leaves the index about a tenth of a core that busy processes
-                // compete for, where 19 would starve a large set's index. The nice value
-                // is a thread's own on Linux; where it cannot be set the index is merely
-                // built at the usual priority.
-                let _ = rustix::process::setpriority_process(None, INDEX_NICENESS);
-                job()
-            }
-        };
-        let spawned = std::thread::Builder::new()
-            .name("freshmock-index".into())
-            .spawn(background);
-        if spawned.is_err() {
-            // No thread to spare: index here and now.
-            job();
+        (self.indexer.0)(self.index_job());
+    }
+
+    /// The build of this catalog's search index.
+    fn index_job(&self) -> IndexJob {
+        IndexJob {
+            fixtures: self.fixtures.clone(),
+            search: self.search.clone(),
         }
     }
 
@@ -280,7 +291,11 @@ impl Catalog {
         Ok(&self.search)
     }
 
-    fn with_index(fixtures: Arc<FixtureSet>, search: Arc<SearchIndex>) -> Catalog {
+    fn with_index(
+        fixtures: Arc<FixtureSet>,
+        search: Arc<SearchIndex>,
+        indexer: Indexer,
+    ) -> Catalog {
         let languages = account_languages(&fixtures.account);
         let mut articles = HashMap::new();
         for (ci, category) in fixtures.solutions.iter().enumerate() {
@@ -310,7 +325,7 @@ impl Catalog {
         by_hits.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         Catalog {
             indexing: AtomicBool::new(false),
-            searches: RwLock::default(),
+            indexer,
             languages,
             articles,
             by_hits: by_hits.into_iter().map(|(_, id)| id).collect(),
@@ -321,25 +336,6 @@ impl Catalog {
             search,
             fixtures,
         }
-    }
-
-    /// The answer rendered earlier from this account to the search `key` describes.
-    pub fn remembered_search(&self, key: &SearchKey) -> Option<Bytes> {
-        self.searches
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(key)
-            .cloned()
-    }
-
-    /// Remembers a search answer rendered from this account (see
-    /// [`Catalog::remembered_search`]); past the limit, everything is forgotten at once.
-    pub fn remember_search(&self, key: SearchKey, body: Bytes) {
-        let mut searches = self.searches.write().unwrap_or_else(|e| e.into_inner());
-        if searches.len() >= REMEMBERED_SEARCHES {
-            searches.clear();
-        }
-        searches.insert(key, body);
     }
 
     /// A widget by id, whether active or not.

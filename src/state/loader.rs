@@ -11,7 +11,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc::{channel, Sender};
 use std::sync::Mutex;
 
-use crate::domain::catalog::INDEX_NICENESS;
+use crate::state::indexer::INDEX_NICENESS;
 
 type Job = Box<dyn FnOnce() + Send>;
 

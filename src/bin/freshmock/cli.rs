@@ -86,14 +86,13 @@ impl AccountArgs {
         }
     }
 
-    /// This account, secret and clock, with everything else as `Config::bundled` has it
-    /// (what `token` and `explain` need; `serve` sets its own options on top).
+    /// This account, secret and clock, with everything else at its default (what `token`
+    /// and `explain` need; `serve` sets its own options on top).
     pub fn config(&self) -> Result<Config, FixtureError> {
         Ok(Config {
-            fixtures: self.fixtures()?,
             secret: self.secret.clone(),
             clock: self.now.unwrap_or_default(),
-            ..Config::bundled()
+            ..Config::new(self.fixtures()?)
         })
     }
 }

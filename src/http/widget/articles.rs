@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::domain::access::SearchAccess;
-use crate::domain::catalog::{ArticleRef, SearchKey};
+use crate::domain::catalog::ArticleRef;
 use crate::domain::fixtures::Id;
 use crate::domain::language::Lang;
 use crate::http::context::{check, Login, WidgetCall, WidgetHeaders};
@@ -14,6 +14,7 @@ use crate::http::error::ApiError;
 use crate::http::reply::{json_bytes_response, json_response, Answer};
 use crate::http::request::Params;
 use crate::http::request::Req;
+use crate::state::answers::SearchKey;
 
 /// `page` may not exceed this.
 const MAX_PAGE: usize = 10;
@@ -83,7 +84,7 @@ pub async fn search(req: Req) -> Answer {
         access: SearchAccess::of(&call.search_caller()),
         text: term.to_owned(),
     };
-    if let Some(body) = call.catalog.remembered_search(&key) {
+    if let Some(body) = req.state.answers().get(&call.catalog, &key) {
         return Ok(json_bytes_response(StatusCode::OK, body));
     }
     // Just after start-up the index may still be building: wait for it off the runtime.
@@ -100,7 +101,7 @@ pub async fn search(req: Req) -> Answer {
         )
         .map_err(ApiError::internal)?;
     let body = Bytes::from(serde_json::to_vec(&summaries(&call, lang, ids)).unwrap_or_default());
-    call.catalog.remember_search(key, body.clone());
+    req.state.answers().put(&call.catalog, key, body.clone());
     Ok(json_bytes_response(StatusCode::OK, body))
 }
 
