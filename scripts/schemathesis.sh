@@ -33,12 +33,14 @@ VENV_ABS="$(cd "$VENV" && pwd)"
 PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-# Starts a server on a free port; prints its address. Each run gets a server of its own: the
-# control plane's run resets, rotates, moves the clock and injects faults.
+# Starts a server on a free port and sets ADDRESS to its address. Each run gets a server of
+# its own: the control plane's run resets, rotates, moves the clock and injects faults. Not
+# called as $(start ...): in a subshell the PID would never reach the cleanup above.
 start() {
   local name="$1"
   shift
@@ -46,7 +48,7 @@ start() {
   PIDS+=("$!")
   for _ in $(seq 1 200); do
     if grep -q "listening on" "$WORK/$name.out" 2>/dev/null; then
-      sed -n 's/.*listening on \(http:\/\/[0-9.:]*\).*/\1/p' "$WORK/$name.out" | head -1
+      ADDRESS="$(sed -n 's/.*listening on \(http:\/\/[0-9.:]*\).*/\1/p' "$WORK/$name.out" | head -1)"
       return
     fi
     sleep 0.05
@@ -65,14 +67,16 @@ run() {
     --phases examples,coverage,fuzzing --no-color "$@")
 }
 
-CONTROL="$(start control)"
+start control
+CONTROL="$ADDRESS"
 run "control plane, $EXAMPLES examples per operation" \
   "$CONTROL/_freshmock/openapi.json" -n "$EXAMPLES" --exclude-path-regex '/events$|/widget/sync$'
 # The two event streams never end: a few examples each, read for two seconds.
 run "control plane's event streams" \
   "$CONTROL/_freshmock/openapi.json" -n 5 --request-timeout 2 --include-path-regex '/events$|/widget/sync$'
 
-WIDGET="$(start widget --no-captcha)"
+start widget --no-captcha
+WIDGET="$ADDRESS"
 run "widget API, $EXAMPLES examples per operation" \
   "$WIDGET/_freshmock/openapi/widget.json" -n "$EXAMPLES"
 # Past the header checks: the bundled account's widget and a client id on every request.
@@ -81,7 +85,8 @@ run "widget API as the bundled widget, $EXAMPLES examples per operation" \
   -H "X-Widget-Id: 12000000025" -H "X-Client-Id: schemathesis"
 
 # The agent API past its authentication: the demo admin's key (every role privilege).
-AGENT="$(start agent)"
+start agent
+AGENT="$ADDRESS"
 run "agent API as the demo admin, $EXAMPLES examples per operation" \
   "$AGENT/_freshmock/openapi/widget.json" -n "$EXAMPLES" --include-path-regex '^/api/v2/' \
   -H "Authorization: Basic $(printf 'adminkey0000000000000000000000001:X' | base64)"
