@@ -6,8 +6,9 @@
 //!
 //! Path patterns are literal segments and captures: `{name}` is any one segment, `{name:int}`
 //! a segment of digits (an id), and a capture may carry a literal suffix (`{id:int}.js`);
-//! `{*name}` at the end takes the rest of the path. Where two routes could take a path the
-//! first one listed wins, so literals come before captures.
+//! `{*name}` at the end takes the rest of the path. Where two routes could take a path, the
+//! one with more literal segments wins (a capture never takes what a literal names), then
+//! the first one listed.
 
 use std::sync::LazyLock;
 
@@ -330,22 +331,38 @@ pub fn find(method: &Method, path: &str) -> Found {
 
 fn find_exact(method: &Method, path: &str) -> Found {
     let wanted = if method == Method::HEAD { &GET } else { method };
+    // Only the patterns with the most literal segments that match take the path: a
+    // capture does not take what a literal names (`PUT .../categories/1/folders` is not a
+    // translation into a language called "folders", but a 405 listing GET and POST).
+    let mut most_literal = 0;
+    let mut found: Option<(&'static Route, Captures)> = None;
     let mut allowed: Vec<Method> = Vec::new();
     for (route, pattern) in ROUTES.iter().zip(PATTERNS.iter()) {
         let Some(captures) = matches(pattern, path) else {
             continue;
         };
-        if route.method == *wanted {
-            return Found::Route(route, captures);
+        let literals = pattern
+            .iter()
+            .filter(|s| matches!(s, Segment::Literal(_)))
+            .count();
+        if literals < most_literal {
+            continue;
         }
-        if !allowed.contains(&route.method) {
+        if literals > most_literal {
+            most_literal = literals;
+            found = None;
+            allowed.clear();
+        }
+        if route.method == *wanted {
+            found.get_or_insert((route, captures));
+        } else if !allowed.contains(&route.method) {
             allowed.push(route.method.clone());
         }
     }
-    if allowed.is_empty() {
-        Found::Nothing
-    } else {
-        Found::WrongMethod(allowed)
+    match found {
+        Some((route, captures)) => Found::Route(route, captures),
+        None if allowed.is_empty() => Found::Nothing,
+        None => Found::WrongMethod(allowed),
     }
 }
 
@@ -436,6 +453,18 @@ mod tests {
                 assert_eq!(allowed, vec![Method::GET, Method::POST, Method::DELETE])
             }
             other => panic!("{other:?}"),
+        }
+        // A literal segment is not taken by another route's capture.
+        for path in [
+            "/api/v2/solutions/categories/1/folders",
+            "/api/v2/solutions/folders/1/articles",
+        ] {
+            match find(&Method::PUT, path) {
+                Found::WrongMethod(allowed) => {
+                    assert_eq!(allowed, vec![Method::GET, Method::POST], "{path}")
+                }
+                other => panic!("{path}: {other:?}"),
+            }
         }
         match find(&Method::PUT, "/api/widget/search/solutions") {
             Found::WrongMethod(allowed) => assert_eq!(allowed, vec![Method::GET, Method::POST]),

@@ -253,6 +253,23 @@ async fn minting_a_token_with_the_longest_ttl_answers_instead_of_overflowing() {
 }
 
 #[tokio::test]
+async fn a_mistyped_ttl_is_refused_even_beside_ttl_seconds() {
+    let server = Api::start().await;
+
+    let (status, err) = post(
+        &server,
+        "tokens",
+        json!({ "email": "alice@globex.test", "ttl_seconds": 60, "ttl": "soon" }),
+    )
+    .await;
+
+    assert_eq!(
+        (status, err["code"].as_str()),
+        (400, Some("invalid_duration"))
+    );
+}
+
+#[tokio::test]
 async fn a_mock_server_started_outside_the_clocks_range_says_so() {
     for start in [
         freshmock::ClockStart::Fixed(-1),

@@ -5,7 +5,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::support::{fetch, keys, Api, STAN};
+use crate::support::{fetch, keys, Api, ADMIN_KEY, STAN};
 
 const SEARCH: &str = "/api/widget/search/solutions";
 
@@ -222,6 +222,21 @@ async fn wrong_verb_on_a_known_path_is_405_with_allow() {
     assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED);
     // Freshdesk routes the search for GET and POST.
     assert_eq!(reply.header("allow"), Some("GET, POST"));
+}
+
+#[tokio::test]
+async fn put_on_a_folder_or_article_list_is_405_with_allow_not_a_translation() {
+    let api = Api::start().await;
+
+    for path in [
+        "/api/v2/solutions/categories/1/folders",
+        "/api/v2/solutions/folders/1/articles",
+    ] {
+        let reply = fetch(api.agent(Method::PUT, path, ADMIN_KEY)).await;
+
+        assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED, "{path}");
+        assert_eq!(reply.header("allow"), Some("GET, POST"), "{path}");
+    }
 }
 
 #[tokio::test]

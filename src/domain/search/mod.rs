@@ -335,6 +335,31 @@ mod tests {
     }
 
     #[test]
+    fn an_edited_article_is_still_found_while_its_old_version_awaits_a_merge() {
+        // Two documents with the word; an edit replaces one, and the replaced one still
+        // counts in the word's document frequency (3) until its segment is merged, which
+        // once made BM25's document count (2) too small and the search panic (a 500).
+        let tags: Vec<String> = Vec::new();
+        let idx = SearchIndex::build(
+            &[lang("en")],
+            vec![
+                entry(1, "en", "Passkeys", "Sign in.", "anyone", &tags),
+                entry(2, "en", "More passkeys", "Sign out.", "anyone", &tags),
+            ],
+        )
+        .unwrap();
+        for _ in 0..3 {
+            idx.update(
+                &[1],
+                vec![entry(1, "en", "Passkeys", "Sign in.", "anyone", &tags)],
+                2,
+            )
+            .unwrap();
+            assert_eq!(run(&idx, "passkeys", "en", &["anyone"]), vec![1, 2]);
+        }
+    }
+
+    #[test]
     fn stemming_finds_plural_and_title_ranks_first() {
         let idx = index();
         assert_eq!(run(&idx, "passwords ", "en", &["anyone"]), vec![1, 3]);

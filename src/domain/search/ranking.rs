@@ -138,6 +138,12 @@ impl SegmentCollector for RankedSegment {
 }
 /// BM25's statistics for one language's index as if it held every language: the
 /// language's own term and token counts, and the document count of all languages.
+///
+/// A term's document frequency counts the documents an edit replaced until their segment
+/// is merged, as tantivy's own document count (`max_doc`) does; so the count given here adds
+/// this language's replaced documents, and is never below what this index itself holds
+/// (a search racing an edit may see the new documents before the new total). BM25 asserts
+/// that no term is in more documents than the count: below it, a search would panic.
 pub(super) struct AllLanguages<'a> {
     pub(super) searcher: &'a Searcher,
     pub(super) total_docs: u64,
@@ -149,7 +155,9 @@ impl Bm25StatisticsProvider for AllLanguages<'_> {
     }
 
     fn total_num_docs(&self) -> tantivy::Result<u64> {
-        Ok(self.total_docs)
+        let held = Bm25StatisticsProvider::total_num_docs(self.searcher)?;
+        let replaced = held.saturating_sub(self.searcher.num_docs());
+        Ok((self.total_docs + replaced).max(held))
     }
 
     fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {

@@ -79,19 +79,22 @@ fn mint_token(state: &AppState, m: Mint) -> Answer {
     } else if let Some(name) = &m.name {
         payload.insert("name".into(), json!(name));
     }
-    let ttl = match (m.ttl_seconds, &m.ttl) {
-        (Some(s), _) => s,
-        (None, Some(text)) => humantime::parse_duration(text)
-            .map_err(|e| {
-                ApiError::control(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_duration",
-                    format!("ttl {text:?}: {e}"),
-                )
-            })
-            .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))?,
-        (None, None) => DEFAULT_TTL_SECS,
+    // A ttl is read even when ttl_seconds wins: a mistyped one is refused, not ignored.
+    let parsed_ttl = match &m.ttl {
+        Some(text) => Some(
+            humantime::parse_duration(text)
+                .map_err(|e| {
+                    ApiError::control(
+                        StatusCode::BAD_REQUEST,
+                        "invalid_duration",
+                        format!("ttl {text:?}: {e}"),
+                    )
+                })
+                .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))?,
+        ),
+        None => None,
     };
+    let ttl = m.ttl_seconds.or(parsed_ttl).unwrap_or(DEFAULT_TTL_SECS);
     match m.exp {
         Some(exp) => {
             payload.insert("exp".into(), exp);
