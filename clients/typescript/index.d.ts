@@ -48,8 +48,35 @@ export interface LogEntry {
 export interface RequestLog { capacity: number; entries: LogEntry[] }
 export interface RequestFilter {
   email?: string; path?: string; route?: string; status?: number; method?: string;
+  /** The token's verdict. */
+  token?: 'none' | 'accepted' | 'refused';
+  /** refused: a widget token was refused; unmatched: no route has the path; failed: 400 or
+   * more; ok: below 400. */
+  outcome?: 'refused' | 'unmatched' | 'failed' | 'ok';
   limit?: number; since?: number;
 }
+export interface VerifyFilter extends Omit<RequestFilter, 'limit'> {
+  /** Exactly this many must match. */
+  count?: number;
+  /** At least this many must match (the default is at least 1). */
+  atLeast?: number;
+}
+export interface TicketFilter {
+  /** The requester's email. */
+  email?: string;
+  /** Tickets whose subject contains this, ignoring case. */
+  subject?: string;
+  /** Tickets whose description contains this, ignoring case. */
+  text?: string;
+  /** Only tickets numbered after this one (a cursor: ticket numbers only grow). */
+  since?: number;
+}
+export declare class FreshmockAssertionError extends Error {
+  /** What the request log held. */
+  entries: LogEntry[];
+}
+/** One log entry in a line, with freshmock's reason. */
+export declare function describeEntry(entry: LogEntry): string;
 export interface Ticket {
   id: number; email?: string; description?: string; subject?: string;
   requester: { id: number; name: string | null; email: string };
@@ -99,19 +126,26 @@ export declare class Freshmock {
   contacts(filter?: { email?: string }): Promise<any[]>;
   kb(): Promise<any>;
   viewAs(params?: { email?: string; language?: string; term?: string; referrer?: string; widget?: number; accept_language?: string }): Promise<any>;
-  tickets(filter?: { email?: string }): Promise<Ticket[]>;
+  tickets(filter?: TicketFilter): Promise<Ticket[]>;
   ticket(id: number): Promise<Ticket>;
   votes(filter: { article?: number; email?: string }): Promise<any>;
   hits(filter?: { article?: number }): Promise<any[]>;
 
-  waitForTickets(filter?: { email?: string }, options?: WaitOptions): Promise<Ticket[]>;
-  waitForTicket(filter?: { email?: string }, options?: WaitOptions): Promise<Ticket>;
+  waitForTickets(filter?: TicketFilter, options?: WaitOptions): Promise<Ticket[]>;
+  waitForTicket(filter?: TicketFilter, options?: WaitOptions): Promise<Ticket>;
   waitForVotes(filter: { article?: number; email?: string }, options?: WaitOptions): Promise<any>;
 
   requests(filter?: RequestFilter): Promise<RequestLog>;
   waitForRequests(filter?: RequestFilter, options?: WaitOptions): Promise<LogEntry[]>;
   countRequests(filter?: RequestFilter): Promise<number>;
   clearRequests(): Promise<unknown>;
+
+  /** WireMock-style verification of the request log; throws FreshmockAssertionError. */
+  verify(filter?: VerifyFilter): Promise<LogEntry[]>;
+  /** Requests whose widget token was refused, each with its reason. */
+  refusedRequests(filter?: RequestFilter): Promise<LogEntry[]>;
+  /** Throws, printing each refusal's reason, if any widget token was refused. */
+  expectNoRefusedTokens(filter?: RequestFilter): Promise<void>;
 
   faults(): Promise<Array<Fault & { id: number }>>;
   addFault(fault: Fault): Promise<Fault & { id: number }>;
@@ -123,7 +157,7 @@ export declare class Freshmock {
 }
 
 export interface StartOptions {
-  /** The binary; default $FRESHMOCK_BIN, then freshmock on PATH, then ../../target/release/freshmock. */
+  /** The binary; default $FRESHMOCK_BIN, then freshmock on PATH (then, inside a freshmock checkout, its release build). */
   bin?: string;
   /** A fixture folder (--fixtures). */
   fixtures?: string;

@@ -50,6 +50,22 @@ export const OPERATIONS = Object.freeze({
   'PUT /_freshmock/state': 'importState',
 });
 
+/** A verification that failed (verify, expectNoRefusedTokens): `entries` holds what the
+ * log had. */
+export class FreshmockAssertionError extends Error {
+  constructor(message, entries) {
+    super(message);
+    this.name = 'FreshmockAssertionError';
+    this.entries = entries;
+  }
+}
+
+/** One log entry in a line, with freshmock's reason. */
+export function describeEntry(e) {
+  return `  #${e.id} ${e.method} ${e.path}${e.query ? '?' + e.query : ''} -> ${e.status}` +
+    `${e.email ? ` (${e.email})` : ''}${e.token !== 'none' ? ` token ${e.token}` : ''}${e.reason ? `: ${e.reason}` : ''}`;
+}
+
 /** A control call the server refused: `status` and the server's `code` and `message`,
  * with its reason header when it sent one. */
 export class FreshmockError extends Error {
@@ -218,6 +234,39 @@ export class Freshmock {
   async countRequests(filter = {}) { return (await this.call('GET', `/_freshmock/requests/count${query(filter)}`)).count; }
   clearRequests() { return this.call('DELETE', '/_freshmock/requests'); }
 
+  // ---- verification (WireMock's verify) ----------------------------------------------------
+  /** Asserts how many logged requests match `filter` (path, route, method, status, email,
+   * token: 'refused' | 'accepted' | 'none', outcome: 'refused' | 'unmatched' | 'failed' |
+   * 'ok', since): exactly `count`, or at least `atLeast` (default: at least 1). Throws a
+   * FreshmockAssertionError listing what did match, with freshmock's reasons. */
+  async verify(filter = {}) {
+    const { count, atLeast, ...only } = filter;
+    const entries = (await this.requests(only)).entries;
+    const ok = count !== undefined ? entries.length === count : entries.length >= (atLeast ?? 1);
+    if (!ok) {
+      const wanted = count !== undefined ? `exactly ${count}` : `at least ${atLeast ?? 1}`;
+      throw new FreshmockAssertionError(
+        `expected ${wanted} request(s) matching ${JSON.stringify(only)}, found ${entries.length}` +
+        (entries.length ? ':\n' + entries.map(describeEntry).join('\n') : ''),
+        entries,
+      );
+    }
+    return entries;
+  }
+  /** Requests whose widget token freshmock refused, with the reason for each. */
+  async refusedRequests(filter = {}) { return (await this.requests({ ...filter, outcome: 'refused' })).entries; }
+  /** Throws, printing each refusal's reason, if any widget token was refused (since the last
+   * reset of the log, or after `since`). */
+  async expectNoRefusedTokens(filter = {}) {
+    const refused = await this.refusedRequests(filter);
+    if (refused.length) {
+      throw new FreshmockAssertionError(
+        `${refused.length} request(s) had their widget token refused:\n${refused.map(describeEntry).join('\n')}`,
+        refused,
+      );
+    }
+  }
+
   // ---- faults ---------------------------------------------------------------------------
   faults() { return this.call('GET', '/_freshmock/faults'); }
   /** {path, method?, status?, body?, latency_ms?, drop?, times?} */
@@ -269,7 +318,12 @@ export class Freshmock {
 
 // ---- starting a server ------------------------------------------------------------------
 
+// Only where this package sits in a freshmock checkout (clients/typescript): an installed
+// copy has no such folder, and the error below then names no path that cannot exist.
 const REPO_BUILD = fileURLToPath(new URL('../../target/release/freshmock', import.meta.url));
+const IN_CHECKOUT = (() => {
+  try { accessSync(fileURLToPath(new URL('../../Cargo.toml', import.meta.url))); return true; } catch { return false; }
+})();
 
 function executable(path) {
   try { accessSync(path, constants.X_OK); return true; } catch { return false; }
@@ -290,10 +344,12 @@ export function findFreshmock(bin) {
   for (const dir of (process.env.PATH || '').split(delimiter)) {
     if (dir && executable(join(dir, 'freshmock'))) return join(dir, 'freshmock');
   }
-  if (executable(REPO_BUILD)) return REPO_BUILD;
+  if (IN_CHECKOUT && executable(REPO_BUILD)) return REPO_BUILD;
   throw new Error(
-    'freshmock: no binary found. Set FRESHMOCK_BIN=/path/to/freshmock, put freshmock on PATH, ' +
-    `or build this repository (cargo build --release, giving ${REPO_BUILD}).`,
+    'freshmock: no binary found. Set FRESHMOCK_BIN=/path/to/freshmock or put freshmock on PATH ' +
+    '(`cargo build --release` in a freshmock checkout gives <checkout>/target/release/freshmock; ' +
+    '`cargo install --locked --path .` puts it in ~/.cargo/bin)' +
+    (IN_CHECKOUT ? `; this checkout's release build would be ${REPO_BUILD}.` : '.'),
   );
 }
 

@@ -1,20 +1,15 @@
-// The suite's fixtures: freshmock's (a server per worker, reset before each test, token and
-// loginWidget) and the host site, served per worker from a second origin with the widget
-// script pointed at that worker's freshmock.
+// The suite's fixtures: freshmock's, from the kit (a server per worker, reset before each
+// test, token, loginWidget, the `widget` page object, matchers), and the host site, served
+// per worker from a second origin with the widget script pointed at that worker's freshmock.
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { test as base, expect, type Page, type FrameLocator } from '@playwright/test';
-import {
-  freshmockFixtures,
-  type FreshmockTestFixtures,
-  type FreshmockWorkerFixtures,
-} from 'freshmock/playwright';
+import type { Page, FrameLocator } from '@playwright/test';
+import { test as base, expect, Widget } from 'freshmock/test';
 
 export { expect };
 
-export const test = base.extend<FreshmockTestFixtures, FreshmockWorkerFixtures & { site: string }>({
-  ...freshmockFixtures(),
+export const test = base.extend<object, { site: string }>({
   site: [
     async ({ freshmockServer }, use) => {
       const html = (await readFile(new URL('./site/index.html', import.meta.url), 'utf8'))
@@ -34,33 +29,18 @@ export const test = base.extend<FreshmockTestFixtures, FreshmockWorkerFixtures &
   ],
 });
 
-declare global {
-  interface Window {
-    FreshworksWidget: ((...args: unknown[]) => void) & { q?: unknown[] };
-    __freshmock: { state(): any };
-  }
-}
-
-/** The widget's panel (a same-origin srcdoc frame, so tests reach in). */
+/** The widget's panel (a frame of freshmock's origin; Playwright reaches in). */
 export function panel(page: Page): FrameLocator {
-  return page.frameLocator('#widget-frame');
+  return new Widget(page).panel;
 }
 
 /** Opens the host site and waits until the widget has rendered and replayed its queue. */
 export async function openSite(page: Page, site: string): Promise<void> {
   await page.goto(site);
-  await page.waitForFunction(
-    () => window.__freshmock?.state().status === 'ready' && !window.FreshworksWidget.q,
-  );
+  await new Widget(page).ready();
 }
 
 /** Types `term` in the widget's search box and waits for its answer; the ids shown. */
 export async function search(page: Page, term: string): Promise<number[]> {
-  await page.evaluate(() => window.FreshworksWidget('open'));
-  await panel(page).locator('#search').fill(term);
-  const handle = await page.waitForFunction((t) => {
-    const s = window.__freshmock.state();
-    return s.search.term === t && !s.busy && s.search.results;
-  }, term);
-  return ((await handle.jsonValue()) as Array<{ id: number }>).map((a) => a.id);
+  return (await new Widget(page).search(term)).map((a) => a.id);
 }

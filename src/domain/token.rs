@@ -85,8 +85,80 @@ pub struct Keys<'a> {
     pub former: &'a [(String, i64)],
 }
 
-/// Verifies a token as Freshdesk does at `now` (Unix seconds).
+/// Verifies a token as Freshdesk does at `now` (Unix seconds: freshmock's clock). A refusal
+/// for time that real time would not have made says so (see [`verify_at`]): reading the
+/// system time here only words a refusal, it never decides one.
 pub fn verify(token: &str, keys: Keys<'_>, now: i64) -> Result<Claims, TokenError> {
+    let real_now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(now, |d| i64::try_from(d.as_secs()).unwrap_or(now));
+    verify_at(token, keys, now, real_now)
+}
+
+/// [`verify`] at `now` by freshmock's clock, when real time is `real_now`. A team's backend
+/// signs by real time; after `advanceClock`, or with `--now` or a frozen clock, its fresh
+/// tokens look expired, far ahead or not yet valid by freshmock's clock. Such a refusal
+/// (expiry, `nbf`, more than two hours ahead) names the clock and the recipe when the token's
+/// times would pass by real time, or its `iat` is real time rather than freshmock's.
+pub fn verify_at(
+    token: &str,
+    keys: Keys<'_>,
+    now: i64,
+    real_now: i64,
+) -> Result<Claims, TokenError> {
+    judge(token, keys, now).map_err(|refused| clock_note(refused, token, now, real_now))
+}
+
+/// Where the docs show a backend signing by freshmock's clock in tests.
+pub const CLOCK_RECIPE: &str = "docs/src/testing-your-app.md";
+/// How far freshmock's clock may be from real time before a time refusal mentions it.
+const CLOCK_GAP_SECS: i64 = 60;
+/// How close `iat` must be to real time to show the token was signed by it.
+const IAT_SLACK_SECS: i64 = 300;
+
+/// Adds to a time refusal that freshmock's clock, not the token, is what differs from real
+/// time, when the token's claims say it was made by real time.
+fn clock_note(mut refused: TokenError, token: &str, now: i64, real_now: i64) -> TokenError {
+    let gap = now.saturating_sub(real_now);
+    let about_time = match refused.rejection {
+        Rejection::Unauthorized(m) => m == EXPIRED || m == NBF,
+        Rejection::TooFarAhead => true,
+        _ => false,
+    };
+    if !about_time || gap.abs() <= CLOCK_GAP_SECS {
+        return refused;
+    }
+    let Some(Value::Object(payload)) = peek_payload(token.trim()) else {
+        return refused;
+    };
+    let claim = |name: &str| payload.get(name).and_then(ruby_to_i);
+    let fine_by_real_time = claim("exp")
+        .is_some_and(|exp| exp >= real_now && exp <= real_now.saturating_add(MAX_TTL_SECS))
+        && claim("nbf").is_none_or(|nbf| nbf <= real_now);
+    let iat_is_real = claim("iat").is_some_and(|iat| (iat - real_now).abs() <= IAT_SLACK_SECS);
+    if !fine_by_real_time && !iat_is_real {
+        return refused;
+    }
+    let evidence = if fine_by_real_time {
+        format!(
+            "by real time ({}) it would be accepted",
+            format_timestamp(real_now)
+        )
+    } else {
+        "its iat is real time, not freshmock's".to_owned()
+    };
+    refused.reason.push_str(&format!(
+        ". freshmock's clock is {} {} real time (moved or frozen) and {evidence}: the token was \
+         signed by real time. In tests, sign by freshmock's clock (Node: appClock from \
+         'freshmock/clock'; Python: freshmock.clock.now()): see {CLOCK_RECIPE}",
+        human_duration(gap),
+        if gap > 0 { "ahead of" } else { "behind" },
+    ));
+    refused
+}
+
+/// [`verify`]'s checks in Freshdesk's order, at `now`.
+fn judge(token: &str, keys: Keys<'_>, now: i64) -> Result<Claims, TokenError> {
     let token = token.trim();
     let segments = ruby_split(token);
     if segments.len() != 3 {
@@ -619,6 +691,77 @@ mod tests {
 
     fn check(payload: Value) -> Result<Claims, TokenError> {
         verify(&mint("HS256", SECRET, &payload), keys(), NOW)
+    }
+
+    /// Real time in the clock tests: 2026-12-03T00:00:00Z.
+    const REAL: i64 = 1_796_256_000;
+
+    fn signed(payload: Value) -> String {
+        mint("HS256", SECRET, &payload)
+    }
+
+    #[test]
+    fn a_real_time_token_refused_after_a_clock_jump_names_the_clock() {
+        let token =
+            signed(json!({"name": "A", "email": "a@b.test", "iat": REAL, "exp": REAL + 3600}));
+        let now = REAL + 2 * 3600 + 60;
+        let late = verify_at(&token, keys(), now, REAL).unwrap_err();
+        assert_eq!(late.rejection, Rejection::Unauthorized(EXPIRED));
+        assert!(
+            late.reason.starts_with("expired 1 h 1 min ago"),
+            "{}",
+            late.reason
+        );
+        assert!(
+            late.reason
+                .contains("freshmock's clock is 2 h 1 min ahead of real time")
+                && late.reason.contains("it would be accepted")
+                && late.reason.contains(CLOCK_RECIPE),
+            "{}",
+            late.reason
+        );
+        // Frozen in the past: the same token is far ahead.
+        let far = verify_at(&token, keys(), REAL - 30 * 86_400, REAL).unwrap_err();
+        assert_eq!(far.rejection, Rejection::TooFarAhead);
+        assert!(
+            far.reason.contains("30 days behind real time"),
+            "{}",
+            far.reason
+        );
+        // Signed by freshmock's clock: no note, and accepted.
+        let by_clock = signed(json!({"name": "A", "email": "a@b.test", "exp": now + 600}));
+        assert!(verify_at(&by_clock, keys(), now, REAL).is_ok());
+    }
+
+    #[test]
+    fn refusals_not_caused_by_the_clock_do_not_mention_it() {
+        let expired = signed(json!({"name": "A", "email": "a@b.test", "exp": REAL - 61}));
+        let same_clock = verify_at(&expired, keys(), REAL, REAL).unwrap_err();
+        assert!(
+            !same_clock.reason.contains(CLOCK_RECIPE),
+            "{}",
+            same_clock.reason
+        );
+        // The clock moved, but the token is expired by real time too and has no real iat.
+        let moved = verify_at(&expired, keys(), REAL + 7200, REAL).unwrap_err();
+        assert!(!moved.reason.contains(CLOCK_RECIPE), "{}", moved.reason);
+        // An iat of real time is enough to tell.
+        let with_iat =
+            signed(json!({"name": "A", "email": "a@b.test", "iat": REAL, "exp": REAL - 61}));
+        let told = verify_at(&with_iat, keys(), REAL + 7200, REAL).unwrap_err();
+        assert!(
+            told.reason.contains("its iat is real time"),
+            "{}",
+            told.reason
+        );
+        // A wrong signature is not about time.
+        let forged = mint(
+            "HS256",
+            "other",
+            &json!({"name": "A", "email": "a@b.test", "exp": REAL + 7260}),
+        );
+        let wrong = verify_at(&forged, keys(), REAL + 7200, REAL).unwrap_err();
+        assert!(!wrong.reason.contains(CLOCK_RECIPE), "{}", wrong.reason);
     }
 
     #[test]

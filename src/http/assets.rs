@@ -42,12 +42,31 @@ pub fn widget_loader(req: Req) -> Answer {
     file(LOADER)
 }
 
-/// `/widgetBase/<file>`: the widget's files; `bootstrap.js` is the loader.
+/// The policy of the widget's frames (`launcher.html`, `frame.html`). They are documents of
+/// their own, from this origin, as Freshdesk's frames are from its: a host page's policy does
+/// not reach them, so a site only has to allow this origin (scripts, frames, styles,
+/// requests). Only the frames' own script runs: an inline script or handler in an article
+/// body does not. Articles keep their inline styles and any image.
+pub const FRAME_POLICY: &str =
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+     img-src * data: blob:; media-src * data: blob:; font-src * data:; frame-src *; \
+     base-uri 'none'; form-action 'none'; object-src 'none'";
+
+/// `/widgetBase/<file>`: the widget's files; `bootstrap.js` is the loader, the `.html` files
+/// its frames, with [`FRAME_POLICY`].
 pub fn widget_file(req: Req) -> Answer {
-    match req.capture(0).as_str() {
-        "bootstrap.js" => file(LOADER),
-        name => file(&format!("{WIDGET_DIR}{name}")),
+    let name = req.capture(0);
+    if name == "bootstrap.js" {
+        return file(LOADER);
     }
+    let mut answer = file(&format!("{WIDGET_DIR}{name}"))?;
+    if name.ends_with(".html") {
+        answer.headers_mut().insert(
+            http::header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(FRAME_POLICY),
+        );
+    }
+    Ok(answer)
 }
 
 /// `/`: the demo site's page.

@@ -204,20 +204,72 @@ pub struct LogFilter {
     pub route: Option<String>,
     pub status: Option<u16>,
     pub method: Option<String>,
+    /// The token's verdict: `none`, `accepted` or `refused`.
+    pub token: Option<Verdict>,
+    /// What came of the request (see [`Outcome`]).
+    pub outcome: Option<Outcome>,
     /// At most this many (the newest).
     pub limit: Option<usize>,
+}
+
+/// What came of a request, for a test that asserts nothing went wrong (WireMock's
+/// "unmatched requests", and freshmock's own refusals).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// A widget token was sent and refused (whatever the status).
+    Refused,
+    /// No route has the path: the app called something freshmock does not serve.
+    Unmatched,
+    /// Answered 400 or more (refusals and unmatched paths included).
+    Failed,
+    /// Answered below 400.
+    Ok,
+}
+
+impl Outcome {
+    fn matches(self, e: &Recorded) -> bool {
+        match self {
+            Outcome::Refused => e.token == "refused",
+            Outcome::Unmatched => e.route.is_none(),
+            Outcome::Failed => e.status >= 400,
+            Outcome::Ok => e.status < 400,
+        }
+    }
+}
+
+/// A token verdict to pick (`token=refused`); anything else is a 400 naming these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    None,
+    Accepted,
+    Refused,
+}
+
+impl Verdict {
+    fn name(self) -> &'static str {
+        match self {
+            Verdict::None => "none",
+            Verdict::Accepted => "accepted",
+            Verdict::Refused => "refused",
+        }
+    }
 }
 
 impl LogFilter {
     fn matches(&self, kept: &Kept) -> bool {
         let e = &kept.recorded;
-        self.email.as_ref().is_none_or(|m| {
-            kept.email().is_some_and(|x| x.eq_ignore_ascii_case(m))
-                || e.agent.as_ref().is_some_and(|x| x.eq_ignore_ascii_case(m))
-        }) && self
-            .path
-            .as_ref()
-            .is_none_or(|p| e.path.contains(p.as_str()))
+        self.token.is_none_or(|t| e.token == t.name())
+            && self.outcome.is_none_or(|o| o.matches(e))
+            && self.email.as_ref().is_none_or(|m| {
+                kept.email().is_some_and(|x| x.eq_ignore_ascii_case(m))
+                    || e.agent.as_ref().is_some_and(|x| x.eq_ignore_ascii_case(m))
+            })
+            && self
+                .path
+                .as_ref()
+                .is_none_or(|p| e.path.contains(p.as_str()))
             && self.route.as_deref().is_none_or(|r| e.route == Some(r))
             && self.status.is_none_or(|s| e.status == s)
             && self
@@ -378,6 +430,42 @@ mod tests {
         assert_eq!(all.len(), 3);
         assert_eq!(all[0].path, "/7");
         assert_eq!(all[2].id, 10);
+    }
+
+    #[test]
+    fn outcomes_and_token_verdicts_pick_what_went_wrong() {
+        let log = RequestLog::new(10);
+        let mut refused = entry("/api/widget/bootstrap");
+        refused.route = Some("widget.bootstrap");
+        refused.status = 401;
+        refused.token = "refused";
+        let mut fine = entry("/api/widget/search/solutions");
+        fine.route = Some("widget.search");
+        fine.token = "accepted";
+        let mut unmatched = entry("/api/widget/nope");
+        unmatched.status = 404;
+        for e in [refused, fine, unmatched] {
+            log.push(e);
+        }
+        let paths = |filter: LogFilter| -> Vec<String> {
+            log.list(&filter).into_iter().map(|e| e.path).collect()
+        };
+        let outcome = |o| LogFilter {
+            outcome: Some(o),
+            ..LogFilter::default()
+        };
+        assert_eq!(paths(outcome(Outcome::Refused)), ["/api/widget/bootstrap"]);
+        assert_eq!(paths(outcome(Outcome::Unmatched)), ["/api/widget/nope"]);
+        assert_eq!(paths(outcome(Outcome::Failed)).len(), 2);
+        assert_eq!(
+            paths(outcome(Outcome::Ok)),
+            ["/api/widget/search/solutions"]
+        );
+        let verdict = LogFilter {
+            token: Some(Verdict::Accepted),
+            ..LogFilter::default()
+        };
+        assert_eq!(paths(verdict), ["/api/widget/search/solutions"]);
     }
 
     fn token_for(email: &str, padding: usize) -> String {

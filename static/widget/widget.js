@@ -1,10 +1,9 @@
-/* freshmock's FreshworksWidget: the loader, the dispatcher and the widget UI in one file.
+/* freshmock's FreshworksWidget: the loader, the dispatcher and the widget's state in one file.
  * Served as /widgets/<id>.js (the same file for every active id, as Freshdesk's CDN does) and
- * /widgetBase/bootstrap.js. Plain JavaScript, no build step. Behaviour follows
- * shared/spec/widget-script.md; the panel talks to the same origin's /api/widget/ and, when
- * the server is freshmock, to its control plane (/_freshmock/) for the clock and live updates.
- * Frames are srcdoc documents, so they share the host page's origin and tests can reach in;
- * they are sandboxed without scripts (see FRAME_SANDBOX), so article HTML shown in them never runs. */
+ * /widgetBase/bootstrap.js. Plain JavaScript, no build step. It talks to the same origin's
+ * /api/widget/ and, when the server is freshmock, to its control plane (/_freshmock/) for the
+ * clock and live updates. The UI is drawn in two frames served from freshmock's origin
+ * (launcher.html, frame.html with frame.js; see "rendering"). */
 (function () {
   'use strict';
   var SCRIPT = document.currentScript;
@@ -39,14 +38,13 @@
   var COMPONENTS = ['contact_form', 'solution_articles', 'predictive_support', 'frustration_tracking'];
 
   var config = null;
-  var frameCss = '';
   var CALLS = [];
-  var DOM = {};
+  var DOM = { sent: 0, drawn: 0 };
   var S = {
     status: 'loading', mounted: false, open: false, view: 'home', hidden: false, launcherHidden: false,
     term: '', results: null, suggested: null, article: null, busy: 0, gen: { q: 0, s: 0, a: 0 },
-    form: { formId: null, values: {}, hidden: [], disabled: [], fields: null, errors: [], notice: '', sending: false, ticket: null, captcha: false },
-    labels: {}, settings: {}
+    form: { formId: null, values: {}, hidden: [], disabled: [], fields: null, errors: [], notice: '', sending: false, ticket: null, captcha: false, seq: 0 },
+    labels: {}, settings: {}, formGen: 0
   };
   var A = {
     status: 'anonymous', token: null, claims: null, user: null, expireAt: null, callback: null,
@@ -82,11 +80,6 @@
     return id;
   }
   function perfNow() { return window.performance && performance.now ? performance.now() : Date.now(); }
-  function esc(s) {
-    return String(s == null ? '' : s).replace(/[&<>"']/g, function (c) {
-      return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c];
-    });
-  }
   function plain(v) {
     try { return JSON.parse(JSON.stringify(v, function (k, x) { return typeof x === 'function' ? '[function]' : x; })); } catch (e) { return String(v); }
   }
@@ -291,7 +284,7 @@
       if (A.claims.name) S.form.values.name = A.claims.name;
       if (A.claims.email) S.form.values.email = A.claims.email;
     }
-    if (DOM.pdoc) applyForm();
+    render();
   }
   function loggedIn() { return !!(A.token && A.claims && A.status !== 'renewing'); }
 
@@ -309,17 +302,17 @@
     api('GET', '/api/widget/solutions/suggested_articles').then(function (res) {
       if (gen !== S.gen.s) return;
       S.suggested = res.ok && Array.isArray(res.data) ? res.data : [];
-      renderList();
+      render();
     });
   }
   function search(term) {
     S.term = term;
     var gen = ++S.gen.q;
-    if (!term.trim()) { S.results = null; renderList(); return; }
+    if (!term.trim()) { S.results = null; render(); return; }
     api('GET', '/api/widget/search/solutions', { query: { term: term } }).then(function (res) {
       if (gen !== S.gen.q) return;
       S.results = res.ok && Array.isArray(res.data) ? res.data : [];
-      renderList();
+      render();
     });
   }
   function openArticle(id, again) {
@@ -330,7 +323,7 @@
     api('GET', '/api/widget/solutions/article/' + encodeURIComponent(id)).then(function (res) {
       if (gen !== S.gen.a) return;
       var a = S.article = { id: id, status: res.status, data: res.ok ? res.data : null, vote: again && S.article ? S.article.vote : null };
-      renderArticle();
+      render();
       if (res.ok && !again) {
         api('PUT', '/api/widget/solutions/article/' + encodeURIComponent(id) + '/hit', { lang: false })
           .then(function (h) { a.hit = h.status; });
@@ -342,9 +335,9 @@
     if (!a || !a.data) return;
     a.vote = up ? 'up' : 'down';
     a.voteStatus = 'sending';
-    renderArticle();
+    render();
     api('PUT', '/api/widget/solutions/article/' + encodeURIComponent(a.id) + (up ? '/thumbs_up' : '/thumbs_down'), { lang: false })
-      .then(function (res) { a.voteStatus = res.status; renderArticle(); });
+      .then(function (res) { a.voteStatus = res.status; render(); });
   }
 
   // ---- the contact form ----------------------------------------------------------------
@@ -403,22 +396,19 @@
     S.open = true; S.view = 'form';
     var ready = S.form.fields ? Promise.resolve() : loadFields();
     render();
-    ready.then(function () { buildForm(); render(); });
+    ready.then(function () { S.formGen++; render(); });
   }
   function readOnly() {
     var list = S.form.disabled.slice();
     if (loggedIn()) ['name', 'email'].forEach(function (k) { if (list.indexOf(k) < 0) list.push(k); });
     return list;
   }
-  function submit() {
+  function submit(files) {
     var f = S.form;
-    collect();
     f.errors = missing(); f.notice = '';
-    if (f.errors.length) { applyForm(); return; }
-    if (cf().captcha !== false && !f.captcha) { f.notice = t('captchaNeeded'); applyForm(); return; }
-    f.sending = true; applyForm();
-    var input = DOM.pdoc.getElementById('attachments');
-    var files = input ? [].slice.call(input.files) : [];
+    if (f.errors.length) { render(); return; }
+    if (cf().captcha !== false && !f.captcha) { f.notice = t('captchaNeeded'); render(); return; }
+    f.sending = true; render();
     Promise.all(files.map(function (file) {
       var fd = new FormData();
       fd.append('content', file, file.name);
@@ -432,7 +422,7 @@
         f.ticket = { id: res.data && res.data.id, status: res.status };
         f.values = {}; f.captcha = false;
         authFill();
-        buildForm();
+        S.formGen++;
         S.view = 'thanks';
         render();
       });
@@ -471,36 +461,17 @@
     f.errors = (res.data && res.data.errors) || [];
     f.notice = (res.data && (res.data.message || res.data.description)) || t('failed');
     if (res.reason) console.warn('[freshmock] ' + res.method + ' ' + res.path + ' answered ' + res.status + ' "' + message(res.data) + '". freshmock: ' + res.reason);
-    applyForm();
+    render();
   }
 
   // ---- rendering -----------------------------------------------------------------------
-  // The frames hold no script of their own: this file builds and wires them from the host page,
-  // which needs their documents (allow-same-origin; without allow-scripts that grants the
-  // frames nothing). Forms so that the ticket form's submit event fires (it is handled here,
-  // never sent by the browser); popups so that article and portal links open in a new tab,
-  // outside the sandbox. Article bodies are sanitised by the server too: this holds whatever
-  // a fixture or a future change lets through (Freshdesk serves its widget from its own
-  // origin; these frames share the customer's).
-  var FRAME_SANDBOX = 'allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox';
-  var FRAME_CSP = "script-src 'none'; object-src 'none'; base-uri 'none'";
-  function frameDoc(body) {
-    return '<!doctype html><html lang="' + esc(lang()) + '"><head><meta charset="utf-8">' +
-      '<meta http-equiv="Content-Security-Policy" content="' + FRAME_CSP + '"><style>' + frameCss +
-      '</style></head><body>' + body + '</body></html>';
-  }
-  var PANEL =
-    '<div class="panel"><header class="banner"><button type="button" class="back" aria-label="back">&#8249;</button>' +
-    '<div class="heading"><h1 class="title"></h1><p class="who"></p></div>' +
-    '<button type="button" class="close" aria-label="close">&times;</button></header><main class="body">' +
-    '<section class="view view-home"><input id="search" type="search" autocomplete="off"><h2 class="list-title"></h2>' +
-    '<ul class="articles"></ul><button type="button" class="contact-button primary"></button></section>' +
-    '<section class="view view-article"><article class="article"></article><div class="feedback"><p class="ask"></p>' +
-    '<button type="button" class="vote-up"></button> <button type="button" class="vote-down"></button><p class="voted"></p></div></section>' +
-    '<section class="view view-form"><h2 class="form-title"></h2><p class="login-needed"></p><form id="ticket-form" novalidate></form></section>' +
-    '<section class="view view-thanks"><div class="check">&#10003;</div><p class="confirmation"></p></section>' +
-    '</main><footer class="branding">freshmock &middot; widget <span class="wid"></span></footer></div>';
-
+  // The frames are documents from freshmock's origin (launcher.html, frame.html) with their
+  // own policy, as Freshdesk's are from its origin: a site's Content-Security-Policy only has
+  // to name that origin, and nothing in them can reach the site. Their frame.js only draws:
+  // this file keeps the state and posts a view after each change (batched per task); clicks
+  // and typing come back as messages. `busy` in the state holds until the frames have drawn.
+  // The sandbox keeps article links from navigating the site: popups and forms only.
+  var FRAME_SANDBOX = 'allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox';
   function loaded(node) {
     return new Promise(function (resolve) { node.addEventListener('load', resolve); node.addEventListener('error', resolve); });
   }
@@ -522,27 +493,25 @@
     DOM.container = container; DOM.link = link;
     return loaded(link);
   }
+  function frame(id, title, file) {
+    var f = document.createElement('iframe');
+    f.id = id; f.title = title;
+    f.setAttribute('sandbox', FRAME_SANDBOX);
+    f.src = ORIGIN + '/widgetBase/' + file + '#' + encodeURIComponent(location.origin);
+    return f;
+  }
   function mount() {
     if (S.mounted) return Promise.resolve();
     S.mounted = true; S.open = false; S.view = 'home';
-    var d = document;
     var css = base(), container = DOM.container;
-    var launcher = d.createElement('iframe');
-    launcher.id = 'launcher-frame'; launcher.title = 'Help launcher';
-    launcher.setAttribute('sandbox', FRAME_SANDBOX);
-    launcher.srcdoc = frameDoc('<button type="button" class="launcher-button"><span class="icon">?</span><span class="text"></span></button>');
-    var panel = d.createElement('iframe');
-    panel.id = 'widget-frame'; panel.title = 'Help widget';
-    panel.setAttribute('sandbox', FRAME_SANDBOX);
-    panel.srcdoc = frameDoc(PANEL);
+    var launcher = frame('launcher-frame', 'Help launcher', 'launcher.html');
+    var panel = frame('widget-frame', 'Help widget', 'frame.html');
     var ready = Promise.all([css, loaded(launcher), loaded(panel)]);
     container.appendChild(launcher); container.appendChild(panel);
     DOM.launcher = launcher; DOM.panel = panel;
     return ready.then(function () {
       if (DOM.panel !== panel) return;
-      DOM.ldoc = launcher.contentDocument; DOM.pdoc = panel.contentDocument;
-      wire();
-      buildForm();
+      DOM.ready = true;
       render();
       loadSuggested();
     });
@@ -553,7 +522,8 @@
     if (!S.mounted) return;
     S.mounted = false; S.open = false;
     drop(DOM.launcher); drop(DOM.panel);
-    DOM.launcher = DOM.panel = DOM.ldoc = DOM.pdoc = null;
+    DOM.launcher = DOM.panel = null;
+    DOM.ready = false; DOM.sent = DOM.drawn = 0;
   }
   // A new copy of the script takes over (see the guard at the top): this one leaves no trace.
   function retire() {
@@ -562,46 +532,39 @@
     DOM.container = DOM.link = null;
     clearInterval(DOM.ticker); clearTimeout(A.waitTimer);
     if (DOM.sync) DOM.sync.close();
+    window.removeEventListener('message', onMessage);
     S.status = 'retired';
   }
-  function q(sel) { return DOM.pdoc.querySelector(sel); }
-  function wire() {
-    DOM.ldoc.querySelector('.launcher-button').addEventListener('click', function () {
-      if (S.open) { S.open = false; render(); } else home();
-    });
-    q('.close').addEventListener('click', function () { S.open = false; render(); });
-    q('.back').addEventListener('click', function () { S.view = 'home'; render(); });
-    var timer = 0;
-    q('#search').addEventListener('input', function (e) {
-      var term = e.target.value;
-      S.term = term; S.results = null; clearTimeout(timer);
-      timer = setTimeout(function () { search(term); }, 200);
-    });
-    q('.articles').addEventListener('click', function (e) {
-      var a = e.target.closest('[data-id]');
-      if (a) { e.preventDefault(); openArticle(Number(a.getAttribute('data-id'))); }
-    });
-    q('.contact-button').addEventListener('click', function () { openForm(); });
-    q('.vote-up').addEventListener('click', function () { vote(true); });
-    q('.vote-down').addEventListener('click', function () { vote(false); });
-    var form = q('#ticket-form');
-    form.addEventListener('input', collect);
-    form.addEventListener('change', collect);
-    form.addEventListener('submit', function (e) { e.preventDefault(); submit(); });
+  // What the frames say: only this copy's frames, from freshmock's origin, are heard.
+  function onMessage(e) {
+    var m = e.data, p = DOM.panel, l = DOM.launcher;
+    if (!p || !l || e.origin !== ORIGIN || !m || typeof m.fm !== 'string') return;
+    if (e.source !== p.contentWindow && e.source !== l.contentWindow) return;
+    var act = {
+      drawn: function () { DOM.drawn++; },
+      toggle: function () { if (S.open) { S.open = false; render(); } else home(); },
+      close: function () { S.open = false; render(); },
+      back: function () { S.view = 'home'; render(); },
+      search: function () {
+        var term = String(m.term);
+        S.term = term; S.results = null; clearTimeout(DOM.typing);
+        DOM.typing = setTimeout(function () { search(term); }, 200);
+      },
+      article: function () { openArticle(Number(m.id)); },
+      contact: function () { openForm(); },
+      vote: function () { vote(!!m.up); },
+      input: function () { collect(m); },
+      submit: function () { collect(m); submit(m.files || []); }
+    }[m.fm];
+    if (act) act();
   }
+  window.addEventListener('message', onMessage);
   function home() {
     S.open = true;
     if (on('solution_articles') || !on('contact_form')) { S.view = 'home'; render(); } else openForm();
   }
-  function theme(doc) {
-    var ap = S.settings.appearance || {}, st = doc.documentElement.style;
-    st.setProperty('--theme', ap.theme_color || '#00a886');
-    st.setProperty('--theme-text', ap.theme_text_color || '#fff');
-    st.setProperty('--button', ap.button_color || ap.theme_color || '#00a886');
-    st.setProperty('--button-text', ap.button_text_color || '#fff');
-  }
   function render() {
-    if (!S.mounted || !DOM.pdoc) return;
+    if (!S.mounted || !DOM.ready) return;
     var ap = S.settings.appearance || {};
     var side = ap.position === 2 ? 'left' : 'right';
     var offset = (side === 'left' ? ap.offset_from_left : ap.offset_from_right);
@@ -614,168 +577,77 @@
     DOM.panel.style.bottom = (bottom + 60) + 'px';
     DOM.launcher.style.display = S.launcherHidden ? 'none' : '';
     DOM.panel.style.display = S.open ? '' : 'none';
-    theme(DOM.ldoc); theme(DOM.pdoc);
-    var lb = DOM.ldoc.querySelector('.launcher-button');
-    lb.querySelector('.text').textContent = label('launcher', S.settings.button_text || 'Help');
-    lb.style.left = side === 'left' ? '6px' : 'auto';
-    lb.style.right = side === 'left' ? 'auto' : '6px';
-    // Open, the launcher is only a close control (a round ×), as the real one.
-    lb.classList.toggle('is-open', S.open);
-    lb.querySelector('.icon').textContent = S.open ? '\u00d7' : '?';
-    lb.setAttribute('aria-label', S.open ? t('close') : lb.querySelector('.text').textContent);
-    lb.title = S.open ? t('close') : '';
-
-    DOM.pdoc.body.setAttribute('data-view', S.view);
-    q('.title').textContent = S.view === 'form' || S.view === 'thanks'
-      ? label('contact_form.title', cf().form_title || t('contact')) : label('banner', S.settings.message || 'Welcome');
-    q('.who').textContent = loggedIn() ? t('signedIn') + ' ' + (A.claims.name || A.claims.email) : '';
-    q('.back').hidden = S.view === 'home' || (S.view === 'form' && !on('solution_articles'));
-    q('.close').title = t('close');
-    q('.wid').textContent = String(WIDGET_ID);
-    q('.view-home').hidden = S.view !== 'home';
-    q('.view-article').hidden = S.view !== 'article';
-    q('.view-form').hidden = S.view !== 'form';
-    q('.view-thanks').hidden = S.view !== 'thanks';
-    q('#search').placeholder = t('search');
-    q('#search').hidden = !on('solution_articles');
-    var cb = q('.contact-button');
-    cb.textContent = t('contact');
-    cb.hidden = !on('contact_form');
-    q('.confirmation').textContent = label('contact_form.confirmation', cf().form_submit_message || t('thanks'));
-    renderList();
-    renderArticle();
-    applyForm();
-  }
-  function renderList() {
-    if (!DOM.pdoc) return;
-    var searching = !!S.term.trim();
-    var list = searching ? S.results : S.suggested;
-    q('.list-title').textContent = !on('solution_articles') ? '' : searching ? t('results') : t('popular');
-    q('.articles').innerHTML = !on('solution_articles') ? '' : list === null ? '<li class="muted">' + t('loading') + '</li>'
-      : !list.length ? '<li class="muted">' + t('none') + '</li>'
-      : list.map(function (a) {
-        return '<li><a href="#" class="article-link" data-id="' + esc(a.id) + '">' + esc(a.title) + '</a></li>';
-      }).join('');
-  }
-  function renderArticle() {
-    if (!DOM.pdoc) return;
-    var a = S.article, box = q('.article'), fb = q('.feedback');
-    fb.hidden = !(a && a.data);
-    if (!a) { box.innerHTML = ''; return; }
-    if (a.status === 'loading') box.innerHTML = '<p class="muted">' + t('loading') + '</p>';
-    else if (!a.data) box.innerHTML = '<p class="missing">' + t('missing') + '</p>';
-    else {
-      var d = a.data;
-      box.innerHTML = '<h2 class="article-title">' + esc(d.title) + '</h2><div class="article-body">' + d.description + '</div>' +
-        ((d.attachments || []).length ? '<ul class="attachments">' + d.attachments.map(function (x) {
-          return '<li>' + esc(x.name) + '</li>';
-        }).join('') + '</ul>' : '') +
-        (d.meta && d.meta.portal_link ? '<p><a class="portal" target="_blank" rel="noopener" href="' + esc(d.meta.portal_link) + '">' + t('portal') + '</a></p>' : '');
-    }
-    q('.ask').textContent = t('helpful');
-    q('.vote-up').textContent = t('yes');
-    q('.vote-down').textContent = t('no');
-    q('.vote-up').classList.toggle('chosen', a.vote === 'up');
-    q('.vote-down').classList.toggle('chosen', a.vote === 'down');
-    q('.voted').textContent = a.vote ? t('thanks') : '';
-  }
-  // An element of the panel's document: el('input', { id: 'x' }, 'text', child, ...). Text
-  // becomes text nodes, so nothing from the fixtures or the server is ever read as markup.
-  function el(tag, attrs) {
-    var node = DOM.pdoc.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) { if (attrs[k] != null) node.setAttribute(k, String(attrs[k])); });
-    [].slice.call(arguments, 2).forEach(function (c) {
-      if (c == null) return;
-      node.appendChild(typeof c === 'object' ? c : DOM.pdoc.createTextNode(String(c)));
+    if (DOM.queued) return;
+    DOM.queued = true;
+    Promise.resolve().then(function () {
+      DOM.queued = false;
+      if (!DOM.ready) return;
+      var theme = {
+        '--theme': ap.theme_color || '#00a886', '--theme-text': ap.theme_text_color || '#fff',
+        '--button': ap.button_color || ap.theme_color || '#00a886', '--button-text': ap.button_text_color || '#fff'
+      };
+      var text = label('launcher', S.settings.button_text || 'Help');
+      post(DOM.launcher, { lang: lang(), theme: theme, open: S.open, text: text, close: t('close'), side: side });
+      post(DOM.panel, panelView(theme));
     });
-    return node;
   }
-  // The form's box for a field key, found by comparing keys rather than by a selector built
-  // from them (a key is fixture or server text).
-  function byKey(key) {
-    var boxes = q('#ticket-form').querySelectorAll('[data-key]');
-    for (var i = 0; i < boxes.length; i++) if (boxes[i].getAttribute('data-key') === key) return boxes[i];
-    return null;
+  function post(f, v) {
+    if (!f.contentWindow) return;
+    DOM.sent++;
+    f.contentWindow.postMessage({ fm: 'view', v: v }, ORIGIN);
   }
-  function buildForm() {
-    if (!DOM.pdoc) return;
-    var form = q('#ticket-form'), fields = S.form.fields || [];
-    var nodes = fields.map(function (f) {
-      var id = f.key.replace(/^custom_fields\./, '');
-      var text = f.label || t(f.key) || id;
-      var error = el('p', { class: 'field-error' });
-      if (f.kind === 'checkbox') {
-        return el('div', { class: 'field check-field', 'data-key': f.key },
-          el('label', {}, el('input', { type: 'checkbox', id: id, name: f.key }), ' ' + text), error);
-      }
-      var input;
-      if (f.kind === 'textarea') input = el('textarea', { id: id, name: f.key, rows: 4 });
-      else if (f.kind === 'select') {
-        input = el('select', { id: id, name: f.key }, el('option', { value: '' }, t('select')));
-        (f.choices || []).forEach(function (c) { input.appendChild(el('option', { value: c[0] == null ? '' : c[0] }, c[1])); });
-      } else input = el('input', { id: id, name: f.key, type: f.kind });
-      return el('div', { class: 'field', 'data-key': f.key },
-        el('label', { for: id }, text, f.required ? ' ' : null, f.required ? el('span', { class: 'req' }, '*') : null), input, error);
-    });
-    if (cf().attach_file !== false) {
-      nodes.push(el('div', { class: 'field', id: 'attachment-container', 'data-key': 'attachments' },
-        el('label', { for: 'attachments' }, t('attach')), el('input', { id: 'attachments', type: 'file', multiple: '' })));
-    }
-    if (cf().captcha !== false) {
-      nodes.push(el('div', { class: 'field captcha', 'data-key': 'captcha' },
-        el('label', {}, el('input', { type: 'checkbox', id: 'captcha' }), ' ' + t('captcha')), el('small', {}, 'reCAPTCHA (freshmock)')));
-    }
-    nodes.push(el('p', { class: 'form-error' }), el('button', { type: 'submit', class: 'submit primary' }));
-    form.textContent = '';
-    nodes.forEach(function (n) { form.appendChild(n); });
-    applyForm();
-  }
-  // Puts state into the form without rebuilding it (typing keeps its focus).
-  function applyForm() {
-    if (!DOM.pdoc) return;
-    var f = S.form, ro = readOnly(), needLogin = cf().require_login && !loggedIn();
-    q('.form-title').textContent = '';
-    q('.login-needed').textContent = needLogin ? t('loginNeeded') : '';
-    q('#ticket-form').hidden = needLogin;
+  function panelView(theme) {
+    var a = S.article, f = S.form, searching = !!S.term.trim(), list = searching ? S.results : S.suggested, arts = on('solution_articles');
+    var keys = (f.fields || []).map(function (x) { return x.key; }).concat(cf().attach_file !== false ? ['attachments'] : [], cf().captcha !== false ? ['captcha'] : []);
+    var has = function (k) { return keys.indexOf(k) >= 0; };
+    var matched = f.errors.filter(function (e) { return has(e.field) || has('custom_fields.' + e.field); }).length;
+    var errors = {};
     (f.fields || []).forEach(function (fd) {
-      var box = byKey(fd.key);
-      if (!box) return;
-      var input = box.querySelector('input,textarea,select');
-      var v = f.values[fd.key];
-      if (fd.kind === 'checkbox') input.checked = !!v;
-      else if (DOM.pdoc.activeElement !== input) input.value = v == null ? '' : v;
-      box.hidden = f.hidden.indexOf(fd.key) >= 0;
-      var locked = ro.indexOf(fd.key) >= 0;
-      input.readOnly = locked;
-      if (input.tagName === 'SELECT' || fd.kind === 'checkbox') input.disabled = locked;
-      box.classList.toggle('locked', locked);
-      var err = f.errors.filter(function (e) { return e.field === fd.key.replace(/^custom_fields\./, '') || e.field === fd.key; })[0];
-      box.querySelector('.field-error').textContent = err ? err.message : '';
+      var e = f.errors.filter(function (x) { return x.field === fd.key.replace(/^custom_fields\./, '') || x.field === fd.key; })[0];
+      if (e) errors[fd.key] = e.message;
     });
-    ['attachments', 'captcha'].forEach(function (k) {
-      var box = byKey(k);
-      if (box) box.hidden = f.hidden.indexOf(k) >= 0;
-    });
-    var cap = q('#captcha');
-    if (cap) cap.checked = f.captcha;
-    var matched = f.errors.filter(function (e) { return byKey(e.field) || byKey('custom_fields.' + e.field); }).length;
-    q('.form-error').textContent = f.notice && (matched < f.errors.length || !f.errors.length) ? f.notice + (f.errors.length > matched ? ' (' + message({ errors: f.errors }) + ')' : '') : '';
-    var btn = q('.submit');
-    btn.textContent = f.sending ? t('loading') : label('contact_form.submit', cf().form_button_text || 'Send');
-    btn.disabled = f.sending;
+    return {
+      lang: lang(), theme: theme, view: S.view, close: t('close'), wid: String(WIDGET_ID),
+      title: S.view === 'form' || S.view === 'thanks' ? label('contact_form.title', cf().form_title || t('contact')) : label('banner', S.settings.message || 'Welcome'),
+      who: loggedIn() ? t('signedIn') + ' ' + (A.claims.name || A.claims.email) : '',
+      back: !(S.view === 'home' || (S.view === 'form' && !arts)),
+      search: t('search'), searchOn: arts, contact: t('contact'), contactOn: on('contact_form'),
+      confirmation: label('contact_form.confirmation', cf().form_submit_message || t('thanks')),
+      listTitle: !arts ? '' : searching ? t('results') : t('popular'),
+      note: !arts ? '' : list === null ? t('loading') : !list.length ? t('none') : '',
+      list: arts && list ? ids(list) : [],
+      article: a && {
+        id: a.id, state: a.status === 'loading' ? 'loading' : a.data ? 'shown' : 'missing',
+        text: a.status === 'loading' ? t('loading') : t('missing'),
+        title: a.data && a.data.title, body: a.data ? String(a.data.description || '') : null,
+        attachments: a.data ? (a.data.attachments || []).map(function (x) { return String(x.name); }) : [],
+        portal: a.data && a.data.meta && a.data.meta.portal_link || null, portalText: t('portal'),
+        ask: t('helpful'), yes: t('yes'), no: t('no'), vote: a.vote || null, voted: a.vote ? t('thanks') : ''
+      },
+      form: {
+        gen: S.formGen, seq: f.seq,
+        fields: (f.fields || []).map(function (fd) {
+          return { key: fd.key, kind: fd.kind, required: !!fd.required, choices: fd.choices || null, label: fd.label || t(fd.key) || fd.key.replace(/^custom_fields\./, '') };
+        }),
+        attach: cf().attach_file !== false ? t('attach') : null, captcha: cf().captcha !== false ? t('captcha') : null, select: t('select'),
+        values: f.values, hidden: f.hidden, readOnly: readOnly(), errors: errors, captchaChecked: f.captcha,
+        loginNeeded: cf().require_login && !loggedIn() ? t('loginNeeded') : '',
+        notice: f.notice && (matched < f.errors.length || !f.errors.length) ? f.notice + (f.errors.length > matched ? ' (' + message({ errors: f.errors }) + ')' : '') : '',
+        submit: f.sending ? t('loading') : label('contact_form.submit', cf().form_button_text || 'Send'), sending: f.sending
+      }
+    };
   }
-  function collect() {
-    if (!DOM.pdoc) return;
+  // What the form in the frame holds (its own read-only fields are the host's to fill).
+  function collect(m) {
+    var ro = readOnly(), v = m.values || {};
     (S.form.fields || []).forEach(function (fd) {
-      var box = byKey(fd.key);
-      var input = box && box.querySelector('input,textarea,select');
-      if (!input || input.readOnly) return;
-      var cur = S.form.values[fd.key];
-      if (fd.kind === 'checkbox') { if (!!cur !== input.checked) S.form.values[fd.key] = input.checked; }
-      else if ((cur == null ? '' : String(cur)) !== input.value) S.form.values[fd.key] = input.value;
+      if (!(fd.key in v) || ro.indexOf(fd.key) >= 0) return;
+      var cur = S.form.values[fd.key], x = v[fd.key];
+      if (fd.kind === 'checkbox') { if (!!cur !== !!x) S.form.values[fd.key] = !!x; }
+      else if ((cur == null ? '' : String(cur)) !== String(x)) S.form.values[fd.key] = String(x);
     });
-    var cap = q('#captcha');
-    if (cap) S.form.captcha = cap.checked;
+    if (m.captcha != null) S.form.captcha = !!m.captcha;
+    if (m.seq > (S.form.seq || 0)) S.form.seq = m.seq;
   }
 
   // ---- the dispatcher ------------------------------------------------------------------
@@ -798,17 +670,17 @@
       else if (what == null) S.hidden = false;
       render();
     },
-    disable: function (what, fields) { if (what === 'ticketForm') { addFields(S.form.disabled, fields); applyForm(); } },
+    disable: function (what, fields) { if (what === 'ticketForm') { addFields(S.form.disabled, fields); render(); } },
     identify: function (what, o) {
       if (what !== 'ticketForm' || !o) return;
       setValues({ name: o.name, email: o.email });
-      applyForm();
+      render();
     },
     prefill: function (what, o, opts) {
       if (what !== 'ticketForm' || !o) return;
       setValues(o);
       if (opts && opts.formId) S.form.formId = opts.formId;
-      applyForm();
+      render();
     },
     clear: function (what) {
       if (what !== 'ticketForm') return;
@@ -833,12 +705,11 @@
   // ---- the test hooks ------------------------------------------------------------------
   function ids(list) { return list && list.map(function (a) { return { id: a.id, title: a.title }; }); }
   function snapshot() {
-    if (S.mounted) collect();
     var a = S.article;
     return plain({
       status: S.status, widgetId: WIDGET_ID, origin: ORIGIN, locale: LOCALE || null, clientId: CLIENT_ID,
       mounted: S.mounted, open: S.mounted && S.open, view: S.view, hidden: S.hidden, launcher: !S.launcherHidden,
-      busy: S.busy > 0,
+      busy: S.busy > 0 || !!DOM.queued || DOM.sent !== DOM.drawn,
       search: { term: S.term, results: ids(S.results) }, suggested: ids(S.suggested),
       article: a && { id: a.id, status: a.status, title: a.data && a.data.title, hit: a.hit || null, vote: a.vote || null, voteStatus: a.voteStatus || null },
       form: {
@@ -873,16 +744,15 @@
   };
 
   // ---- start ---------------------------------------------------------------------------
-  function get(path, asText) {
+  function get(path) {
     return fetch(ORIGIN + path).then(function (r) {
       if (r.status !== 200) return null;
-      return asText ? r.text() : r.json();
+      return r.json();
     }).catch(function () { return null; });
   }
-  Promise.all([get('/widgets/' + encodeURIComponent(WIDGET_ID) + '.json'), get('/widgetBase/widget.css', true)]).then(function (got) {
-    config = got[0];
+  get('/widgets/' + encodeURIComponent(WIDGET_ID) + '.json').then(function (got) {
+    config = got;
     if (S.status === 'retired') return;
-    frameCss = got[1] || '';
     var settings = config && config.settings;
     if (!settings || !COMPONENTS.some(function (c) { return settings.components && settings.components[c]; })) {
       S.status = 'not-rendered';

@@ -748,3 +748,59 @@ async fn an_rs256_header_crashes_freshdesk_with_its_string_secret() {
     assert_freshdesk_crash(&reply);
     assert!(reply.reason().contains("HS256"), "{}", reply.reason());
 }
+
+// A backend that signs by real time, against freshmock's moved clock.
+
+/// Unix seconds now, by the machine's clock (what a team's backend signs with).
+fn real_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+#[tokio::test]
+async fn a_token_signed_by_real_time_after_a_clock_jump_is_refused_with_a_reason_naming_the_clock()
+{
+    let api = Api::on(freshmock::MockServer::start().await);
+    api.advance(std::time::Duration::from_secs(2 * 3600 + 60));
+    let real = real_now();
+    let by_real_time = token_with(json!({
+        "name": "Alice Anders", "email": ALICE, "iat": real, "exp": real + 3600,
+    }));
+    let reply = api.get_with_token(&by_real_time, SEARCH).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(reply.json(), unauthorized("Signature has expired"));
+    let reason = reply.reason();
+    assert!(
+        reason.contains("freshmock's clock is 2 h 1 min ahead of real time")
+            && reason.contains("docs/src/testing-your-app.md"),
+        "{reason}"
+    );
+    let log = api.inspect("requests?token=refused").await;
+    assert_eq!(log["entries"][0]["reason"], json!(reason));
+
+    // The same backend signing by freshmock's clock (what appClock reads) is accepted.
+    let clock = api.inspect("clock").await["now_ms"].as_i64().unwrap() / 1000;
+    let by_app_clock = token_with(json!({
+        "name": "Alice Anders", "email": ALICE, "iat": clock, "exp": clock + 3600,
+    }));
+    assert_eq!(
+        api.get_with_token(&by_app_clock, SEARCH).await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn a_real_time_token_against_a_frozen_past_clock_is_too_far_ahead_and_says_why() {
+    // The pinned server is frozen at 2026-01-01, before real time.
+    let real = real_now();
+    let reply = search_with(&token_with(alice_payload(real + 600))).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert_eq!(reply.json(), too_far_ahead());
+    let reason = reply.reason();
+    assert!(
+        reason.contains("behind real time") && reason.contains("it would be accepted"),
+        "{reason}"
+    );
+}

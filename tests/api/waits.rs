@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use reqwest::Method;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::support::{fetch, Api, Reply, WIDGET};
 
@@ -129,4 +129,103 @@ async fn votes_can_be_awaited() {
         reply.json()["helpful"]["anonymous"].as_u64().unwrap(),
         before["helpful"]["anonymous"].as_u64().unwrap() + 1
     );
+}
+
+/// A ticket with this subject and description, from Nora.
+async fn post_ticket_about(server: &Api, subject: &str, description: &str) -> u64 {
+    let reply = fetch(
+        server
+            .widget(Method::POST, "/api/widget/tickets", WIDGET, "waits")
+            .json(&json!({
+                "email": "nora@example.com",
+                "subject": subject,
+                "description": description,
+                "g-recaptcha-response": "any-answer",
+            })),
+    )
+    .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    reply.json()["id"].as_u64().unwrap()
+}
+
+#[tokio::test]
+async fn tickets_are_awaited_by_subject_and_text_and_read_after_a_cursor() {
+    let server = Api::start().await;
+    let first = post_ticket_about(&server, "Order #1 never came", "Where is it?").await;
+    let waiting = tokio::spawn(fetch(
+        server.bare(Method::GET, "/_freshmock/tickets?subject=refund&wait=20s"),
+    ));
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    post_ticket_about(&server, "Another question", "Nothing to do with money.").await;
+    assert!(
+        !waiting.is_finished(),
+        "a ticket of another subject ended the wait"
+    );
+    post_ticket_about(&server, "Please REFUND order #2", "The kettle leaks.").await;
+    let reply = waiting.await.unwrap();
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let found = reply.json();
+    assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
+    assert_eq!(found[0]["subject"], "Please REFUND order #2");
+
+    let text = server.inspect("tickets?text=kettle%20LEAKS").await;
+    assert_eq!(text.as_array().unwrap().len(), 1, "{text}");
+    let after = server.inspect(&format!("tickets?since={first}")).await;
+    assert_eq!(after.as_array().unwrap().len(), 2, "{after}");
+    let none = server
+        .inspect("tickets?email=nora@example.com&subject=refund&text=where")
+        .await;
+    assert_eq!(none, json!([]));
+    let two = control_get(&server, "/_freshmock/tickets?subject=order&count=2&wait=1s").await;
+    assert_eq!(two.status, 200, "{}", two.body);
+}
+
+#[tokio::test]
+async fn refused_tokens_and_unmatched_paths_have_their_own_view_of_the_log() {
+    let server = Api::start().await;
+    server
+        .get("/api/widget/search/solutions?term=password")
+        .await;
+    let refused = server
+        .get_with_token("not.a.token", "/api/widget/search/solutions?term=x")
+        .await;
+    assert_eq!(refused.status, 401);
+    let unmatched = server.get("/api/widget/nothing-here").await;
+    assert_eq!(unmatched.status, 404);
+
+    let log = server.inspect("requests?outcome=refused").await;
+    let entries = log["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{log}");
+    assert_eq!(entries[0]["token"], "refused");
+    assert!(entries[0]["reason"].as_str().unwrap().contains("header"));
+    assert_eq!(
+        server.inspect("requests/count?token=refused").await,
+        json!({ "count": 1 })
+    );
+    let paths = |v: Value| -> Vec<String> {
+        v["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["path"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        paths(server.inspect("requests?outcome=unmatched").await),
+        ["/api/widget/nothing-here"]
+    );
+    assert_eq!(
+        paths(server.inspect("requests?outcome=failed").await).len(),
+        2
+    );
+    assert_eq!(
+        paths(server.inspect("requests?outcome=ok").await),
+        ["/api/widget/search/solutions"]
+    );
+    let bad = control_get(&server, "/_freshmock/requests?outcome=broken").await;
+    assert_eq!(bad.status, 400);
+    assert_eq!(bad.code(), "invalid_query");
+    let bad = control_get(&server, "/_freshmock/requests/count?token=maybe").await;
+    assert_eq!(bad.status, 400);
+    assert_eq!(bad.code(), "invalid_query");
 }

@@ -44,9 +44,9 @@ async fn logged_in_form_shows_the_tokens_name_and_email_read_only() {
     browser.open_form(&fm.uri(), FORM_WIDGET).await;
     // Widget 27 requires a login for its form.
     browser
-        .wait(
+        .wait_in_panel(
             "the login notice",
-            "document.getElementById('widget-frame').contentDocument.querySelector('.login-needed').textContent",
+            "d.querySelector('.login-needed').textContent",
         )
         .await;
 

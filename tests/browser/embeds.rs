@@ -69,8 +69,8 @@ async fn a_framework_wrapper_that_mounts_unmounts_and_mounts_again_gets_one_work
     // StrictMode's mount, cleanup, mount: one widget, with the last mount's labels.
     browser.ready().await;
     assert_eq!(browser.eval(COUNTS).await, json!([1, 1, 1, 1, 1]));
-    let launcher = "return document.getElementById('launcher-frame').contentDocument.querySelector('.launcher-button .text').textContent";
-    assert_eq!(browser.eval(launcher).await, "Mount 2");
+    let launcher = "d.querySelector('.launcher-button .text').textContent";
+    assert_eq!(browser.in_launcher(launcher).await, "Mount 2");
 
     // A route change, later: cleanup, then mount with another banner.
     browser
@@ -84,7 +84,7 @@ async fn a_framework_wrapper_that_mounts_unmounts_and_mounts_again_gets_one_work
         .await;
     browser.ready().await;
     assert_eq!(browser.eval(COUNTS).await, json!([1, 1, 1, 1, 1]));
-    assert_eq!(browser.eval(launcher).await, "Mount 3");
+    assert_eq!(browser.in_launcher(launcher).await, "Mount 3");
     assert_eq!(
         browser
             .in_panel("d.querySelector('.title').textContent")

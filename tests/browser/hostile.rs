@@ -1,7 +1,8 @@
 //! Hostile fixture content in the widget: markup in articles, titles and ticket fields is
-//! shown as text or removed, and nothing in the widget's frames runs script. The frames
-//! share the customer's origin, so a script there would run with the customer's page.
-//! Every payload bumps `top.__pwned`; the tests check that it stays undefined.
+//! shown as text or removed, and nothing in the widget's frames runs script. The frames are
+//! documents of freshmock's origin whose policy runs only their own script file; every
+//! payload sets `__pwned` in the window it runs in (and tries the customer's page); the tests
+//! check that it stays undefined in both.
 
 use std::time::Duration;
 
@@ -11,7 +12,7 @@ use serde_json::json;
 use crate::support::{host, widget_page, Api, Browser, WIDGET};
 
 /// Runs in the customer's page if anything from these fixtures is run as script.
-const PWN: &str = "top.__pwned = (top.__pwned || 0) + 1";
+const PWN: &str = "window.__pwned = 1; top.__pwned = 1";
 
 /// freshmock on the bundled account with these changes.
 async fn server_with(change: impl FnOnce(&mut FixtureSet)) -> Api {
@@ -20,10 +21,17 @@ async fn server_with(change: impl FnOnce(&mut FixtureSet)) -> Api {
     Api::on(MockServer::builder().fixtures(set).start().await)
 }
 
-/// `typeof top.__pwned`, after giving any queued handler time to run.
+/// `typeof __pwned` in the customer's page and in the widget's panel, after giving any
+/// queued handler time to run: `"undefined"` when neither ran a payload.
 async fn pwned(browser: &Browser) -> serde_json::Value {
     tokio::time::sleep(Duration::from_millis(400)).await;
-    browser.eval("return typeof window.__pwned;").await
+    let page = browser.eval("return typeof window.__pwned;").await;
+    let panel = browser.in_panel("typeof window.__pwned").await;
+    if page == "undefined" && panel == "undefined" {
+        page
+    } else {
+        json!({ "page": page, "panel": panel })
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -85,7 +93,8 @@ async fn an_article_with_scripts_and_handlers_shows_as_text_and_runs_nothing() {
 }
 
 /// Defence in depth: even markup that reached the frames' documents (a sanitiser bypass,
-/// a future change) cannot run, as the frames are sandboxed without scripts.
+/// a future change) cannot run, as the frames' own policy allows only their script file, and
+/// the sandbox keeps their links from navigating the customer's page.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn markup_that_reaches_the_widget_frames_cannot_run_script() {
     let fm = Api::on(MockServer::start().await);
@@ -107,12 +116,27 @@ async fn markup_that_reaches_the_widget_frames_cannot_run_script() {
         .eval(
             "return ['widget-frame', 'launcher-frame'].map(function (id) {
                var s = document.getElementById(id).sandbox;
-               return [s.contains('allow-scripts'), s.contains('allow-same-origin'), s.length > 0];
+               return [s.contains('allow-top-navigation'), s.contains('allow-scripts'), s.length > 0];
              });",
         )
         .await;
     assert_eq!(sandbox, json!([[false, true, true], [false, true, true]]));
-    // The widget still works: its own handlers are the host page's, not the frame's.
+    for file in ["frame.html", "launcher.html"] {
+        let reply = reqwest::get(format!("{}/widgetBase/{file}", fm.uri()))
+            .await
+            .unwrap();
+        let policy = reply.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let scripts = policy
+            .split(';')
+            .map(str::trim)
+            .find(|d| d.starts_with("script-src"))
+            .unwrap();
+        assert_eq!(scripts, "script-src 'self'", "{file}: {policy}");
+    }
+    // The widget still works: the frames' own script is not markup.
     assert!(browser.search("password").await.contains(&1101));
 }
 
@@ -140,9 +164,9 @@ async fn ticket_field_labels_and_choices_with_markup_show_as_text() {
     let browser = Browser::start().await;
     browser.open_form(&fm.uri(), WIDGET).await;
     browser
-        .wait(
+        .wait_in_panel(
             "the ticket-fields form",
-            "!!document.getElementById('widget-frame').contentDocument.querySelector('select#cf_product_area')",
+            "!!d.querySelector('select#cf_product_area')",
         )
         .await;
 

@@ -5,13 +5,34 @@ use serde_json::{json, Value};
 
 use crate::support::{host, server, widget_page, Browser, WIDGET};
 
+/// The open panel's box in the host page's viewport.
+const PANEL: &str = "var p = document.getElementById('widget-frame').getBoundingClientRect();
+  return { vw: innerWidth, vh: innerHeight, panel: [p.left, p.top, p.right, p.bottom] };";
+/// The Send button's box in the panel, and whether it is what a tap on its centre reaches.
+const SEND: &str = "(function () { var b = d.querySelector('.submit').getBoundingClientRect();
+  var hit = d.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
+  return { send: [b.left, b.top, b.right, b.bottom], tappable: !!hit && hit.classList.contains('submit') }; })()";
+
 /// The open panel's box and the Send button's, in the host page's viewport, and whether the
 /// button is what a tap on its centre reaches.
-const GEOMETRY: &str = "var f = document.getElementById('widget-frame'), p = f.getBoundingClientRect();
-  var d = f.contentDocument, b = d.querySelector('.submit').getBoundingClientRect();
-  var hit = d.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
-  return { vw: innerWidth, vh: innerHeight, panel: [p.left, p.top, p.right, p.bottom],
-    send: [p.left + b.left, p.top + b.top, p.left + b.right, p.top + b.bottom], tappable: !!hit && hit.classList.contains('submit') };";
+async fn geometry(browser: &Browser) -> Value {
+    let mut g = browser.eval(PANEL).await;
+    let inner = browser.in_panel(SEND).await;
+    let (x, y) = (
+        g["panel"][0].as_f64().unwrap(),
+        g["panel"][1].as_f64().unwrap(),
+    );
+    let send: Vec<f64> = inner["send"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .map(|(i, v)| v.as_f64().unwrap() + if i % 2 == 0 { x } else { y })
+        .collect();
+    g["send"] = json!(send);
+    g["tappable"] = inner["tappable"].clone();
+    g
+}
 
 fn inside(g: &Value, key: &str) -> bool {
     let (vw, vh) = (g["vw"].as_f64().unwrap(), g["vh"].as_f64().unwrap());
@@ -37,7 +58,7 @@ async fn the_open_form_fits_phones_and_short_windows_with_send_in_reach() {
         (768, 1024),
     ] {
         browser.set_size(w, h).await;
-        let g = browser.eval(GEOMETRY).await;
+        let g = geometry(&browser).await;
         assert!(
             inside(&g, "panel"),
             "{w}×{h}: the panel runs off the viewport: {g}"
@@ -64,24 +85,24 @@ async fn the_launcher_of_an_open_panel_is_a_close_control() {
         .goto(&host(widget_page(&fm.uri(), WIDGET, "")).await)
         .await;
     browser.ready().await;
-    let launcher = "var b = document.getElementById('launcher-frame').contentDocument.querySelector('.launcher-button');
+    let launcher = "(function () { var b = d.querySelector('.launcher-button');
       return { icon: b.querySelector('.icon').textContent, text: getComputedStyle(b.querySelector('.text')).display !== 'none',
-               label: b.getAttribute('aria-label') };";
+               label: b.getAttribute('aria-label') }; })()";
     assert_eq!(
-        browser.eval(launcher).await,
+        browser.in_launcher(launcher).await,
         json!({ "icon": "?", "text": true, "label": "Help" })
     );
     browser
-        .eval("document.getElementById('launcher-frame').contentDocument.querySelector('.launcher-button').click()")
+        .in_launcher("d.querySelector('.launcher-button').click()")
         .await;
     browser.idle().await;
     assert_eq!(
-        browser.eval(launcher).await,
+        browser.in_launcher(launcher).await,
         json!({ "icon": "\u{d7}", "text": false, "label": "Close" })
     );
     browser.screenshot("widget-launcher-close").await;
     browser
-        .eval("document.getElementById('launcher-frame').contentDocument.querySelector('.launcher-button').click()")
+        .in_launcher("d.querySelector('.launcher-button').click()")
         .await;
-    assert_eq!(browser.state().await["open"], json!(false));
+    assert_eq!(browser.idle().await["open"], json!(false));
 }

@@ -51,7 +51,7 @@ async fn a_page_that_removed_everything_and_embeds_again_gets_the_widget_back_wi
     assert_eq!(browser.eval(COUNTS).await, json!([1, 1, 1, 1, 1]));
     assert_eq!(
         browser
-            .eval("return document.getElementById('launcher-frame').contentDocument.querySelector('.launcher-button .text').textContent")
+            .in_launcher("d.querySelector('.launcher-button .text').textContent")
             .await,
         "Mounted again"
     );

@@ -57,25 +57,32 @@ FreshworksWidget('open', 'ticketForm');
         state["form"]["hidden"],
         json!(["custom_fields.cf_order_number"])
     );
-    // The real widget's element ids, and same-origin frames a page can reach into.
+    // The real widget's element ids; the frames are documents of freshmock's origin.
     let dom = browser
         .eval(
-            "var p = document.getElementById('widget-frame').contentDocument;
-             var l = document.getElementById('launcher-frame').contentDocument;
-             return { container: !!document.querySelector('div#freshworks-container'),
+            "return { container: !!document.querySelector('div#freshworks-container'),
                hiddenFrame: !!document.querySelector('iframe#freshworks-frame'),
                link: !!document.querySelector('link#freshworks-frame'),
-               launcher: l.querySelector('.launcher-button .text').textContent,
-               name: p.querySelector('input#name').value, email: p.querySelector('input#email').value,
-               subject: p.querySelector('input#subject').value,
+               frames: ['launcher-frame', 'widget-frame'].map(function (id) { return new URL(document.getElementById(id).src).pathname; }),
                stub: typeof window.FreshworksWidget.q };",
         )
         .await;
     assert_eq!(
         dom,
-        json!({ "container": true, "hiddenFrame": true, "link": true, "launcher": "Ask us",
-                "name": "Quinn Queue", "email": "quinn@example.com", "subject": "Queued subject",
+        json!({ "container": true, "hiddenFrame": true, "link": true,
+                "frames": ["/widgetBase/launcher.html", "/widgetBase/frame.html"],
                 "stub": "undefined" })
+    );
+    let launcher = browser
+        .in_launcher("d.querySelector('.launcher-button .text').textContent")
+        .await;
+    assert_eq!(launcher, "Ask us");
+    let fields = browser
+        .in_panel("[d.querySelector('input#name').value, d.querySelector('input#email').value, d.querySelector('input#subject').value]")
+        .await;
+    assert_eq!(
+        fields,
+        json!(["Quinn Queue", "quinn@example.com", "Queued subject"])
     );
     browser.screenshot("widget-form").await;
 }
@@ -99,7 +106,7 @@ async fn closed_widget_shows_only_the_launcher_and_open_shows_suggested_articles
 
     // A click on the launcher opens the home view.
     browser
-        .eval("document.getElementById('launcher-frame').contentDocument.querySelector('.launcher-button').click()")
+        .in_launcher("d.querySelector('.launcher-button').click()")
         .await;
     let state = browser.idle().await;
     assert_eq!(state["view"], "home");
@@ -213,7 +220,7 @@ async fn destroy_unmounts_and_boot_mounts_the_widget_again() {
 
     browser.call("'destroy'").await;
     // Only the UI goes: the container, the bootstrap frame and the stylesheet stay, as with
-    // the real loader (shared/spec/widget-script.md).
+    // the real loader.
     let left = browser
         .eval("return [!!document.getElementById('freshworks-container'), !!document.querySelector('iframe#freshworks-frame'),
                        !!document.querySelector('link#freshworks-frame'), !!document.getElementById('launcher-frame'),
@@ -223,9 +230,10 @@ async fn destroy_unmounts_and_boot_mounts_the_widget_again() {
 
     browser.call("'boot'").await;
     browser
-        .wait(
+        .wait_in_frame(
+            "#launcher-frame",
             "the launcher after boot",
-            "!!(document.getElementById('launcher-frame') && document.getElementById('launcher-frame').contentDocument.querySelector('.launcher-button'))",
+            "!!document.querySelector('.launcher-button .text').textContent",
         )
         .await;
     browser.idle().await;

@@ -222,11 +222,32 @@ impl Browser {
         self.eval(&format!("FreshworksWidget({args});")).await;
     }
 
-    /// Evaluates `expr` inside the panel frame's document (`d`).
+    /// Evaluates `expr` inside the panel frame's document (`d`): a document of freshmock's
+    /// origin, reached as a user's tools reach it (WebDriver switches into the frame).
     pub async fn in_panel(&self, expr: &str) -> Value {
-        self.eval(&format!(
-            "var d = document.getElementById('widget-frame').contentDocument; return ({expr});"
-        ))
+        self.eval_in_frame(
+            "#widget-frame",
+            &format!("var d = document; return ({expr});"),
+        )
+        .await
+    }
+
+    /// Evaluates `expr` inside the launcher frame's document (`d`).
+    pub async fn in_launcher(&self, expr: &str) -> Value {
+        self.eval_in_frame(
+            "#launcher-frame",
+            &format!("var d = document; return ({expr});"),
+        )
+        .await
+    }
+
+    /// Waits until `expr` is truthy inside the panel frame's document (`d`).
+    pub async fn wait_in_panel(&self, what: &str, expr: &str) -> Value {
+        self.wait_in_frame(
+            "#widget-frame",
+            what,
+            &format!("(function () {{ var d = document; return ({expr}); }})()"),
+        )
         .await
     }
 

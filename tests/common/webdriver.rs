@@ -261,6 +261,39 @@ impl Browser {
             .await
     }
 
+    /// Runs a script body inside the frame the page's element `frame_css` holds (the widget's
+    /// frames are documents of another origin, which the page's own scripts cannot reach),
+    /// then returns to the page. A frame that is not there yet is waited for.
+    pub async fn eval_in_frame(&self, frame_css: &str, script: &str) -> Value {
+        let frame = self.find(frame_css).await;
+        self.post("/frame", json!({ "id": { ELEMENT: frame.0 } }))
+            .await;
+        let answer = self
+            .request(
+                Method::POST,
+                &self.at("/execute/sync"),
+                Some(json!({ "script": script, "args": [] })),
+            )
+            .await;
+        self.post("/frame/parent", json!({})).await;
+        answer.unwrap_or_else(|e| panic!("a script in {frame_css} failed: {e}"))
+    }
+
+    /// Polls `expr` inside the frame `frame_css` until it is truthy (an exception counts as
+    /// not yet), as [`Browser::wait`] does on the page.
+    pub async fn wait_in_frame(&self, frame_css: &str, what: &str, expr: &str) -> Value {
+        let script = format!("try {{ return ({expr}); }} catch (e) {{ return null; }}");
+        self.poll(async || {
+            let value = self.eval_in_frame(frame_css, &script).await;
+            if truthy(&value) {
+                Ok(value)
+            } else {
+                Err(format!("{what} ({expr} in {frame_css}); it is {value}"))
+            }
+        })
+        .await
+    }
+
     /// Polls the JavaScript expression `expr` until it is truthy (an exception counts as
     /// not yet) and returns its value; fails naming `what`, with the page's diagnostics.
     pub async fn wait(&self, what: &str, expr: &str) -> Value {

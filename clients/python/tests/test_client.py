@@ -193,3 +193,55 @@ def test_without_a_binary_the_error_says_where_it_looked(monkeypatch):
         find_freshmock()
     with pytest.raises(FileNotFoundError, match="does not exist or is not executable"):
         find_freshmock("/nonexistent/bin")
+
+
+def test_without_freshmock_anywhere_the_error_names_a_path_a_build_makes(monkeypatch, tmp_path):
+    monkeypatch.delenv("FRESHMOCK_BIN", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    from freshmock import server
+
+    monkeypatch.setattr(server, "REPO_BUILD", None)  # as installed from a wheel
+    with pytest.raises(FileNotFoundError) as missing:
+        find_freshmock()
+    message = str(missing.value)
+    assert "<checkout>/target/release/freshmock" in message
+    assert "site-packages" not in message and ".venv" not in message
+
+
+def test_the_widget_client_sends_the_widget_headers(freshmock, freshmock_widget):
+    from freshmock import WidgetError
+
+    assert [a["id"] for a in freshmock_widget.search("password")] == [1101]
+    alice = freshmock.token("alice@globex.test")
+    assert 1401 in freshmock_widget.ids(freshmock_widget.search("password", token=alice))
+    with pytest.raises(WidgetError) as hidden:
+        freshmock_widget.article(1401)
+    assert hidden.value.status == 404 and hidden.value.reason
+    assert freshmock_widget.article(1401, token=alice)["id"] == 1401
+    created = freshmock_widget.create_ticket(email="nora@example.com", subject="Refund", description="Leaks")
+    assert freshmock.wait_for_ticket(subject="refund")["id"] == created["id"]
+    freshmock.expect_no_refused_tokens()
+    with pytest.raises(WidgetError):
+        freshmock_widget.search("password", token="not.a.token")
+    with pytest.raises(AssertionError, match="token refused"):
+        freshmock.expect_no_refused_tokens()
+    freshmock.verify(token="refused", count=1)
+    with pytest.raises(AssertionError, match="expected exactly 2"):
+        freshmock.verify(token="refused", count=2)
+
+
+def test_the_app_clock_follows_the_servers_clock(freshmock, freshmock_app_clock):
+    from freshmock import clock
+
+    before = clock.now()
+    assert abs(before - time.time()) < 5
+    freshmock.advance_clock(by="2h")
+    deadline = time.monotonic() + 5
+    while clock.now() < before + 7200 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert clock.now() >= before + 7200
+    freshmock.freeze_clock()
+    freshmock.set_clock(now="2030-01-01T00:00:00Z")
+    while clock.now() != 1893456000 and time.monotonic() < deadline + 5:
+        time.sleep(0.02)
+    assert clock.now() == 1893456000

@@ -213,3 +213,57 @@ test('without a binary, the error says where it looked and what to do', () => {
   }
   assert.throws(() => findFreshmock('/nonexistent/bin'), /does not exist or is not executable/);
 });
+
+test('verify and expectNoRefusedTokens name each refusal with freshmock\'s reason', async () => {
+  await fm.reset();
+  await fm.clearRequests();
+  assert.equal((await search(fm, 'password')).status, 200);
+  await fm.expectNoRefusedTokens();
+  await fm.verify({ route: 'widget.search', count: 1 });
+  assert.equal((await search(fm, 'password', 'not.a.token')).status, 401);
+  await assert.rejects(fm.expectNoRefusedTokens(), (e) => {
+    assert.equal(e.name, 'FreshmockAssertionError');
+    assert.match(e.message, /1 request\(s\) had their widget token refused/);
+    assert.match(e.message, /token refused: the header/);
+    return true;
+  });
+  await fm.verify({ token: 'refused', count: 1 });
+  await assert.rejects(fm.verify({ outcome: 'unmatched' }), /expected at least 1 request/);
+});
+
+test('tickets are awaited by subject and text', async () => {
+  await fm.reset();
+  const waiting = fm.waitForTicket({ subject: 'REFUND' }, { timeout: 10000 });
+  await new Promise((r) => setTimeout(r, 200));
+  await postTicket(fm, 'nora@example.com', 'No refund here');
+  const res = await fetch(fm.at('/api/widget/tickets'), {
+    method: 'POST',
+    headers: { 'X-Widget-Id': WIDGET, 'X-Client-Id': 'node-test', 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email: 'nora@example.com', subject: 'Refund please', description: 'The kettle leaks', 'g-recaptcha-response': 'ok' }),
+  });
+  assert.equal(res.status, 201);
+  const ticket = await waiting;
+  assert.equal(ticket.subject, 'Refund please');
+  assert.equal((await fm.tickets({ text: 'KETTLE' })).length, 1);
+});
+
+test('appClock follows freshmock\'s clock without a restart', async () => {
+  const { AppClock } = await import('../clock.js');
+  await fm.reset();
+  const clock = new AppClock({ url: fm.url });
+  try {
+    const before = await clock.seconds();
+    assert.ok(Math.abs(before - Date.now() / 1000) < 5, 'a running clock starts at real time');
+    await fm.advanceClock('2h');
+    const deadline = Date.now() + 5000;
+    while ((await clock.seconds()) < before + 7200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.ok((await clock.seconds()) >= before + 7200, 'the clock event moved the app clock');
+    await fm.freezeClock();
+    await fm.setClock('2030-01-01T00:00:00Z');
+    while ((await clock.seconds()) !== 1893456000 && Date.now() < deadline + 5000) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(await clock.seconds(), 1893456000);
+    assert.equal(new AppClock({ url: '' }).following, false);
+  } finally {
+    clock.close();
+  }
+});

@@ -19,3 +19,16 @@ async function readme(): Promise<void> {
   await fm.stop();
 }
 void readme;
+
+import { appClock, AppClock } from '../clock.js';
+
+async function clockAndVerify(fm: Freshmock): Promise<void> {
+  const now: number = await appClock.seconds();
+  const ms: number = new AppClock({ url: fm.url, ttlMs: 500 }).cached();
+  const refused = await fm.refusedRequests({ since: 3 });
+  await fm.verify({ path: '/api/widget/bootstrap', token: 'refused', count: 0 });
+  await fm.expectNoRefusedTokens();
+  const t: Ticket = await fm.waitForTicket({ subject: 'Refund', text: 'kettle', since: 2 });
+  console.log(now, ms, refused.length, t.id);
+}
+void clockAndVerify;

@@ -29,13 +29,13 @@ test('a restricted article opens only once the customer is logged in', async ({ 
 test('after a clock jump the widget renews the token through the site and stays logged in', async ({ page, site, loginWidget, freshmock }) => {
   await openSite(page, site);
   await loginWidget(page, ALICE, { ttl: 600 });
-  const first = await page.evaluate(() => window.__freshmock.state().auth.claims.exp as number);
+  const first = await page.evaluate(() => window.__freshmock.state().auth.claims?.exp ?? 0);
   await page.waitForFunction(() => window.__freshmock.state().sync.connected);
 
   // 30 s before exp by freshmock's clock: the widget calls the site's callback for a new token.
   await freshmock.advanceClock(570);
   await page.waitForFunction(
-    (exp) => { const a = window.__freshmock.state().auth; return a.renewals === 1 && a.status === 'logged_in' && a.claims.exp > exp; },
+    (exp) => { const a = window.__freshmock.state().auth; return a.renewals === 1 && a.status === 'logged_in' && (a.claims?.exp ?? 0) > exp; },
     first,
   );
   // Past the first token's exp: still Alice, still seeing Globex's article.

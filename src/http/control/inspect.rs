@@ -22,7 +22,7 @@ use tokio::time::Instant;
 use crate::http::error::ApiError;
 use crate::http::reply::{ok, Answer};
 use crate::state::events::Event;
-use crate::state::request_log::LogFilter;
+use crate::state::request_log::{LogFilter, Outcome, Verdict};
 use crate::state::store::TicketRecord;
 use crate::state::{AppState, TranslationVotes, VoterName};
 
@@ -32,12 +32,36 @@ struct UserFilter {
     email: Option<String>,
 }
 
+/// Which tickets: `email` (the requester's), `subject` and `text` (what the subject and the
+/// description contain, ignoring case), `since=ID` (tickets numbered after ID: a cursor, as
+/// ticket numbers only grow), and a wait.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct TicketQuery {
     email: Option<String>,
+    subject: Option<String>,
+    text: Option<String>,
+    since: Option<u64>,
     wait: Option<String>,
     count: Option<usize>,
+}
+
+impl TicketQuery {
+    fn matches(&self, ticket: &TicketRecord) -> bool {
+        let contains =
+            |hay: &str, needle: &str| hay.to_lowercase().contains(&needle.to_lowercase());
+        self.since.is_none_or(|since| ticket.id > since)
+            && self.subject.as_deref().is_none_or(|s| {
+                ticket
+                    .subject
+                    .as_deref()
+                    .is_some_and(|subject| contains(subject, s))
+            })
+            && self
+                .text
+                .as_deref()
+                .is_none_or(|t| contains(&ticket.description_text, t))
+    }
 }
 
 /// The request log's filters, a cursor, and a wait.
@@ -49,6 +73,8 @@ struct RequestQuery {
     route: Option<String>,
     status: Option<u16>,
     method: Option<String>,
+    token: Option<Verdict>,
+    outcome: Option<Outcome>,
     limit: Option<usize>,
     since: Option<u64>,
     wait: Option<String>,
@@ -64,6 +90,8 @@ impl RequestQuery {
             route: self.route.clone(),
             status: self.status,
             method: self.method.clone(),
+            token: self.token,
+            outcome: self.outcome,
             limit: self.limit,
         }
     }
@@ -224,7 +252,7 @@ pub fn clear_requests(req: Req) -> Answer {
     ok(&json!({ "status": "cleared" }))
 }
 
-/// `GET /_freshmock/tickets[?email=][&wait=&count=]`.
+/// `GET /_freshmock/tickets[?email=&subject=&text=&since=][&wait=&count=]`.
 pub async fn tickets(req: Req) -> Answer {
     let query: TicketQuery = req.query_as()?;
     let wait = Wait::of(query.wait.as_deref(), query.count)?;
@@ -234,7 +262,7 @@ pub async fn tickets(req: Req) -> Answer {
         wait,
         |e| matches!(e, Event::Ticket { .. } | Event::Reset | Event::Fixtures),
         || async {
-            let list = ticket_values(state, query.email.clone()).await?;
+            let list = ticket_values(state, &query).await?;
             let found = list.len();
             Ok((Value::Array(list), found))
         },
@@ -247,7 +275,7 @@ pub async fn tickets(req: Req) -> Answer {
 pub async fn ticket(req: Req) -> Answer {
     req.query_as::<NoParams>()?;
     let id: u64 = req.id(0)?;
-    ok(&ticket_list(&req.state, None, Some(id)).await?)
+    ok(&ticket_list(&req.state, &TicketQuery::default(), Some(id)).await?)
 }
 
 /// `GET /_freshmock/votes?article=|email=[&wait=&count=]`: with a wait, `count` is the
@@ -299,8 +327,8 @@ struct VoteFilter {
 }
 
 /// Tickets with their attachments' metadata, oldest first.
-async fn ticket_values(state: &AppState, email: Option<String>) -> Result<Vec<Value>, ApiError> {
-    match ticket_list(state, email, None).await? {
+async fn ticket_values(state: &AppState, query: &TicketQuery) -> Result<Vec<Value>, ApiError> {
+    match ticket_list(state, query, None).await? {
         Value::Array(list) => Ok(list),
         other => Ok(vec![other]),
     }
@@ -309,10 +337,11 @@ async fn ticket_values(state: &AppState, email: Option<String>) -> Result<Vec<Va
 /// Tickets with their attachments' metadata; one ticket (404 when absent) or a list.
 async fn ticket_list(
     state: &AppState,
-    email: Option<String>,
+    query: &TicketQuery,
     id: Option<u64>,
 ) -> Result<Value, ApiError> {
-    let tickets = state.tickets(email).await?;
+    let mut tickets = state.tickets(query.email.clone()).await?;
+    tickets.retain(|t| query.matches(t));
     let attachments = state.attachments().await?;
     let world = state.read();
     // The agent API's view of the same ticket, plus freshmock's own keys; attachments

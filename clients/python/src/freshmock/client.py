@@ -51,6 +51,15 @@ OPERATIONS: Dict[str, str] = {
 }
 
 
+def describe_entry(e: Dict[str, Any]) -> str:
+    """One request-log entry in a line, with freshmock's reason."""
+    query = f"?{e['query']}" if e.get("query") else ""
+    who = f" ({e['email']})" if e.get("email") else ""
+    token = f" token {e['token']}" if e.get("token", "none") != "none" else ""
+    reason = f": {e['reason']}" if e.get("reason") else ""
+    return f"  #{e['id']} {e['method']} {e['path']}{query} -> {e['status']}{who}{token}{reason}"
+
+
 class FreshmockError(Exception):
     """A control call the server refused: ``status``, the server's ``code`` and ``message``,
     and its ``X-Freshmock-Reason`` when sent."""
@@ -89,6 +98,7 @@ class Freshmock:
 
     def __init__(self, url: str, control_token: Optional[str] = None):
         self.url = url.rstrip("/")
+        self.control_token = control_token
         self.session = requests.Session()
         if control_token:
             self.session.headers["Authorization"] = f"Bearer {control_token}"
@@ -198,8 +208,12 @@ class Freshmock:
     def view_as(self, **params: Any) -> Dict[str, Any]:
         return self.call("GET", "/_freshmock/view-as", params=params)
 
-    def tickets(self, email: Optional[str] = None) -> List[Dict[str, Any]]:
-        return self.call("GET", "/_freshmock/tickets", params={"email": email})
+    def tickets(self, email: Optional[str] = None, subject: Optional[str] = None, text: Optional[str] = None,
+                since: Optional[int] = None) -> List[Dict[str, Any]]:
+        """Tickets: ``email`` (the requester's), ``subject`` / ``text`` (what the subject /
+        description contains, ignoring case), ``since`` (numbered after this id)."""
+        return self.call("GET", "/_freshmock/tickets",
+                         params={"email": email, "subject": subject, "text": text, "since": since})
 
     def ticket(self, id: int) -> Dict[str, Any]:
         return self.call("GET", f"/_freshmock/tickets/{id}")
@@ -211,15 +225,18 @@ class Freshmock:
         return self.call("GET", "/_freshmock/hits", params={"article": article})
 
     # ---- waits: answered by the server as soon as enough entries match ---------------------
-    def wait_for_tickets(self, email: Optional[str] = None, count: int = 1, timeout: float = 10.0) -> List[Dict[str, Any]]:
-        """Tickets (for ``email``), once at least ``count`` exist; ``WaitTimeout`` after
-        ``timeout`` seconds (at most 30)."""
-        params = {"email": email, **_wait(timeout, count)}
+    def wait_for_tickets(self, email: Optional[str] = None, count: int = 1, timeout: float = 10.0,
+                         subject: Optional[str] = None, text: Optional[str] = None,
+                         since: Optional[int] = None) -> List[Dict[str, Any]]:
+        """Tickets matching the filters (as ``tickets``), once at least ``count`` exist;
+        ``WaitTimeout`` after ``timeout`` seconds (at most 30)."""
+        params = {"email": email, "subject": subject, "text": text, "since": since, **_wait(timeout, count)}
         return self.call("GET", "/_freshmock/tickets", params=params, timeout=timeout + 10)
 
-    def wait_for_ticket(self, email: Optional[str] = None, timeout: float = 10.0) -> Dict[str, Any]:
-        """The newest ticket (for ``email``), awaited as ``wait_for_tickets``."""
-        return self.wait_for_tickets(email=email, timeout=timeout)[-1]
+    def wait_for_ticket(self, email: Optional[str] = None, timeout: float = 10.0, subject: Optional[str] = None,
+                        text: Optional[str] = None, since: Optional[int] = None) -> Dict[str, Any]:
+        """The newest ticket matching the filters, awaited as ``wait_for_tickets``."""
+        return self.wait_for_tickets(email=email, timeout=timeout, subject=subject, text=text, since=since)[-1]
 
     def wait_for_votes(self, article: Optional[int] = None, email: Optional[str] = None, count: int = 1,
                        timeout: float = 10.0) -> Any:
@@ -228,7 +245,8 @@ class Freshmock:
 
     # ---- request log ----------------------------------------------------------------------
     def requests(self, **filters: Any) -> Dict[str, Any]:
-        """``{capacity, entries}``; filters: email, path, route, status, method, limit, since."""
+        """``{capacity, entries}``; filters: email, path, route, status, method, token, outcome,
+        limit, since."""
         return self.call("GET", "/_freshmock/requests", params=filters)
 
     def wait_for_requests(self, count: int = 1, timeout: float = 10.0, **filters: Any) -> List[Dict[str, Any]]:
@@ -242,6 +260,32 @@ class Freshmock:
 
     def clear_requests(self) -> Any:
         return self.call("DELETE", "/_freshmock/requests")
+
+    # ---- verification (WireMock's verify) ------------------------------------------------------
+    def verify(self, count: Optional[int] = None, at_least: Optional[int] = None, **filters: Any) -> List[Dict[str, Any]]:
+        """Asserts how many logged requests match ``filters`` (path, route, method, status,
+        email, ``token="refused"|"accepted"|"none"``, ``outcome="refused"|"unmatched"|"failed"|"ok"``,
+        since): exactly ``count``, or at least ``at_least`` (default at least 1). Raises
+        ``AssertionError`` listing what matched, with freshmock's reasons."""
+        entries = self.requests(**filters)["entries"]
+        ok = len(entries) == count if count is not None else len(entries) >= (at_least or 1)
+        if not ok:
+            wanted = f"exactly {count}" if count is not None else f"at least {at_least or 1}"
+            listed = "".join("\n" + describe_entry(e) for e in entries)
+            raise AssertionError(f"expected {wanted} request(s) matching {filters}, found {len(entries)}{listed}")
+        return entries
+
+    def refused_requests(self, **filters: Any) -> List[Dict[str, Any]]:
+        """Requests whose widget token was refused, each with its ``reason``."""
+        return self.requests(**{**filters, "outcome": "refused"})["entries"]
+
+    def expect_no_refused_tokens(self, **filters: Any) -> None:
+        """Raises ``AssertionError``, printing each refusal's reason, if any widget token was
+        refused."""
+        refused = self.refused_requests(**filters)
+        if refused:
+            listed = "".join("\n" + describe_entry(e) for e in refused)
+            raise AssertionError(f"{len(refused)} request(s) had their widget token refused:{listed}")
 
     # ---- faults -----------------------------------------------------------------------------
     def faults(self) -> List[Dict[str, Any]]:

@@ -12,7 +12,9 @@ from typing import Any, Dict, Iterator
 
 import pytest
 
+from .clock import AppClock
 from .server import FreshmockServer, start_freshmock
+from .widget import Widget
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -44,3 +46,25 @@ def freshmock(freshmock_server: FreshmockServer) -> FreshmockServer:
     freshmock_server.clear_faults()
     freshmock_server.clear_requests()
     return freshmock_server
+
+
+@pytest.fixture
+def freshmock_widget(freshmock: FreshmockServer) -> Widget:
+    """The demo widget's API on this test's server (headers sent for you):
+    ``freshmock_widget.search("password", token=...)``, ``article(id)``, ``create_ticket(...)``."""
+    return Widget(freshmock.url)
+
+
+@pytest.fixture
+def freshmock_app_clock(freshmock: FreshmockServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppClock]:
+    """The app clock on this test's server, for app code that runs in the test process:
+    ``FRESHMOCK_URL`` is set for the test and ``freshmock.clock.now()`` reads this server.
+    (An app in another process reads the ``FRESHMOCK_URL`` it was started with.)"""
+    from . import clock
+
+    monkeypatch.setenv("FRESHMOCK_URL", freshmock.url)
+    if freshmock.control_token:
+        monkeypatch.setenv("FRESHMOCK_CONTROL_TOKEN", freshmock.control_token)
+    app = AppClock(freshmock.url, control_token=freshmock.control_token)
+    monkeypatch.setattr(clock, "app_clock", app)
+    yield app

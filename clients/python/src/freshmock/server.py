@@ -14,8 +14,11 @@ from typing import Dict, List, Optional, Sequence
 
 from .client import Freshmock
 
-#: This repository's release build, for a checkout of freshmock (clients/python/src/freshmock/).
-REPO_BUILD = Path(__file__).resolve().parents[4] / "target" / "release" / "freshmock"
+#: A checkout's release build, when this package runs from a freshmock checkout
+#: (clients/python/src/freshmock/); an installed copy has no such folder.
+_HERE = Path(__file__).resolve()
+_CHECKOUT = _HERE.parents[4] if len(_HERE.parents) > 4 and (_HERE.parents[4] / "Cargo.toml").is_file() else None
+REPO_BUILD: Optional[Path] = _CHECKOUT / "target" / "release" / "freshmock" if _CHECKOUT else None
 
 _LISTENING = re.compile(r"freshmock listening on (http://\S+)")
 _running: "set[subprocess.Popen[str]]" = set()
@@ -26,8 +29,8 @@ def _executable(path: str) -> bool:
 
 
 def find_freshmock(bin: Optional[str] = None) -> str:
-    """The binary: ``bin``, else ``$FRESHMOCK_BIN``, else ``freshmock`` on ``PATH``, else this
-    repository's release build; an error naming every place looked at."""
+    """The binary: ``bin``, else ``$FRESHMOCK_BIN``, else ``freshmock`` on ``PATH`` (else, in a
+    freshmock checkout, its release build); an error saying where a build puts it."""
     if bin:
         if _executable(bin):
             return bin
@@ -40,11 +43,13 @@ def find_freshmock(bin: Optional[str] = None) -> str:
     found = shutil.which("freshmock")
     if found:
         return found
-    if _executable(str(REPO_BUILD)):
+    if REPO_BUILD is not None and _executable(str(REPO_BUILD)):
         return str(REPO_BUILD)
+    checkout = f"; this checkout's release build would be {REPO_BUILD}" if REPO_BUILD is not None else ""
     raise FileNotFoundError(
-        "freshmock: no binary found. Set FRESHMOCK_BIN=/path/to/freshmock, put freshmock on PATH, "
-        f"or build this repository (cargo build --release, giving {REPO_BUILD})."
+        "freshmock: no binary found. Set FRESHMOCK_BIN=/path/to/freshmock or put freshmock on PATH "
+        "(`cargo build --release` in a freshmock checkout gives <checkout>/target/release/freshmock; "
+        f"`cargo install --locked --path .` puts it in ~/.cargo/bin){checkout}."
     )
 
 
