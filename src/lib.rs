@@ -5,7 +5,10 @@
 //!   format, loading, validation), `catalog` (the loaded account and the facts derived from
 //!   it once), `access` (the folder visibility table), `language` (codes and the five-step
 //!   choice: the parameter, then the profile for a logged-in customer or the browser for an anonymous one), `search` (the tantivy index), `token` (Freshdesk's JWT checks with reasons),
-//!   `people` (contacts and agents), `clock`, `html` (text and the sanitiser), `email`.
+//!   `people` (contacts and agents), `clock`, `html` (text and the sanitiser), `email`,
+//!   `invalid` (Freshdesk's field errors, so rules refuse without HTTP), `solutions/` (the
+//!   knowledge base's rules, edits and stored changes), `tickets/` (the one ticket model:
+//!   rules, due dates, the form's value checks, the one JSON view every room shows).
 //! - `state/`: what a running server holds, shared by every request: `AppState` (the world
 //!   behind a lock, with every SQLite call on the blocking pool), its face in `mod.rs` and
 //!   its methods by concern (`config`, `error`, `world`, `lifecycle`, `snapshots`, `edits`,
@@ -15,17 +18,18 @@
 //!   rendered), `store/` (SQLite: open/migrate, schema, errors, records, and the queries
 //!   by concern), `events` (the live stream), `request_log`, `faults`, `rate` (the widget
 //!   API's rate limit).
-//! - `http/`: the one route table (`routes`), the one error type (`error`), the dispatch
-//!   and the one recover (`mod.rs`), the perimeter (`guard`: the `Host` check and cross-site
+//! - `http/`: `mod.rs` only declares the modules; the one route table (`routes`), the one
+//!   error type (`error`), the replies (`reply`), the dispatch and the one recover
+//!   (`dispatch`), the perimeter (`guard`: the `Host` check and cross-site
 //!   control writes), the accept loop (`listen`: timeouts, the connection cap), what a
 //!   handler gets (`request`), faults and the request
 //!   log around widget calls (`observe`), and the handlers by caller: `widget`
-//!   (the widget API), `agent` (the two agent calls), `control` (the `/_freshmock/` control
+//!   (the widget API), `agent` (the agent REST API v2, a file or folder per resource), `control` (the `/_freshmock/` control
 //!   plane), `assets` (the fake widget, the demo site and the dashboard's files); `server`
 //!   runs it all on a listener and owns [`MockServer`].
 //!
 //! The command line (`src/bin/freshmock/`: `serve`, `token`, `explain`, `check`, `health`,
-//! the fixture generator and `--watch`) is a user of this library like any other.
+//! `import`, the fixture generator and `--watch`) is a user of this library like any other.
 //!
 //! What embedders and tests use is exported here and nothing else: [`MockServer`] and its
 //! builder, [`FixtureSet`] and the [`fixtures`] format, [`Config`] and [`run`] for serving on

@@ -324,28 +324,11 @@ impl Fields {
                 None
             }
             Value::String(s) if s.chars().count() > max => {
-                self.fail(
-                    field,
-                    format!(
-                        "Has {} characters, it can have maximum of {max} characters",
-                        s.chars().count()
-                    ),
-                    "invalid_value",
-                );
+                self.errors.extend(too_long(field, s, max));
                 None
             }
             Value::String(s) => Some(s.clone()),
-            other => {
-                self.fail(
-                    field,
-                    format!(
-                        "Value set is of type {}.It should be a/an String",
-                        type_name(other)
-                    ),
-                    "datatype_mismatch",
-                );
-                None
-            }
+            other => self.mismatch(field, other, "String"),
         }
     }
 
@@ -354,17 +337,7 @@ impl Fields {
         match body.get(field)? {
             Value::String(s) => Some(s.clone()),
             Value::Null => Some(String::new()),
-            other => {
-                self.fail(
-                    field,
-                    format!(
-                        "Value set is of type {}.It should be a/an String",
-                        type_name(other)
-                    ),
-                    "datatype_mismatch",
-                );
-                None
-            }
+            other => self.mismatch(field, other, "String"),
         }
     }
 
@@ -372,17 +345,7 @@ impl Fields {
     pub fn integer(&mut self, body: &Map<String, Value>, field: &str) -> Option<u64> {
         match body.get(field)? {
             Value::Number(n) if n.as_u64().is_some() => n.as_u64(),
-            other => {
-                self.fail(
-                    field,
-                    format!(
-                        "Value set is of type {}.It should be a/an Positive Integer",
-                        type_name(other)
-                    ),
-                    "datatype_mismatch",
-                );
-                None
-            }
+            other => self.mismatch(field, other, "Positive Integer"),
         }
     }
 
@@ -417,17 +380,7 @@ impl Fields {
             Value::Array(items) if items.iter().all(|v| v.as_u64().is_some()) => {
                 Some(items.iter().filter_map(Value::as_u64).collect())
             }
-            other => {
-                self.fail(
-                    field,
-                    format!(
-                        "Value set is of type {}.It should be a/an Array",
-                        type_name(other)
-                    ),
-                    "datatype_mismatch",
-                );
-                None
-            }
+            other => self.mismatch(field, other, "Array"),
         }
     }
 
@@ -440,17 +393,7 @@ impl Fields {
                     .filter_map(|v| v.as_str().map(str::to_owned))
                     .collect(),
             ),
-            other => {
-                self.fail(
-                    field,
-                    format!(
-                        "Value set is of type {}.It should be a/an Array",
-                        type_name(other)
-                    ),
-                    "datatype_mismatch",
-                );
-                None
-            }
+            other => self.mismatch(field, other, "Array"),
         }
     }
 
@@ -458,18 +401,23 @@ impl Fields {
     pub fn object(&mut self, body: &Map<String, Value>, field: &str) -> Option<Map<String, Value>> {
         match body.get(field)? {
             Value::Object(map) => Some(map.clone()),
-            other => {
-                self.fail(
-                    field,
-                    format!(
-                        "Value set is of type {}.It should be a/an key/value pair",
-                        type_name(other)
-                    ),
-                    "datatype_mismatch",
-                );
-                None
-            }
+            other => self.mismatch(field, other, "key/value pair"),
         }
+    }
+
+    /// Freshdesk's `datatype_mismatch`: "Value set is of type X.It should be a/an Y" (no
+    /// space after the full stop, as `error_options.rb` joins them). Always `None`, so an
+    /// arm can end with it.
+    fn mismatch<T>(&mut self, field: &str, given: &Value, wanted: &str) -> Option<T> {
+        self.fail(
+            field,
+            format!(
+                "Value set is of type {}.It should be a/an {wanted}",
+                type_name(given)
+            ),
+            "datatype_mismatch",
+        );
+        None
     }
 
     /// Every error so far as one 400, or nothing.
@@ -483,3 +431,4 @@ impl Fields {
 }
 
 pub use crate::domain::invalid::type_name;
+use crate::domain::tickets::too_long;

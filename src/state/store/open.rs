@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use super::error::{fault, sqlite_words, FaultKind};
 use super::schema::{
     check_schema, create_schema, migrate, set_meta, SchemaProblem, APPLICATION_ID, DATA_TABLES,
-    SCHEMA_VERSION,
+    FIRST_BAD_TICKET, SCHEMA_VERSION,
 };
 use super::{Store, StoreError};
 use crate::domain::fixtures::FixtureSet;
@@ -380,14 +380,7 @@ fn inspect(path: &Path, fingerprint: &str) -> Result<Found, StoreError> {
     // A document that parses as an object of the right id but not as a ticket is named by
     // the read that meets it ([`Store::tickets`]).
     let bad_ticket: Option<i64> = conn
-        .query_row(
-            "SELECT id FROM tickets WHERE CASE WHEN json_valid(doc)
-                 THEN json_type(doc) != 'object' OR json_extract(doc, '$.id') IS NOT id
-                 ELSE 1 END
-             ORDER BY id LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
+        .query_row(FIRST_BAD_TICKET, [], |r| r.get(0))
         .optional()
         .map_err(sql)?;
     if let Some(id) = bad_ticket {

@@ -189,3 +189,11 @@ pub(super) fn set_meta(tx: &Transaction<'_>, key: &str, value: &str) -> Result<(
     )?;
     Ok(())
 }
+
+/// The first stored ticket whose document is not a JSON object carrying its row's id:
+/// checked by SQLite's own JSON functions, in C, when a data directory opens and when a
+/// snapshot is put back, so a damaged row is named before anything reads it.
+pub(super) const FIRST_BAD_TICKET: &str = "SELECT id FROM tickets WHERE CASE WHEN json_valid(doc)
+     THEN json_type(doc) != 'object' OR json_extract(doc, '$.id') IS NOT id
+     ELSE 1 END
+ ORDER BY id LIMIT 1";

@@ -3,7 +3,7 @@
 use rusqlite::OptionalExtension;
 use serde_json::Value;
 
-use super::schema::{set_meta, DATA_TABLES};
+use super::schema::{set_meta, DATA_TABLES, FIRST_BAD_TICKET};
 use super::{Store, StoreError};
 
 impl Store {
@@ -123,10 +123,7 @@ impl Store {
             }
             let bad_ticket: Option<i64> = tx
                 .query_row(
-                    "SELECT id FROM tickets WHERE CASE WHEN json_valid(doc)
-                         THEN json_type(doc) != 'object' OR json_extract(doc, '$.id') IS NOT id
-                         ELSE 1 END
-                     ORDER BY id LIMIT 1",
+                    FIRST_BAD_TICKET,
                     [],
                     |r| r.get(0),
                 )
