@@ -8,6 +8,7 @@
 
 pub mod events;
 pub mod faults;
+mod conversations;
 mod loader;
 pub mod rate;
 pub mod request_log;

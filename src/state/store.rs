@@ -28,6 +28,9 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::domain::fixtures::{FixtureSet, Id};
+use conversations::SCHEMA_3;
+
+mod conversations;
 pub use crate::domain::tickets::{AgentTicketFields, TicketRecord};
 
 /// The database file inside `--data-dir`.
@@ -35,7 +38,7 @@ pub const FILE_NAME: &str = "freshmock.sqlite";
 /// `PRAGMA application_id`: "FrMk". Tells freshmock's databases from any other SQLite file.
 pub const APPLICATION_ID: i32 = 0x4672_4d6b;
 /// Bumped when the schema changes; a newer database is refused rather than misread.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 const SCHEMA: &str = "
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -105,7 +108,8 @@ CREATE TABLE records (
 ";
 
 /// Tables cleared by a reset (everything but `meta`).
-const DATA_TABLES: [&str; 9] = [
+const DATA_TABLES: [&str; 10] = [
+    "conversations",
     "records",
     "user_votes",
     "vote_counts",
@@ -1539,6 +1543,9 @@ fn check_schema(conn: &Connection, version: i64) -> Result<(), SchemaProblem> {
     if version >= 2 {
         expected.execute_batch(SCHEMA_2)?;
     }
+    if version >= 3 {
+        expected.execute_batch(SCHEMA_3)?;
+    }
     let columns = |db: &Connection, table: &str| -> rusqlite::Result<Vec<(String, String)>> {
         db.prepare("SELECT name, upper(type) FROM pragma_table_info(?1)")?
             .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -1591,11 +1598,15 @@ fn classify(path: &Path, err: rusqlite::Error) -> StoreError {
     }
 }
 
-/// Brings a schema-1 database to schema 2, in one transaction.
+/// Brings a schema-1 or -2 database to the current schema, in one transaction.
 fn migrate(conn: &Connection) -> rusqlite::Result<()> {
     let run = || -> rusqlite::Result<()> {
         conn.execute_batch("BEGIN")?;
-        conn.execute_batch(SCHEMA_2)?;
+        let from: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if from < 2 {
+            conn.execute_batch(SCHEMA_2)?;
+        }
+        conn.execute_batch(SCHEMA_3)?;
         conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         conn.execute(
             "UPDATE meta SET value = ?1 WHERE key = 'schema_version'",
@@ -1616,6 +1627,7 @@ fn create_schema(conn: &Connection, fingerprint: &str) -> rusqlite::Result<()> {
         conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         conn.execute_batch(SCHEMA)?;
         conn.execute_batch(SCHEMA_2)?;
+        conn.execute_batch(SCHEMA_3)?;
         conn.execute(
             "INSERT INTO meta (key, value) VALUES ('schema_version', ?1), ('fixtures_fingerprint', ?2), ('created_by', ?3)",
             params![
