@@ -6,9 +6,9 @@
 //! hold the world's write lock while the store commits, so memory never shows what the
 //! database does not hold; counters hold its read lock, so a reset cannot interleave.
 
+mod conversations;
 pub mod events;
 pub mod faults;
-mod conversations;
 mod loader;
 pub mod rate;
 pub mod request_log;

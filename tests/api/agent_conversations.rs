@@ -89,11 +89,23 @@ async fn replies_and_notes_are_listed_oldest_first_and_the_description_is_not_on
     let id = ticket_id(&server).await;
     assert_eq!(listed(&server, id).await, json!([]));
 
-    let reply = added(&server, id, "reply", json!({ "body": "<p>On our way.</p>" })).await;
+    let reply = added(
+        &server,
+        id,
+        "reply",
+        json!({ "body": "<p>On our way.</p>" }),
+    )
+    .await;
     server
         .control(Method::POST, "clock/advance", json!({ "seconds": 60 }))
         .await;
-    let note = added(&server, id, "notes", json!({ "body": "Bring an extinguisher" })).await;
+    let note = added(
+        &server,
+        id,
+        "notes",
+        json!({ "body": "Bring an extinguisher" }),
+    )
+    .await;
 
     let list = listed(&server, id).await;
     let list = list.as_array().unwrap();
@@ -173,7 +185,10 @@ async fn a_reply_and_a_note_answer_201_with_their_own_keys_and_move_the_tickets_
         ]
     );
     assert_eq!(body["cc_emails"], json!(["boss@example.com"]));
-    let me = server.agent_get("/api/v2/agents/me", ADMIN_KEY).await.json();
+    let me = server
+        .agent_get("/api/v2/agents/me", ADMIN_KEY)
+        .await
+        .json();
     assert_eq!(body["user_id"], me["id"], "written by the caller");
 
     let after = server
@@ -207,14 +222,23 @@ async fn a_reply_and_a_note_answer_201_with_their_own_keys_and_move_the_tickets_
             "user_id",
         ]
     );
-    assert_eq!((note["private"].clone(), note["incoming"].clone()), (json!(false), json!(true)));
+    assert_eq!(
+        (note["private"].clone(), note["incoming"].clone()),
+        (json!(false), json!(true))
+    );
 }
 
 #[tokio::test]
 async fn conversation_bodies_are_checked_as_freshdesk_checks_them() {
     let server = Api::start().await;
     let id = ticket_id(&server).await;
-    let refused = post(&server, id, "reply", json!({ "private": true, "cc_emails": ["no"] })).await;
+    let refused = post(
+        &server,
+        id,
+        "reply",
+        json!({ "private": true, "cc_emails": ["no"] }),
+    )
+    .await;
     assert_eq!(refused.status, 400, "{}", refused.body);
     assert_eq!(
         codes(&refused),
@@ -241,7 +265,13 @@ async fn conversation_bodies_are_checked_as_freshdesk_checks_them() {
             ("user_id", "invalid_value"),
         ])
     );
-    let refused = post(&server, id, "reply", json!({ "body": "x", "from_email": "me@elsewhere.test" })).await;
+    let refused = post(
+        &server,
+        id,
+        "reply",
+        json!({ "body": "x", "from_email": "me@elsewhere.test" }),
+    )
+    .await;
     assert_eq!(refused.status, 400);
     assert_eq!(codes(&refused), pairs(&[("from_email", "invalid_value")]));
     assert!(!refused.reason().is_empty());
@@ -267,7 +297,12 @@ async fn a_ticket_that_does_not_exist_has_no_conversations() {
         post(&server, 77, "reply", json!({ "body": "x" })).await,
         post(&server, 77, "notes", json!({ "body": "x" })).await,
         server
-            .agent_send(Method::PUT, "/api/v2/conversations/5", ADMIN_KEY, json!({ "body": "x" }))
+            .agent_send(
+                Method::PUT,
+                "/api/v2/conversations/5",
+                ADMIN_KEY,
+                json!({ "body": "x" }),
+            )
             .await,
         fetch(server.agent(Method::DELETE, "/api/v2/conversations/5", ADMIN_KEY)).await,
     ] {
@@ -342,18 +377,30 @@ async fn conversations_are_paged_with_a_link_to_the_next_page() {
         added(&server, id, "notes", json!({ "body": format!("note {n}") })).await;
     }
     let first = server
-        .agent_get(&format!("{TICKETS}/{id}/conversations?per_page=2"), ADMIN_KEY)
+        .agent_get(
+            &format!("{TICKETS}/{id}/conversations?per_page=2"),
+            ADMIN_KEY,
+        )
         .await;
     assert_eq!(first.json().as_array().unwrap().len(), 2);
     let link = first.header("link").expect("a Link to page 2");
-    assert!(link.contains("page=2") && link.contains("per_page=2"), "{link}");
+    assert!(
+        link.contains("page=2") && link.contains("per_page=2"),
+        "{link}"
+    );
     let last = server
-        .agent_get(&format!("{TICKETS}/{id}/conversations?per_page=2&page=2"), ADMIN_KEY)
+        .agent_get(
+            &format!("{TICKETS}/{id}/conversations?per_page=2&page=2"),
+            ADMIN_KEY,
+        )
         .await;
     assert_eq!(last.json().as_array().unwrap().len(), 1);
     assert!(last.header("link").is_none());
     let bad = server
-        .agent_get(&format!("{TICKETS}/{id}/conversations?order_by=id"), ADMIN_KEY)
+        .agent_get(
+            &format!("{TICKETS}/{id}/conversations?order_by=id"),
+            ADMIN_KEY,
+        )
         .await;
     assert_eq!(codes(&bad), pairs(&[("order_by", "invalid_field")]));
 }
@@ -367,14 +414,24 @@ async fn an_agent_whose_role_does_not_manage_tickets_is_refused() {
             .agent_get(&format!("{TICKETS}/{id}/conversations"), EDITOR_KEY)
             .await,
         server
-            .agent_send(Method::POST, &format!("{TICKETS}/{id}/notes"), EDITOR_KEY, json!({ "body": "x" }))
+            .agent_send(
+                Method::POST,
+                &format!("{TICKETS}/{id}/notes"),
+                EDITOR_KEY,
+                json!({ "body": "x" }),
+            )
             .await,
     ] {
         assert_eq!(reply.status, 403, "{}", reply.body);
         assert_eq!(reply.json()["code"], "access_denied");
     }
     let agent = server
-        .agent_send(Method::POST, &format!("{TICKETS}/{id}/notes"), AGENT_KEY, json!({ "body": "x" }))
+        .agent_send(
+            Method::POST,
+            &format!("{TICKETS}/{id}/notes"),
+            AGENT_KEY,
+            json!({ "body": "x" }),
+        )
         .await;
     assert_eq!(agent.status, 201, "{}", agent.body);
 }
@@ -384,7 +441,11 @@ async fn wrong_methods_on_conversation_paths_answer_405_with_allow() {
     let server = Api::start().await;
     let id = ticket_id(&server).await;
     for (method, path, allow) in [
-        (Method::GET, "/api/v2/conversations/1".to_owned(), "PUT, DELETE"),
+        (
+            Method::GET,
+            "/api/v2/conversations/1".to_owned(),
+            "PUT, DELETE",
+        ),
         (Method::GET, format!("{TICKETS}/{id}/reply"), "POST"),
         (Method::PUT, format!("{TICKETS}/{id}/notes"), "POST"),
         (Method::POST, format!("{TICKETS}/{id}/conversations"), "GET"),
@@ -401,7 +462,9 @@ async fn include_conversations_side_loads_the_first_ten() {
     let id = ticket_id(&server).await;
     let mut made = Vec::new();
     for n in 0..12 {
-        made.push(added(&server, id, "notes", json!({ "body": format!("note {n}") })).await["id"].clone());
+        made.push(
+            added(&server, id, "notes", json!({ "body": format!("note {n}") })).await["id"].clone(),
+        );
     }
     let shown = server
         .agent_get(&format!("{TICKETS}/{id}?include=conversations"), ADMIN_KEY)
@@ -424,14 +487,27 @@ async fn conversations_go_with_a_reset_and_come_back_with_a_snapshot() {
     added(&server, id, "notes", json!({ "body": "kept" })).await;
     let before = listed(&server, id).await;
     let control = server.inspect(&format!("tickets/{id}")).await;
-    assert_eq!(control["conversations"], before, "the control plane's ticket read");
+    assert_eq!(
+        control["conversations"], before,
+        "the control plane's ticket read"
+    );
     let snapshot = server.inspect("state").await;
-    assert!(snapshot["tables"]["conversations"]["rows"].as_array().unwrap().len() == 1);
+    assert!(
+        snapshot["tables"]["conversations"]["rows"]
+            .as_array()
+            .unwrap()
+            .len()
+            == 1
+    );
 
     server.control(Method::POST, "reset", json!({})).await;
     let id_again = ticket_id(&server).await;
     assert_eq!(id_again, id);
-    assert_eq!(listed(&server, id).await, json!([]), "a reset forgets conversations");
+    assert_eq!(
+        listed(&server, id).await,
+        json!([]),
+        "a reset forgets conversations"
+    );
 
     let restored = fetch(
         server
@@ -460,7 +536,10 @@ async fn a_ticket_shows_source_additional_info_and_associated_tickets_count_and_
     assert!(shown.get("support_email").is_none(), "{shown}");
     let listed = server.agent_get(TICKETS, ADMIN_KEY).await.json();
     assert!(listed[0].get("support_email").is_none());
-    assert!(listed[0].get("source_additional_info").is_none(), "show only");
+    assert!(
+        listed[0].get("source_additional_info").is_none(),
+        "show only"
+    );
 }
 
 #[tokio::test]
@@ -468,7 +547,10 @@ async fn company_and_sla_policy_are_side_loads_of_the_show_only() {
     let server = Api::start().await;
     let id = ticket_id(&server).await;
     let shown = server
-        .agent_get(&format!("{TICKETS}/{id}?include=sla_policy,company"), ADMIN_KEY)
+        .agent_get(
+            &format!("{TICKETS}/{id}?include=sla_policy,company"),
+            ADMIN_KEY,
+        )
         .await;
     assert_eq!(shown.status, 200, "{}", shown.body);
     let shown = shown.json();
@@ -489,17 +571,27 @@ async fn tickets_order_by_priority_with_equal_priorities_by_id() {
     let server = Api::start().await;
     let mut made = Vec::new();
     for priority in [2, 4, 2, 1, 4] {
-        made.push(ticket(&server, json!({ "priority": priority })).await["id"].as_u64().unwrap());
+        made.push(
+            ticket(&server, json!({ "priority": priority })).await["id"]
+                .as_u64()
+                .unwrap(),
+        );
     }
     let asc = server
-        .agent_get(&format!("{TICKETS}?order_by=priority&order_type=asc"), ADMIN_KEY)
+        .agent_get(
+            &format!("{TICKETS}?order_by=priority&order_type=asc"),
+            ADMIN_KEY,
+        )
         .await;
     assert_eq!(asc.status, 200, "{}", asc.body);
     assert_eq!(asc.ids(), vec![made[3], made[0], made[2], made[1], made[4]]);
     let desc = server
         .agent_get(&format!("{TICKETS}?order_by=priority"), ADMIN_KEY)
         .await;
-    assert_eq!(desc.ids(), vec![made[4], made[1], made[2], made[0], made[3]]);
+    assert_eq!(
+        desc.ids(),
+        vec![made[4], made[1], made[2], made[0], made[3]]
+    );
     // Paging one by one by updated_at sees every ticket once.
     let mut paged = Vec::new();
     for page in 1..=5 {
@@ -530,7 +622,14 @@ async fn ticket_fields_take_paging_and_name_the_default_fields_as_the_agent_api_
         .iter()
         .map(|f| f["name"].as_str().unwrap())
         .collect();
-    for name in ["requester", "ticket_type", "source", "group", "agent", "company"] {
+    for name in [
+        "requester",
+        "ticket_type",
+        "source",
+        "group",
+        "agent",
+        "company",
+    ] {
         assert!(names.contains(&name), "{name} in {names:?}");
     }
     for widget_name in ["email", "type"] {
@@ -550,10 +649,16 @@ async fn ticket_fields_take_paging_and_name_the_default_fields_as_the_agent_api_
         .await;
     assert_eq!(codes(&bad), pairs(&[("page", "invalid_value")]));
     // The widget's form keeps its own names.
-    let widget = fetch(
-        server
-            .widget(Method::GET, "/api/widget/ticket_fields", crate::support::WIDGET, "c"),
-    )
+    let widget = fetch(server.widget(
+        Method::GET,
+        "/api/widget/ticket_fields",
+        crate::support::WIDGET,
+        "c",
+    ))
     .await;
-    assert!(widget.body.contains("\"name\":\"email\""), "{}", widget.body);
+    assert!(
+        widget.body.contains("\"name\":\"email\""),
+        "{}",
+        widget.body
+    );
 }

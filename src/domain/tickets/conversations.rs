@@ -192,7 +192,9 @@ fn emails(field: &str, value: &Value) -> Result<Vec<String>, FieldError> {
     if let Some(bad) = list.iter().find(|e| !is_valid_email(e)) {
         return Err(FieldError::new(
             field,
-            format!("It should contain elements that are in the 'valid email address' format: {bad}"),
+            format!(
+                "It should contain elements that are in the 'valid email address' format: {bad}"
+            ),
             "invalid_value",
         ));
     }
@@ -346,11 +348,27 @@ mod tests {
 
     #[test]
     fn a_note_is_private_unless_it_says_otherwise_and_a_reply_never_is() {
-        let note = new_record(1, 5, false, asked(json!({"body": "x"}), NOTE_FIELDS).unwrap(), vec![], None, 0);
+        let note = new_record(
+            1,
+            5,
+            false,
+            asked(json!({"body": "x"}), NOTE_FIELDS).unwrap(),
+            vec![],
+            None,
+            0,
+        );
         assert!(note.private && !note.incoming && note.is_note());
         let public = asked(json!({"body": "x", "private": false}), NOTE_FIELDS).unwrap();
         assert!(!new_record(1, 5, false, public, vec![], None, 0).private);
-        let reply = new_record(1, 5, true, asked(json!({"body": "x"}), REPLY_FIELDS).unwrap(), vec![], None, 0);
+        let reply = new_record(
+            1,
+            5,
+            true,
+            asked(json!({"body": "x"}), REPLY_FIELDS).unwrap(),
+            vec![],
+            None,
+            0,
+        );
         assert!(!reply.private && reply.source == SOURCE_REPLY);
     }
 
@@ -381,7 +399,18 @@ mod tests {
 
     #[test]
     fn each_call_shows_its_own_keys() {
-        let c = new_record(3, 5, true, Asked { body: Some("<b>hi</b>".into()), ..Asked::default() }, vec![], None, 0);
+        let c = new_record(
+            3,
+            5,
+            true,
+            Asked {
+                body: Some("<b>hi</b>".into()),
+                ..Asked::default()
+            },
+            vec![],
+            None,
+            0,
+        );
         let reply = conversation_json(&c, View::Reply);
         assert!(reply.get("private").is_none());
         assert!(reply["source_additional_info"].is_null());

@@ -83,9 +83,10 @@ fn agent_name(field: &TicketField) -> &str {
 pub fn agent_default_fields(fields: &[TicketField]) -> Vec<TicketField> {
     let next_id = fields.iter().map(|f| f.id).max().unwrap_or(0);
     let next_position = fields.iter().map(|f| f.position).max().unwrap_or(0);
-    let at = fields
-        .first()
-        .map_or_else(|| "2020-01-01T00:00:00Z".to_owned(), |f| f.created_at.clone());
+    let at = fields.first().map_or_else(
+        || "2020-01-01T00:00:00Z".to_owned(),
+        |f| f.created_at.clone(),
+    );
     let sources = json!({
         "Email": 1, "Portal": 2, "Phone": 3, "Forum": 4, "Twitter": 5, "Facebook": 6,
         "Chat": 7, "MobiHelp": 8, "Feedback Widget": 9, "Outbound Email": 10,

@@ -14,8 +14,7 @@ use serde_json::Value;
 use super::api::{body, caller, list, no_such, Page, PAGING};
 use crate::domain::people::Privilege;
 use crate::domain::tickets::conversations::{
-    self, conversation_json, editable, NotEditable, View, NOTE_FIELDS, REPLY_FIELDS,
-    UPDATE_FIELDS,
+    self, conversation_json, editable, NotEditable, View, NOTE_FIELDS, REPLY_FIELDS, UPDATE_FIELDS,
 };
 use crate::http::error::ApiError;
 use crate::http::reply::{created_at, no_content, ok, Answer};

@@ -59,7 +59,10 @@ impl Store {
     }
 
     /// A ticket's conversations (every ticket's when `None`), oldest first.
-    pub fn conversations(&self, ticket: Option<u64>) -> Result<Vec<ConversationRecord>, StoreError> {
+    pub fn conversations(
+        &self,
+        ticket: Option<u64>,
+    ) -> Result<Vec<ConversationRecord>, StoreError> {
         let docs: Vec<(i64, String)> = self.read("conversations", |conn| {
             let row = |r: &rusqlite::Row<'_>| Ok((r.get(0)?, r.get(1)?));
             Ok(match ticket {
@@ -76,7 +79,9 @@ impl Store {
                     .collect::<Result<_, _>>()?,
             })
         })?;
-        docs.iter().map(|(id, doc)| self.parse_conversation(*id, doc)).collect()
+        docs.iter()
+            .map(|(id, doc)| self.parse_conversation(*id, doc))
+            .collect()
     }
 
     /// One conversation, by id.
@@ -90,7 +95,8 @@ impl Store {
                 )
                 .optional()?)
         })?;
-        doc.map(|doc| self.parse_conversation(id as i64, &doc)).transpose()
+        doc.map(|doc| self.parse_conversation(id as i64, &doc))
+            .transpose()
     }
 
     /// Writes an edited conversation over the stored one.
@@ -121,5 +127,91 @@ impl Store {
             what: format!("conversation {id} (its doc column)"),
             detail: e.to_string(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::Connection;
+    use serde_json::json;
+
+    use super::super::{Location, APPLICATION_ID, FILE_NAME, SCHEMA, SCHEMA_2};
+    use super::*;
+
+    const FP: &str = "fixtures-a";
+
+    fn ticket() -> TicketRecord {
+        serde_json::from_value(json!({
+            "id": 1, "requester_id": 1001, "email": "nora@example.com", "name": null,
+            "phone": null, "subject": "s", "description": "d", "description_text": "d",
+            "source": 2, "product_id": null, "status": 2, "priority": 1, "type": null,
+            "group_id": null, "tags": [], "cc_emails": [], "custom_fields": {},
+            "attachment_ids": [], "meta": {}, "widget_id": 0, "client_id": "agent-api",
+            "created_at": 10,
+        }))
+        .unwrap()
+    }
+
+    fn note(at: i64) -> ConversationRecord {
+        serde_json::from_value(json!({
+            "id": 0, "ticket_id": 1, "user_id": 2001, "body": "<p>n</p>", "body_text": "n",
+            "source": 2, "private": true, "incoming": false, "from_email": null,
+            "to_emails": [], "cc_emails": [], "bcc_emails": [], "support_email": null,
+            "created_at": at, "updated_at": at,
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_schema_2_database_gains_the_conversations_table_and_keeps_its_tickets() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("data");
+        std::fs::create_dir_all(&dir).unwrap();
+        {
+            // What freshmock made before conversations (schema 2).
+            let conn = Connection::open(dir.join(FILE_NAME)).unwrap();
+            conn.pragma_update(None, "application_id", APPLICATION_ID)
+                .unwrap();
+            conn.pragma_update(None, "user_version", 2).unwrap();
+            conn.execute_batch(SCHEMA).unwrap();
+            conn.execute_batch(SCHEMA_2).unwrap();
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('schema_version', '2'), ('fixtures_fingerprint', ?1)",
+                [FP],
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO tickets (requester_id, email, created_at, doc) VALUES (1001, 'nora@example.com', 10, ?1)",
+                [serde_json::to_string(&ticket()).unwrap()],
+            )
+            .unwrap();
+        }
+        let location = Location::Dir(dir);
+        let store = Store::open(location.clone(), FP).unwrap();
+        let mut moved = ticket();
+        moved.agent.updated_at = 20;
+        let added = store.add_conversation(note(20), &moved).unwrap();
+        assert_eq!(added.id, 1);
+        drop(store);
+        let store = Store::open(location, FP).unwrap();
+        assert_eq!(store.conversations(Some(1)).unwrap(), vec![added]);
+        assert_eq!(store.ticket(1).unwrap().unwrap().updated_at(), 20);
+    }
+
+    #[test]
+    fn a_tickets_conversations_come_oldest_first_and_a_deleted_one_is_gone() {
+        let store = Store::open(Location::Memory, FP).unwrap();
+        store.create_ticket(ticket(), None).unwrap();
+        let later = store.add_conversation(note(30), &ticket()).unwrap();
+        let earlier = store.add_conversation(note(20), &ticket()).unwrap();
+        assert_eq!(
+            store.conversations(Some(1)).unwrap(),
+            vec![earlier.clone(), later.clone()]
+        );
+        assert!(store.conversations(Some(2)).unwrap().is_empty());
+        assert!(store.delete_conversation(later.id).unwrap());
+        assert!(!store.delete_conversation(later.id).unwrap());
+        assert_eq!(store.conversation(later.id).unwrap(), None);
+        assert_eq!(store.conversation(earlier.id).unwrap(), Some(earlier));
     }
 }
