@@ -154,6 +154,54 @@ class Tickets(unittest.TestCase):
         fields = self.admin.ticket_fields.list_ticket_fields()
         self.assertTrue(fields, "the account has ticket fields")
         self.assertTrue(all(f.created_at and f.name for f in fields))
+        names = [f.name for f in fields]
+        # The agent API's names, not the widget form's (email, type).
+        for name in ("requester", "ticket_type", "source", "group", "agent", "company"):
+            self.assertIn(name, names)
+        self.assertNotIn("email", names)
+
+
+class Conversations(unittest.TestCase):
+    """What an agent tool calls right after tickets: replies and notes."""
+
+    def setUp(self):
+        self.admin = client(ADMIN_KEY)
+        self.agent = client(AGENT_KEY)
+
+    def test_replies_and_notes_are_listed_after_the_ticket_without_its_description(self):
+        ticket = self.agent.tickets.create_ticket(
+            "Kettle whistles", email="nora@example.com", description="It whistles all night.",
+            status=2, priority=2,
+        )
+        self.assertEqual(self.agent.comments.list_comments(ticket.id), [])
+        reply = self.agent.comments.create_reply(ticket.id, "<p>Try the <b>quiet</b> lid.</p>")
+        self.assertEqual(reply.ticket_id, ticket.id)
+        self.assertEqual(reply.body_text, "Try the quiet lid.")
+        note = self.agent.comments.create_note(ticket.id, "Known issue with batch 7")
+        self.assertTrue(note.private)
+        public = self.agent.comments.create_note(ticket.id, "Customer called", private=False)
+        self.assertFalse(public.private)
+
+        listed = self.agent.comments.list_comments(ticket.id)
+        self.assertEqual([c.id for c in listed], [reply.id, note.id, public.id])
+        self.assertEqual([c.source for c in listed], ["reply", "note", "note"])
+        self.assertEqual(listed[0].to_emails, ["nora@example.com"])
+        # One page at a time, as the client pages when asked.
+        first = self.agent.comments.list_comments(ticket.id, page=1, per_page=2)
+        self.assertEqual([c.id for c in first], [reply.id, note.id])
+
+        shown = self.agent.tickets.get_ticket(ticket.id, "conversations")
+        self.assertEqual([c["id"] for c in shown.conversations], [reply.id, note.id, public.id])
+
+    def test_a_note_without_a_body_is_refused_as_freshdesk_words_it(self):
+        ticket = self.agent.tickets.create_ticket(
+            "No body", email="nora@example.com", description="x", status=2, priority=1
+        )
+        with self.assertRaises(FreshdeskBadRequest) as refused:
+            self.agent.comments.create_note(ticket.id, None)
+        self.assertIn("'field': 'body'", str(refused.exception))
+        with self.assertRaises(FreshdeskNotFound):
+            self.agent.comments.list_comments(999999)
 
 
 class Contacts(unittest.TestCase):

@@ -146,6 +146,11 @@ pub static ROUTES: &[Route] = &[
     route!(DELETE, "/api/v2/tickets/{id:int}", Agent, "agent.delete_ticket", later agent::tickets::delete),
     route!(PUT, "/api/v2/tickets/{id:int}/restore", Agent, "agent.restore_ticket", later agent::tickets::restore),
     route!(GET, "/api/v2/search/tickets", Agent, "agent.search_tickets", later agent::tickets::search),
+    route!(GET, "/api/v2/tickets/{id:int}/conversations", Agent, "agent.conversations", later agent::conversations::index),
+    route!(POST, "/api/v2/tickets/{id:int}/reply", Agent, "agent.reply", later agent::conversations::reply),
+    route!(POST, "/api/v2/tickets/{id:int}/notes", Agent, "agent.create_note", later agent::conversations::note),
+    route!(PUT, "/api/v2/conversations/{id:int}", Agent, "agent.update_conversation", later agent::conversations::update),
+    route!(DELETE, "/api/v2/conversations/{id:int}", Agent, "agent.delete_conversation", later agent::conversations::delete),
     route!(GET, "/api/v2/ticket_fields", Agent, "agent.ticket_fields", now agent::tickets::fields),
     // The agent REST API v2: contacts.
     route!(GET, "/api/v2/contacts", Agent, "agent.contacts", later agent::contacts::index),

@@ -26,6 +26,7 @@ mod agent;
 pub mod answers;
 mod clock;
 mod config;
+mod conversations;
 mod counters;
 mod customers;
 mod edits;

@@ -226,6 +226,11 @@ function onEvent(name, event) {
     case 'knowledge':
       onKnowledge(event);
       break;
+    case 'ticket':
+      // A change to the open ticket (an agent's edit, reply or note): its view follows. The
+      // list follows new tickets through the request log, and is not redrawn here.
+      if (state.view === 'tickets' && String(event.id) === String(state.ticketId)) reshowTicketSoon();
+      break;
     default:
       break;
   }
@@ -261,6 +266,7 @@ function reloadAll() {
 }
 
 const reloadUsersSoon = debounce(() => loadUsers(), 300);
+const reshowTicketSoon = debounce(() => { if (state.ticketId) showTicket(state.ticketId, false); }, 200);
 /** Hits and votes change the tree's counters (once the server counts them). */
 const reloadKbSoon = debounce(() => loadKb(), 500);
 const refreshViewAsSoon = debounce(() => { if (state.view === 'view-as') runViewAs(); }, 300);
@@ -756,6 +762,29 @@ function formatSize(bytes) {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
+/** A conversation's kind in words: a reply, or a note (private or public, incoming when
+ * the customer wrote it). */
+function conversationKind(c) {
+  if (c.source !== 2) return 'Reply';
+  return `${c.private ? 'Private' : 'Public'} note${c.incoming ? ' (incoming)' : ''}`;
+}
+
+/** The ticket's replies and notes, oldest first: bodies as text, never rendered. */
+function conversationList(conversations) {
+  if (!Array.isArray(conversations)) return h('p', { class: 'muted' }, 'Not kept by this server.');
+  if (!conversations.length) return h('p', { class: 'muted', id: 'tk-no-conversations' }, 'None: no replies or notes yet.');
+  return h('ol', { class: 'conversations', id: 'tk-conversations' }, conversations.map((c) => {
+    const text = c.body_text || (c.body ? new DOMParser().parseFromString(c.body, 'text/html').body.textContent : '');
+    return h('li', { class: 'conversation', 'data-kind': c.source === 2 ? 'note' : 'reply', 'data-private': c.private ? 'true' : 'false' },
+      h('div', { class: 'conversation-head' },
+        h('strong', {}, conversationKind(c)),
+        ` #${c.id} by user ${c.user_id}`,
+        c.to_emails && c.to_emails.length ? ` to ${c.to_emails.join(', ')}` : '',
+        ` · ${formatTime(c.created_at)}`),
+      h('div', { class: 'description' }, text || h('span', { class: 'muted' }, '(empty)')));
+  }));
+}
+
 async function showTicket(id, focus) {
   state.ticketId = id;
   for (const row of document.querySelectorAll('#tk-list tbody tr')) row.classList.toggle('selected', row.id === `ticket-${id}`);
@@ -782,6 +811,8 @@ async function showTicket(id, focus) {
     custom ? [h('h4', {}, 'Fields'), kvList(Object.entries(custom))] : null,
     h('h4', {}, 'Description'),
     h('div', { class: 'description' }, descriptionText(t) || h('span', { class: 'muted' }, '(empty)')),
+    h('h4', {}, 'Conversations'),
+    conversationList(t.conversations),
     h('h4', {}, 'Attachments'),
     attachments.length
       ? h('ul', {}, attachments.map((a) => h('li', {}, h('strong', {}, a.name || `attachment ${a.id}`), ` ${a.content_type || ''} ${formatSize(a.size)}`)))

@@ -577,7 +577,7 @@ async fn ticket_fields_lists_every_field_for_any_agent() {
         .iter()
         .map(|f| f["name"].as_str().unwrap())
         .collect();
-    assert!(names.starts_with(&["email", "subject"]), "{names:?}");
+    assert!(names.starts_with(&["requester", "subject"]), "{names:?}");
     assert!(names.contains(&"cf_quantity"));
     let dropdowns = server
         .agent_get("/api/v2/ticket_fields?type=custom_dropdown", EDITOR_KEY)

@@ -4,6 +4,7 @@ mod admin;
 mod agent_audit;
 mod agent_companies;
 mod agent_contacts;
+mod agent_conversations;
 mod agent_people;
 mod agent_solutions;
 mod agent_tickets;

@@ -653,6 +653,89 @@ async fn a_ticket_created_through_the_widget_appears_without_a_reload() {
     browser.screenshot("dashboard-ticket").await;
 }
 
+/// An agent API call with a JSON body, as the bundled admin (HTTP Basic, the API key as the
+/// user name).
+async fn agent_send(server: &Api, method: Method, path: &str, body: Value) -> Value {
+    use base64::Engine;
+    let key =
+        base64::engine::general_purpose::STANDARD.encode("adminkey0000000000000000000000001:X");
+    let reply = fetch(
+        server
+            .bare(method, path)
+            .header("Authorization", format!("Basic {key}"))
+            .json(&body),
+    )
+    .await;
+    assert!(reply.status.is_success(), "{path}: {}", reply.body);
+    reply.json()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ticket_view_shows_replies_and_notes_and_follows_new_ones() {
+    let server = server().await;
+    let ticket = agent_send(
+        &server,
+        Method::POST,
+        "/api/v2/tickets",
+        json!({ "email": ALICE, "subject": "Teapot leaks", "description": "It leaks.", "status": 2, "priority": 1 }),
+    )
+    .await;
+    let id = ticket["id"].as_u64().unwrap();
+    let path = |what: &str| format!("/api/v2/tickets/{id}/{what}");
+    agent_send(
+        &server,
+        Method::POST,
+        &path("reply"),
+        json!({ "body": "<p>We sent a new lid.</p>" }),
+    )
+    .await;
+    agent_send(
+        &server,
+        Method::POST,
+        &path("notes"),
+        json!({ "body": "Lid <b>batch 7</b> is faulty" }),
+    )
+    .await;
+
+    let browser = browser().await;
+    open(&browser, &server, &format!("tickets/{id}")).await;
+    let detail = browser
+        .wait_text("#tk-detail", "show the conversations", |t| {
+            t.contains("Lid batch 7 is faulty")
+        })
+        .await;
+    assert!(detail.contains("We sent a new lid."), "{detail}");
+    assert!(detail.contains("Reply"), "{detail}");
+    assert!(detail.contains("Private note"), "{detail}");
+    // The description stays the ticket's, not a conversation.
+    assert_eq!(
+        browser
+            .eval("return document.querySelectorAll('#tk-conversations li').length;")
+            .await,
+        json!(2)
+    );
+    assert_eq!(
+        browser
+            .eval("return document.querySelector('#tk-conversations li[data-kind=\"note\"]').dataset.private;")
+            .await,
+        json!("true")
+    );
+
+    agent_send(
+        &server,
+        Method::POST,
+        &path("notes"),
+        json!({ "body": "Customer informed", "private": false }),
+    )
+    .await;
+    browser
+        .wait_text("#tk-detail", "follow the new note", |t| {
+            t.contains("Customer informed") && t.contains("Public note")
+        })
+        .await;
+    browser.screenshot("dashboard-ticket-conversations").await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_article_published_through_the_agent_api_appears_in_the_tree_without_a_reload() {
     let server = server().await;

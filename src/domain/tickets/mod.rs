@@ -9,12 +9,14 @@ use serde_json::Value;
 
 use crate::domain::fixtures::Id;
 
+pub mod conversations;
 mod fields;
 pub mod form;
 mod rules;
 mod view;
 
-pub use fields::{field_json, FieldSide};
+pub use conversations::ConversationRecord;
+pub use fields::{agent_default_fields, field_json, FieldSide};
 pub use rules::*;
 pub use view::{agent_json, attachment_json, control_json, Shown};
 

@@ -12,6 +12,10 @@ use crate::domain::people::Directory;
 /// What a ticket's JSON holds besides the list's fields (Freshdesk's show and `include=`).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Shown {
+    /// The keys only Freshdesk's show sends (`source_additional_info`,
+    /// `associated_tickets_count`, both null while freshmock has no social channels and
+    /// no linked tickets).
+    pub show: bool,
     pub description: bool,
     pub requester: bool,
     pub stats: bool,
@@ -20,6 +24,7 @@ pub struct Shown {
 impl Shown {
     /// Everything: what the control plane shows.
     pub const ALL: Shown = Shown {
+        show: true,
         description: true,
         requester: true,
         stats: true,
@@ -68,7 +73,6 @@ pub fn agent_json(
         "reply_cc_emails": t.cc_emails,
         "ticket_cc_emails": t.cc_emails,
         "to_emails": null,
-        "support_email": null,
         "spam": t.agent.spam,
         "is_escalated": t.agent.is_escalated,
         "fr_escalated": false,
@@ -76,12 +80,15 @@ pub fn agent_json(
         "due_by": format_timestamp(t.due_by()),
         "fr_due_by": format_timestamp(t.fr_due_by()),
         "association_type": null,
-        "associated_tickets_count": null,
         "created_at": format_timestamp(t.created_at),
         "updated_at": format_timestamp(t.updated_at()),
     });
     if t.agent.deleted {
         v["deleted"] = json!(true);
+    }
+    if shown.show {
+        v["source_additional_info"] = Value::Null;
+        v["associated_tickets_count"] = Value::Null;
     }
     if shown.description {
         v["description"] = json!(t.description);

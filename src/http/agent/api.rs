@@ -35,7 +35,7 @@ pub const MAX_JSON_BODY: usize = 4 * MAX_CONTROL_BODY;
 
 /// What the agent API serves, for the 404 of a path it does not.
 pub const SERVED: &str = "solutions (categories, folders, articles and their translations), \
-    tickets, ticket_fields, contacts, contact_fields, companies, company_fields, agents, \
+    tickets and their conversations, ticket_fields, contacts, contact_fields, companies, company_fields, agents, \
     groups, roles, settings/helpdesk, email_configs and search (solutions, tickets, contacts, companies)";
 
 /// The agent calling, from `Authorization: Basic` (the API key as user name), allowed

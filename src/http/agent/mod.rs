@@ -9,6 +9,7 @@
 pub mod api;
 pub mod companies;
 pub mod contacts;
+pub mod conversations;
 pub mod people;
 mod query;
 pub mod solutions;

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::domain::fixtures::Id;
+use crate::domain::tickets::conversations::{conversation_json, View};
 use crate::domain::tickets::{attachment_json, control_json};
 use crate::http::request::Req;
 use std::time::Duration;
@@ -271,11 +272,18 @@ pub async fn tickets(req: Req) -> Answer {
     wait_answer(body, found, wait, satisfied, "tickets")
 }
 
-/// `GET /_freshmock/tickets/:id`.
+/// `GET /_freshmock/tickets/:id`: the ticket, and its `conversations` (replies and notes,
+/// oldest first, as the agent API lists them) for the dashboard's ticket view.
 pub async fn ticket(req: Req) -> Answer {
     req.query_as::<NoParams>()?;
     let id: u64 = req.id(0)?;
-    ok(&ticket_list(&req.state, &TicketQuery::default(), Some(id)).await?)
+    let mut ticket = ticket_list(&req.state, &TicketQuery::default(), Some(id)).await?;
+    let conversations = req.state.conversations(id).await?;
+    ticket["conversations"] = conversations
+        .iter()
+        .map(|c| conversation_json(c, View::List))
+        .collect();
+    ok(&ticket)
 }
 
 /// `GET /_freshmock/votes?article=|email=[&wait=&count=]`: with a wait, `count` is the

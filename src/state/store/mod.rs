@@ -17,6 +17,7 @@
 //! The connection sits behind one mutex. Callers never hold it across an await: every method
 //! here is synchronous and short, and the API calls them from blocking tasks.
 
+mod conversations;
 mod counters;
 mod error;
 mod open;

@@ -3,13 +3,14 @@
 
 use rusqlite::{params, Connection, Transaction};
 
+use super::conversations::SCHEMA_3;
 use super::StoreError;
 
 /// `PRAGMA application_id`: "FrMk". Tells freshmock's databases from any other SQLite file.
 pub const APPLICATION_ID: i32 = 0x4672_4d6b;
 
 /// Bumped when the schema changes; a newer database is refused rather than misread.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 pub(super) const SCHEMA: &str = "
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -79,7 +80,8 @@ CREATE TABLE records (
 ";
 
 /// Tables cleared by a reset (everything but `meta`).
-pub(super) const DATA_TABLES: [&str; 9] = [
+pub(super) const DATA_TABLES: [&str; 10] = [
+    "conversations",
     "records",
     "user_votes",
     "vote_counts",
@@ -111,6 +113,9 @@ pub(super) fn check_schema(conn: &Connection, version: i64) -> Result<(), Schema
     if version >= 2 {
         expected.execute_batch(SCHEMA_2)?;
     }
+    if version >= 3 {
+        expected.execute_batch(SCHEMA_3)?;
+    }
     let columns = |db: &Connection, table: &str| -> rusqlite::Result<Vec<(String, String)>> {
         db.prepare("SELECT name, upper(type) FROM pragma_table_info(?1)")?
             .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -141,11 +146,15 @@ pub(super) fn check_schema(conn: &Connection, version: i64) -> Result<(), Schema
     Ok(())
 }
 
-/// Brings a schema-1 database to schema 2, in one transaction.
+/// Brings a schema-1 or -2 database to the current schema, in one transaction.
 pub(super) fn migrate(conn: &Connection) -> rusqlite::Result<()> {
     let run = || -> rusqlite::Result<()> {
         conn.execute_batch("BEGIN")?;
-        conn.execute_batch(SCHEMA_2)?;
+        let from: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if from < 2 {
+            conn.execute_batch(SCHEMA_2)?;
+        }
+        conn.execute_batch(SCHEMA_3)?;
         conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         conn.execute(
             "UPDATE meta SET value = ?1 WHERE key = 'schema_version'",
@@ -166,6 +175,7 @@ pub(super) fn create_schema(conn: &Connection, fingerprint: &str) -> rusqlite::R
         conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         conn.execute_batch(SCHEMA)?;
         conn.execute_batch(SCHEMA_2)?;
+        conn.execute_batch(SCHEMA_3)?;
         conn.execute(
             "INSERT INTO meta (key, value) VALUES ('schema_version', ?1), ('fixtures_fingerprint', ?2), ('created_by', ?3)",
             params![

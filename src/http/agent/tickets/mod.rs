@@ -10,9 +10,11 @@
 use serde_json::{json, Value};
 
 use super::api::{caller, invalid, list, no_such, Page};
-use crate::domain::clock::parse_instant;
+use crate::domain::clock::{format_timestamp, parse_instant};
 use crate::domain::people::Privilege;
-use crate::domain::tickets::{agent_json, attachment_json, Shown};
+use crate::domain::tickets::conversations::MAX_INCLUDED;
+use crate::domain::tickets::{agent_json, attachment_json, sla, Shown};
+use crate::http::agent::conversations;
 use crate::http::error::ApiError;
 use crate::http::reply::{no_content, ok, Answer};
 use crate::http::request::{Params, Req};
@@ -94,10 +96,13 @@ pub async fn index(req: Req) -> Answer {
         }
     }
     let order_by = params.get("order_by").unwrap_or("created_at");
-    if !matches!(order_by, "created_at" | "due_by" | "updated_at" | "status") {
+    if !matches!(
+        order_by,
+        "created_at" | "due_by" | "updated_at" | "status" | "priority"
+    ) {
         return Err(invalid(
             "order_by",
-            "It should be one of these values: 'created_at,due_by,updated_at,status'",
+            "It should be one of these values: 'created_at,due_by,updated_at,priority,status'",
             "invalid_value",
         ));
     }
@@ -179,16 +184,23 @@ pub async fn index(req: Req) -> Answer {
             && requester_by_email.is_none_or(|r| t.requester_id == r)
             && company_id.is_none_or(|c| t.company(&world.directory) == Some(c))
     });
-    tickets.sort_by_key(|t| match order_by {
-        "due_by" => t.due_by(),
-        "updated_at" => t.updated_at(),
-        "status" => t.status,
-        _ => t.created_at,
+    // Equal keys tie by id (the same direction), so a connector paging by updated_at
+    // sees every ticket once whatever the page size.
+    tickets.sort_by_key(|t| {
+        let key = match order_by {
+            "due_by" => t.due_by(),
+            "updated_at" => t.updated_at(),
+            "status" => t.status,
+            "priority" => t.priority,
+            _ => t.created_at,
+        };
+        (key, t.id)
     });
     if descending {
         tickets.reverse();
     }
     let shown = Shown {
+        show: false,
         description: include.iter().any(|i| i == "description"),
         requester: include.iter().any(|i| i == "requester"),
         stats: include.iter().any(|i| i == "stats"),
@@ -201,12 +213,23 @@ pub async fn index(req: Req) -> Answer {
     list(&req, page, &items)
 }
 
-/// `GET /api/v2/tickets/:id[?include=requester,company,stats,conversations]`.
+/// `GET /api/v2/tickets/:id[?include=requester,company,stats,conversations,sla_policy]`:
+/// `company` and `sla_policy` are side-loads of the show only, as in Freshdesk;
+/// `conversations` the first ten, oldest first.
 pub async fn show(req: Req) -> Answer {
     caller(&req, Privilege::ManageTickets)?;
     let params = req.params();
     params.only(&["include"])?;
-    let include = includes(&params, &["requester", "company", "stats", "conversations"])?;
+    let include = includes(
+        &params,
+        &[
+            "requester",
+            "company",
+            "stats",
+            "conversations",
+            "sla_policy",
+        ],
+    )?;
     let id: u64 = req.id(0)?;
     let ticket = req
         .state
@@ -214,16 +237,24 @@ pub async fn show(req: Req) -> Answer {
         .await?
         .ok_or_else(|| no_such("ticket", id))?;
     let attachments = attachments_of(&req.state, id).await?;
+    let conversations = if include.iter().any(|i| i == "conversations") {
+        Some(conversations::listed(&req.state, id, Some(MAX_INCLUDED)).await?)
+    } else {
+        None
+    };
     let world = req.state.read();
     let shown = Shown {
+        show: true,
         description: true,
         requester: include.iter().any(|i| i == "requester"),
         stats: include.iter().any(|i| i == "stats"),
     };
     let mut v = agent_json(&world.directory, &ticket, shown, Some(attachments));
-    if include.iter().any(|i| i == "conversations") {
-        // freshmock keeps no replies or notes.
-        v["conversations"] = json!([]);
+    if let Some(conversations) = conversations {
+        v["conversations"] = json!(conversations);
+    }
+    if include.iter().any(|i| i == "sla_policy") {
+        v["sla_policy"] = sla_policy_json(req.state.account_created_at());
     }
     if include.iter().any(|i| i == "company") {
         v["company"] = ticket
@@ -233,6 +264,38 @@ pub async fn show(req: Req) -> Answer {
     }
     drop(world);
     ok(&v)
+}
+
+/// The account's one SLA policy, Freshdesk's default, whose targets give `due_by` and
+/// `fr_due_by` (see [`sla`]): what `include=sla_policy` side-loads on a ticket.
+fn sla_policy_json(account_created_at: i64) -> Value {
+    let mut targets = serde_json::Map::new();
+    for priority in [4, 3, 2, 1] {
+        let (respond, resolve) = sla(priority);
+        targets.insert(
+            format!("priority_{priority}"),
+            json!({
+                "respond_within": respond,
+                "resolve_within": resolve,
+                "business_hours": false,
+                "escalation_enabled": true,
+            }),
+        );
+    }
+    let at = format_timestamp(account_created_at);
+    json!({
+        "id": 1,
+        "name": "Default SLA Policy",
+        "description": "default policy",
+        "active": true,
+        "is_default": true,
+        "position": 1,
+        "sla_target": targets,
+        "applicable_to": {},
+        "escalation": {},
+        "created_at": at,
+        "updated_at": at,
+    })
 }
 
 /// `DELETE /api/v2/tickets/:id`: soft delete (204); a deleted ticket is not found again.

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use crate::domain::fixtures::TicketField;
 use crate::domain::people::Privilege;
-use crate::domain::tickets::{agent_json, field_json, FieldSide, Shown};
+use crate::domain::tickets::{agent_default_fields, agent_json, field_json, FieldSide, Shown};
 use crate::http::agent::api::{caller, search_page, Page};
 use crate::http::agent::query::{self, date_matches, Op, Term};
 use crate::http::reply::{ok, Answer};
@@ -96,24 +96,30 @@ pub async fn search(req: Req) -> Answer {
 }
 
 /// `GET /api/v2/ticket_fields[?type=]`: every ticket field, labelled in the account's
-/// primary language.
+/// primary language, named as the agent API names them, with the default fields the
+/// fixtures leave out. `page` and `per_page` are taken and ignored (nothing is paged).
 pub fn fields(req: Req) -> Answer {
     caller(&req, Privilege::ViewSolutions)?;
     let params = req.params();
-    params.only(&["type"])?;
+    params.only(&["type", "page", "per_page"])?;
+    Page::of(&params)?;
     let wanted = params.get("type");
     let catalog = req.state.catalog();
     let primary = catalog.languages.primary.code();
-    let mut defs: Vec<&TicketField> = catalog
-        .fixtures
-        .ticket_fields
+    let fixtures = &catalog.fixtures.ticket_fields;
+    let extra = agent_default_fields(fixtures);
+    let mut defs: Vec<&TicketField> = fixtures
         .iter()
+        .chain(extra.iter())
         .filter(|f| wanted.is_none_or(|t| f.field_type == t))
         .collect();
     defs.sort_by_key(|f| (f.position, f.id));
     let body: Vec<Value> = defs
         .into_iter()
-        .map(|f| field_json(f, f.labels.get(primary), FieldSide::Agent))
+        .map(|f| {
+            let labels = f.labels.get(primary).or_else(|| f.labels.get("en"));
+            field_json(f, labels, FieldSide::Agent)
+        })
         .collect();
     ok(&body)
 }
