@@ -5,7 +5,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
+// ANCHOR: import_test
 import { test as base, expect } from 'freshmock/test';
+// ANCHOR_END: import_test
 import type { Freshmock } from 'freshmock';
 
 export { expect };
@@ -43,6 +45,7 @@ export async function startShop(freshmock: Freshmock, env: Record<string, string
   };
 }
 
+// ANCHOR: shop_fixtures
 export const test = base.extend<{ shop: string }, { shopServer: Shop }>({
   shopServer: [
     async ({ freshmockServer }, use) => {
@@ -56,6 +59,7 @@ export const test = base.extend<{ shop: string }, { shopServer: Shop }>({
     await use(shopServer.url);
   },
 });
+// ANCHOR_END: shop_fixtures
 
 /** Signs in on the shop's own form, as a customer does. */
 export async function login(page: Page, shop: string, email: string): Promise<void> {

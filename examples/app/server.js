@@ -19,10 +19,12 @@ const TTL = Number(process.env.TOKEN_TTL ?? 3600);
 const WIDGET_ID = 12000000025;
 
 // --- the clock tokens are signed by ------------------------------------------------------------
+// ANCHOR: app_clock
 // Test mode reads freshmock's clock; production (no FRESHMOCK_URL) reads the real one.
 const clock = process.env.FRESHMOCK_URL && process.env.APP_CLOCK !== 'real'
   ? (await import('freshmock/clock')).appClock
   : { seconds: async () => Math.floor(Date.now() / 1000) };
+// ANCHOR_END: app_clock
 
 // --- HS256, as any JWT library signs it ---------------------------------------------------------
 const b64url = (data) => Buffer.from(data).toString('base64url');
@@ -31,11 +33,13 @@ function signHs256(payload, secret) {
   return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
 }
 
+// ANCHOR: widget_token
 /** The widget token for a logged-in customer: name, email, iat and exp by the app's clock. */
 async function widgetToken(user) {
   const now = await clock.seconds();
   return signHs256({ name: user.name, email: user.email, iat: now, exp: now + TTL }, SECRET);
 }
+// ANCHOR_END: widget_token
 
 // --- the shop's own customers and sessions ------------------------------------------------------
 const USERS = {
@@ -95,6 +99,7 @@ const SHOP_CSS = 'body{font:16px system-ui,sans-serif;margin:0;background:#f4f1e
   'header{background:#2d2a26;color:#fff;padding:18px 32px;font-size:20px}main{padding:24px 32px;max-width:640px}' +
   'label{display:block;margin:8px 0}';
 
+// ANCHOR: csp
 function csp(nonce) {
   return [
     "default-src 'self'",
@@ -108,6 +113,7 @@ function csp(nonce) {
     "form-action 'self'",
   ].join('; ');
 }
+// ANCHOR_END: csp
 
 async function body(req) {
   let text = '';

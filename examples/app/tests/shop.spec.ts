@@ -19,6 +19,7 @@ test('anonymous visitors find the public article; Alice of Globex also finds Glo
   await freshmock.expectNoRefusedTokens();
 });
 
+// ANCHOR: prefilled
 test('signing in on the shop logs the widget in with the shop\'s own token and prefills the form', async ({ page, shop, widget, freshmock }) => {
   await login(page, shop, ALICE);
   await expect(widget).toBeLoggedInAs(ALICE);
@@ -27,6 +28,7 @@ test('signing in on the shop logs the widget in with the shop\'s own token and p
   await freshmock.verify({ route: 'widget.bootstrap', token: 'accepted', atLeast: 1 });
   await freshmock.expectNoRefusedTokens();
 });
+// ANCHOR_END: prefilled
 
 test('loginWidget takes the shop\'s token source', async ({ page, shop, widget, loginWidget, freshmock }) => {
   await login(page, shop, ALICE);
@@ -37,6 +39,7 @@ test('loginWidget takes the shop\'s token source', async ({ page, shop, widget, 
   await freshmock.expectNoRefusedTokens();
 });
 
+// ANCHOR: renewal
 test('two hours later the widget renews with a token the shop signed by freshmock\'s clock', async ({ page, shop, widget, freshmock }) => {
   await login(page, shop, ALICE);
   await expect(widget).toBeLoggedInAs(ALICE);
@@ -53,6 +56,7 @@ test('two hours later the widget renews with a token the shop signed by freshmoc
   await expect(widget).toShowArticles([PUBLIC, GLOBEX]);
   await freshmock.expectNoRefusedTokens();
 });
+// ANCHOR_END: renewal
 
 test('a shop signing by real time is refused after the jump, and freshmock names the clock', async ({ page, widget, freshmock }) => {
   const realTime = await startShop(freshmock, { APP_CLOCK: 'real' });
@@ -94,6 +98,7 @@ test('a secret reset on the help desk logs the customer out', async ({ page, sho
   expect(refused[refused.length - 1].reason).toContain('previous widget secret');
 });
 
+// ANCHOR: awaited_ticket
 test('a contact-form ticket is awaited by its subject', async ({ page, shop, widget, freshmock }) => {
   await login(page, shop, ALICE);
   await expect(widget).toBeLoggedInAs(ALICE);
@@ -106,6 +111,7 @@ test('a contact-form ticket is awaited by its subject', async ({ page, shop, wid
   expect(ticket.requester.email).toBe(ALICE);
   await freshmock.expectNoRefusedTokens();
 });
+// ANCHOR_END: awaited_ticket
 
 test('under the shop\'s strict CSP the widget is styled and nothing is blocked', async ({ page, shop, widget }) => {
   await page.addInitScript(() => {

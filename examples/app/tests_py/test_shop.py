@@ -38,6 +38,7 @@ def test_the_shop_s_token_logs_the_customer_in(customer, freshmock_widget, fresh
     freshmock.expect_no_refused_tokens()
 
 
+# ANCHOR: renewal
 def test_two_hours_later_the_shop_signs_a_token_freshmock_accepts(customer, freshmock_widget, freshmock):
     customer.login(ALICE)
     first = customer.widget_token()
@@ -48,6 +49,7 @@ def test_two_hours_later_the_shop_signs_a_token_freshmock_accepts(customer, fres
     renewed = customer.widget_token()  # signed by freshmock's clock, 2 h on
     assert GLOBEX in freshmock_widget.ids(freshmock_widget.search("password", token=renewed))
     freshmock.verify(token="refused", count=1)
+# ANCHOR_END: renewal
 
 
 def test_signing_out_of_the_shop_ends_its_tokens(customer):
@@ -69,6 +71,7 @@ def test_a_secret_reset_on_the_help_desk_logs_the_customer_out(customer, freshmo
     assert "previous widget secret" in entry["reason"]
 
 
+# ANCHOR: awaited_ticket
 def test_a_contact_form_ticket_is_awaited_by_its_subject(customer, freshmock_widget, freshmock):
     customer.login(ALICE)
     token = customer.widget_token()
@@ -78,6 +81,7 @@ def test_a_contact_form_ticket_is_awaited_by_its_subject(customer, freshmock_wid
     assert ticket["requester"]["email"] == ALICE
     assert freshmock.tickets(text="WATER ON THE COUNTER")[0]["id"] == ticket["id"]
     freshmock.expect_no_refused_tokens()
+# ANCHOR_END: awaited_ticket
 
 
 # ---- a Python backend in the test process, signing with freshmock.clock ----------------------
@@ -92,10 +96,12 @@ def sign(payload: dict, secret: str) -> str:
     return f"{head}.{body}.{b64(mac)}"
 
 
+# ANCHOR: backend_token
 def backend_token(email: str, name: str, secret: str) -> str:
     """What a Python backend's /widget-token would sign in test mode."""
     now = clock.now()
     return sign({"name": name, "email": email, "iat": now, "exp": now + 3600}, secret)
+# ANCHOR_END: backend_token
 
 
 def test_a_backend_on_the_app_clock_follows_freshmock_and_real_time_does_not(freshmock_app_clock, freshmock_widget, freshmock):
