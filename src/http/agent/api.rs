@@ -92,6 +92,26 @@ pub fn no_such(kind: &str, id: impl std::fmt::Display) -> ApiError {
     ApiError::not_found(format!("there is no {kind} with id {id}"))
 }
 
+/// A soft delete (`deleting`) or a restore of a record that is `deleted_now` or not:
+/// Freshdesk answers 404 to deleting what is deleted already and to restoring what is
+/// not deleted, as neither record is found by that call.
+pub fn check_soft_delete(
+    kind: &str,
+    id: impl std::fmt::Display,
+    deleted_now: bool,
+    deleting: bool,
+) -> Result<(), ApiError> {
+    if deleted_now != deleting {
+        return Ok(());
+    }
+    let what = if deleting {
+        format!("{kind} that is not deleted already")
+    } else {
+        format!("deleted {kind}")
+    };
+    Err(no_such(&what, id))
+}
+
 /// A list call's page: `page` from 1, `per_page` 1–100 (default 30).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Page {

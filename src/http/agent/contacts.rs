@@ -17,7 +17,10 @@
 use http::StatusCode;
 use serde_json::{json, Map, Value};
 
-use super::api::{self, body, caller, invalid, list, no_such, search_page, Fields, Page, PAGING};
+use super::api::{
+    self, body, caller, check_soft_delete, invalid, list, no_such, search_page, Fields, Page,
+    PAGING,
+};
 use super::query::{self, date_matches, Op, Term};
 use crate::domain::clock::{format_timestamp, parse_instant};
 use crate::domain::email::is_valid_email;
@@ -609,20 +612,13 @@ async fn set_deleted(req: Req, deleted: bool) -> Answer {
     let id: Id = req.id(0)?;
     req.state
         .edit_contact(id, move |doc, _| {
-            if (doc.state == ContactState::Deleted) == deleted {
-                let what = if deleted {
-                    "contact that is not deleted already"
-                } else {
-                    "deleted contact"
-                };
-                return Err(no_such(what, id));
-            }
+            check_soft_delete("contact", id, doc.state == ContactState::Deleted, deleted)?;
             doc.state = if deleted {
                 ContactState::Deleted
             } else {
                 ContactState::Active
             };
-            Ok(())
+            Ok::<_, ApiError>(())
         })
         .await??
         .ok_or_else(|| no_such("contact", id))?;

@@ -9,7 +9,7 @@
 
 use serde_json::{json, Value};
 
-use super::api::{caller, invalid, list, no_such, Page};
+use super::api::{caller, check_soft_delete, invalid, list, no_such, Page};
 use crate::domain::clock::{format_timestamp, parse_instant};
 use crate::domain::people::Privilege;
 use crate::domain::tickets::conversations::MAX_INCLUDED;
@@ -315,17 +315,10 @@ async fn set_deleted(req: Req, deleted: bool) -> Answer {
     let now = req.state.now_secs();
     req.state
         .edit_ticket(id, move |ticket, _| {
-            if ticket.agent.deleted == deleted {
-                let what = if deleted {
-                    "ticket that is not deleted"
-                } else {
-                    "deleted ticket"
-                };
-                return Err(no_such(what, id));
-            }
+            check_soft_delete("ticket", id, ticket.agent.deleted, deleted)?;
             ticket.agent.deleted = deleted;
             ticket.agent.updated_at = now;
-            Ok(())
+            Ok::<_, ApiError>(())
         })
         .await??
         .ok_or_else(|| no_such("ticket", id))?;
