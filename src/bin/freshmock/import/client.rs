@@ -5,15 +5,18 @@
 //!   source's own origin only: a `Link` to the next page is followed by its path, so a key
 //!   never travels to a host the user did not name.
 //! - `429` waits for `Retry-After` and asks again, as often as it takes: a rate limit is the
-//!   account being busy, never a reason to fail. `X-RateLimit-Remaining` near the bottom
-//!   slows every worker down before Freshdesk has to say no.
+//!   account being busy, never a reason to fail. Near the bottom of the window
+//!   (`X-RateLimit-Remaining`), calls go one at a time, so that at most one call can meet
+//!   the limit: a `429` then pauses everything for its `Retry-After`. A call answered while
+//!   the window said 0 shows that the source counts without refusing (freshmock without
+//!   `--rate-limit`), and the import goes back to full speed.
 //! - `5xx`, a refused or reset connection and a body cut short are retried with doubling
 //!   waits, `retries` times, then the import stops and says which call failed and why.
 //! - Any other answer is the caller's to judge: `404` is "not there" (an article without a
 //!   translation), `401`/`403` become the clear refusals of [`super::ImportError`].
 
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::Engine;
@@ -34,9 +37,8 @@ const MAX_BACKOFF: Duration = Duration::from_secs(30);
 const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(10);
 /// The longest `Retry-After` believed: Freshdesk's window is a minute.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
-/// Below this many calls left in the window, each call waits [`LOW_WAIT`] first.
+/// Below this many calls left in the window, calls go one at a time.
 const LOW_WATER: i64 = 10;
-const LOW_WAIT: Duration = Duration::from_secs(1);
 
 /// The API key, kept out of `Debug` output and never formatted anywhere.
 #[derive(Clone)]
@@ -131,6 +133,10 @@ pub struct Source {
     answered: Arc<AtomicBool>,
     /// Whether the slow-down has been announced (once per low spell).
     slowed: Arc<AtomicBool>,
+    /// Held by the one call in flight while the window is low.
+    serial: Arc<Mutex<()>>,
+    /// The source answered a call sent with 0 left: it counts but does not refuse.
+    unenforced: Arc<AtomicBool>,
 }
 
 impl std::fmt::Debug for Source {
@@ -170,6 +176,8 @@ impl Source {
             remaining: Arc::new(AtomicI64::new(-1)),
             answered: Arc::new(AtomicBool::new(false)),
             slowed: Arc::new(AtomicBool::new(false)),
+            serial: Arc::new(Mutex::new(())),
+            unenforced: Arc::new(AtomicBool::new(false)),
         })
     }
 
@@ -183,14 +191,17 @@ impl Source {
         let url = format!("{}{}{}", self.origin, self.prefix, path);
         let mut failures = 0u32;
         loop {
-            self.wait_if_low();
+            let sent_at = self.remaining.load(Ordering::Relaxed);
+            let _one_at_a_time = self
+                .low(sent_at)
+                .then(|| self.serial.lock().unwrap_or_else(|e| e.into_inner()));
             let outcome = self
                 .http
                 .get(&url)
                 .header(AUTHORIZATION, self.auth.clone())
                 .send();
             let reason = match outcome {
-                Ok(response) => match self.answer(path, response) {
+                Ok(response) => match self.answer(path, response, sent_at) {
                     Ok(Some(got)) => return Ok(got),
                     Ok(None) => continue, // rate limited: waited, ask again
                     Err(Attempt::Fatal(err)) => return Err(err),
@@ -229,11 +240,17 @@ impl Source {
     }
 
     /// An answer judged: `Some` to return, `None` after a rate-limit wait, or an error.
-    fn answer(&self, path: &str, response: Response) -> Result<Option<Got>, Attempt> {
+    fn answer(&self, path: &str, response: Response, sent_at: i64) -> Result<Option<Got>, Attempt> {
         let status = response.status();
         self.answered.store(true, Ordering::Relaxed);
         if let Some(left) = header_number(response.headers(), "x-ratelimit-remaining") {
             self.remaining.store(left, Ordering::Relaxed);
+            if sent_at == 0 && status.is_success() && !self.unenforced.swap(true, Ordering::Relaxed)
+            {
+                self.progress.note(
+                    "the source answers past its rate limit (it counts without refusing): full speed again",
+                );
+            }
         }
         if status.as_u16() == 429 {
             let wait = header_number(response.headers(), RETRY_AFTER.as_str())
@@ -300,20 +317,20 @@ impl Source {
         }
     }
 
-    /// Near the bottom of the rate-limit window every call waits a moment first, so the
-    /// import leaves room for the account's other integrations and rarely meets a `429`.
-    fn wait_if_low(&self) {
-        let left = self.remaining.load(Ordering::Relaxed);
-        if (0..LOW_WATER).contains(&left) {
-            if !self.slowed.swap(true, Ordering::Relaxed) {
-                self.progress.note(&format!(
-                    "{left} calls left in this minute's rate limit: slowing down"
-                ));
-            }
-            std::thread::sleep(LOW_WAIT);
-        } else if left >= LOW_WATER {
+    /// Whether the window is near its bottom, so this call goes alone.
+    fn low(&self, left: i64) -> bool {
+        if self.unenforced.load(Ordering::Relaxed) {
+            return false;
+        }
+        let low = (0..LOW_WATER).contains(&left);
+        if low && !self.slowed.swap(true, Ordering::Relaxed) {
+            self.progress.note(&format!(
+                "{left} calls left in this minute's rate limit: one call at a time"
+            ));
+        } else if !low && left >= LOW_WATER {
             self.slowed.store(false, Ordering::Relaxed);
         }
+        low
     }
 }
 

@@ -58,9 +58,9 @@ pub fn email(id: Id, which: usize, kind: &str) -> String {
     }
 }
 
-/// A fake phone number in the range set aside for fiction (555-01xx).
+/// A fake phone number in a range set aside for drama (London's 020 7946 0xxx).
 pub fn phone(id: Id) -> String {
-    format!("+1 555 01{:02}", id % 100)
+    format!("+44 20 7946 0{:03}", id % 1000)
 }
 
 /// A contact with fake name, emails, phones and no external id; everything else kept.
@@ -71,7 +71,7 @@ pub fn contact(mut c: Contact) -> Contact {
         .map(|n| email(c.id, n, "c"))
         .collect();
     c.phone = c.phone.map(|_| phone(c.id));
-    c.mobile = c.mobile.map(|_| phone(c.id + 50));
+    c.mobile = c.mobile.map(|_| phone(c.id + 500));
     c.external_id = None;
     c
 }
