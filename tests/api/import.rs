@@ -272,24 +272,24 @@ async fn every_visibility_kind_and_language_survives_the_import() {
     succeeded(&import(args(&source, &out, &["--drafts"])).await);
 
     let imported = FixtureSet::from_dir(&out).unwrap();
-    let folders = |s: &FixtureSet| -> Vec<(u64, u8, Vec<u64>, Vec<u64>, Vec<u64>, usize)> {
+    let folders = |s: &FixtureSet| -> Vec<Value> {
         s.solutions
             .iter()
             .flat_map(|c| &c.folders)
             .map(|f| {
-                (
-                    f.id,
-                    u8::from(f.visibility),
-                    f.companies.clone(),
-                    f.contact_segments.clone(),
-                    f.company_segments.clone(),
-                    f.articles.len(),
-                )
+                json!({
+                    "id": f.id, "visibility": u8::from(f.visibility), "companies": f.companies,
+                    "contact_segments": f.contact_segments, "company_segments": f.company_segments,
+                    "articles": f.articles.len(),
+                })
             })
             .collect()
     };
     assert_eq!(folders(&imported), folders(&set));
-    let kinds: std::collections::BTreeSet<u8> = folders(&imported).iter().map(|f| f.1).collect();
+    let kinds: std::collections::BTreeSet<u64> = folders(&imported)
+        .iter()
+        .filter_map(|f| f["visibility"].as_u64())
+        .collect();
     assert_eq!(kinds.len(), 7, "visibility kinds {kinds:?}");
     // With --drafts every article and translation is there, with its counters and tags.
     let articles = |s: &FixtureSet| -> Vec<Value> {
