@@ -49,6 +49,8 @@ pub struct Assembled {
     pub groups: Vec<Value>,
     /// Drafts left out (without `--drafts`).
     pub drafts_skipped: usize,
+    /// Whether the widget secret was made for this import (set by the caller, who knows).
+    pub new_secret: bool,
 }
 
 /// Builds the fixture set, or says why the account cannot be one.
@@ -140,6 +142,7 @@ pub fn assemble(raw: &Raw, plan: &Plan) -> Result<Assembled, String> {
         notes,
         groups,
         drafts_skipped,
+        new_secret: true,
     })
 }
 
@@ -741,4 +744,140 @@ fn widget(plan: &Plan, solutions: &[Category]) -> Result<Widget, String> {
         created_at: NO_TIME.to_owned(),
         updated_at: NO_TIME.to_owned(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn plan(drafts: bool) -> Plan {
+        Plan {
+            domain: "acme.freshdesk.com".into(),
+            portal_host: None,
+            drafts,
+            redact: true,
+            widget_id: 7,
+            categories: None,
+            secret: "0123456789abcdef0123456789abcdef".into(),
+        }
+    }
+
+    fn article(id: u64, status: u64, title: &str) -> Value {
+        json!({ "id": id, "status": status, "title": title, "description": "<p>x</p>",
+                "updated_at": "2025-01-01T00:00:00Z", "hits": 3, "tags": ["t"] })
+    }
+
+    /// An account with one category and one folder (visibility `visibility`) holding
+    /// article 1: a draft in English, published in French.
+    fn raw(visibility: u64, companies: Value) -> Raw {
+        Raw {
+            settings: json!({ "primary_language": "en", "portal_languages": ["fr", "xx"] }),
+            categories: vec![RawCategory {
+                base: json!({ "id": 1, "name": "Help" }),
+                translations: BTreeMap::from([("fr".into(), json!({ "name": "Aide" }))]),
+                folders: vec![RawFolder {
+                    base: json!({ "id": 10, "name": "F", "visibility": visibility,
+                                  "company_ids": companies }),
+                    translations: BTreeMap::new(),
+                    articles: vec![RawArticle {
+                        base: article(1, 1, "Draft"),
+                        translations: BTreeMap::from([
+                            ("fr".into(), article(1, 2, "Publié")),
+                            ("xx".into(), article(1, 2, "??")),
+                        ]),
+                    }],
+                }],
+            }],
+            ..Raw::default()
+        }
+    }
+
+    #[test]
+    fn without_drafts_only_published_translations_are_kept() {
+        let done = assemble(&raw(1, json!([])), &plan(false)).unwrap();
+        let (_, _, a) = done.set.articles().next().unwrap();
+        assert_eq!(a.status, ArticleStatus::Published);
+        assert_eq!(a.translations.keys().collect::<Vec<_>>(), vec!["fr"]);
+        assert_eq!(a.translations["fr"].status, None);
+        assert!(
+            done.notes.iter().any(|n| n.contains("'xx'")),
+            "{:?}",
+            done.notes
+        );
+        assert_eq!(done.set.account.portal_languages, vec!["fr"]);
+        assert_eq!(done.set.solutions[0].translations["fr"].name, "Aide");
+    }
+
+    #[test]
+    fn with_drafts_each_translation_keeps_its_own_status() {
+        let done = assemble(&raw(1, json!([])), &plan(true)).unwrap();
+        let (_, _, a) = done.set.articles().next().unwrap();
+        assert_eq!(a.status, ArticleStatus::Draft);
+        assert_eq!(a.translations["en"].status, None);
+        assert_eq!(a.translations["fr"].status, Some(ArticleStatus::Published));
+    }
+
+    #[test]
+    fn a_folder_restricted_to_no_company_is_for_agents_and_named_companies_exist() {
+        let done = assemble(&raw(4, json!([])), &plan(true)).unwrap();
+        assert_eq!(
+            done.set.solutions[0].folders[0].visibility,
+            Visibility::Agents
+        );
+        assert!(done.notes.iter().any(|n| n.contains("folder 10")));
+
+        let done = assemble(&raw(4, json!([55])), &plan(true)).unwrap();
+        assert_eq!(done.set.solutions[0].folders[0].companies, vec![55]);
+        assert_eq!(done.set.companies[0].name, "Company 55");
+    }
+
+    #[test]
+    fn people_fields_and_roles_fit_the_fixture_format() {
+        let mut raw = raw(1, json!([]));
+        raw.roles = Some(vec![json!({ "id": 5, "name": "Knowledge Base Editor" })]);
+        raw.agents = vec![json!({ "id": 2, "role_ids": [5],
+            "contact": { "name": "Vera", "email": "vera@acme.test", "language": "fr" } })];
+        raw.companies = Some(vec![json!({ "id": 101, "name": "Globex" })]);
+        raw.contacts = Some(vec![
+            json!({ "id": 9, "name": "Max", "email": "max@example.com", "company_id": 101,
+                    "other_companies": [{ "company_id": 102 }], "language": "de", "blocked": true }),
+            json!({ "id": 8, "name": "Phone only", "email": null, "phone": "+1" }),
+        ]);
+        raw.ticket_fields = Some(vec![
+            json!({ "id": 1, "name": "subject", "type": "default_subject", "default": true,
+                    "label": "Subject", "position": 1 }),
+            json!({ "id": 2, "name": "bad name", "type": "custom_text", "default": false,
+                    "label": "Bad", "position": 2 }),
+        ]);
+        let done = assemble(&raw, &plan(true)).unwrap();
+        let agent = &done.set.agents[0];
+        assert_eq!(agent.role.as_deref(), Some("Knowledge Base Editor"));
+        assert!(!agent.manage_tickets && !agent.admin);
+        assert_ne!(agent.email, "vera@acme.test", "redacted");
+        let contact = &done.set.contacts[0];
+        assert_eq!(
+            done.set.contacts.len(),
+            1,
+            "the contact without an email is left out"
+        );
+        assert_eq!(contact.companies, vec![101, 102]);
+        assert_eq!(contact.state, ContactState::Blocked);
+        // German is not one of this account's languages.
+        assert_eq!(contact.language, None);
+        assert_eq!(done.set.ticket_fields.len(), 1);
+        assert_eq!(
+            done.set.companies.len(),
+            2,
+            "company 102 is named, so it exists"
+        );
+    }
+
+    #[test]
+    fn an_unknown_widget_category_is_refused() {
+        let mut plan = plan(true);
+        plan.categories = Some(vec![1, 99]);
+        let err = assemble(&raw(1, json!([])), &plan).unwrap_err();
+        assert!(err.contains("--categories names 99"), "{err}");
+    }
 }

@@ -84,7 +84,9 @@ pub enum FetchError {
         body: String,
     },
     /// 5xx or broken connections, `tries` times over.
-    #[error("GET {path} failed {tries} times in a row (last: {last}); the source is not answering: try again later, with --resume to keep what was read")]
+    #[error(
+        "GET {path} failed {tries} times in a row (last: {last}): the source is not answering"
+    )]
     GaveUp {
         path: String,
         tries: u32,

@@ -100,6 +100,14 @@ pub enum ImportError {
     Journal(#[from] JournalError),
     #[error("{0}")]
     Invalid(String),
+    /// Stopped after reading began: the journal keeps what was read.
+    #[error(
+        "{cause}\n  what was read is kept in {out}: run the same command with --resume to continue"
+    )]
+    Interrupted {
+        cause: Box<ImportError>,
+        out: String,
+    },
     #[error("cannot write {path}: {source}")]
     Io {
         path: String,
@@ -176,11 +184,13 @@ pub fn run(options: &Options) -> Result<Summary, ImportError> {
     .map_err(ImportError::Usage)?;
     let settings = preflight(&source)?;
 
+    let created = !options.out.exists();
     std::fs::create_dir_all(&options.out).map_err(|source| ImportError::Io {
         path: options.out.display().to_string(),
         source,
     })?;
-    let journal = if options.resume && state == OutState::Interrupted {
+    let resuming = options.resume && state == OutState::Interrupted;
+    let journal = if resuming {
         let journal = Journal::resume(&options.out, &source_name)?;
         progress.note(&format!(
             "resuming: {} steps were read before",
@@ -191,27 +201,33 @@ pub fn run(options: &Options) -> Result<Summary, ImportError> {
         Journal::start(&options.out, &source_name)?
     };
     let resumed_steps = journal.steps();
-    let reader = read::Reader::new(&source, &journal, &progress, options.jobs, options.contacts);
-    // The preflight's settings are today's: no need to ask twice.
-    let raw = reader.read(settings);
-    progress.finish();
-    let raw = raw?;
-
-    let (secret, new_secret) = match kept_secret(&options.out) {
-        Some(secret) => (secret, false),
-        None => (new_secret(), true),
+    let assembled = match read_and_write(
+        options,
+        &source,
+        &journal,
+        &progress,
+        settings,
+        &source_name,
+    ) {
+        Ok(assembled) => assembled,
+        // A mistake in the options: what this run read is of no use, and the folder is left
+        // as it was found (an interrupted import's journal too).
+        Err(err @ (ImportError::Usage(_) | ImportError::Invalid(_))) => {
+            if !resuming {
+                let _ = journal.finish();
+            }
+            if created {
+                let _ = std::fs::remove_dir(&options.out);
+            }
+            return Err(err);
+        }
+        Err(err) => {
+            return Err(ImportError::Interrupted {
+                cause: Box::new(err),
+                out: options.out.display().to_string(),
+            })
+        }
     };
-    let plan = assemble::Plan {
-        domain: options.domain.clone(),
-        portal_host: options.portal_host.clone(),
-        drafts: options.drafts,
-        redact: options.redact,
-        widget_id: options.widget_id,
-        categories: options.categories.clone(),
-        secret,
-    };
-    let assembled = assemble::assemble(&raw, &plan).map_err(ImportError::Invalid)?;
-    write(&options.out, &assembled, options, &source_name)?;
     journal.finish().map_err(|source| ImportError::Io {
         path: options.out.join(journal::FILE).display().to_string(),
         source,
@@ -230,10 +246,50 @@ pub fn run(options: &Options) -> Result<Summary, ImportError> {
         ticket_fields: set.ticket_fields.len(),
         widget_id: options.widget_id,
         widget_categories: set.widgets[0].categories.clone(),
-        new_secret,
+        new_secret: assembled.new_secret,
         resumed_steps,
         notes: assembled.notes,
     })
+}
+
+/// Reads the account (skipping what the journal has), then writes the folder.
+fn read_and_write(
+    options: &Options,
+    source: &Source,
+    journal: &Journal,
+    progress: &Progress,
+    settings: Value,
+    source_name: &str,
+) -> Result<assemble::Assembled, ImportError> {
+    let reader = read::Reader::new(
+        source,
+        journal,
+        progress,
+        options.jobs,
+        options.contacts,
+        options.categories.clone(),
+    );
+    // The preflight's settings are today's: no need to ask twice.
+    let raw = reader.read(settings);
+    progress.finish();
+    let raw = raw?;
+    let (secret, new_secret) = match kept_secret(&options.out) {
+        Some(secret) => (secret, false),
+        None => (new_secret(), true),
+    };
+    let plan = assemble::Plan {
+        domain: options.domain.clone(),
+        portal_host: options.portal_host.clone(),
+        drafts: options.drafts,
+        redact: options.redact,
+        widget_id: options.widget_id,
+        categories: options.categories.clone(),
+        secret,
+    };
+    let mut assembled = assemble::assemble(&raw, &plan).map_err(ImportError::Invalid)?;
+    assembled.new_secret = new_secret;
+    write(&options.out, &assembled, options, source_name)?;
+    Ok(assembled)
 }
 
 /// The source as the journal and `import.json` name it: its address, no credentials.

@@ -87,6 +87,8 @@ pub struct Reader<'a> {
     /// Calls in flight at most, for the per-article and per-contact calls.
     pub jobs: usize,
     pub contacts: bool,
+    /// `--categories`, checked as soon as the categories are known.
+    pub widget_categories: Option<Vec<u64>>,
     notes: Mutex<Vec<String>>,
 }
 
@@ -125,6 +127,7 @@ impl<'a> Reader<'a> {
         progress: &'a Progress,
         jobs: usize,
         contacts: bool,
+        widget_categories: Option<Vec<u64>>,
     ) -> Reader<'a> {
         Reader {
             source,
@@ -132,6 +135,7 @@ impl<'a> Reader<'a> {
             progress,
             jobs: jobs.max(1),
             contacts,
+            widget_categories,
             notes: Mutex::new(Vec::new()),
         }
     }
@@ -284,8 +288,22 @@ impl<'a> Reader<'a> {
         let account = self.step("account", || self.get_optional("/api/v2/account"))?;
 
         self.progress.phase("reading categories");
+        let listed = self.list("categories", "/api/v2/solutions/categories")?;
+        if let Some(wanted) = &self.widget_categories {
+            let known: Vec<u64> = listed.iter().filter_map(|c| c["id"].as_u64()).collect();
+            if let Some(missing) = wanted.iter().find(|id| !known.contains(id)) {
+                return Err(ImportError::Usage(format!(
+                    "--categories names {missing}, which the account does not have (it has {})",
+                    known
+                        .iter()
+                        .map(u64::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+        }
         let mut categories = Vec::new();
-        for base in self.list("categories", "/api/v2/solutions/categories")? {
+        for base in listed {
             categories.push(self.category(base, &others)?);
         }
         self.progress.phase("reading articles");
