@@ -74,7 +74,7 @@ impl std::fmt::Debug for ApiKey {
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
     /// No connection at all to the source (a wrong domain, nothing listening).
-    #[error("cannot reach {origin}: {reason}")]
+    #[error("cannot reach {origin} ({reason}): check --domain or --url")]
     Unreachable { origin: String, reason: String },
     /// A 4xx other than 404 and 429.
     #[error("GET {path} was refused with {status}{}", detail(.body))]
