@@ -45,18 +45,6 @@ pub const DEFAULT_RETRIES: u32 = 5;
 /// carry over. It marks the folder as an import, which a re-import may replace.
 pub const MANIFEST: &str = "import.json";
 
-/// The fixture files an import writes (and may replace).
-const FIXTURE_FILES: [&str; 8] = [
-    "account.json",
-    "widgets.json",
-    "companies.json",
-    "segments.json",
-    "contacts.json",
-    "agents.json",
-    "solutions.json",
-    "ticket_fields.json",
-];
-
 /// What the user asked for.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -198,6 +186,9 @@ pub fn run(options: &Options) -> Result<Summary, ImportError> {
         ));
         journal
     } else {
+        if options.resume {
+            progress.note("no interrupted import to resume: starting one");
+        }
         Journal::start(&options.out, &source_name)?
     };
     let resumed_steps = journal.steps();
@@ -326,8 +317,9 @@ fn out_state(out: &Path, source: &str) -> Result<OutState, ImportError> {
     let earlier = std::fs::read(out.join(MANIFEST))
         .ok()
         .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok());
-    let ours = |name: &String| FIXTURE_FILES.contains(&name.as_str()) || name == MANIFEST;
-    if earlier.is_some_and(|m| m["source"] == source) && entries.iter().all(ours) {
+    // An earlier import of this source: its files are replaced, and any the team added
+    // (a README) are left alone.
+    if earlier.is_some_and(|m| m["source"] == source) {
         return Ok(OutState::Reimport);
     }
     let mut shown: Vec<String> = entries;
@@ -491,15 +483,19 @@ pub fn describe(summary: &Summary, out: &Path) -> String {
         .iter()
         .map(Id::to_string)
         .collect();
+    let secret = if summary.new_secret {
+        format!(
+            "a newly generated widget_secret: sign test tokens with it (`freshmock token --fixtures {}`), or put your real secret there",
+            out.display()
+        )
+    } else {
+        "the widget_secret of the earlier import".to_owned()
+    };
     text.push_str(&format!(
         "\n  widget: Freshdesk's API shows neither the help widget's settings nor its secret, so widgets.json has widget {} linking categories {} with solution articles on, and account.json {}",
         summary.widget_id,
         categories.join(", "),
-        if summary.new_secret {
-            "a newly generated widget_secret: sign test tokens with it (`freshmock token --fixtures DIR`), or put your real secret there"
-        } else {
-            "the widget_secret of the earlier import"
-        }
+        secret
     ));
     for note in &summary.notes {
         text.push_str(&format!("\n  note: {note}"));
