@@ -37,8 +37,10 @@ use progress::Progress;
 
 /// The widget id `widgets.json` gets unless `--widget-id` says otherwise (the demo's).
 pub const DEFAULT_WIDGET_ID: Id = crate::generate::WIDGET_ID;
-/// Calls in flight at most unless `--jobs` says otherwise.
-pub const DEFAULT_JOBS: usize = 4;
+/// Calls in flight at most unless `--jobs` says otherwise. Measured on the 10,000-article
+/// set from a local release server on two busy cores: 4 jobs 8.6-9.7 s, 8 jobs 6.8 s,
+/// 16 jobs 9.1 s. Against Freshdesk the rate limit decides, not this.
+pub const DEFAULT_JOBS: usize = 8;
 /// Tries after a failed call unless `--retries` says otherwise.
 pub const DEFAULT_RETRIES: u32 = 5;
 /// The import's own file in the out folder: where it came from and what it could not
