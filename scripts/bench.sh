@@ -10,7 +10,8 @@
 # Installs wrk and hyperfine from Debian packages when they are missing (needs root).
 # Tunables (environment): BENCH_ARTICLES (100000), BENCH_DURATION (seconds per wrk run,
 # 10), BENCH_ROUNDS (wrk rounds per server, 3), BENCH_SPAWNS (cold starts per server, 15),
-# BENCH_PUBLISHES (articles published through the agent API on the large set, 20).
+# BENCH_PUBLISHES (articles published through the agent API on the large set, 20),
+# BENCH_IMPORT_ARTICLES (the set `freshmock import` reads from a local server, 10000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +21,7 @@ ROUNDS=${BENCH_ROUNDS:-3}
 SPAWNS=${BENCH_SPAWNS:-15}
 LARGE_SPAWNS=3
 PUBLISHES=${BENCH_PUBLISHES:-20}
+IMPORT_ARTICLES=${BENCH_IMPORT_ARTICLES:-10000}
 CONNECTIONS=32
 LATENCY_CONNECTIONS=4
 WIDGET=12000000025
@@ -313,6 +315,28 @@ P_RSS=$(memory_kb "$L_PID" VmRSS)
 stop_server "$L_PID"
 stop_server "$C_PID"
 
+# --- import: an account read through the agent API -----------------------------------
+# A generated set served by freshmock (rate limit off: Freshdesk's would make this minutes
+# of waiting, not work), read by `freshmock import` into a fixture folder that must load.
+IMPORT_SET="$WORK/import-source"
+log "import: $IMPORT_ARTICLES articles through the agent API of a local freshmock"
+"$FRESHMOCK" generate --articles "$IMPORT_ARTICLES" --languages en,fr,de --out "$IMPORT_SET" >/dev/null
+start_server import-source "$FRESHMOCK" --port 0 --fixtures "$IMPORT_SET"
+I_PID=$SERVER_PID
+I_ADDR=$SERVER_ADDR
+wait_searchable "$I_ADDR"
+t0=$(date +%s%N)
+"$FRESHMOCK" import --url "http://$I_ADDR" --api-key adminkey0000000000000000000000001 \
+  --drafts --contacts --out "$WORK/imported" --quiet >"$WORK/import.log"
+IMPORT_S=$(awk -v a="$t0" -v b="$(date +%s%N)" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')
+stop_server "$I_PID"
+IMPORTED=$("$FRESHMOCK" check --fixtures "$WORK/imported" | grep -o '[0-9]* articles' | tr -dc '0-9')
+if [ "$IMPORTED" != "$IMPORT_ARTICLES" ]; then
+  echo "bench.sh: the import holds $IMPORTED articles, not $IMPORT_ARTICLES:" >&2
+  cat "$WORK/import.log" >&2
+  exit 1
+fi
+
 # --- the table -------------------------------------------------------------------------
 mb() { awk -v x="$1" 'BEGIN { printf "%.1f MB", x / 1024 }'; }
 ms() { awk -v x="$1" 'BEGIN { if (x >= 1000) printf "%.2f s", x / 1000; else printf "%.1f ms", x }'; }
@@ -331,6 +355,7 @@ T_INDEXED=$(verdict "$L_INDEXED <= 1500")
 T_P99=$(verdict "$L_P99 <= 5000")
 T_MEM=$(verdict "$L_PEAK <= 450 * 1024")
 T_PUBLISH=$(verdict "$P_AFTER <= 50")
+T_IMPORT=$(verdict "$IMPORT_S <= 10")
 
 echo
 echo "freshmock benchmark: $(nproc) CPUs, load average at start $LOAD_START, loopback;"
@@ -364,6 +389,8 @@ row "  publish (agent API), median of $PUBLISHES: answer" "$(ms "$P_API")" "" ""
 row "    slowest answer" "$(ms "$P_API_MAX")" "" "" "" ""
 row "    searchable by the widget after the answer, worst" "$(ms "$P_AFTER")" "" "" "<= 50 ms" "$T_PUBLISH"
 row "    RSS after publishing" "$(mb "$P_RSS")" "" "" "" ""
+row "Import ($IMPORT_ARTICLES articles, en/fr/de, local freshmock, rate limit off)" "" "" "" "" ""
+row "  import $((IMPORT_ARTICLES / 1000))k: freshmock import, agent API to folder" "$IMPORT_S s" "" "" "<= 10 s" "$T_IMPORT"
 echo
 echo "Cold start: spawn to the first 200 on GET $CONFIG_PATH (the widget's first call); the"
 echo "search index is built meanwhile on its own thread, and the first-search rows wait for it."
@@ -371,7 +398,7 @@ echo "Searches marked 'never repeated' each ask something new, so none is answer
 echo "freshmock's memory of recent answers; the authenticated search repeats one query."
 
 failed=0
-for t in "$T_START" "$T_FIRST" "$T_TPUT" "$T_UNIQ" "$T_IDLE" "$T_INDEXED" "$T_P99" "$T_MEM" "$T_PUBLISH"; do
+for t in "$T_START" "$T_FIRST" "$T_TPUT" "$T_UNIQ" "$T_IDLE" "$T_INDEXED" "$T_P99" "$T_MEM" "$T_PUBLISH" "$T_IMPORT"; do
   [ "$t" = PASS ] || failed=1
 done
 if [ "$failed" = 1 ]; then

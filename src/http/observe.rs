@@ -61,6 +61,15 @@ pub async fn apply(spec: FaultSpec) -> Option<Response> {
         Some(body) => json_bytes_response(status, body.to_string().into()),
         None => empty(status),
     };
+    for (name, value) in &spec.headers {
+        // Checked when the fault was added.
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
+            response.headers_mut().insert(name, value);
+        }
+    }
     if let Ok(reason) =
         HeaderValue::from_str(&format!("injected by a freshmock fault on {}", spec.path))
     {

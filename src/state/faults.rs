@@ -2,6 +2,7 @@
 //! given status and body, or drop the connection — for the next N requests or until
 //! cleared — so teams can see how their page copes with a slow or failing backend.
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
@@ -26,6 +27,9 @@ pub struct FaultSpec {
     /// Body for `status` (JSON); empty when absent.
     #[serde(default)]
     pub body: Option<Value>,
+    /// Headers for `status`'s answer, such as `Retry-After` on a 429.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
     /// Close the connection without a complete answer.
     #[serde(default)]
     pub drop: bool,
@@ -46,6 +50,16 @@ impl FaultSpec {
         if let Some(status) = self.status {
             if http::StatusCode::from_u16(status).is_err() || status < 100 {
                 return Err(format!("status {status} is not an HTTP status"));
+            }
+        }
+        if !self.headers.is_empty() && self.status.is_none() {
+            return Err("headers go with a status (they are the injected answer's)".into());
+        }
+        for (name, value) in &self.headers {
+            if http::HeaderName::from_bytes(name.as_bytes()).is_err()
+                || http::HeaderValue::from_str(value).is_err()
+            {
+                return Err(format!("{name}: {value:?} is not an HTTP header"));
             }
         }
         if self.times == Some(0) {
@@ -198,6 +212,7 @@ mod tests {
             latency_ms: None,
             status: Some(503),
             body: None,
+            headers: BTreeMap::new(),
             drop: false,
             times,
         }

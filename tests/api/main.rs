@@ -21,6 +21,7 @@ mod headers;
 mod hostile_content;
 mod hostile_storage;
 mod http_conventions;
+mod import;
 mod language;
 mod perimeter;
 mod property;

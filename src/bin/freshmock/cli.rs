@@ -1,5 +1,5 @@
-//! The command line: `serve` (the default), `token`, `explain`, `check`, `generate` and
-//! `health`.
+//! The command line: `serve` (the default), `token`, `explain`, `check`, `generate`,
+//! `import` and `health`.
 //!
 //! Every option of `serve` can also come from a `FRESHMOCK_*` environment variable (the
 //! option's long name in upper snake case), so a container or a CI service is configured
@@ -52,6 +52,8 @@ pub enum Command {
     Check(AccountArgs),
     /// Write a generated fixture folder of any size (for benchmarks and load tests).
     Generate(GenerateArgs),
+    /// Write a fixture folder from a Freshdesk account, read through its agent API.
+    Import(ImportArgs),
     /// Exit 0 when a running server is ready (search index built), else 1 with the reason:
     /// a container HEALTHCHECK without curl.
     Health(HealthArgs),
@@ -259,6 +261,82 @@ pub struct GenerateArgs {
     /// The folder to write (created if missing; its fixture files are replaced).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+}
+
+#[derive(Clone, Args)]
+pub struct ImportArgs {
+    /// The account to read: acme.freshdesk.com (or just acme), over HTTPS. With --url, the
+    /// domain the fixtures give the account.
+    #[arg(long, value_name = "HOST", required_unless_present = "url")]
+    pub domain: Option<String>,
+    /// Read from this base URL instead, such as another freshmock
+    /// (http://127.0.0.1:8787).
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// An agent's API key (Freshdesk: Profile settings, "View API key"); sent as HTTP Basic
+    /// and never written anywhere.
+    #[arg(
+        long,
+        value_name = "KEY",
+        env = "FRESHDESK_API_KEY",
+        hide_env_values = true
+    )]
+    pub api_key: String,
+    /// The folder to write (created if missing; it must be empty or an earlier import of
+    /// the same account, unless --force).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Write into a folder that holds something else, replacing its fixture files; or
+    /// start an interrupted import over.
+    #[arg(long, conflicts_with = "resume")]
+    pub force: bool,
+    /// Continue an interrupted import in --out where it stopped.
+    #[arg(long)]
+    pub resume: bool,
+    /// Keep draft articles and translations (left out by default).
+    #[arg(long)]
+    pub drafts: bool,
+    /// Import contacts too (active, blocked and deleted), with --redact on by default.
+    #[arg(long)]
+    pub contacts: bool,
+    /// Replace people's names, emails and phones (contacts and agents) with stable fakes,
+    /// keeping companies, language and roles: on unless --no-redact.
+    #[arg(long, overrides_with = "no_redact")]
+    pub redact: bool,
+    /// Keep people's real names, emails and phones.
+    #[arg(long, overrides_with = "redact")]
+    pub no_redact: bool,
+    /// The widget id widgets.json gets: your help widget's, so your page works unchanged.
+    #[arg(long, value_name = "ID", default_value_t = crate::import::DEFAULT_WIDGET_ID)]
+    pub widget_id: u64,
+    /// The categories the widget links (comma-separated ids); default: every category.
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub categories: Option<Vec<u64>>,
+    /// The customer portal's host for articles' portal links (default: the domain).
+    #[arg(long, value_name = "HOST")]
+    pub portal_host: Option<String>,
+    /// Calls in flight at once (per-article translations, contacts).
+    #[arg(long, value_name = "N", default_value_t = crate::import::DEFAULT_JOBS, value_parser = clap::value_parser!(usize))]
+    pub jobs: usize,
+    /// How many times a failing call (5xx, a broken connection) is tried again before the
+    /// import stops.
+    #[arg(long, value_name = "N", default_value_t = crate::import::DEFAULT_RETRIES)]
+    pub retries: u32,
+    /// Print only warnings and the summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// By hand, so that the API key never shows in a debug print of the arguments.
+impl std::fmt::Debug for ImportArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImportArgs")
+            .field("domain", &self.domain)
+            .field("url", &self.url)
+            .field("api_key", &"…")
+            .field("out", &self.out)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Clone, Args)]

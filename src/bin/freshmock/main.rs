@@ -7,9 +7,10 @@ use clap::Parser;
 mod cli;
 mod generate;
 mod health;
+mod import;
 mod watch;
 
-use cli::{Cli, Command, ExplainArgs, GenerateArgs, HealthArgs, ServeArgs, TokenArgs};
+use cli::{Cli, Command, ExplainArgs, GenerateArgs, HealthArgs, ImportArgs, ServeArgs, TokenArgs};
 use freshmock::{tokens, AppState};
 use serde_json::json;
 use tokio::net::TcpListener;
@@ -35,6 +36,7 @@ fn main() -> ExitCode {
             })
             .map_err(Into::into),
         Some(Command::Generate(args)) => generate(args),
+        Some(Command::Import(args)) => import(args),
         Some(Command::Health(args)) => Ok(health(&args, &cli.serve)),
     };
     result.unwrap_or_else(|err| {
@@ -182,6 +184,30 @@ fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         set.solutions.len(),
         args.out.display()
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
+    let (base, domain) = import::resolve_source(args.domain.as_deref(), args.url.as_deref())?;
+    let options = import::Options {
+        base,
+        domain,
+        portal_host: args.portal_host,
+        key: import::ApiKey::new(args.api_key),
+        out: args.out.clone(),
+        force: args.force,
+        resume: args.resume,
+        drafts: args.drafts,
+        contacts: args.contacts,
+        redact: !args.no_redact,
+        widget_id: args.widget_id,
+        categories: args.categories,
+        jobs: args.jobs,
+        retries: args.retries,
+        quiet: args.quiet,
+    };
+    let summary = import::run(&options)?;
+    println!("{}", import::describe(&summary, &args.out));
     Ok(ExitCode::SUCCESS)
 }
 
