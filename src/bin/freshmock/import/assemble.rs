@@ -661,9 +661,17 @@ fn ticket_fields(raw: &Raw, primary: Lang, notes: &mut Vec<String>) -> Vec<Ticke
     let mut fields = Vec::new();
     for f in raw.ticket_fields.iter().flatten() {
         let Some(id) = f["id"].as_u64() else { continue };
-        let name = text(f, "name");
         let field_type = text(f, "type");
         let default = f["default"].as_bool().unwrap_or(false);
+        // The agent API names two default fields as agents see them; the fixture format
+        // (the widget's form) names them as the form does. The default fields only agents
+        // set (source, group, agent, company) are not the form's.
+        let name = match field_type.as_str() {
+            "default_requester" => "email".to_owned(),
+            "default_ticket_type" => "type".to_owned(),
+            "default_source" | "default_group" | "default_agent" | "default_company" => continue,
+            _ => text(f, "name"),
+        };
         let fits = is_field_name(&name)
             && FIELD_TYPES.contains(&field_type.as_str())
             && default == field_type.starts_with("default_")

@@ -332,6 +332,18 @@ impl<'a> Reader<'a> {
                 self.note("the key may not read agents: none are imported".into());
                 Vec::new()
             });
+        // Freshdesk lists an agent's `role_ids` on its show only: read each agent's.
+        let agents = self.step("agent_roles", || {
+            agents
+                .iter()
+                .map(|a| match (a.get("role_ids"), a["id"].as_u64()) {
+                    (None, Some(id)) => Ok(self
+                        .get_optional(&format!("/api/v2/agents/{id}"))?
+                        .unwrap_or_else(|| a.clone())),
+                    _ => Ok(a.clone()),
+                })
+                .collect::<Result<Vec<Value>, ImportError>>()
+        })?;
         let roles = self.step("roles", || {
             Ok(self
                 .get_optional("/api/v2/roles")?
