@@ -1,5 +1,5 @@
-//! Common ways real sites embed the widget (the pages in `tests/browser/pages/`, from
-//! `shared/spec/widget-script.md`), each loaded in Chromium against freshmock.
+//! Common ways real sites embed the widget (the pages in `tests/browser/pages/`, following
+//! the embedding chapter, `docs/src/widget.md`), each loaded in Chromium against freshmock.
 
 use serde_json::json;
 

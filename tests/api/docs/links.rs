@@ -1,7 +1,8 @@
 //! Every relative link, image and `#anchor` in the pages a user reads resolves inside this
 //! repository, and so does every file an mdBook `{{#include}}` pulls in. No network: absolute
-//! URLs are not followed. A link that leaves the repository fails, as does naming a file of the
-//! machine the docs were written on (`shared/`).
+//! URLs are not followed. A link that leaves the repository fails, and so does a path written
+//! in the text (`../…`, outside a link) that leads out of it: a reader has only this
+//! repository, so what such a file says belongs in docs/.
 
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
@@ -38,12 +39,15 @@ pub fn check(pages: &[PathBuf], root: &Path) -> Vec<Broken> {
             })
         };
         for (n, line) in text.lines().enumerate() {
-            if line.contains("shared/spec") || line.contains("../shared") {
-                fail(
-                    n + 1,
-                    "names a file outside this repository (shared/): say it in docs/ instead"
-                        .into(),
-                );
+            for path in written_paths(line) {
+                if inside(root, &here.join(path)).is_none() {
+                    fail(
+                        n + 1,
+                        format!(
+                            "{path}: names a file outside this repository; say it in docs/ instead"
+                        ),
+                    );
+                }
             }
         }
         for (line, target) in &page.links {
@@ -120,6 +124,27 @@ pub fn check(pages: &[PathBuf], root: &Path) -> Vec<Broken> {
     broken
 }
 
+/// Relative paths written in a line's text (`../…`), not as a link's target (those are
+/// checked as links).
+fn written_paths(line: &str) -> Vec<&str> {
+    let mut paths = Vec::new();
+    let mut rest = line;
+    let mut offset = 0;
+    while let Some(at) = rest.find("../") {
+        let start = offset + at;
+        let before = line[..start].chars().last();
+        let end = line[start..]
+            .find(|c: char| c.is_whitespace() || matches!(c, '`' | ')' | '"' | '\'' | ',' | ';'))
+            .map_or(line.len(), |e| start + e);
+        if !matches!(before, Some('(' | '/' | '.')) {
+            paths.push(&line[start..end]);
+        }
+        offset = end.max(start + 3);
+        rest = &line[offset..];
+    }
+    paths
+}
+
 fn is_absolute(target: &str) -> bool {
     target.contains("://") || target.starts_with("mailto:") || target.starts_with("tel:")
 }
@@ -175,7 +200,7 @@ fn the_link_check_reports_each_kind_of_broken_link_on_a_broken_page() {
         (8, "../../../README.md#no-such-heading: README.md has no heading with the anchor #no-such-heading"),
         (9, "#nowhere: tests/vectors/docs/broken.md has no heading with the anchor #nowhere"),
         (10, "../../../../outside.md: leads outside the repository"),
-        (11, "names a file outside this repository (shared/): say it in docs/ instead"),
+        (11, "../../../../notes/widget-api.md: names a file outside this repository; say it in docs/ instead"),
         (12, "images/none.png: no such file"),
         (16, "{{#include ../no-such-file.rs}}: no such file"),
     ];
