@@ -3,6 +3,7 @@
 //! Token expiry, the two-hour limit, timestamps and the widget's renewal all read this
 //! clock, so tests can move time instead of waiting for it.
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -41,10 +42,40 @@ struct ClockState {
     frozen_at: Option<Millis>,
 }
 
-/// A clock that can be frozen, set and advanced. Cheap to read from many threads.
+impl ClockState {
+    /// The state in one word, so that reading the clock takes no lock (it is read two or
+    /// three times on every widget call): a frozen time or an offset (both far inside
+    /// ±2⁶²) shifted left, with the low bit saying which.
+    fn pack(self) -> i64 {
+        match self.frozen_at {
+            Some(at) => (at << 1) | 1,
+            None => self.offset_ms << 1,
+        }
+    }
+
+    fn unpack(word: i64) -> ClockState {
+        if word & 1 == 1 {
+            ClockState {
+                offset_ms: 0,
+                frozen_at: Some(word >> 1),
+            }
+        } else {
+            ClockState {
+                offset_ms: word >> 1,
+                frozen_at: None,
+            }
+        }
+    }
+}
+
+/// A clock that can be frozen, set and advanced. Read from many threads without a lock;
+/// the rare changes (control calls) take turns.
 #[derive(Debug)]
 pub struct Clock {
-    state: Mutex<ClockState>,
+    /// [`ClockState::pack`]ed.
+    state: AtomicI64,
+    /// Held by a change from reading the state to storing the new one.
+    changing: Mutex<()>,
     initial: ClockState,
 }
 
@@ -137,19 +168,29 @@ impl Clock {
             },
         };
         Ok(Clock {
-            state: Mutex::new(state),
+            state: AtomicI64::new(state.pack()),
+            changing: Mutex::new(()),
             initial: state,
         })
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, ClockState> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    fn read(&self) -> ClockState {
+        ClockState::unpack(self.state.load(Ordering::Acquire))
+    }
+
+    /// Changes the state: `change` gets the current one and edits it (or refuses).
+    fn change<T>(&self, change: impl FnOnce(&mut ClockState) -> T) -> T {
+        let _turn = self.changing.lock().unwrap_or_else(|e| e.into_inner());
+        let mut s = self.read();
+        let result = change(&mut s);
+        self.state.store(s.pack(), Ordering::Release);
+        result
     }
 
     /// Now, in milliseconds since the epoch; a running clock set near the end of the range
     /// stops at its edge rather than leave it.
     pub fn now_ms(&self) -> Millis {
-        now_of(&self.lock())
+        now_of(&self.read())
     }
 
     /// Now, in whole Unix seconds (what JWT claims are compared with).
@@ -158,56 +199,58 @@ impl Clock {
     }
 
     pub fn is_frozen(&self) -> bool {
-        self.lock().frozen_at.is_some()
+        self.read().frozen_at.is_some()
     }
 
     /// Jumps to `at`, staying frozen or running as before; a time outside the range
     /// changes nothing.
     pub fn set(&self, at: Millis) -> Result<(), OutOfRange> {
         let at = in_range(Some(at), || format!("now_ms {at}"))?;
-        let mut s = self.lock();
-        match s.frozen_at {
+        self.change(|s| match s.frozen_at {
             Some(_) => s.frozen_at = Some(at),
             // Both within the range: the difference cannot overflow.
             None => s.offset_ms = at - system_ms(),
-        }
+        });
         Ok(())
     }
 
     /// Moves time forward (or back, for a negative amount); past either end of the range
     /// it changes nothing.
     pub fn advance(&self, by_ms: i64) -> Result<(), OutOfRange> {
-        let mut s = self.lock();
-        let from = now_of(&s);
-        let to = in_range(from.checked_add(by_ms), || {
-            format!("advancing {by_ms} ms from now_ms {from}")
-        })?;
-        match s.frozen_at {
-            Some(_) => s.frozen_at = Some(to),
-            None => s.offset_ms = to - system_ms(),
-        }
-        Ok(())
+        self.change(|s| {
+            let from = now_of(s);
+            let to = in_range(from.checked_add(by_ms), || {
+                format!("advancing {by_ms} ms from now_ms {from}")
+            })?;
+            match s.frozen_at {
+                Some(_) => s.frozen_at = Some(to),
+                None => s.offset_ms = to - system_ms(),
+            }
+            Ok(())
+        })
     }
 
     /// Stops time where it is.
     pub fn freeze(&self) {
-        let mut s = self.lock();
-        if s.frozen_at.is_none() {
-            s.frozen_at = Some(now_of(&s));
-        }
+        self.change(|s| {
+            if s.frozen_at.is_none() {
+                s.frozen_at = Some(now_of(s));
+            }
+        });
     }
 
     /// Lets time run again from where it was frozen.
     pub fn unfreeze(&self) {
-        let mut s = self.lock();
-        if let Some(at) = s.frozen_at.take() {
-            s.offset_ms = at - system_ms();
-        }
+        self.change(|s| {
+            if let Some(at) = s.frozen_at.take() {
+                s.offset_ms = at - system_ms();
+            }
+        });
     }
 
     /// Back to how the clock started.
     pub fn reset(&self) {
-        *self.lock() = self.initial;
+        self.change(|s| *s = self.initial);
     }
 }
 
@@ -319,6 +362,20 @@ mod tests {
             );
         }
         assert!(ClockStart::parse("9999-12-31T23:59:59Z").is_ok());
+    }
+
+    #[test]
+    fn a_running_clock_keeps_a_negative_offset_and_freezes_where_it_was() {
+        let clock = Clock::new(ClockStart::Offset(-7_200_000)).unwrap();
+        let behind = system_ms() - clock.now_ms();
+        assert!((7_199_000..=7_201_000).contains(&behind), "{behind}");
+        assert!(!clock.is_frozen());
+        clock.set(EARLIEST_MS).unwrap();
+        clock.freeze();
+        assert!(clock.is_frozen());
+        assert!(clock.now_ms() < 1000);
+        clock.reset();
+        assert!(!clock.is_frozen());
     }
 
     #[test]

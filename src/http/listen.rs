@@ -16,18 +16,18 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use futures_util::task::AtomicWaker;
+use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::Notify;
+use tokio::sync::mpsc;
 use tokio::time::{Instant, Sleep};
 
 use crate::state::AppState;
@@ -47,7 +47,8 @@ pub async fn serve(
     let timeouts = state.timeouts();
     let filter = super::dispatch::app(state);
     let connections = Arc::new(Connections::new(connection_cap(raise_fd_limit())));
-    let graceful = GracefulShutdown::new();
+    // Every connection's task holds a sender: the channel closes when the last one ends.
+    let (alive, mut all_ended) = mpsc::channel::<()>(1);
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let accepted = tokio::select! {
@@ -84,25 +85,30 @@ pub async fn serve(
             inner: TowerToHyperService::new(warp::service(filter.clone())),
             connection: connection.clone(),
         };
-        let watcher = graceful.watcher();
         let connections = connections.clone();
+        let alive = alive.clone();
         tokio::spawn(async move {
             let io = TokioIo::new(Watched::new(stream, connection.clone(), timeouts.idle));
             let mut builder = auto::Builder::new(TokioExecutor::new());
             builder
                 .http1()
-                .timer(TokioTimer::new())
+                .timer(HeaderTimer(connection.clone()))
                 .header_read_timeout(timeouts.header);
-            let served = watcher.watch(builder.serve_connection_with_upgrades(io, service));
-            tokio::select! {
-                _ = served => {}
-                () = connection.closed.notified() => {}
+            let served = builder.serve_connection_with_upgrades(io, service);
+            Told {
+                served: std::pin::pin!(served),
+                connection: connection.clone(),
+                winding_down: false,
             }
+            .await;
             connections.remove(connection.id);
+            drop(alive);
         });
     }
     drop(listener);
-    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
+    connections.tell_all(WIND_DOWN);
+    drop(alive);
+    if tokio::time::timeout(SHUTDOWN_GRACE, all_ended.recv())
         .await
         .is_err()
     {
@@ -140,27 +146,81 @@ fn connection_cap(soft_limit: u64) -> usize {
     soft_limit.saturating_sub(reserved).max(16) as usize
 }
 
-/// One open connection, as the accept loop sees it.
+/// What a connection's task has been told ([`Connection::told`]): nothing yet,
+const CARRY_ON: u8 = 0;
+/// the server stops (finish the request in progress, take no new one),
+const WIND_DOWN: u8 = 1;
+/// or room is needed (close now).
+const CLOSE: u8 = 2;
+
+/// One open connection, shared by the accept loop and the connection's own task.
+///
+/// What the task reads and writes on every request is here, in atomics that only it and the
+/// rare accept-loop decision touch: serving a request takes no shared lock and arms no timer.
+/// (It used to take both: hyper's header timer and the idle timer went through tokio's one
+/// timer-wheel mutex three times a request, and the graceful-shutdown watch through a
+/// mutex shared by every connection; under load the two worker threads met there and parked
+/// on a futex.)
 #[derive(Debug)]
 struct Connection {
     id: u64,
-    /// When bytes last moved, in milliseconds since [`Connections::epoch`].
+    /// When bytes last moved, in milliseconds since [`Connection::epoch`].
     last_active: AtomicU64,
-    /// Notified to close the connection.
-    closed: Notify,
-    epoch: Instant,
+    epoch: std::time::Instant,
     /// Requests whose answer freshmock has not finished: the client waits on us then.
     busy: AtomicUsize,
+    /// [`CARRY_ON`], [`WIND_DOWN`] or [`CLOSE`]; only ever raised.
+    told: AtomicU8,
+    /// The connection's task, woken when it is told something.
+    waker: AtomicWaker,
+    /// When hyper's header timeout runs out, in milliseconds since [`Connection::epoch`]
+    /// (rounded up); 0 while hyper is not waiting for a request's headers.
+    header_deadline: AtomicU64,
 }
 
 impl Connection {
-    fn touch(&self) {
-        let now = self.epoch.elapsed().as_millis() as u64;
-        self.last_active.store(now, Ordering::Relaxed);
+    fn new(id: u64, epoch: std::time::Instant) -> Connection {
+        let connection = Connection {
+            id,
+            last_active: AtomicU64::new(0),
+            epoch,
+            busy: AtomicUsize::new(0),
+            told: AtomicU8::new(CARRY_ON),
+            waker: AtomicWaker::new(),
+            header_deadline: AtomicU64::new(0),
+        };
+        connection.touch();
+        connection
     }
 
-    fn last_active(&self) -> Instant {
-        self.epoch + Duration::from_millis(self.last_active.load(Ordering::Relaxed))
+    fn now_ms(&self) -> u64 {
+        self.epoch.elapsed().as_millis() as u64
+    }
+
+    fn touch(&self) {
+        self.last_active.store(self.now_ms(), Ordering::Relaxed);
+    }
+
+    /// The instant `ms` milliseconds after the epoch (a far one for absurd timeouts).
+    fn at(&self, ms: u64) -> Instant {
+        let at = self
+            .epoch
+            .checked_add(Duration::from_millis(ms))
+            .unwrap_or_else(|| std::time::Instant::now() + Duration::from_secs(1 << 30));
+        Instant::from_std(at)
+    }
+
+    /// Tells the task to wind down or close (the stronger word wins).
+    fn tell(&self, what: u8) {
+        self.told.fetch_max(what, Ordering::AcqRel);
+        self.waker.wake();
+    }
+
+    fn set_header_deadline(&self, deadline: std::time::Instant) {
+        let after = deadline.saturating_duration_since(self.epoch);
+        let ms = after.as_nanos().div_ceil(1_000_000).max(1);
+        self.header_deadline
+            .store(u64::try_from(ms).unwrap_or(u64::MAX), Ordering::Relaxed);
     }
 }
 
@@ -170,7 +230,7 @@ struct Connections {
     open: Mutex<HashMap<u64, Arc<Connection>>>,
     next_id: AtomicU64,
     cap: usize,
-    epoch: Instant,
+    epoch: std::time::Instant,
 }
 
 impl Connections {
@@ -179,7 +239,7 @@ impl Connections {
             open: Mutex::default(),
             next_id: AtomicU64::new(0),
             cap,
-            epoch: Instant::now(),
+            epoch: std::time::Instant::now(),
         }
     }
 
@@ -192,20 +252,21 @@ impl Connections {
     }
 
     fn add(&self) -> Arc<Connection> {
-        let connection = Arc::new(Connection {
-            id: self.next_id.fetch_add(1, Ordering::Relaxed),
-            last_active: AtomicU64::new(0),
-            closed: Notify::new(),
-            epoch: self.epoch,
-            busy: AtomicUsize::new(0),
-        });
-        connection.touch();
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let connection = Arc::new(Connection::new(id, self.epoch));
         self.lock().insert(connection.id, connection.clone());
         connection
     }
 
     fn remove(&self, id: u64) {
         self.lock().remove(&id);
+    }
+
+    /// Tells every open connection the same thing (the server stops).
+    fn tell_all(&self, what: u8) {
+        for connection in self.lock().values() {
+            connection.tell(what);
+        }
     }
 
     /// Closes the connection silent the longest; false when there is none.
@@ -221,10 +282,115 @@ impl Connections {
             return false;
         };
         if let Some(connection) = open.remove(&id) {
-            // A permit if its task is not waiting yet: it closes when it gets there.
-            connection.closed.notify_one();
+            // Seen when its task next runs, if it is not waiting yet.
+            connection.tell(CLOSE);
         }
         true
+    }
+}
+
+/// A connection served until its task is told otherwise (see [`Connection::told`]): told
+/// to wind down, hyper finishes the request in progress and closes; told to close, the
+/// connection is dropped at once.
+struct Told<'a, C> {
+    served: Pin<&'a mut C>,
+    connection: Arc<Connection>,
+    winding_down: bool,
+}
+
+impl<C: Future + WindDown> Future for Told<'_, C> {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        // Registered before looking, so a word said in between still wakes the task.
+        self.connection.waker.register(cx.waker());
+        match self.connection.told.load(Ordering::Acquire) {
+            CLOSE => return Poll::Ready(()),
+            WIND_DOWN if !self.winding_down => {
+                self.winding_down = true;
+                self.served.as_mut().wind_down();
+            }
+            _ => {}
+        }
+        self.served.as_mut().poll(cx).map(|_| ())
+    }
+}
+
+/// A connection that can finish its request in progress and then close.
+trait WindDown {
+    fn wind_down(self: Pin<&mut Self>);
+}
+
+impl<I, S, E, B> WindDown for auto::UpgradeableConnection<'_, I, S, E>
+where
+    S: hyper::service::HttpService<hyper::body::Incoming, ResBody = B>,
+    S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    B: hyper::body::Body + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    I: hyper::rt::Read + hyper::rt::Write + Unpin,
+    E: auto::HttpServerConnExec<S::Future, B>,
+{
+    fn wind_down(self: Pin<&mut Self>) {
+        self.graceful_shutdown();
+    }
+}
+
+/// hyper's header timeout without a timer of its own: the deadline is written on the
+/// connection, where [`Watched`] (which hyper polls just before this, finding no bytes)
+/// wakes the task by then with the one timer it keeps. hyper starts a header timeout for
+/// every request; in tokio's timer wheel each start and stop took its mutex.
+struct HeaderTimer(Arc<Connection>);
+
+/// One header timeout: ready once its deadline has passed.
+struct HeaderSleep {
+    connection: Arc<Connection>,
+    deadline: std::time::Instant,
+}
+
+impl hyper::rt::Timer for HeaderTimer {
+    fn sleep(&self, duration: Duration) -> Pin<Box<dyn hyper::rt::Sleep>> {
+        self.sleep_until(std::time::Instant::now() + duration)
+    }
+
+    fn sleep_until(&self, deadline: std::time::Instant) -> Pin<Box<dyn hyper::rt::Sleep>> {
+        self.0.set_header_deadline(deadline);
+        Box::pin(HeaderSleep {
+            connection: self.0.clone(),
+            deadline,
+        })
+    }
+
+    fn reset(&self, sleep: &mut Pin<Box<dyn hyper::rt::Sleep>>, new_deadline: std::time::Instant) {
+        // In place: a new sleep made before the old one is dropped would have the old
+        // one's drop clear the new deadline.
+        match sleep.as_mut().downcast_mut_pin::<HeaderSleep>() {
+            Some(mut ours) => {
+                ours.deadline = new_deadline;
+                self.0.set_header_deadline(new_deadline);
+            }
+            None => *sleep = self.sleep_until(new_deadline),
+        }
+    }
+}
+
+impl Future for HeaderSleep {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
+        if std::time::Instant::now() >= self.deadline {
+            Poll::Ready(())
+        } else {
+            // The task is woken by `Watched`'s timer, armed to this deadline.
+            Poll::Pending
+        }
+    }
+}
+
+impl hyper::rt::Sleep for HeaderSleep {}
+
+impl Drop for HeaderSleep {
+    fn drop(&mut self) {
+        self.connection.header_deadline.store(0, Ordering::Relaxed);
     }
 }
 
@@ -271,17 +437,27 @@ where
 struct Watched {
     stream: TcpStream,
     connection: Arc<Connection>,
-    idle: Duration,
-    /// Armed at the last known deadline; moved on when it fires early (bytes moved since).
+    idle_ms: u64,
+    /// The connection's one timer, for the idle timeout and hyper's header timeout.
     timer: Pin<Box<Sleep>>,
+    /// Where the timer is set, in milliseconds since the connection's epoch. It is moved
+    /// only when it would ring too late, or has rung: one that rings early (bytes moved
+    /// since it was set) is moved on then, so moving bytes costs no timer work.
+    armed_at: u64,
 }
 
 impl Watched {
     fn new(stream: TcpStream, connection: Arc<Connection>, idle: Duration) -> Watched {
+        let idle_ms = u64::try_from(idle.as_millis()).unwrap_or(u64::MAX / 2);
+        let armed_at = connection
+            .last_active
+            .load(Ordering::Relaxed)
+            .saturating_add(idle_ms);
         Watched {
             stream,
-            idle,
-            timer: Box::pin(tokio::time::sleep_until(connection.last_active() + idle)),
+            idle_ms,
+            timer: Box::pin(tokio::time::sleep_until(connection.at(armed_at))),
+            armed_at,
             connection,
         }
     }
@@ -289,24 +465,42 @@ impl Watched {
     /// Called when the socket is not ready: an error once the connection has been silent
     /// for the idle timeout, otherwise pending (with the timer set to wake this task).
     fn pending_or_idle<T>(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<T>> {
-        if self.connection.busy.load(Ordering::Relaxed) > 0 {
+        let connection = &self.connection;
+        if connection.busy.load(Ordering::Relaxed) > 0 {
             // Our own answer is on its way: the silence is ours, not the client's.
-            self.connection.touch();
+            connection.touch();
         }
         loop {
-            let deadline = self.connection.last_active() + self.idle;
-            if self.timer.deadline() != deadline {
-                self.timer.as_mut().reset(deadline);
+            let now = connection.now_ms();
+            let idle_at = connection
+                .last_active
+                .load(Ordering::Relaxed)
+                .saturating_add(self.idle_ms);
+            if idle_at <= now {
+                return Poll::Ready(Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    format!(
+                        "nothing moved on the connection for {:?}",
+                        Duration::from_millis(self.idle_ms)
+                    ),
+                )));
+            }
+            // A header timeout that has run out is hyper's to report, in this same poll.
+            let header_at = connection.header_deadline.load(Ordering::Relaxed);
+            let wake_at = if header_at > now {
+                idle_at.min(header_at)
+            } else {
+                idle_at
+            };
+            if self.armed_at > wake_at || self.armed_at <= now {
+                self.armed_at = wake_at;
+                let at = connection.at(wake_at);
+                self.timer.as_mut().reset(at);
             }
             if self.timer.as_mut().poll(cx).is_pending() {
                 return Poll::Pending;
             }
-            if self.connection.last_active() + self.idle <= Instant::now() {
-                return Poll::Ready(Err(io::Error::new(
-                    io::ErrorKind::TimedOut,
-                    format!("nothing moved on the connection for {:?}", self.idle),
-                )));
-            }
+            // Rang, early or on time: look again.
         }
     }
 }
@@ -392,10 +586,9 @@ mod tests {
         let second = connections.add();
         assert!(connections.full());
         assert!(connections.close_most_silent());
-        // The first one's task is told (a stored permit), the second is left alone.
-        tokio::time::timeout(Duration::from_secs(5), first.closed.notified())
-            .await
-            .expect("the most silent connection is closed");
+        // The first one's task is told to close, the second is left alone.
+        assert_eq!(first.told.load(Ordering::Acquire), CLOSE);
+        assert_eq!(second.told.load(Ordering::Acquire), CARRY_ON);
         assert!(!connections.full());
         assert!(connections.lock().contains_key(&second.id));
     }

@@ -362,6 +362,32 @@ async fn headers_sent_too_slowly_are_cut_off_at_the_header_timeout() {
 }
 
 #[tokio::test]
+async fn a_kept_alive_connection_that_sends_no_next_request_is_closed_at_the_header_timeout() {
+    let server = Api::on(
+        MockServer::builder()
+            .timeouts(Duration::from_millis(500), Duration::from_secs(60))
+            .start()
+            .await,
+    );
+    let mut stream = TcpStream::connect(authority(&server.uri())).await.unwrap();
+    // Two requests answered, then silence: the wait for the third's headers runs out.
+    for _ in 0..2 {
+        stream
+            .write_all(b"GET /_freshmock/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            .await
+            .unwrap();
+        let mut buf = [0u8; 4096];
+        let n = stream.read(&mut buf).await.unwrap();
+        assert!(buf[..n].starts_with(b"HTTP/1.1 200"), "{:?}", &buf[..n]);
+    }
+    let rest = read_until_closed(&mut stream, Duration::from_secs(15)).await;
+    assert!(
+        rest.is_some(),
+        "the idle kept-alive connection was not closed"
+    );
+}
+
+#[tokio::test]
 async fn a_connection_that_stops_sending_its_body_is_closed_at_the_idle_timeout() {
     let server = Api::on(
         MockServer::builder()
