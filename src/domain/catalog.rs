@@ -10,8 +10,8 @@ use crate::domain::access::{
 };
 use crate::domain::clock::{canonical_timestamp, looks_canonical};
 use crate::domain::fixtures::{
-    Account, Article, Category, Company, FixtureSet, Folder, Id, Segment, SuggestionRule,
-    Visibility, Widget,
+    is_bundled_clean, Account, Article, Category, Company, FixtureSet, Folder, Id, Segment,
+    SuggestionRule, Visibility, Widget,
 };
 use crate::domain::html;
 use crate::domain::language::{Lang, Languages};
@@ -740,11 +740,7 @@ fn sanitise_descriptions(fixtures: &mut FixtureSet) {
         for folder in &mut category.folders {
             for article in Arc::make_mut(&mut folder.articles) {
                 for translation in article.translations.values_mut() {
-                    if let Some(clean) = html::sanitised(&translation.description) {
-                        if clean != translation.description {
-                            translation.description = clean;
-                        }
-                    }
+                    sanitise_body(&mut translation.description);
                 }
             }
         }
@@ -755,10 +751,19 @@ fn sanitise_descriptions(fixtures: &mut FixtureSet) {
 /// bodies sanitised as Freshdesk's editor saves them.
 pub fn prepare_article(article: &mut Article) {
     for translation in article.translations.values_mut() {
-        if let Some(clean) = html::sanitised(&translation.description) {
-            if clean != translation.description {
-                translation.description = clean;
-            }
+        sanitise_body(&mut translation.description);
+    }
+}
+
+/// One body as Freshdesk's editor saves it. A bundled body known to be clean (see
+/// [`is_bundled_clean`]) is not parsed again.
+fn sanitise_body(body: &mut String) {
+    if is_bundled_clean(body) {
+        return;
+    }
+    if let Some(clean) = html::sanitised(body) {
+        if clean != *body {
+            *body = clean;
         }
     }
 }
