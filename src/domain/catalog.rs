@@ -10,14 +10,18 @@ use crate::domain::access::{
 };
 use crate::domain::clock::{canonical_timestamp, looks_canonical};
 use crate::domain::fixtures::{
-    Account, Article, Category, Company, FixtureSet, Folder, Id, Segment, SuggestionRule,
-    Visibility, Widget,
+    is_bundled_clean, Account, Article, Category, Company, FixtureSet, Folder, Id, Segment,
+    SuggestionRule, Visibility, Widget,
 };
 use crate::domain::html;
 use crate::domain::language::{Lang, Languages};
 use crate::domain::people::{Role, User};
 use crate::domain::search::{IndexEntry, SearchError, SearchIndex, SearchQuery};
 use crate::domain::solutions::Change;
+
+mod lookups;
+
+use lookups::ArticleLookups;
 
 /// Suggested articles without a matching rule: this many, most viewed first.
 pub const TOP_SUGGESTIONS: usize = 5;
@@ -46,9 +50,12 @@ pub enum NotShown {
 pub struct Catalog {
     pub fixtures: Arc<FixtureSet>,
     pub languages: Languages,
-    articles: HashMap<Id, (usize, usize, usize)>,
-    /// Every article id, most viewed first (equal hits: lower id first).
-    by_hits: Vec<Id>,
+    /// Where each article is, and every article most viewed first.
+    lookups: ArticleLookups,
+    /// How many documents the index holds for these fixtures (see [`documents`]): counted
+    /// once, then patched by each edit for the articles it touches (counting every
+    /// translation again was most of an edit of 100,000 articles).
+    documents: u64,
     /// Positions in the fixtures' lists, by id.
     widgets: HashMap<Id, usize>,
     companies: HashMap<Id, usize>,
@@ -122,8 +129,14 @@ impl Catalog {
     pub fn load(mut fixtures: FixtureSet) -> Catalog {
         canonical_times(&mut fixtures);
         sanitise_descriptions(&mut fixtures);
-        let search = SearchIndex::pending(&indexed_languages(&fixtures), documents(&fixtures));
-        Catalog::with_index(Arc::new(fixtures), Arc::new(search), Indexer::here())
+        let documents = documents(&fixtures);
+        let search = SearchIndex::pending(&indexed_languages(&fixtures), documents);
+        Catalog::with_index(
+            Arc::new(fixtures),
+            Arc::new(search),
+            Indexer::here(),
+            documents,
+        )
     }
 
     /// This catalog with its index built by `indexer` (a server's thread), it and every
@@ -142,8 +155,14 @@ impl Catalog {
         for change in changes {
             change.apply(&mut fixtures);
         }
-        let search = SearchIndex::pending(&indexed_languages(&fixtures), documents(&fixtures));
-        Catalog::with_index(Arc::new(fixtures), Arc::new(search), self.indexer.clone())
+        let documents = documents(&fixtures);
+        let search = SearchIndex::pending(&indexed_languages(&fixtures), documents);
+        Catalog::with_index(
+            Arc::new(fixtures),
+            Arc::new(search),
+            self.indexer.clone(),
+            documents,
+        )
     }
 
     /// This catalog with `changes` applied: the fixtures copied and changed, the lookups
@@ -161,11 +180,17 @@ impl Catalog {
             .collect();
         touched.sort_unstable();
         touched.dedup();
-        let catalog = Catalog::with_index(
+        let lookups = self.lookups.patched(&self.fixtures, &fixtures);
+        let mut catalog = Catalog::with_lookups(
             Arc::new(fixtures),
             self.search.clone(),
             self.indexer.clone(),
+            lookups,
+            0,
         );
+        catalog.documents =
+            self.documents - self.documents_of(&touched) + catalog.documents_of(&touched);
+        debug_assert_eq!(catalog.documents, documents(&catalog.fixtures));
         catalog.indexing.store(true, AtomicOrdering::SeqCst);
         catalog.reindex(&touched)?;
         Ok((catalog, touched))
@@ -193,21 +218,30 @@ impl Catalog {
                 ));
             }
         }
-        self.search
-            .update(articles, entries, documents(&self.fixtures))
+        self.search.update(articles, entries, self.documents)
+    }
+
+    /// How many documents of the index these articles are: their translations in an
+    /// indexed language.
+    fn documents_of(&self, articles: &[Id]) -> u64 {
+        let indexed = indexed_languages(&self.fixtures);
+        articles
+            .iter()
+            .filter_map(|&id| self.article(id))
+            .flat_map(|found| found.article.translations.keys())
+            .filter(|code| Lang::parse(code).is_some_and(|l| indexed.contains(&l)))
+            .count() as u64
     }
 
     /// The same fixtures with an index of their own, built later: what a reset returns to
     /// once changes have updated the index this catalog shares.
     pub fn fresh(&self) -> Catalog {
-        let search = SearchIndex::pending(
-            &indexed_languages(&self.fixtures),
-            documents(&self.fixtures),
-        );
+        let search = SearchIndex::pending(&indexed_languages(&self.fixtures), self.documents);
         Catalog::with_index(
             self.fixtures.clone(),
             Arc::new(search),
             self.indexer.clone(),
+            self.documents,
         )
     }
 
@@ -219,7 +253,7 @@ impl Catalog {
 
     /// How many articles there are.
     pub fn article_count(&self) -> usize {
-        self.articles.len()
+        self.lookups.positions.len()
     }
 
     /// A category by id.
@@ -291,20 +325,25 @@ impl Catalog {
         Ok(&self.search)
     }
 
+    /// A catalog of `fixtures`, whose index holds `documents` documents.
     fn with_index(
         fixtures: Arc<FixtureSet>,
         search: Arc<SearchIndex>,
         indexer: Indexer,
+        documents: u64,
+    ) -> Catalog {
+        let lookups = ArticleLookups::of(&fixtures);
+        Catalog::with_lookups(fixtures, search, indexer, lookups, documents)
+    }
+
+    fn with_lookups(
+        fixtures: Arc<FixtureSet>,
+        search: Arc<SearchIndex>,
+        indexer: Indexer,
+        lookups: ArticleLookups,
+        documents: u64,
     ) -> Catalog {
         let languages = account_languages(&fixtures.account);
-        let mut articles = HashMap::new();
-        for (ci, category) in fixtures.solutions.iter().enumerate() {
-            for (fi, folder) in category.folders.iter().enumerate() {
-                for (ai, article) in folder.articles.iter().enumerate() {
-                    articles.insert(article.id, (ci, fi, ai));
-                }
-            }
-        }
         let positions = |ids: &mut dyn Iterator<Item = Id>| -> HashMap<Id, usize> {
             // The first of equal ids wins, as a search through the list would find it.
             let mut map = HashMap::new();
@@ -318,17 +357,12 @@ impl Catalog {
         let segments = &fixtures.segments;
         let contact_segments = positions(&mut segments.contact_segments.iter().map(|s| s.id));
         let company_segments = positions(&mut segments.company_segments.iter().map(|s| s.id));
-        let mut by_hits: Vec<(u64, Id)> = fixtures
-            .articles()
-            .map(|(_, _, a)| (a.hits, a.id))
-            .collect();
-        by_hits.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         Catalog {
             indexing: AtomicBool::new(false),
             indexer,
             languages,
-            articles,
-            by_hits: by_hits.into_iter().map(|(_, id)| id).collect(),
+            lookups,
+            documents,
             widgets,
             companies,
             contact_segments,
@@ -439,7 +473,7 @@ impl Catalog {
     }
 
     pub fn article(&self, id: Id) -> Option<ArticleRef<'_>> {
-        let &(ci, fi, ai) = self.articles.get(&id)?;
+        let &(ci, fi, ai) = self.lookups.positions.get(&id)?;
         let category = &self.fixtures.solutions[ci];
         let folder = &category.folders[fi];
         Some(ArticleRef {
@@ -632,12 +666,12 @@ impl Catalog {
                 // `by_hits` orders by the fixtures' counts; only the articles viewed since can
                 // have moved, so the top of the rest plus those is enough to rank.
                 let mut candidates: Vec<(u64, Id)> = self
+                    .lookups
                     .by_hits
                     .iter()
                     .copied()
-                    .filter(|id| !live_hits.contains_key(id) && visible(id))
+                    .filter(|(_, id)| !live_hits.contains_key(id) && visible(id))
                     .take(TOP_SUGGESTIONS)
-                    .map(|id| (self.article(id).map_or(0, |a| a.article.hits), id))
                     .chain(
                         live_hits
                             .iter()
@@ -740,11 +774,7 @@ fn sanitise_descriptions(fixtures: &mut FixtureSet) {
         for folder in &mut category.folders {
             for article in Arc::make_mut(&mut folder.articles) {
                 for translation in article.translations.values_mut() {
-                    if let Some(clean) = html::sanitised(&translation.description) {
-                        if clean != translation.description {
-                            translation.description = clean;
-                        }
-                    }
+                    sanitise_body(&mut translation.description);
                 }
             }
         }
@@ -755,10 +785,19 @@ fn sanitise_descriptions(fixtures: &mut FixtureSet) {
 /// bodies sanitised as Freshdesk's editor saves them.
 pub fn prepare_article(article: &mut Article) {
     for translation in article.translations.values_mut() {
-        if let Some(clean) = html::sanitised(&translation.description) {
-            if clean != translation.description {
-                translation.description = clean;
-            }
+        sanitise_body(&mut translation.description);
+    }
+}
+
+/// One body as Freshdesk's editor saves it. A bundled body known to be clean (see
+/// [`is_bundled_clean`]) is not parsed again.
+fn sanitise_body(body: &mut String) {
+    if is_bundled_clean(body) {
+        return;
+    }
+    if let Some(clean) = html::sanitised(body) {
+        if clean != *body {
+            *body = clean;
         }
     }
 }

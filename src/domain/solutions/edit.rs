@@ -246,8 +246,7 @@ impl ArticleEdit {
     ) -> &'a mut Translation {
         let t = article
             .translations
-            .entry(code.to_owned())
-            .or_insert_with(|| blank_translation(now));
+            .get_or_insert_with(code, || blank_translation(now));
         if let Some(title) = &self.title {
             t.title = title.clone();
         }

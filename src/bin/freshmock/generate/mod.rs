@@ -17,7 +17,7 @@ use serde::Serialize;
 use freshmock::fixtures::{
     Account, Agent, Article, ArticleAttachment, ArticleStatus, Category, Company, Contact,
     ContactState, Features, FixtureError, FixtureSet, Folder, Id, Segment, Segments,
-    SuggestionRule, TicketField, Translation, Visibility, Widget, WidgetSettings,
+    SuggestionRule, TicketField, Translation, Translations, Visibility, Widget, WidgetSettings,
 };
 use freshmock::Lang;
 
@@ -420,7 +420,7 @@ fn article(id: Id, langs: &[Lang], attachment_id: &mut Id, rng: &mut Rng) -> Art
             .map(|t| t.to_owned()),
     );
     let draft = rng.percent(DRAFT_PERCENT);
-    let mut translations = BTreeMap::new();
+    let mut translations = Translations::new();
     for (li, &lang) in langs.iter().enumerate() {
         if li > 0 && (draft || rng.percent(MISSING_TRANSLATION_PERCENT)) {
             continue;

@@ -341,7 +341,7 @@ impl Kb<'_> {
                 _ => 1,
             },
             agent_id: base["agent_id"].as_u64(),
-            translations,
+            translations: translations.into_iter().collect(),
         })
     }
 
