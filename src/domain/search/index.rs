@@ -299,7 +299,7 @@ impl LangIndex {
         let read = |path: &Path| -> tantivy::Result<_> {
             let bytes = directory
                 .open_read(path)
-                .map_err(|e| tantivy::TantivyError::from(e))?;
+                .map_err(tantivy::TantivyError::from)?;
             Ok(bytes.read_bytes()?)
         };
         let mut files = paths
