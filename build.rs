@@ -1,4 +1,5 @@
-//! Records the git commit the binary is built from, for `freshmock --version`.
+//! Records the git commit the binary is built from, for `freshmock --version`, and what
+//! the search index is made by (see [`index_identity`]).
 //!
 //! The commit comes from `FRESHMOCK_BUILD_COMMIT` when set (a build from a source archive
 //! can say where it came from), else from `git rev-parse` when the crate is a git checkout
@@ -21,6 +22,97 @@ fn main() {
         .or_else(git_commit)
         .unwrap_or_else(|| "unknown".to_owned());
     println!("cargo:rustc-env=FRESHMOCK_COMMIT={}", commit.trim());
+    index_identity();
+}
+
+/// The source a search index depends on: `FRESHMOCK_INDEX_IDENTITY` hashes the files
+/// that make a language's index from its documents (schema, analysis, stored form) and
+/// tantivy's version, and `FRESHMOCK_SOURCE_IDENTITY` every source file (what makes the
+/// documents from a fixture set too). A stored index made by other code is never opened:
+/// the bundled one is checked against the first, a cache on disk is keyed by the second.
+/// Also copies the bundled set's index (`src/domain/search/bundled.index`, made by
+/// `cargo test --lib bundled_index -- --ignored`) where the crate includes it from, or
+/// an empty file when there is none.
+fn index_identity() {
+    let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let search = manifest.join("src/domain/search");
+    let lock = std::fs::read_to_string(manifest.join("Cargo.lock")).unwrap_or_default();
+    // The lock file's tantivy entries (name, version, checksum), in order.
+    let tantivy: String = lock
+        .split("[[package]]")
+        .filter(|p| p.contains("name = \"tantivy"))
+        .collect();
+    let mut index = Fnv::default();
+    for name in ["analysis.rs", "documents.rs", "index.rs", "stored.rs"] {
+        let path = search.join(name);
+        println!("cargo:rerun-if-changed={}", path.display());
+        index.add(name.as_bytes());
+        index.add(&std::fs::read(&path).unwrap_or_default());
+    }
+    index.add(tantivy.as_bytes());
+    println!("cargo:rustc-env=FRESHMOCK_INDEX_IDENTITY={:016x}", index.0);
+
+    let mut source = Fnv::default();
+    let mut files = Vec::new();
+    list(&manifest.join("src"), &mut files);
+    files.sort();
+    for file in files {
+        source.add(
+            file.strip_prefix(&manifest)
+                .unwrap_or(&file)
+                .to_string_lossy()
+                .as_bytes(),
+        );
+        source.add(&std::fs::read(&file).unwrap_or_default());
+    }
+    source.add(lock.as_bytes());
+    println!("cargo:rerun-if-changed={}", manifest.join("src").display());
+    println!(
+        "cargo:rerun-if-changed={}",
+        manifest.join("Cargo.lock").display()
+    );
+    println!(
+        "cargo:rustc-env=FRESHMOCK_SOURCE_IDENTITY={:016x}",
+        source.0
+    );
+
+    let bundled = search.join("bundled.index");
+    println!("cargo:rerun-if-changed={}", bundled.display());
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default()).join("bundled.index");
+    let packed = std::fs::read(&bundled).unwrap_or_default();
+    let _ = std::fs::write(out, packed);
+}
+
+/// Every file under `dir`.
+fn list(dir: &Path, files: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            list(&path, files);
+        } else {
+            files.push(path);
+        }
+    }
+}
+
+/// FNV-1a, 64 bits: an identity, not a defence (only this script computes it).
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn add(&mut self, bytes: &[u8]) {
+        for &b in (bytes.len() as u64).to_le_bytes().iter().chain(bytes) {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
 }
 
 /// The short commit of HEAD, when this crate's own folder is a git checkout (a `.git`

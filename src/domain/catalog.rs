@@ -16,7 +16,9 @@ use crate::domain::fixtures::{
 use crate::domain::html;
 use crate::domain::language::{Lang, Languages};
 use crate::domain::people::{Role, User};
-use crate::domain::search::{IndexEntry, SearchError, SearchIndex, SearchQuery};
+use crate::domain::search::{
+    IndexCache, IndexEntry, Origin, SearchError, SearchIndex, SearchQuery,
+};
 use crate::domain::solutions::Change;
 
 mod lookups;
@@ -147,6 +149,19 @@ impl Catalog {
         self
     }
 
+    /// This catalog with its search index opened from `cache` when it holds it, and kept
+    /// there once built (see [`IndexCache`]): for the fixtures as loaded, before indexing
+    /// starts. A reset's [`Catalog::fresh`] index uses it too; changed copies do not.
+    pub fn with_index_cache(self, cache: Arc<dyn IndexCache>) -> Catalog {
+        self.search.use_cache(cache);
+        self
+    }
+
+    /// Where each indexed language's index came from (built now, bundled, cached).
+    pub fn index_origins(&self) -> Vec<(Lang, Origin)> {
+        self.search.origins()
+    }
+
     /// These fixtures with the agent API's changes laid over them, with an index of their
     /// own built later (a server starting on a data directory that holds changes). The
     /// changes come prepared (see [`Catalog::edited`]).
@@ -237,6 +252,9 @@ impl Catalog {
     /// once changes have updated the index this catalog shares.
     pub fn fresh(&self) -> Catalog {
         let search = SearchIndex::pending(&indexed_languages(&self.fixtures), self.documents);
+        if let Some(cache) = self.search.cache() {
+            search.use_cache(cache);
+        }
         Catalog::with_index(
             self.fixtures.clone(),
             Arc::new(search),
@@ -861,27 +879,52 @@ impl Codes {
 fn index(fixtures: &FixtureSet, search: &SearchIndex) {
     let mut codes = Codes::default();
     for lang in indexed_languages(fixtures) {
-        // Every translation first (cheap references), so the index knows how many
-        // documents are coming and can decide how many threads to index them with.
-        let translations: Vec<_> = fixtures
-            .articles()
-            .filter_map(|(category, folder, article)| {
-                let (_, tr) = article
-                    .translations
-                    .iter()
-                    .find(|(code, _)| codes.lang(code) == Some(lang))?;
-                Some((category, folder, article, tr))
-            })
-            .collect();
-        let entries = translations
-            .into_iter()
-            .map(|(category, folder, article, tr)| {
-                index_entry(category, folder, article, lang, tr)
-            });
         // A failure is kept for the searches in that language, which report it.
-        let _ = search.index_language(lang, entries);
+        let _ = search.index_language(lang, language_entries(fixtures, lang, &mut codes));
     }
 }
+
+/// The documents of one language, made as they are read. Every translation is found
+/// first (cheap references), so the index knows how many documents are coming and can
+/// decide how many threads to index them with.
+fn language_entries<'a>(
+    fixtures: &'a FixtureSet,
+    lang: Lang,
+    codes: &mut Codes,
+) -> impl ExactSizeIterator<Item = IndexEntry<'a>> {
+    let translations: Vec<_> = fixtures
+        .articles()
+        .filter_map(|(category, folder, article)| {
+            let (_, tr) = article
+                .translations
+                .iter()
+                .find(|(code, _)| codes.lang(code) == Some(lang))?;
+            Some((category, folder, article, tr))
+        })
+        .collect();
+    translations
+        .into_iter()
+        .map(move |(category, folder, article, tr)| {
+            index_entry(category, folder, article, lang, tr)
+        })
+}
+
+/// The bundled index's file (see `search::stored::bundled`) for these fixtures, as loaded.
+#[cfg(test)]
+fn bundled_index_file(fixtures: FixtureSet) -> Result<Vec<u8>, SearchError> {
+    let catalog = Catalog::load(fixtures);
+    let mut codes = Codes::default();
+    let languages = indexed_languages(&catalog.fixtures);
+    let entries = languages
+        .iter()
+        .flat_map(|&lang| language_entries(&catalog.fixtures, lang, &mut codes).collect::<Vec<_>>())
+        .collect::<Vec<_>>();
+    SearchIndex::bundled_file(&languages, entries)
+}
+
+#[cfg(test)]
+#[path = "catalog_index_tests.rs"]
+mod index_tests;
 
 /// The search document of one article translation.
 fn index_entry<'a>(

@@ -34,6 +34,12 @@ pub struct Config {
     pub timeouts: Timeouts,
     /// Widget calls a minute refused over (429), `None` to count only (`--rate-limit`).
     pub rate_limit: Option<u32>,
+    /// Where search indexes are kept between starts, by fixture set (`--index-cache`, see
+    /// `state::index_cache`); `None` builds the index at every start, keeping nothing.
+    pub index_cache: Option<PathBuf>,
+    /// The fixture folder's stamp, taken before its files were read (see
+    /// `index_cache::folder_stamp`): names the set in the index cache without hashing it.
+    pub fixtures_stamp: Option<String>,
 }
 
 /// How long a connection may take to send a request's headers, and how long it may stay
@@ -57,6 +63,12 @@ impl Default for Timeouts {
 }
 
 impl Config {
+    /// The stamp of a fixture folder, for [`Config::fixtures_stamp`]: to be taken before
+    /// its files are read.
+    pub fn stamp_fixture_folder(dir: &std::path::Path) -> Option<String> {
+        crate::state::index_cache::folder_stamp(dir)
+    }
+
     /// Requests the request log keeps unless told otherwise.
     pub const DEFAULT_REQUEST_LOG: usize = DEFAULT_CAPACITY;
     /// The largest fixture set taken over HTTP unless told otherwise (the 6,000-article
@@ -85,6 +97,8 @@ impl Config {
             max_fixtures_body: Config::DEFAULT_MAX_FIXTURES_BODY,
             timeouts: Timeouts::default(),
             rate_limit: None,
+            index_cache: None,
+            fixtures_stamp: None,
         }
     }
 }

@@ -33,6 +33,7 @@ mod edits;
 mod error;
 pub mod events;
 pub mod faults;
+pub mod index_cache;
 mod indexer;
 mod lifecycle;
 mod loader;
@@ -124,9 +125,18 @@ impl AppState {
         let clock = Clock::new(config.clock)?;
         let location = config.data_dir.map_or(Location::Memory, Location::Dir);
         let fingerprint = location.fingerprint(&config.fixtures);
+        let fingerprinted = matches!(location, Location::Dir(_));
         // Indexed later, on a thread of its own: the server answers meanwhile.
-        let catalog =
-            Arc::new(Catalog::load(config.fixtures).with_indexer(indexer::in_background()));
+        let mut catalog = Catalog::load(config.fixtures).with_indexer(indexer::in_background());
+        if let Some(root) = config.index_cache {
+            catalog = index_cache::for_catalog(
+                catalog,
+                root,
+                fingerprinted.then(|| fingerprint.clone()),
+                config.fixtures_stamp,
+            );
+        }
+        let catalog = Arc::new(catalog);
         let store = Store::open(location, &fingerprint)?;
         let overlay = store.overlay()?;
         let changes = catalog_changes(&overlay)?;

@@ -22,6 +22,7 @@ mod hostile_content;
 mod hostile_storage;
 mod http_conventions;
 mod import;
+mod index_cache;
 mod language;
 mod perimeter;
 mod property;

@@ -111,6 +111,21 @@ pub struct ServeArgs {
     /// DIR/freshmock.sqlite, durable before each answer; default: in memory.
     #[arg(long, value_name = "DIR", env = "FRESHMOCK_DATA_DIR", global = true)]
     pub data_dir: Option<PathBuf>,
+    /// Keep the search index of a fixture set in DIR, and open it from there when a server
+    /// starts on the same set again (a CI worker each: one indexes, the others open).
+    /// Default: DATA_DIR/index-cache with --data-dir, else $XDG_CACHE_HOME/freshmock/index
+    /// (~/.cache/freshmock/index). The bundled set's index is compiled in.
+    #[arg(long, value_name = "DIR", env = "FRESHMOCK_INDEX_CACHE", global = true)]
+    pub index_cache: Option<PathBuf>,
+    /// Build the search index at every start, keeping none on disk.
+    #[arg(
+        long,
+        env = "FRESHMOCK_NO_INDEX_CACHE",
+        value_parser = BoolishValueParser::new(),
+        conflicts_with = "index_cache",
+        global = true
+    )]
+    pub no_index_cache: bool,
     /// Accept every ticket without a captcha answer, even where the widget asks for one
     /// (from the environment: true/false, 1/0, yes/no, on/off).
     #[arg(
@@ -208,6 +223,12 @@ impl ServeArgs {
     /// The server configuration these options describe: the account, where state lives,
     /// the captcha switch, the request log and the control token.
     pub fn config(&self) -> Result<Config, FixtureError> {
+        let index_cache = self.index_cache_dir();
+        // Before the files are read: a change after this shows in the next start's stamp.
+        let fixtures_stamp = match (&index_cache, &self.account.fixtures) {
+            (Some(_), Some(dir)) => Config::stamp_fixture_folder(dir),
+            _ => None,
+        };
         Ok(Config {
             data_dir: self.data_dir.clone(),
             captcha: !self.no_captcha,
@@ -221,8 +242,31 @@ impl ServeArgs {
                 idle: self.idle_timeout,
             },
             rate_limit: self.rate_limit,
+            index_cache,
+            fixtures_stamp,
             ..self.account.config()?
         })
+    }
+
+    /// Where the search index cache lives (see `--index-cache`), if anywhere.
+    fn index_cache_dir(&self) -> Option<PathBuf> {
+        if self.no_index_cache {
+            return None;
+        }
+        if let Some(dir) = &self.index_cache {
+            return Some(dir.clone());
+        }
+        if let Some(data) = &self.data_dir {
+            return Some(data.join("index-cache"));
+        }
+        let home = |var: &str| {
+            std::env::var_os(var)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+                .filter(|p| p.is_absolute())
+        };
+        let cache = home("XDG_CACHE_HOME").or_else(|| Some(home("HOME")?.join(".cache")))?;
+        Some(cache.join("freshmock").join("index"))
     }
 }
 

@@ -112,7 +112,7 @@ pub struct IndexEntry<'a> {
 
 /// What decides whether a caller may get a document: its status, category and access
 /// tokens. Documents share a few hundred groups at most (a category's folders).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub(super) struct Group {
     pub(super) published: bool,
     pub(super) category: Id,
@@ -128,6 +128,16 @@ pub(super) struct Groups {
 }
 
 impl Groups {
+    /// Groups numbered as listed (a stored index's, see `stored::Stored`).
+    pub(super) fn from_all(all: Vec<Group>) -> Groups {
+        let numbers = all
+            .iter()
+            .enumerate()
+            .map(|(number, group)| (group.clone(), number as u64))
+            .collect();
+        Groups { all, numbers }
+    }
+
     /// The group's number: the one it has, or the next one for a group not seen before.
     pub(super) fn number(&mut self, group: Group) -> u64 {
         if let Some(&number) = self.numbers.get(&group) {

@@ -5,7 +5,9 @@ use std::cmp::Reverse;
 use std::ops::Bound;
 use std::sync::{Arc, Mutex, RwLock};
 
-use tantivy::directory::RamDirectory;
+use std::path::{Path, PathBuf};
+
+use tantivy::directory::{Directory, RamDirectory};
 use tantivy::indexer::{IndexWriterOptions, LogMergePolicy, NoMergePolicy};
 use tantivy::query::RangeQuery;
 use tantivy::tokenizer::TokenizerManager;
@@ -15,6 +17,7 @@ use super::analysis::{tokenizer_name, MemoAnalyzer};
 use super::documents::{Group, Groups, IndexEntry, LangFields, SegmentTable};
 use super::queries::text_query;
 use super::ranking::{AllLanguages, Ranked, SearchQuery};
+use super::stored::{Built, Stored, STORED_FILE};
 use crate::domain::fixtures::Id;
 use crate::domain::language::Lang;
 
@@ -48,8 +51,33 @@ pub(super) fn indexing_threads(docs: usize) -> usize {
 #[error("search index: {0}")]
 pub struct SearchError(#[from] tantivy::TantivyError);
 
+/// Where a language's index came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Indexed from the fixtures at this start.
+    Built,
+    /// The bundled set's index, compiled into the binary.
+    Bundled,
+    /// A cache a former start left on disk.
+    Cached,
+}
+
+impl Origin {
+    /// How `GET /_freshmock/health` names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Origin::Built => "built",
+            Origin::Bundled => "bundled",
+            Origin::Cached => "cached",
+        }
+    }
+}
+
 /// The index of one language's documents.
 pub(super) struct LangIndex {
+    pub(super) origin: Origin,
+    /// The files, for a built index (see [`LangIndex::built`]).
+    files: Option<RamDirectory>,
     index: Index,
     pub(super) reader: IndexReader,
     pub(super) fields: LangFields,
@@ -128,19 +156,23 @@ impl LangIndex {
             count += 1;
             doc
         });
-        let builder = Index::builder().schema(schema).tokenizers(tokenizers);
+        let files = RamDirectory::create();
+        let builder = Index::builder()
+            .schema(schema.clone())
+            .tokenizers(tokenizers.clone());
         let index = if threads <= 1 {
             // One segment written on this thread: no threads to start, and an indexing
             // table sized for the set (tantivy's threaded writer takes at least 15 MB and
             // spent longer clearing and scanning it than indexing a small account).
             let budget = (expected * SINGLE_SEGMENT_BYTES_PER_DOC).max(SINGLE_SEGMENT_MIN_BYTES);
-            let mut writer = builder.single_segment_index_writer(RamDirectory::create(), budget)?;
+            let mut writer = builder.single_segment_index_writer(files.clone(), budget)?;
             for doc in documents {
                 writer.add_document(doc)?;
             }
             writer.finalize()?
         } else {
-            let index = builder.create_in_ram()?;
+            let mut index = Index::create(files.clone(), schema, Default::default())?;
+            index.set_tokenizers(tokenizers);
             let mut writer = index_writer(&index, threads, ARENA_BYTES_PER_THREAD)?;
             // The index is built once and never changes: merging its segments in the
             // background would only compete with the requests for the cores.
@@ -165,6 +197,8 @@ impl LangIndex {
             "search index built"
         );
         Ok(LangIndex {
+            origin: Origin::Built,
+            files: Some(files),
             view: RwLock::new(View::now(&reader, &[], &groups)?),
             editing: Mutex::new(Editing {
                 writer: None,
@@ -175,6 +209,111 @@ impl LangIndex {
             reader,
             fields,
         })
+    }
+
+    /// A language's index made before (see `stored`), from `directory`, holding what
+    /// `stored` says: opened only when it is whole and made for this schema, and with
+    /// `verify`, only when every file's checksum is right (a cache on disk may be damaged).
+    pub(super) fn open(
+        lang: Lang,
+        directory: Box<dyn Directory>,
+        stored: Stored,
+        origin: Origin,
+        verify: bool,
+    ) -> Result<LangIndex, String> {
+        let (schema, fields) = LangFields::schema(lang);
+        let mut index = Index::open(directory).map_err(|e| e.to_string())?;
+        if index.schema() != schema {
+            return Err("made with another schema".into());
+        }
+        let tokenizers = TokenizerManager::default();
+        tokenizers.register(&tokenizer_name(lang), MemoAnalyzer::new(lang));
+        index.set_tokenizers(tokenizers);
+        if verify {
+            let metas = index.load_metas().map_err(|e| e.to_string())?;
+            for path in metas.list_segment_files() {
+                let directory = index.directory();
+                let whole = directory.exists(&path).is_ok_and(|found| !found)
+                    || directory.validate_checksum(&path).unwrap_or(false);
+                if !whole {
+                    return Err(format!("{} is damaged", path.display()));
+                }
+            }
+        }
+        let reader: IndexReader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e: tantivy::TantivyError| e.to_string())?;
+        let searcher = reader.searcher();
+        if searcher.num_docs() != stored.documents
+            || searcher.segment_readers().iter().any(|s| s.has_deletes())
+        {
+            return Err(format!(
+                "holds {} documents, not {}",
+                searcher.num_docs(),
+                stored.documents
+            ));
+        }
+        let groups = Groups::from_all(stored.groups);
+        let view = View::now(&reader, &[], &groups).map_err(|e| e.to_string())?;
+        let known = groups.all().len();
+        if view
+            .tables
+            .iter()
+            .any(|t| t.group.iter().any(|&g| g as usize >= known))
+        {
+            return Err("a document's group is unknown".into());
+        }
+        Ok(LangIndex {
+            origin,
+            files: None,
+            view: RwLock::new(view),
+            editing: Mutex::new(Editing {
+                writer: None,
+                groups,
+                next_seq: stored.documents,
+            }),
+            index,
+            reader,
+            fields,
+        })
+    }
+
+    /// The files of this index, to keep (see [`Built`]), with `digest` for the bundled
+    /// index. Only for an index as built: changes would be kept too.
+    pub(super) fn built(&self, lang: Lang, digest: String) -> Result<Built, SearchError> {
+        let Some(directory) = &self.files else {
+            return Err(SearchError(tantivy::TantivyError::InvalidArgument(
+                "an index opened from files is not kept again".into(),
+            )));
+        };
+        let metas = self.index.load_metas()?;
+        let mut paths: Vec<PathBuf> = metas
+            .list_segment_files()
+            .into_iter()
+            .filter(|path| directory.exists(path).unwrap_or(false))
+            .collect();
+        paths.sort();
+        paths.push(PathBuf::from("meta.json"));
+        let read = |path: &Path| -> tantivy::Result<_> {
+            let bytes = directory
+                .open_read(path)
+                .map_err(tantivy::TantivyError::from)?;
+            Ok(bytes.read_bytes()?)
+        };
+        let mut files = paths
+            .into_iter()
+            .map(|path| Ok((path.clone(), read(&path)?)))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let editing = self.editing.lock().unwrap_or_else(|e| e.into_inner());
+        let stored = Stored::new(lang, editing.next_seq, digest, editing.groups.all());
+        let json = serde_json::to_vec(&stored).unwrap_or_default();
+        files.push((
+            PathBuf::from(STORED_FILE),
+            tantivy::directory::OwnedBytes::new(json),
+        ));
+        Ok(Built { lang, files })
     }
 
     /// [`SearchIndex::update`](super::SearchIndex::update) in this language.

@@ -19,15 +19,17 @@ mod documents;
 mod index;
 mod queries;
 mod ranking;
+mod stored;
 mod union;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 pub use documents::IndexEntry;
-pub use index::SearchError;
+pub use index::{Origin, SearchError};
 pub use ranking::SearchQuery;
+pub use stored::{Built, IndexCache, IDENTITY};
 
 use crate::domain::fixtures::Id;
 use crate::domain::language::Lang;
@@ -45,6 +47,8 @@ pub struct SearchIndex {
     /// Documents in every language: BM25's document count.
     total_docs: AtomicU64,
     langs: HashMap<Lang, OnceLock<Result<LangIndex, SearchError>>>,
+    /// Where languages are looked for before they are indexed, and kept once they are.
+    cache: OnceLock<Arc<dyn IndexCache>>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -63,7 +67,20 @@ impl SearchIndex {
         SearchIndex {
             total_docs: AtomicU64::new(total_docs),
             langs: languages.iter().map(|&l| (l, OnceLock::new())).collect(),
+            cache: OnceLock::new(),
         }
+    }
+
+    /// Languages not indexed yet are opened from `cache` when it has them, and kept there
+    /// when they are built (see [`IndexCache`]). Only for an index of the set the cache is
+    /// for, and before its indexing starts; a second cache is ignored.
+    pub fn use_cache(&self, cache: Arc<dyn IndexCache>) {
+        let _ = self.cache.set(cache);
+    }
+
+    /// The cache this index uses, if any.
+    pub fn cache(&self) -> Option<Arc<dyn IndexCache>> {
+        self.cache.get().cloned()
     }
 
     /// Builds the index for the given languages from every article translation, and
@@ -113,11 +130,104 @@ impl SearchIndex {
             return Ok(());
         };
         if slot.get().is_none() {
-            let entries = entries.into_iter();
-            let threads = indexing_threads(entries.size_hint().0);
-            self.set_language(lang, LangIndex::build(threads, lang, entries));
+            self.open_or_build(lang, entries.into_iter());
         }
         slot.wait().as_ref().map(|_| ()).map_err(Clone::clone)
+    }
+
+    /// Indexes one language: opened from the bundled index when it was made from exactly
+    /// these entries (looked at only when their number, as `entries` tells it, is the
+    /// bundled index's), else from the cache when it has a sound one, else built (and then
+    /// kept in the cache, after searches can use it).
+    fn open_or_build<'a>(&self, lang: Lang, entries: impl Iterator<Item = IndexEntry<'a>>) {
+        let expected = entries.size_hint().0;
+        if let Some((directory, stored)) = stored::bundled::language(lang, expected) {
+            // The bundled set, or one with as many documents: the same only if the
+            // documents are (a cheap check next to indexing them).
+            let entries: Vec<_> = entries.filter(|e| e.lang == lang).collect();
+            let mut digest = stored::Digest::default();
+            entries.iter().for_each(|e| digest.add(e));
+            if digest.hex() == stored.digest {
+                let opened =
+                    LangIndex::open(lang, Box::new(directory), stored, Origin::Bundled, false);
+                match opened {
+                    Ok(index) => return self.set_language(lang, Ok(index)),
+                    Err(why) => {
+                        tracing::warn!(language = %lang, "the bundled search index cannot be used, indexing instead: {why}")
+                    }
+                }
+            }
+            if !self.open_cached(lang) {
+                self.build_language(lang, entries.into_iter());
+            }
+            return;
+        }
+        if !self.open_cached(lang) {
+            self.build_language(lang, entries);
+        }
+    }
+
+    /// Opens the language from the cache, when it holds a sound index of it; whether it did.
+    fn open_cached(&self, lang: Lang) -> bool {
+        let Some(cache) = self.cache.get() else {
+            return false;
+        };
+        let Some(directory) = cache.open(lang) else {
+            return false;
+        };
+        let opened = stored::Stored::read(&*directory, lang)
+            .and_then(|stored| LangIndex::open(lang, directory, stored, Origin::Cached, true));
+        match opened {
+            Ok(index) => {
+                self.set_language(lang, Ok(index));
+                true
+            }
+            Err(why) => {
+                cache.refuse(lang, &why);
+                false
+            }
+        }
+    }
+
+    fn build_language<'a>(&self, lang: Lang, entries: impl Iterator<Item = IndexEntry<'a>>) {
+        let threads = indexing_threads(entries.size_hint().0);
+        let index = LangIndex::build(threads, lang, entries);
+        // The files as built, taken before searches (and so changes) can reach the index.
+        let built = match (self.cache.get(), &index) {
+            (Some(_), Ok(index)) => index.built(lang, String::new()).ok(),
+            _ => None,
+        };
+        self.set_language(lang, index);
+        if let (Some(cache), Some(built)) = (self.cache.get(), built) {
+            cache.keep(built);
+        }
+    }
+
+    /// Where each language's index came from, once it is there.
+    pub fn origins(&self) -> Vec<(Lang, Origin)> {
+        self.langs
+            .iter()
+            .filter_map(|(&l, slot)| Some((l, slot.get()?.as_ref().ok()?.origin)))
+            .collect()
+    }
+
+    /// The bundled index's file (see `stored::bundled`) made from these entries, every
+    /// language built on one thread.
+    #[cfg(test)]
+    pub fn bundled_file<'a>(
+        languages: &[Lang],
+        entries: impl IntoIterator<Item = IndexEntry<'a>>,
+    ) -> Result<Vec<u8>, SearchError> {
+        let entries: Vec<_> = entries.into_iter().collect();
+        let mut built = Vec::new();
+        for &lang in languages {
+            let mine: Vec<_> = entries.iter().filter(|e| e.lang == lang).cloned().collect();
+            let mut digest = stored::Digest::default();
+            mine.iter().for_each(|e| digest.add(e));
+            let index = LangIndex::build(1, lang, mine)?;
+            built.push(index.built(lang, digest.hex())?);
+        }
+        Ok(stored::bundled::pack(&built))
     }
 
     fn set_language(&self, lang: Lang, index: Result<LangIndex, SearchError>) {

@@ -75,9 +75,17 @@ pub fn health(req: Req) -> Answer {
         .filter(|l| catalog.is_indexed_in(*l))
         .map(|l| l.code())
         .collect();
+    // Where each language's index came from: built at this start, bundled (compiled in)
+    // or cached (opened from `--index-cache`).
+    let origins: serde_json::Map<String, serde_json::Value> = catalog
+        .index_origins()
+        .into_iter()
+        .map(|(lang, origin)| (lang.code().to_owned(), json!(origin.name())))
+        .collect();
     ok(&json!({
         "status": if catalog.is_indexed() { "ready" } else { "indexing" },
         "indexed": indexed,
+        "index": origins,
         "articles": catalog.fixtures.articles().count(),
         "widgets": widgets,
         "languages": languages,

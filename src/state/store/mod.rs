@@ -34,7 +34,7 @@ use std::sync::Mutex;
 use rusqlite::Connection;
 
 pub use error::StoreError;
-pub use open::Location;
+pub use open::{fingerprint, Location};
 pub use records::{
     AgentTicketFields, AttachmentRecord, ContactRecord, NewAttachment, Overlay, Record, RecordKind,
     SecretChange, TicketOutcome, TicketRecord, UserVote, Vote, Voter,
