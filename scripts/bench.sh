@@ -12,6 +12,9 @@
 # 10), BENCH_ROUNDS (wrk rounds per server, 3), BENCH_SPAWNS (cold starts per server, 15),
 # BENCH_PUBLISHES (articles published through the agent API on the large set, 20),
 # BENCH_IMPORT_ARTICLES (the set `freshmock import` reads from a local server, 10000).
+# Search index caches go to a folder of the run's own (FRESHMOCK_INDEX_CACHE), emptied
+# before each first start, so a first start is a first start and the developer's cache is
+# left alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -73,6 +76,7 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+export FRESHMOCK_INDEX_CACHE="$WORK/cache"
 
 # Starts a server in the background; sets SERVER_PID and SERVER_ADDR (host:port).
 start_server() { # name command...
@@ -199,6 +203,13 @@ fi
 # ======================================================================================
 # The benchmark
 # ======================================================================================
+# A quiet machine: wait up to two minutes for the load average to fall under 1.5 (the
+# build above, say), and print what it was when the measuring began.
+for _ in $(seq 1 24); do
+  awk '{ exit !($1 < 1.5) }' /proc/loadavg && break
+  log "waiting for a quiet machine (load average $(cut -d' ' -f1 /proc/loadavg))"
+  sleep 5
+done
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 LARGE="$WORK/fixtures-$ARTICLES"
 log "generating $ARTICLES articles in en, fr, de"
@@ -272,9 +283,11 @@ hyperfine --runs 3 --warmup 1 --style none --export-json "$WORK/check.json" \
   "$FRESHMOCK check --fixtures $LARGE" >/dev/null
 CHECK_S=$(awk -F: '/"median"/ { gsub(/[ ,]/, "", $2); printf "%.2f", $2; exit }' "$WORK/check.json")
 
-log "$ARTICLES articles: $LARGE_SPAWNS cold starts to the first 200 and to the first search"
+log "$ARTICLES articles: $LARGE_SPAWNS first starts (no index cache) to the first 200 and to the first search"
 for _ in $(seq 1 "$LARGE_SPAWNS"); do
+  rm -rf "$FRESHMOCK_INDEX_CACHE"
   "$STARTUP" --path "$CONFIG_PATH" -- "$FRESHMOCK" --port 0 --fixtures "$LARGE" >>"$WORK/large.first200"
+  rm -rf "$FRESHMOCK_INDEX_CACHE"
   "$STARTUP" --path "$SEARCH_PATH" --header "X-Widget-Id: $WIDGET" --header "X-Client-Id: bench" \
     -- "$FRESHMOCK" --port 0 --fixtures "$LARGE" >>"$WORK/large.search"
 done
@@ -283,6 +296,7 @@ L_INDEXED=$(ms_of "$WORK/large.search")
 L_START_PEAK=$(sed 's/.*hwm_kb=\([0-9]*\).*/\1/' "$WORK/large.search" | max)
 
 log "$ARTICLES articles: search latency, searches never repeated"
+rm -rf "$FRESHMOCK_INDEX_CACHE"
 start_server large "$FRESHMOCK" --port 0 --fixtures "$LARGE"
 L_PID=$SERVER_PID
 L_ADDR=$SERVER_ADDR
@@ -303,16 +317,29 @@ fi
 L_RSS=$(memory_kb "$L_PID" VmRSS)
 L_PEAK=$(memory_kb "$L_PID" VmHWM)
 [ "$L_START_PEAK" -gt "$L_PEAK" ] && L_PEAK=$L_START_PEAK
-# After the memory rows: the first change makes the index writers (15 MB a language).
+# After the memory rows: the first change is the first edit of the index.
+P_BEFORE_RSS=$(memory_kb "$L_PID" VmRSS)
 log "$ARTICLES articles: publishing through the agent API, then searching through the widget"
 # Each run publishes an article with a word of its own and searches for it at once.
 "$PUBLISH" --url "http://$L_ADDR" --key adminkey0000000000000000000000001 --folder 101 \
   --widget "$WIDGET" --runs "$PUBLISHES" >"$WORK/large.publish"
 P_API=$(sed 's/.*api_ms=\([0-9.]*\).*/\1/' "$WORK/large.publish" | median)
 P_API_MAX=$(sed 's/.*api_ms=\([0-9.]*\).*/\1/' "$WORK/large.publish" | max)
+P_API_FIRST=$(head -1 "$WORK/large.publish" | sed 's/.*api_ms=\([0-9.]*\).*/\1/')
 P_AFTER=$(sed 's/.*searchable_after_ms=\([0-9.]*\).*/\1/' "$WORK/large.publish" | max)
 P_RSS=$(memory_kb "$L_PID" VmRSS)
+P_GROWTH=$((P_RSS - P_BEFORE_RSS))
 stop_server "$L_PID"
+
+# The server above ran long enough to cache every language's index (its edits stay out of
+# the cache): the same set started again, as the next CI worker would.
+log "$ARTICLES articles: $LARGE_SPAWNS second starts, index from the cache"
+for _ in $(seq 1 "$LARGE_SPAWNS"); do
+  "$STARTUP" --path "$SEARCH_PATH" --header "X-Widget-Id: $WIDGET" --header "X-Client-Id: bench" \
+    -- "$FRESHMOCK" --port 0 --fixtures "$LARGE" >>"$WORK/large.second"
+done
+L_SECOND=$(ms_of "$WORK/large.second")
+L_SECOND_PEAK=$(sed 's/.*hwm_kb=\([0-9]*\).*/\1/' "$WORK/large.second" | max)
 stop_server "$C_PID"
 
 # --- import: an account read through the agent API -----------------------------------
@@ -347,13 +374,17 @@ row() { printf '%-52s %14s %14s %9s   %-16s %s\n' "$@"; }
 verdict() { if awk "BEGIN { exit !($1) }"; then echo PASS; else echo FAIL; fi; }
 
 T_START=$(verdict "$F_START <= 2 * $C_START")
-T_FIRST=$(verdict "$F_SEARCH_START <= 5")
-T_TPUT=$(verdict "$F_RPS >= 0.75 * $C_RPS")
+T_FIRST=$(verdict "$F_SEARCH_START <= 2.5 * $C_START")
+T_TPUT=$(verdict "$F_RPS >= 0.80 * $C_RPS")
 T_UNIQ=$(verdict "$FU_RPS >= 0.5 * $CU_RPS")
-T_IDLE=$(verdict "$F_IDLE <= 20 * 1024")
-T_INDEXED=$(verdict "$L_INDEXED <= 1500")
-T_P99=$(verdict "$L_P99 <= 5000")
-T_MEM=$(verdict "$L_PEAK <= 450 * 1024")
+T_IDLE=$(verdict "$F_IDLE <= 16 * 1024")
+T_INDEXED=$(verdict "$L_INDEXED <= 1200")
+T_SECOND=$(verdict "$L_SECOND <= 150")
+T_P99=$(verdict "$L_P99 <= 2000")
+T_MEM=$(verdict "$L_PEAK <= 350 * 1024")
+T_EDIT=$(verdict "$P_API <= 10")
+T_EDIT_FIRST=$(verdict "$P_API_FIRST <= 100")
+T_GROWTH=$(verdict "$P_GROWTH <= 20 * 1024")
 T_PUBLISH=$(verdict "$P_AFTER <= 50")
 T_IMPORT=$(verdict "$IMPORT_S <= 10")
 
@@ -364,10 +395,10 @@ echo
 row "" freshmock ceiling ratio target result
 row "Bundled fixtures (46 articles, en/fr/de)" "" "" "" "" ""
 row "  cold start to first 200, median of $SPAWNS" "$(ms "$F_START")" "$(ms "$C_START")" "$(ratio "$F_START" "$C_START")" "<= 2x ceiling" "$T_START"
-row "  cold start to first search answered, median" "$(ms "$F_SEARCH_START")" "$(ms "$C_START")" "$(ratio "$F_SEARCH_START" "$C_START")" "<= 5 ms" "$T_FIRST"
-row "  idle RSS" "$(mb "$F_IDLE")" "$(mb "$C_IDLE")" "$(ratio "$F_IDLE" "$C_IDLE")" "<= 20 MB" "$T_IDLE"
+row "  cold start to first search answered, median" "$(ms "$F_SEARCH_START")" "$(ms "$C_START")" "$(ratio "$F_SEARCH_START" "$C_START")" "<= 2.5x ceiling" "$T_FIRST"
+row "  idle RSS" "$(mb "$F_IDLE")" "$(mb "$C_IDLE")" "$(ratio "$F_IDLE" "$C_IDLE")" "<= 16 MB" "$T_IDLE"
 row "  peak RSS (VmHWM) after the load below" "$(mb "$F_PEAK")" "$(mb "$C_PEAK")" "$(ratio "$F_PEAK" "$C_PEAK")" "" ""
-row "  authenticated search, $CONNECTIONS connections" "$(rps "$F_RPS")" "$(rps "$C_RPS")" "$(ratio "$F_RPS" "$C_RPS")" ">= 0.75x ceiling" "$T_TPUT"
+row "  authenticated search, $CONNECTIONS connections" "$(rps "$F_RPS")" "$(rps "$C_RPS")" "$(ratio "$F_RPS" "$C_RPS")" ">= 0.80x ceiling" "$T_TPUT"
 row "    latency p50" "$(us_ms "$F_P50")" "$(us_ms "$C_P50")" "$(ratio "$F_P50" "$C_P50")" "" ""
 row "    latency p99" "$(us_ms "$F_P99")" "$(us_ms "$C_P99")" "$(ratio "$F_P99" "$C_P99")" "" ""
 row "  search, $CONNECTIONS connections, never repeated" "$(rps "$FU_RPS")" "$(rps "$CU_RPS")" "$(ratio "$FU_RPS" "$CU_RPS")" ">= 0.5x ceiling" "$T_UNIQ"
@@ -376,19 +407,23 @@ row "$ARTICLES generated articles ($TRANSLATIONS translations, $FILE_MB MB)" "" 
 row "  generate (freshmock generate)" "$GEN_S s" "" "" "" ""
 row "  load and validate (freshmock check, hyperfine)" "$CHECK_S s" "" "" "" ""
 row "  cold start to first 200, median of $LARGE_SPAWNS" "$(ms "$L_START")" "$(ms "$C_START")" "$(ratio "$L_START" "$C_START")" "" ""
-row "  indexed and serving (first search), median" "$(ms "$L_INDEXED")" "$(ms "$C_START")" "$(ratio "$L_INDEXED" "$C_START")" "<= 1.5 s" "$T_INDEXED"
+row "  indexed and serving (first search), first start" "$(ms "$L_INDEXED")" "$(ms "$C_START")" "$(ratio "$L_INDEXED" "$C_START")" "<= 1.2 s" "$T_INDEXED"
+row "    second start of the same set (index cached)" "$(ms "$L_SECOND")" "$(ms "$C_START")" "$(ratio "$L_SECOND" "$C_START")" "<= 150 ms" "$T_SECOND"
+row "    peak RSS (VmHWM), second start" "$(mb "$L_SECOND_PEAK")" "" "" "" ""
 row "  RSS when serving" "$(mb "$L_READY_RSS")" "$(mb "$C_IDLE")" "$(ratio "$L_READY_RSS" "$C_IDLE")" "" ""
-row "  peak RSS (VmHWM), start-up and load" "$(mb "$L_PEAK")" "$(mb "$C_PEAK")" "$(ratio "$L_PEAK" "$C_PEAK")" "<= 450 MB" "$T_MEM"
+row "  peak RSS (VmHWM), start-up and load" "$(mb "$L_PEAK")" "$(mb "$C_PEAK")" "$(ratio "$L_PEAK" "$C_PEAK")" "<= 350 MB" "$T_MEM"
 row "  search, $LATENCY_CONNECTIONS connections, never repeated: p50" "$(us_ms "$L_P50")" "$(us_ms "$CL_P50")" "$(ratio "$L_P50" "$CL_P50")" "" ""
-row "    p99" "$(us_ms "$L_P99")" "$(us_ms "$CL_P99")" "$(ratio "$L_P99" "$CL_P99")" "<= 5 ms" "$T_P99"
+row "    p99" "$(us_ms "$L_P99")" "$(us_ms "$CL_P99")" "$(ratio "$L_P99" "$CL_P99")" "<= 2 ms" "$T_P99"
 row "    throughput" "$(rps "$L_RPS")" "$(rps "$CL_RPS")" "$(ratio "$L_RPS" "$CL_RPS")" "" ""
 row "  search, $CONNECTIONS connections, never repeated: p50" "$(us_ms "$L32_P50")" "$(us_ms "$CL32_P50")" "$(ratio "$L32_P50" "$CL32_P50")" "" ""
 row "    p99" "$(us_ms "$L32_P99")" "$(us_ms "$CL32_P99")" "$(ratio "$L32_P99" "$CL32_P99")" "" ""
 row "    throughput" "$(rps "$L32_RPS")" "$(rps "$CL32_RPS")" "$(ratio "$L32_RPS" "$CL32_RPS")" "" ""
-row "  publish (agent API), median of $PUBLISHES: answer" "$(ms "$P_API")" "" "" "" ""
+row "  publish (agent API), median of $PUBLISHES: answer" "$(ms "$P_API")" "" "" "<= 10 ms" "$T_EDIT"
+row "    first answer (the index's first edit)" "$(ms "$P_API_FIRST")" "" "" "<= 100 ms" "$T_EDIT_FIRST"
 row "    slowest answer" "$(ms "$P_API_MAX")" "" "" "" ""
 row "    searchable by the widget after the answer, worst" "$(ms "$P_AFTER")" "" "" "<= 50 ms" "$T_PUBLISH"
 row "    RSS after publishing" "$(mb "$P_RSS")" "" "" "" ""
+row "    RSS growth over the $PUBLISHES publishes" "$(mb "$P_GROWTH")" "" "" "<= 20 MB" "$T_GROWTH"
 row "Import ($IMPORT_ARTICLES articles, en/fr/de, local freshmock, rate limit off)" "" "" "" "" ""
 row "  import $((IMPORT_ARTICLES / 1000))k: freshmock import, agent API to folder" "$IMPORT_S s" "" "" "<= 10 s" "$T_IMPORT"
 echo
@@ -398,7 +433,7 @@ echo "Searches marked 'never repeated' each ask something new, so none is answer
 echo "freshmock's memory of recent answers; the authenticated search repeats one query."
 
 failed=0
-for t in "$T_START" "$T_FIRST" "$T_TPUT" "$T_UNIQ" "$T_IDLE" "$T_INDEXED" "$T_P99" "$T_MEM" "$T_PUBLISH" "$T_IMPORT"; do
+for t in "$T_START" "$T_FIRST" "$T_TPUT" "$T_UNIQ" "$T_IDLE" "$T_INDEXED" "$T_SECOND" "$T_P99" "$T_MEM" "$T_EDIT" "$T_EDIT_FIRST" "$T_GROWTH" "$T_PUBLISH" "$T_IMPORT"; do
   [ "$t" = PASS ] || failed=1
 done
 if [ "$failed" = 1 ]; then

@@ -51,7 +51,8 @@ impl Drop for Process {
 }
 
 /// The binary, free of any `FRESHMOCK_*` variable of the test's own environment (every
-/// option of `serve` reads one).
+/// option of `serve` reads one), with its search index cache in cargo's scratch folder
+/// rather than the developer's own cache (a test that means a cache names its own).
 pub fn command() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_freshmock"));
     for (name, _) in std::env::vars_os() {
@@ -59,6 +60,10 @@ pub fn command() -> Command {
             command.env_remove(name);
         }
     }
+    command.env(
+        "FRESHMOCK_INDEX_CACHE",
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("index-cache"),
+    );
     command
 }
 
