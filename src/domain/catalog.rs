@@ -207,14 +207,38 @@ impl Catalog {
             self.documents - self.documents_of(&touched) + catalog.documents_of(&touched);
         debug_assert_eq!(catalog.documents, documents(&catalog.fixtures));
         catalog.indexing.store(true, AtomicOrdering::SeqCst);
-        catalog.reindex(&touched)?;
+        // Only the languages the touched articles were or are written in: a language's
+        // index holds no document of theirs otherwise, and each language's commit costs
+        // milliseconds on a large set (an English-only article published used to commit
+        // every language).
+        let mut languages = self.languages_of(&touched);
+        languages.extend(catalog.languages_of(&touched));
+        languages.sort_unstable();
+        languages.dedup();
+        catalog.reindex_in(&touched, &languages)?;
         Ok((catalog, touched))
     }
 
-    /// Makes the shared search index hold these articles as this catalog has them (a
-    /// failed change puts back the catalog it started from this way).
-    pub fn reindex(&self, articles: &[Id]) -> Result<(), SearchError> {
+    /// The indexed languages these articles have translations in.
+    fn languages_of(&self, articles: &[Id]) -> Vec<Lang> {
         let indexed = indexed_languages(&self.fixtures);
+        articles
+            .iter()
+            .filter_map(|&id| self.article(id))
+            .flat_map(|found| found.article.translations.keys())
+            .filter_map(|code| Lang::parse(code).filter(|l| indexed.contains(l)))
+            .collect()
+    }
+
+    /// Makes the shared search index hold these articles as this catalog has them (a
+    /// failed change puts back the catalog it started from this way), in every language.
+    pub fn reindex(&self, articles: &[Id]) -> Result<(), SearchError> {
+        self.reindex_in(articles, &indexed_languages(&self.fixtures))
+    }
+
+    /// [`Catalog::reindex`] in these languages only.
+    fn reindex_in(&self, articles: &[Id], languages: &[Lang]) -> Result<(), SearchError> {
+        let indexed = languages;
         let mut entries = Vec::new();
         for &id in articles {
             let Some(found) = self.article(id) else {
@@ -233,7 +257,8 @@ impl Catalog {
                 ));
             }
         }
-        self.search.update(articles, entries, self.documents)
+        self.search
+            .update(articles, entries, self.documents, languages)
     }
 
     /// How many documents of the index these articles are: their translations in an

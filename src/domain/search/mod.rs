@@ -277,22 +277,26 @@ impl SearchIndex {
         index.search(q, self.total_docs.load(AtomicOrdering::Relaxed))
     }
 
-    /// Replaces the documents of `articles` in every indexed language with `entries`
-    /// (their translations now; none for a deleted article), waiting for the languages
-    /// still being built; searches see the change when this returns. `total_docs` is the
-    /// number of documents all languages hold afterwards. Costs what the changed documents
-    /// cost, whatever the size of the index: the agent API calls it for each change.
+    /// Replaces the documents of `articles` in `languages` with `entries` (their
+    /// translations now; none for a deleted article), waiting for the languages still being
+    /// built; searches see the change when this returns. The other languages must hold no
+    /// document of these articles, before or after: each language changed is a commit, so
+    /// the catalog names only those its articles were or are written in. `total_docs` is
+    /// the number of documents all languages hold afterwards. Costs what the changed
+    /// documents cost, whatever the size of the index: the agent API calls it for each
+    /// change.
     pub fn update<'a>(
         &self,
         articles: &[Id],
         entries: impl IntoIterator<Item = IndexEntry<'a>>,
         total_docs: u64,
+        languages: &[Lang],
     ) -> Result<(), SearchError> {
         let mut by_lang: HashMap<Lang, Vec<IndexEntry<'a>>> = HashMap::new();
         for entry in entries {
             by_lang.entry(entry.lang).or_default().push(entry);
         }
-        for (&lang, slot) in &self.langs {
+        for (&lang, slot) in self.langs.iter().filter(|(l, _)| languages.contains(l)) {
             let index = slot.wait().as_ref().map_err(Clone::clone)?;
             index.update(articles, by_lang.remove(&lang).unwrap_or_default())?;
         }
@@ -310,6 +314,17 @@ mod tests {
 
     fn lang(code: &str) -> Lang {
         Lang::parse(code).unwrap()
+    }
+
+    /// [`SearchIndex::update`] in every language of the index.
+    fn update_everywhere<'a>(
+        idx: &SearchIndex,
+        articles: &[Id],
+        entries: Vec<IndexEntry<'a>>,
+        total_docs: u64,
+    ) -> Result<(), SearchError> {
+        let every: Vec<Lang> = idx.langs.keys().copied().collect();
+        idx.update(articles, entries, total_docs, &every)
     }
 
     fn entry<'a>(
@@ -390,7 +405,8 @@ mod tests {
     fn an_update_adds_changes_and_removes_one_article_without_a_rebuild() {
         let idx = index();
         // A new article, found at once.
-        idx.update(
+        update_everywhere(
+            &idx,
             &[7],
             vec![entry(
                 7,
@@ -408,7 +424,8 @@ mod tests {
         found.sort_unstable();
         assert_eq!(found, vec![1, 3, 7]);
         // Restricted to a company: gone for anyone else, its words kept for the company.
-        idx.update(
+        update_everywhere(
+            &idx,
             &[7],
             vec![entry(
                 7,
@@ -424,7 +441,8 @@ mod tests {
         assert_eq!(run(&idx, "passkeys", "en", &["anyone"]), Vec::<Id>::new());
         assert_eq!(run(&idx, "passkeys", "en", &["company:9"]), vec![7]);
         // A fixture article changed: its old words no longer find it.
-        idx.update(
+        update_everywhere(
+            &idx,
             &[3],
             vec![entry(3, "en", "Receipts", "Monthly bills.", "anyone", &[])],
             5,
@@ -433,7 +451,7 @@ mod tests {
         assert_eq!(run(&idx, "invoices", "en", &["anyone"]), Vec::<Id>::new());
         assert_eq!(run(&idx, "receipts", "en", &["anyone"]), vec![3]);
         // Deleted in every language.
-        idx.update(&[1, 7], Vec::new(), 2).unwrap();
+        update_everywhere(&idx, &[1, 7], Vec::new(), 2).unwrap();
         assert_eq!(
             run(&idx, "password", "en", &["anyone", "company:9"]),
             Vec::<Id>::new()
@@ -459,7 +477,8 @@ mod tests {
         )
         .unwrap();
         for _ in 0..3 {
-            idx.update(
+            update_everywhere(
+                &idx,
                 &[1],
                 vec![entry(1, "en", "Passkeys", "Sign in.", "anyone", &tags)],
                 2,
