@@ -1,8 +1,9 @@
 //! The bundled set's search index, made ahead of time and compiled in: current, and
 //! answering exactly as an index built from the fixtures at start.
 
+use super::indexing::{language_entries, Codes};
 use super::*;
-use crate::domain::search::Origin;
+use crate::domain::search::{IndexEntry, Origin};
 
 fn bundled() -> FixtureSet {
     FixtureSet::bundled().expect("bundled fixtures load")
