@@ -10,20 +10,28 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{BitSet, DocId, DocSet, Score, SegmentReader, Term};
 
 use super::documents::LangFields;
+use super::memory::{Memory, SharedWeight};
 use super::union::Union;
 
 /// Title matches weigh more than body matches.
 const TITLE_BOOST: f32 = 2.0;
 
 /// The scored part: every analysed word must match somewhere; the last one may be
-/// a prefix of a longer word. `None` when the text has no searchable word.
-pub(super) fn text_query(fields: &LangFields, text: &str) -> Option<Box<dyn Query>> {
-    text_query_with(fields, text, &|queries| Box::new(Union(queries)))
+/// a prefix of a longer word. `None` when the text has no searchable word. Term weights
+/// and prefix documents are taken from and left in `memory`, which must be the memory of
+/// the searcher the query runs on (see [`Memory`]).
+pub(super) fn text_query(
+    fields: &LangFields,
+    memory: &Arc<Memory>,
+    text: &str,
+) -> Option<Box<dyn Query>> {
+    text_query_with(fields, memory, text, &|queries| Box::new(Union(queries)))
 }
 
 /// [`text_query`] with the unions made by `union`.
 pub(super) fn text_query_with(
     fields: &LangFields,
+    memory: &Arc<Memory>,
     text: &str,
     union: &dyn Fn(Vec<Box<dyn Query>>) -> Box<dyn Query>,
 ) -> Option<Box<dyn Query>> {
@@ -62,10 +70,10 @@ pub(super) fn text_query_with(
     };
     let term_query = |word: String| -> Box<dyn Query> {
         per_field(&|f| {
-            Box::new(TermQuery::new(
-                Term::from_field_text(f, &word),
-                IndexRecordOption::WithFreqs,
-            ))
+            Box::new(RememberedTermQuery {
+                term: Term::from_field_text(f, &word),
+                memory: memory.clone(),
+            })
         })
     };
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -78,6 +86,7 @@ pub(super) fn text_query_with(
             Box::new(PrefixQuery {
                 field: f,
                 prefix: prefix.as_bytes().into(),
+                memory: memory.clone(),
             })
         })];
         if let Some(word) = last_stemmed {
@@ -88,14 +97,49 @@ pub(super) fn text_query_with(
     Some(Box::new(BooleanQuery::new(clauses)))
 }
 
+/// One word in one field: tantivy's `TermQuery` (with frequencies), its weight taken from
+/// the searcher's [`Memory`] when a search has made it before: making one (three
+/// statistics read from the index and a table of 256 norms) was a sixth of a
+/// never-repeated search. The weight is tantivy's own, so scores and scorers are exactly
+/// those of `TermQuery`.
+#[derive(Debug, Clone)]
+struct RememberedTermQuery {
+    term: Term,
+    memory: Arc<Memory>,
+}
+
+impl Query for RememberedTermQuery {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let query = || TermQuery::new(self.term.clone(), IndexRecordOption::WithFreqs);
+        let EnableScoring::Enabled {
+            statistics_provider,
+            ..
+        } = scoring
+        else {
+            return query().weight(scoring);
+        };
+        let docs = statistics_provider.total_num_docs()?;
+        let weight = self
+            .memory
+            .weight(&self.term, docs, || query().weight(scoring))?;
+        Ok(Box::new(SharedWeight(weight)))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        visitor(&self.term, false);
+    }
+}
+
 /// Every term of a field that starts with `prefix`, each matching with the same score (as
 /// tantivy's `FuzzyTermQuery::new_prefix` at distance 0). The terms are read as one range
 /// of the term dictionary, without building a Levenshtein automaton for every search,
-/// which was a third of a never-repeated search's time.
+/// which was a third of a never-repeated search's time; the documents found are kept in
+/// the searcher's [`Memory`], so a prefix typed again reads nothing.
 #[derive(Debug, Clone)]
 struct PrefixQuery {
     field: Field,
     prefix: Arc<[u8]>,
+    memory: Arc<Memory>,
 }
 
 impl Query for PrefixQuery {
@@ -104,8 +148,9 @@ impl Query for PrefixQuery {
     }
 }
 
-impl Weight for PrefixQuery {
-    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+impl PrefixQuery {
+    /// The documents of the segment holding a term that starts with the prefix.
+    fn read(&self, reader: &SegmentReader) -> tantivy::Result<BitSet> {
         let mut docs = BitSet::with_max_value(reader.max_doc());
         let inverted = reader.inverted_index(self.field)?;
         let mut range = inverted.terms().range().ge(&*self.prefix);
@@ -113,9 +158,19 @@ impl Weight for PrefixQuery {
             range = range.lt(upper);
         }
         let mut terms = range.into_stream()?;
+        let mut postings = None;
         while terms.advance() {
-            let mut postings = inverted
-                .read_block_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
+            let postings =
+                match &mut postings {
+                    Some(postings) => {
+                        inverted.reset_block_postings_from_terminfo(terms.value(), postings)?;
+                        postings
+                    }
+                    None => postings.insert(inverted.read_block_postings_from_terminfo(
+                        terms.value(),
+                        IndexRecordOption::Basic,
+                    )?),
+                };
             while !postings.docs().is_empty() {
                 for &doc in postings.docs() {
                     docs.insert(doc);
@@ -123,6 +178,17 @@ impl Weight for PrefixQuery {
                 postings.advance();
             }
         }
+        Ok(docs)
+    }
+}
+
+impl Weight for PrefixQuery {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let docs =
+            self.memory
+                .prefix_docs(reader.segment_id(), self.field, &self.prefix, || {
+                    self.read(reader)
+                })?;
         Ok(Box::new(ConstScorer::new(BitSetDocSet::from(docs), boost)))
     }
 
