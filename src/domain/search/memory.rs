@@ -21,15 +21,28 @@ use tantivy::{BitSet, DocId, Score, SeekDangerResult, SegmentReader, Term};
 /// most of it); a memory that is full makes the weights of further terms every time, as
 /// without it.
 const MAX_WEIGHTS: usize = 4_000;
+/// Words whose analysis one memory keeps.
+const MAX_WORDS: usize = 20_000;
 /// Bytes of prefix documents one memory keeps (a segment's set of documents takes one bit
 /// per document: 4 kB for 32,000).
 const MAX_PREFIX_BYTES: usize = 4 << 20;
 
-/// Term weights and prefix documents of one searcher, shared by its searches.
+/// Term weights, prefix documents and analysed words of one searcher, shared by its
+/// searches.
 #[derive(Default)]
 pub(super) struct Memory {
     weights: RwLock<Weights>,
     prefixes: RwLock<Prefixes>,
+    words: RwLock<FxHashMap<Box<str>, Word>>,
+}
+
+/// What a query makes of one word of its text.
+#[derive(Debug, Clone)]
+pub(super) struct Word {
+    /// The term it is searched as: `None` for a stop word or an over-long word.
+    pub(super) term: Option<String>,
+    /// As typed, for matching as a prefix: lower case, accents folded, not stemmed.
+    pub(super) typed: Option<String>,
 }
 
 impl std::fmt::Debug for Memory {
@@ -83,6 +96,25 @@ impl Memory {
             weights.by_term.insert(term.clone(), weight.clone());
         }
         Ok(weight)
+    }
+
+    /// What `analyse` makes of one word (the analysis does not depend on the index: it is
+    /// only kept here to be forgotten with it).
+    pub(super) fn word(&self, word: &str, analyse: impl FnOnce(&str) -> Word) -> Word {
+        if let Some(known) = self
+            .words
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(word)
+        {
+            return known.clone();
+        }
+        let analysed = analyse(word);
+        let mut words = self.words.write().unwrap_or_else(|e| e.into_inner());
+        if words.len() < MAX_WORDS {
+            words.insert(word.into(), analysed.clone());
+        }
+        analysed
     }
 
     /// The documents of one segment holding a term of `field` that starts with `prefix`,

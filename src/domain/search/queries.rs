@@ -7,10 +7,11 @@ use tantivy::query::{
     Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::{SimpleTokenizer, TextAnalyzer, TokenStream, Tokenizer};
 use tantivy::{BitSet, DocId, DocSet, Score, SegmentReader, Term};
 
 use super::documents::LangFields;
-use super::memory::{Memory, SharedWeight};
+use super::memory::{Memory, SharedWeight, Word};
 use super::union::Union;
 
 /// Title matches weigh more than body matches.
@@ -28,6 +29,19 @@ pub(super) fn text_query(
     text_query_with(fields, memory, text, &|queries| Box::new(Union(queries)))
 }
 
+/// What the language's analyzers make of one word.
+fn analyse(fields: &LangFields, word: &str) -> Word {
+    let first = |analyzer: &TextAnalyzer| {
+        let mut analyzer = analyzer.clone();
+        let mut stream = analyzer.token_stream(word);
+        stream.advance().then(|| stream.token().text.clone())
+    };
+    Word {
+        term: first(&fields.analyzer),
+        typed: first(&fields.typing),
+    }
+}
+
 /// [`text_query`] with the unions made by `union`.
 pub(super) fn text_query_with(
     fields: &LangFields,
@@ -35,27 +49,27 @@ pub(super) fn text_query_with(
     text: &str,
     union: &dyn Fn(Vec<Box<dyn Query>>) -> Box<dyn Query>,
 ) -> Option<Box<dyn Query>> {
-    let mut analyzer = fields.analyzer.clone();
-    let mut words = Vec::new();
-    let mut stream = analyzer.token_stream(text);
-    while let Some(token) = stream.next() {
-        if !words.contains(&token.text) {
-            words.push(token.text.clone());
+    // Each word analysed on its own (every filter works on one word at a time, see
+    // `analysis::MemoAnalyzer`), as the searcher's memory remembers it.
+    let mut words: Vec<String> = Vec::new();
+    let mut last_typed = None;
+    let mut tokenizer = SimpleTokenizer::default();
+    let mut stream = tokenizer.token_stream(text);
+    while stream.advance() {
+        let word = memory.word(&stream.token().text, |word| analyse(fields, word));
+        if let Some(term) = word.term {
+            if !words.contains(&term) {
+                words.push(term);
+            }
+        }
+        if word.typed.is_some() {
+            last_typed = word.typed;
         }
     }
     // The last word as typed (lower-cased, folded, unstemmed) for prefix matching,
     // unless the user has finished it with a space.
-    let typing = (!text.ends_with(char::is_whitespace))
-        .then(|| {
-            let mut simple = fields.typing.clone();
-            let mut stream = simple.token_stream(text);
-            let mut last = None;
-            while let Some(t) = stream.next() {
-                last = Some(t.text.clone());
-            }
-            last
-        })
-        .flatten()
+    let typing = last_typed
+        .filter(|_| !text.ends_with(char::is_whitespace))
         .filter(|w| w.chars().count() >= 2);
     if words.is_empty() && typing.is_none() {
         return None;
@@ -215,4 +229,49 @@ fn after_prefix(prefix: &[u8]) -> Option<Vec<u8>> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::language::Lang;
+
+    /// Every term an analyzer makes of `text`.
+    fn terms(analyzer: &TextAnalyzer, text: &str) -> Vec<String> {
+        let mut analyzer = analyzer.clone();
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            out.push(stream.token().text.clone());
+        }
+        out
+    }
+
+    #[test]
+    fn words_analysed_one_by_one_are_what_the_whole_text_makes() {
+        let long = "b".repeat(41);
+        for code in ["en", "fr", "de", "ja-JP"] {
+            let (_, fields) = LangFields::schema(Lang::parse(code).unwrap());
+            let memory = Memory::new();
+            for text in [
+                "How to reset your Passwords",
+                "Réinitialiser les mots de passe oubliés",
+                "Die Passwörter, PASSWÖRTER!",
+                &format!("the {long} İstanbul ÉCOLE x86_64 日本語"),
+                &format!("password {long}"),
+                "",
+            ] {
+                let mut tokenizer = SimpleTokenizer::default();
+                let mut stream = tokenizer.token_stream(text);
+                let (mut analysed, mut typed) = (Vec::new(), Vec::new());
+                while stream.advance() {
+                    let word = memory.word(&stream.token().text, |w| analyse(&fields, w));
+                    analysed.extend(word.term);
+                    typed.extend(word.typed);
+                }
+                assert_eq!(analysed, terms(&fields.analyzer, text), "{code}: {text}");
+                assert_eq!(typed, terms(&fields.typing, text), "{code}: {text}");
+            }
+        }
+    }
 }
