@@ -15,6 +15,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDo
 
 use super::analysis::{tokenizer_name, MemoAnalyzer};
 use super::documents::{Group, Groups, IndexEntry, LangFields, SegmentTable};
+use super::memory::Memory;
 use super::queries::text_query;
 use super::ranking::{AllLanguages, Ranked, SearchQuery};
 use super::stored::{Built, Stored, STORED_FILE};
@@ -95,6 +96,8 @@ struct View {
     searcher: Searcher,
     tables: Vec<Arc<SegmentTable>>,
     groups: Vec<Group>,
+    /// What this searcher's searches remember for the next ones.
+    memory: Arc<Memory>,
 }
 
 impl View {
@@ -114,6 +117,7 @@ impl View {
             searcher,
             tables,
             groups: groups.all().to_vec(),
+            memory: Memory::new(),
         }))
     }
 }
@@ -364,10 +368,10 @@ impl LangIndex {
         q: &SearchQuery<'_>,
         total_docs: u64,
     ) -> Result<Vec<Id>, SearchError> {
-        let Some(text_query) = text_query(&self.fields, q.text) else {
+        let view = self.view.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let Some(text_query) = text_query(&self.fields, &view.memory, q.text) else {
             return Ok(Vec::new());
         };
-        let view = self.view.read().unwrap_or_else(|e| e.into_inner()).clone();
         let allowed: Vec<bool> = view.groups.iter().map(|g| q.allows(g)).collect();
         if !allowed.contains(&true) {
             return Ok(Vec::new());

@@ -17,6 +17,7 @@
 mod analysis;
 mod documents;
 mod index;
+mod memory;
 mod queries;
 mod ranking;
 mod stored;
@@ -609,6 +610,8 @@ mod tests {
                     .map(|(score, doc)| (score.to_bits(), doc))
                     .collect::<Vec<_>>()
             };
+            // Twice over: the second time, weights and prefixes come from the memory.
+            let memory = memory::Memory::new();
             for text in [
                 "password",
                 "passw",
@@ -619,9 +622,11 @@ mod tests {
                 "help",
                 "nothing",
                 "the",
-            ] {
-                let ours = text_query(&lang_index.fields, text).map(all);
-                let theirs = text_query_with(&lang_index.fields, text, &|queries| {
+            ]
+            .repeat(2)
+            {
+                let ours = text_query(&lang_index.fields, &memory, text).map(all);
+                let theirs = text_query_with(&lang_index.fields, &memory, text, &|queries| {
                     Box::new(BooleanQuery::union(queries))
                 })
                 .map(all);

@@ -7,47 +7,69 @@ use tantivy::query::{
     Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::{SimpleTokenizer, TextAnalyzer, TokenStream, Tokenizer};
 use tantivy::{BitSet, DocId, DocSet, Score, SegmentReader, Term};
 
 use super::documents::LangFields;
+use super::memory::{Memory, SharedWeight, Word};
 use super::union::Union;
 
 /// Title matches weigh more than body matches.
 const TITLE_BOOST: f32 = 2.0;
 
 /// The scored part: every analysed word must match somewhere; the last one may be
-/// a prefix of a longer word. `None` when the text has no searchable word.
-pub(super) fn text_query(fields: &LangFields, text: &str) -> Option<Box<dyn Query>> {
-    text_query_with(fields, text, &|queries| Box::new(Union(queries)))
+/// a prefix of a longer word. `None` when the text has no searchable word. Term weights
+/// and prefix documents are taken from and left in `memory`, which must be the memory of
+/// the searcher the query runs on (see [`Memory`]).
+pub(super) fn text_query(
+    fields: &LangFields,
+    memory: &Arc<Memory>,
+    text: &str,
+) -> Option<Box<dyn Query>> {
+    text_query_with(fields, memory, text, &|queries| Box::new(Union(queries)))
+}
+
+/// What the language's analyzers make of one word.
+fn analyse(fields: &LangFields, word: &str) -> Word {
+    let first = |analyzer: &TextAnalyzer| {
+        let mut analyzer = analyzer.clone();
+        let mut stream = analyzer.token_stream(word);
+        stream.advance().then(|| stream.token().text.clone())
+    };
+    Word {
+        term: first(&fields.analyzer),
+        typed: first(&fields.typing),
+    }
 }
 
 /// [`text_query`] with the unions made by `union`.
 pub(super) fn text_query_with(
     fields: &LangFields,
+    memory: &Arc<Memory>,
     text: &str,
     union: &dyn Fn(Vec<Box<dyn Query>>) -> Box<dyn Query>,
 ) -> Option<Box<dyn Query>> {
-    let mut analyzer = fields.analyzer.clone();
-    let mut words = Vec::new();
-    let mut stream = analyzer.token_stream(text);
-    while let Some(token) = stream.next() {
-        if !words.contains(&token.text) {
-            words.push(token.text.clone());
+    // Each word analysed on its own (every filter works on one word at a time, see
+    // `analysis::MemoAnalyzer`), as the searcher's memory remembers it.
+    let mut words: Vec<String> = Vec::new();
+    let mut last_typed = None;
+    let mut tokenizer = SimpleTokenizer::default();
+    let mut stream = tokenizer.token_stream(text);
+    while stream.advance() {
+        let word = memory.word(&stream.token().text, |word| analyse(fields, word));
+        if let Some(term) = word.term {
+            if !words.contains(&term) {
+                words.push(term);
+            }
+        }
+        if word.typed.is_some() {
+            last_typed = word.typed;
         }
     }
     // The last word as typed (lower-cased, folded, unstemmed) for prefix matching,
     // unless the user has finished it with a space.
-    let typing = (!text.ends_with(char::is_whitespace))
-        .then(|| {
-            let mut simple = fields.typing.clone();
-            let mut stream = simple.token_stream(text);
-            let mut last = None;
-            while let Some(t) = stream.next() {
-                last = Some(t.text.clone());
-            }
-            last
-        })
-        .flatten()
+    let typing = last_typed
+        .filter(|_| !text.ends_with(char::is_whitespace))
         .filter(|w| w.chars().count() >= 2);
     if words.is_empty() && typing.is_none() {
         return None;
@@ -62,10 +84,10 @@ pub(super) fn text_query_with(
     };
     let term_query = |word: String| -> Box<dyn Query> {
         per_field(&|f| {
-            Box::new(TermQuery::new(
-                Term::from_field_text(f, &word),
-                IndexRecordOption::WithFreqs,
-            ))
+            Box::new(RememberedTermQuery {
+                term: Term::from_field_text(f, &word),
+                memory: memory.clone(),
+            })
         })
     };
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -78,6 +100,7 @@ pub(super) fn text_query_with(
             Box::new(PrefixQuery {
                 field: f,
                 prefix: prefix.as_bytes().into(),
+                memory: memory.clone(),
             })
         })];
         if let Some(word) = last_stemmed {
@@ -88,14 +111,49 @@ pub(super) fn text_query_with(
     Some(Box::new(BooleanQuery::new(clauses)))
 }
 
+/// One word in one field: tantivy's `TermQuery` (with frequencies), its weight taken from
+/// the searcher's [`Memory`] when a search has made it before: making one (three
+/// statistics read from the index and a table of 256 norms) was a sixth of a
+/// never-repeated search. The weight is tantivy's own, so scores and scorers are exactly
+/// those of `TermQuery`.
+#[derive(Debug, Clone)]
+struct RememberedTermQuery {
+    term: Term,
+    memory: Arc<Memory>,
+}
+
+impl Query for RememberedTermQuery {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let query = || TermQuery::new(self.term.clone(), IndexRecordOption::WithFreqs);
+        let EnableScoring::Enabled {
+            statistics_provider,
+            ..
+        } = scoring
+        else {
+            return query().weight(scoring);
+        };
+        let docs = statistics_provider.total_num_docs()?;
+        let weight = self
+            .memory
+            .weight(&self.term, docs, || query().weight(scoring))?;
+        Ok(Box::new(SharedWeight(weight)))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        visitor(&self.term, false);
+    }
+}
+
 /// Every term of a field that starts with `prefix`, each matching with the same score (as
 /// tantivy's `FuzzyTermQuery::new_prefix` at distance 0). The terms are read as one range
 /// of the term dictionary, without building a Levenshtein automaton for every search,
-/// which was a third of a never-repeated search's time.
+/// which was a third of a never-repeated search's time; the documents found are kept in
+/// the searcher's [`Memory`], so a prefix typed again reads nothing.
 #[derive(Debug, Clone)]
 struct PrefixQuery {
     field: Field,
     prefix: Arc<[u8]>,
+    memory: Arc<Memory>,
 }
 
 impl Query for PrefixQuery {
@@ -104,8 +162,9 @@ impl Query for PrefixQuery {
     }
 }
 
-impl Weight for PrefixQuery {
-    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+impl PrefixQuery {
+    /// The documents of the segment holding a term that starts with the prefix.
+    fn read(&self, reader: &SegmentReader) -> tantivy::Result<BitSet> {
         let mut docs = BitSet::with_max_value(reader.max_doc());
         let inverted = reader.inverted_index(self.field)?;
         let mut range = inverted.terms().range().ge(&*self.prefix);
@@ -113,9 +172,19 @@ impl Weight for PrefixQuery {
             range = range.lt(upper);
         }
         let mut terms = range.into_stream()?;
+        let mut postings = None;
         while terms.advance() {
-            let mut postings = inverted
-                .read_block_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
+            let postings =
+                match &mut postings {
+                    Some(postings) => {
+                        inverted.reset_block_postings_from_terminfo(terms.value(), postings)?;
+                        postings
+                    }
+                    None => postings.insert(inverted.read_block_postings_from_terminfo(
+                        terms.value(),
+                        IndexRecordOption::Basic,
+                    )?),
+                };
             while !postings.docs().is_empty() {
                 for &doc in postings.docs() {
                     docs.insert(doc);
@@ -123,6 +192,17 @@ impl Weight for PrefixQuery {
                 postings.advance();
             }
         }
+        Ok(docs)
+    }
+}
+
+impl Weight for PrefixQuery {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let docs =
+            self.memory
+                .prefix_docs(reader.segment_id(), self.field, &self.prefix, || {
+                    self.read(reader)
+                })?;
         Ok(Box::new(ConstScorer::new(BitSetDocSet::from(docs), boost)))
     }
 
@@ -149,4 +229,49 @@ fn after_prefix(prefix: &[u8]) -> Option<Vec<u8>> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::language::Lang;
+
+    /// Every term an analyzer makes of `text`.
+    fn terms(analyzer: &TextAnalyzer, text: &str) -> Vec<String> {
+        let mut analyzer = analyzer.clone();
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            out.push(stream.token().text.clone());
+        }
+        out
+    }
+
+    #[test]
+    fn words_analysed_one_by_one_are_what_the_whole_text_makes() {
+        let long = "b".repeat(41);
+        for code in ["en", "fr", "de", "ja-JP"] {
+            let (_, fields) = LangFields::schema(Lang::parse(code).unwrap());
+            let memory = Memory::new();
+            for text in [
+                "How to reset your Passwords",
+                "Réinitialiser les mots de passe oubliés",
+                "Die Passwörter, PASSWÖRTER!",
+                &format!("the {long} İstanbul ÉCOLE x86_64 日本語"),
+                &format!("password {long}"),
+                "",
+            ] {
+                let mut tokenizer = SimpleTokenizer::default();
+                let mut stream = tokenizer.token_stream(text);
+                let (mut analysed, mut typed) = (Vec::new(), Vec::new());
+                while stream.advance() {
+                    let word = memory.word(&stream.token().text, |w| analyse(&fields, w));
+                    analysed.extend(word.term);
+                    typed.extend(word.typed);
+                }
+                assert_eq!(analysed, terms(&fields.analyzer, text), "{code}: {text}");
+                assert_eq!(typed, terms(&fields.typing, text), "{code}: {text}");
+            }
+        }
+    }
 }
