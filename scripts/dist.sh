@@ -23,12 +23,15 @@ case "${1:-}" in
 esac
 
 TARGET=x86_64-unknown-linux-gnu
-MAX_MB=25
+MAX_MB=22
 echo "dist: building the static binary (release, --target $TARGET, crt-static)" >&2
+# Whole-program optimisation for this build only (a slow link, no use for the bench's or the
+# tests' builds): 30.6 MB becomes 24.2 before the symbols go, 21.5 MB after.
 # getrandom (tantivy's uuids, freshmock's secrets) finds the getrandom syscall through a
 # dynamic lookup that fails in a static binary, and would fall back to /dev/urandom, which
 # an empty root does not have: linux_getrandom calls it directly (glibc 2.25+, Linux 3.17+).
-CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS="-C target-feature=+crt-static --cfg getrandom_backend=\"linux_getrandom\"" \
+CARGO_PROFILE_RELEASE_LTO=fat CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
+  CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS="-C target-feature=+crt-static --cfg getrandom_backend=\"linux_getrandom\"" \
   cargo build --release --locked --quiet --target "$TARGET" --bin freshmock
 # The image's folders (Containerfile): dist/root/tmp becomes /tmp, dist/empty /data.
 mkdir -p dist/empty dist/root/tmp
