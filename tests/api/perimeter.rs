@@ -334,15 +334,21 @@ async fn a_fixture_set_over_max_fixtures_body_is_413_naming_the_flag() {
 
 // Slow and idle sockets
 
-#[tokio::test]
-async fn headers_sent_too_slowly_are_cut_off_at_the_header_timeout() {
+/// A server whose header timeout is half a second (the idle one a minute), and a socket to it.
+async fn connected_with_a_short_header_timeout() -> (Api, TcpStream) {
     let server = Api::on(
         MockServer::builder()
             .timeouts(Duration::from_millis(500), Duration::from_secs(60))
             .start()
             .await,
     );
-    let mut stream = TcpStream::connect(authority(&server.uri())).await.unwrap();
+    let stream = TcpStream::connect(authority(&server.uri())).await.unwrap();
+    (server, stream)
+}
+
+#[tokio::test]
+async fn headers_sent_too_slowly_are_cut_off_at_the_header_timeout() {
+    let (_server, mut stream) = connected_with_a_short_header_timeout().await;
     stream
         .write_all(b"GET /_freshmock/health HTTP/1.1\r\n")
         .await
@@ -363,13 +369,7 @@ async fn headers_sent_too_slowly_are_cut_off_at_the_header_timeout() {
 
 #[tokio::test]
 async fn a_kept_alive_connection_that_sends_no_next_request_is_closed_at_the_header_timeout() {
-    let server = Api::on(
-        MockServer::builder()
-            .timeouts(Duration::from_millis(500), Duration::from_secs(60))
-            .start()
-            .await,
-    );
-    let mut stream = TcpStream::connect(authority(&server.uri())).await.unwrap();
+    let (_server, mut stream) = connected_with_a_short_header_timeout().await;
     // Two requests answered, then silence: the wait for the third's headers runs out.
     for _ in 0..2 {
         stream
