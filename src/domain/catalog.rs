@@ -828,10 +828,21 @@ fn account_languages(account: &Account) -> Languages {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::fixtures::Translation;
     use crate::domain::people::Directory;
 
-    fn bundled() -> FixtureSet {
+    pub(super) fn bundled() -> FixtureSet {
         FixtureSet::bundled().expect("bundled fixtures load")
+    }
+
+    /// The English translation of the set's first article, to change.
+    pub(super) fn first_english(set: &mut FixtureSet) -> &mut Translation {
+        let first = set.solutions[0].folders[0].articles[0].id;
+        set.article_mut(first)
+            .unwrap()
+            .translations
+            .get_mut("en")
+            .unwrap()
     }
 
     fn user(catalog: &Catalog, email: &str) -> User {
@@ -847,13 +858,7 @@ mod tests {
         let kept = set.solutions[0].folders[0].articles[1].translations["en"]
             .modified_at
             .clone();
-        let first = set.solutions[0].folders[0].articles[0].id;
-        let tr = set
-            .article_mut(first)
-            .unwrap()
-            .translations
-            .get_mut("en")
-            .unwrap();
+        let tr = first_english(&mut set);
         tr.modified_at = "2026-09-14T10:12:30.75+02:00".into();
         set.widgets[0].created_at = "2026-09-14T08:12:30.5Z".into();
         set.widgets[0].updated_at = "2026-09-13T23:00:00-09:12".into();

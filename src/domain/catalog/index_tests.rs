@@ -2,12 +2,9 @@
 //! answering exactly as an index built from the fixtures at start.
 
 use super::indexing::{language_entries, Codes};
+use super::tests::{bundled, first_english};
 use super::*;
 use crate::domain::search::{IndexEntry, Origin};
-
-fn bundled() -> FixtureSet {
-    FixtureSet::bundled().expect("bundled fixtures load")
-}
 
 /// Where `bundled.index` lives in the source tree.
 const BUNDLED_INDEX: &str = concat!(
@@ -42,14 +39,7 @@ fn the_bundled_set_opens_its_index_made_ahead_of_time() {
 #[test]
 fn a_set_that_differs_from_the_bundled_one_in_one_word_is_indexed_not_opened() {
     let mut set = bundled();
-    let first = set.solutions[0].folders[0].articles[0].id;
-    let tr = set
-        .article_mut(first)
-        .unwrap()
-        .translations
-        .get_mut("en")
-        .unwrap();
-    tr.title.push_str(" zebra");
+    first_english(&mut set).title.push_str(" zebra");
     let catalog = Catalog::load(set);
     catalog.wait_indexed().unwrap();
     let origins: HashMap<Lang, Origin> = catalog.index_origins().into_iter().collect();
