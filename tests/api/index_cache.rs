@@ -140,6 +140,34 @@ async fn a_second_server_on_the_same_fixtures_opens_the_index_the_first_kept() {
 }
 
 #[tokio::test]
+async fn two_servers_starting_at_once_on_one_cache_both_answer_and_leave_one_whole_copy() {
+    let fixtures = fixtures_with("zebra");
+    let cache = tempfile::tempdir().unwrap();
+    // As two CI workers would: both build, both write, and the renames must not clash.
+    let (a, b) = (
+        server(fixtures.path(), cache.path()),
+        server(fixtures.path(), cache.path()),
+    );
+    for server in [&a, &b] {
+        // Built, or opened if the other was quicker to keep a language: never anything else.
+        let origins = origins(server).await;
+        for lang in LANGUAGES {
+            assert!(
+                origins[lang] == "built" || origins[lang] == "cached",
+                "{origins}"
+            );
+        }
+    }
+    let expected = answers(&a).await;
+    assert_eq!(answers(&b).await, expected);
+    kept(cache.path()).await;
+
+    let third = server(fixtures.path(), cache.path());
+    assert_eq!(origins(&third).await, all("cached"));
+    assert_eq!(answers(&third).await, expected);
+}
+
+#[tokio::test]
 async fn the_bundled_fixtures_open_the_index_compiled_in() {
     let cache = tempfile::tempdir().unwrap();
     let server = spawn(&["--index-cache", cache.path().to_str().unwrap()]);
