@@ -30,6 +30,11 @@ fn fixtures_with(word: &str) -> tempfile::TempDir {
         translation["title"] = json!(format!("{} {word}", translation["title"].as_str().unwrap()));
     }
     std::fs::write(&file, serde_json::to_vec(&solutions).unwrap()).unwrap();
+    // Files changed in the last two seconds give the folder no stamp (the cache then names
+    // the set by its content, as git does with racily clean files), and a server started
+    // later would name the same set by its stamp: every server of a test must see settled
+    // files to share one set, whatever the machine's load.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
     dir
 }
 
@@ -76,6 +81,21 @@ async fn kept(cache: &Path) -> PathBuf {
         "{} did not get the index of every language",
         cache.display()
     );
+}
+
+/// Waits until the cache holds every language of a set that is not among `known`, and
+/// returns that set's directory.
+async fn kept_besides(cache: &Path, known: &[PathBuf]) -> PathBuf {
+    for _ in 0..2400 {
+        let new = sets(cache).into_iter().find(|set| {
+            !known.contains(set) && LANGUAGES.iter().all(|l| set.join(l).join("set").exists())
+        });
+        if let Some(set) = new {
+            return set;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("{} did not get a new set", cache.display());
 }
 
 async fn search(server: &Process, term: &str, language: &str) -> Vec<u64> {
@@ -272,4 +292,55 @@ async fn edits_through_the_agent_api_leave_the_cached_index_as_it_was() {
     assert_eq!(origins(&third).await, all("cached"));
     assert!(search(&third, "okapi", "en").await.is_empty());
     assert_eq!(search(&third, "zebra", "en").await, vec![1101]);
+}
+
+#[tokio::test]
+async fn the_cache_keeps_the_four_sets_used_last_and_drops_the_oldest() {
+    let cache = tempfile::tempdir().unwrap();
+    let mut kept_sets = Vec::new();
+    for word in ["aardvark", "bison", "caracal", "dingo", "eland"] {
+        let fixtures = fixtures_with(word);
+        let server = server(fixtures.path(), cache.path());
+        assert_eq!(origins(&server).await, all("built"), "{word}");
+        kept_sets.push(kept_besides(cache.path(), &kept_sets).await);
+        // A little apart, so that the sets' ages differ whatever the file system's clock.
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let mut newest = kept_sets[1..].to_vec();
+    newest.sort();
+    assert_eq!(
+        sets(cache.path()),
+        newest,
+        "the first set is the one dropped"
+    );
+}
+
+#[tokio::test]
+async fn no_index_cache_builds_at_every_start_and_writes_nothing() {
+    let fixtures = fixtures_with("zebra");
+    let home = tempfile::tempdir().unwrap();
+    let start = || {
+        let mut command = binary(&[
+            "--fixtures",
+            fixtures.path().to_str().unwrap(),
+            "--no-index-cache",
+        ]);
+        // Where the cache would go by default: nothing may appear there.
+        command
+            .env_remove("FRESHMOCK_INDEX_CACHE")
+            .env("HOME", home.path())
+            .env("XDG_CACHE_HOME", home.path().join("cache"));
+        spawn_command(command)
+    };
+    let first = start();
+    assert_eq!(origins(&first).await, all("built"));
+    assert_eq!(search(&first, "zebra", "en").await, vec![1101]);
+    drop(first);
+    let second = start();
+    assert_eq!(origins(&second).await, all("built"), "nothing was kept");
+    assert_eq!(
+        files(home.path()),
+        Vec::new(),
+        "no file written under the home folder"
+    );
 }
