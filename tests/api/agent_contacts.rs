@@ -161,17 +161,7 @@ async fn wrong_types_and_values_are_refused_field_by_field() {
     )
     .await;
     assert_eq!(reply.status, 400, "{}", reply.body);
-    let errors: Vec<(String, String)> = reply.json()["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                e["field"].as_str().unwrap().to_owned(),
-                e["code"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
+    let errors = reply.field_codes();
     for expected in [
         ("name", "datatype_mismatch"),
         ("email", "invalid_value"),

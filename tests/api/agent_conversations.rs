@@ -7,23 +7,13 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::support::{fetch, keys, Api, Reply, ADMIN_KEY, AGENT_KEY, EDITOR_KEY};
+use crate::support::{agent_ticket, fetch, keys, Api, Reply, ADMIN_KEY, AGENT_KEY, EDITOR_KEY};
 
 const TICKETS: &str = "/api/v2/tickets";
 
 async fn ticket(server: &Api, extra: Value) -> Value {
-    let mut body = json!({
-        "email": "nora@example.com",
-        "subject": "Printer on fire",
-        "description": "<p>It is on fire.</p>",
-        "status": 2,
-        "priority": 1,
-    });
-    for (k, v) in extra.as_object().unwrap() {
-        body[k] = v.clone();
-    }
     let reply = server
-        .agent_send(Method::POST, TICKETS, ADMIN_KEY, body)
+        .agent_send(Method::POST, TICKETS, ADMIN_KEY, agent_ticket(extra))
         .await;
     assert_eq!(reply.status, 201, "{}", reply.body);
     reply.json()
@@ -56,22 +46,6 @@ async fn listed(server: &Api, id: u64) -> Value {
         .await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     reply.json()
-}
-
-fn codes(reply: &Reply) -> Vec<(String, String)> {
-    let mut found: Vec<(String, String)> = reply.json()["errors"]
-        .as_array()
-        .unwrap_or_else(|| panic!("no errors: {}", reply.body))
-        .iter()
-        .map(|e| {
-            (
-                e["field"].as_str().unwrap().to_owned(),
-                e["code"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
-    found.sort();
-    found
 }
 
 fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -241,7 +215,7 @@ async fn conversation_bodies_are_checked_as_freshdesk_checks_them() {
     .await;
     assert_eq!(refused.status, 400, "{}", refused.body);
     assert_eq!(
-        codes(&refused),
+        refused.field_codes(),
         pairs(&[
             ("body", "missing_field"),
             ("cc_emails", "invalid_value"),
@@ -257,7 +231,7 @@ async fn conversation_bodies_are_checked_as_freshdesk_checks_them() {
     .await;
     assert_eq!(refused.status, 400);
     assert_eq!(
-        codes(&refused),
+        refused.field_codes(),
         pairs(&[
             ("body", "datatype_mismatch"),
             ("from_email", "invalid_field"),
@@ -273,10 +247,13 @@ async fn conversation_bodies_are_checked_as_freshdesk_checks_them() {
     )
     .await;
     assert_eq!(refused.status, 400);
-    assert_eq!(codes(&refused), pairs(&[("from_email", "invalid_value")]));
+    assert_eq!(
+        refused.field_codes(),
+        pairs(&[("from_email", "invalid_value")])
+    );
     assert!(!refused.reason().is_empty());
     let blank = post(&server, id, "notes", json!({ "body": "  " })).await;
-    assert_eq!(codes(&blank), pairs(&[("body", "invalid_value")]));
+    assert_eq!(blank.field_codes(), pairs(&[("body", "invalid_value")]));
     let not_json = fetch(
         server
             .agent(Method::POST, &format!("{TICKETS}/{id}/notes"), ADMIN_KEY)
@@ -336,7 +313,10 @@ async fn only_notes_agents_wrote_can_be_edited_and_a_customers_note_not_deleted(
     assert_eq!(edited.json()["body_text"], "second");
     assert_eq!(edited.json()["private"], true);
     let unknown = put(&note["id"], json!({ "private": false })).await;
-    assert_eq!(codes(&unknown), pairs(&[("private", "invalid_field")]));
+    assert_eq!(
+        unknown.field_codes(),
+        pairs(&[("private", "invalid_field")])
+    );
 
     let on_reply = put(&reply["id"], json!({ "body": "changed" })).await;
     assert_eq!(on_reply.status, 405, "{}", on_reply.body);
@@ -402,7 +382,7 @@ async fn conversations_are_paged_with_a_link_to_the_next_page() {
             ADMIN_KEY,
         )
         .await;
-    assert_eq!(codes(&bad), pairs(&[("order_by", "invalid_field")]));
+    assert_eq!(bad.field_codes(), pairs(&[("order_by", "invalid_field")]));
 }
 
 #[tokio::test]
@@ -562,7 +542,10 @@ async fn company_and_sla_policy_are_side_loads_of_the_show_only() {
             .agent_get(&format!("{TICKETS}?include={include}"), ADMIN_KEY)
             .await;
         assert_eq!(refused.status, 400, "{include}: {}", refused.body);
-        assert_eq!(codes(&refused), pairs(&[("include", "invalid_value")]));
+        assert_eq!(
+            refused.field_codes(),
+            pairs(&[("include", "invalid_value")])
+        );
     }
 }
 
@@ -647,7 +630,7 @@ async fn ticket_fields_take_paging_and_name_the_default_fields_as_the_agent_api_
     let bad = server
         .agent_get("/api/v2/ticket_fields?page=0", EDITOR_KEY)
         .await;
-    assert_eq!(codes(&bad), pairs(&[("page", "invalid_value")]));
+    assert_eq!(bad.field_codes(), pairs(&[("page", "invalid_value")]));
     // The widget's form keeps its own names.
     let widget = fetch(server.widget(
         Method::GET,

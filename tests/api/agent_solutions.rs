@@ -194,18 +194,7 @@ async fn an_article_missing_its_required_fields_gets_one_error_per_field() {
         .await;
     assert_eq!(reply.status, 400);
     assert_eq!(reply.json()["description"], "Validation failed");
-    let mut errors: Vec<(String, String)> = reply.json()["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                e["field"].as_str().unwrap().to_owned(),
-                e["code"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
-    errors.sort();
+    let errors = reply.field_codes();
     assert_eq!(
         errors,
         [

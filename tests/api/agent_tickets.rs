@@ -7,29 +7,15 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::support::{
-    fetch, multipart, multipart_type, spawn, Api, Reply, ADMIN_KEY, AGENT_KEY, EDITOR_KEY, WIDGET,
+    agent_ticket, fetch, multipart, multipart_type, spawn, Api, Reply, ADMIN_KEY, AGENT_KEY,
+    EDITOR_KEY, WIDGET,
 };
 
 const TICKETS: &str = "/api/v2/tickets";
 
-/// A ticket body that passes every check, with `extra` laid over it.
-fn ticket(extra: Value) -> Value {
-    let mut body = json!({
-        "email": "nora@example.com",
-        "subject": "Printer on fire",
-        "description": "<p>It is on fire.</p>",
-        "status": 2,
-        "priority": 1,
-    });
-    for (k, v) in extra.as_object().unwrap() {
-        body[k] = v.clone();
-    }
-    body
-}
-
 async fn create(server: &Api, extra: Value) -> Reply {
     server
-        .agent_send(Method::POST, TICKETS, ADMIN_KEY, ticket(extra))
+        .agent_send(Method::POST, TICKETS, ADMIN_KEY, agent_ticket(extra))
         .await
 }
 
@@ -157,17 +143,7 @@ async fn wrong_types_and_values_are_refused_field_by_field() {
     )
     .await;
     assert_eq!(reply.status, 400, "{}", reply.body);
-    let errors: Vec<(String, String)> = reply.json()["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                e["field"].as_str().unwrap().to_owned(),
-                e["code"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
+    let errors = reply.field_codes();
     for expected in [
         ("status", "invalid_value"),
         ("priority", "datatype_mismatch"),
@@ -439,7 +415,7 @@ async fn vera_may_not_read_tickets_stan_may_not_delete_them_and_no_key_is_401() 
     assert_eq!(vera.status, 403);
     assert_eq!(vera.code(), "access_denied");
     let vera = server
-        .agent_send(Method::POST, TICKETS, EDITOR_KEY, ticket(json!({})))
+        .agent_send(Method::POST, TICKETS, EDITOR_KEY, agent_ticket(json!({})))
         .await;
     assert_eq!(vera.status, 403);
     let stan = fetch(server.agent(Method::DELETE, &format!("{TICKETS}/{id}"), AGENT_KEY)).await;
@@ -608,7 +584,7 @@ async fn tickets_written_through_the_api_survive_a_restart_with_a_data_dir() {
         client
             .post(format!("{}{TICKETS}", process.uri))
             .header("Authorization", &auth)
-            .json(&ticket(json!({}))),
+            .json(&agent_ticket(json!({}))),
     )
     .await;
     assert_eq!(reply.status, 201, "{}", reply.body);

@@ -480,6 +480,23 @@ impl Reply {
             .unwrap_or_default()
     }
 
+    /// A validation error's `(field, code)` pairs, sorted.
+    pub fn field_codes(&self) -> Vec<(String, String)> {
+        let mut found: Vec<(String, String)> = self.json()["errors"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no errors: {}", self.body))
+            .iter()
+            .map(|e| {
+                (
+                    e["field"].as_str().unwrap().to_owned(),
+                    e["code"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        found.sort();
+        found
+    }
+
     /// The article ids of a list answer (search, suggested), in order.
     pub fn ids(&self) -> Vec<u64> {
         ids(&self.json())
@@ -494,4 +511,19 @@ impl Reply {
         self.header("x-freshmock-reason")
             .unwrap_or_else(|| panic!("no X-Freshmock-Reason on {} {:?}", self.status, self.body))
     }
+}
+
+/// An agent-API ticket body that passes every check, with `extra`'s keys laid over it.
+pub fn agent_ticket(extra: Value) -> Value {
+    let mut body = serde_json::json!({
+        "email": "nora@example.com",
+        "subject": "Printer on fire",
+        "description": "<p>It is on fire.</p>",
+        "status": 2,
+        "priority": 1,
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    body
 }
