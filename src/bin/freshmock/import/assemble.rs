@@ -19,7 +19,7 @@ use freshmock::fixtures::{
 };
 use freshmock::Lang;
 
-use super::read::{languages, Raw, RawArticle, RawCategory, RawFolder};
+use super::read::{languages, strings, Raw, RawArticle, RawCategory, RawFolder};
 use super::redact;
 
 /// When the API gives no time (fixtures' own default).
@@ -171,18 +171,6 @@ fn ids(v: &Value, key: &str) -> Vec<Id> {
     v[key]
         .as_array()
         .map(|a| a.iter().filter_map(Value::as_u64).collect())
-        .unwrap_or_default()
-}
-
-fn strings(v: &Value, key: &str) -> Vec<String> {
-    v[key]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
         .unwrap_or_default()
 }
 

@@ -92,28 +92,30 @@ pub struct Reader<'a> {
     notes: Mutex<Vec<String>>,
 }
 
+/// The strings of `v[key]`, an array in Freshdesk's answers (none when it is not).
+pub fn strings(v: &Value, key: &str) -> Vec<String> {
+    v[key]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The primary language and the other portal languages, from the settings.
 pub fn languages(settings: &Value) -> (String, Vec<String>) {
     let primary = settings["primary_language"]
         .as_str()
         .unwrap_or("en")
         .to_owned();
-    let list = |key: &str| -> Vec<String> {
-        settings[key]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
     // The portal's languages when the account says; Freshdesk's older answers only
     // have the supported ones.
-    let mut others = list("portal_languages");
+    let mut others = strings(settings, "portal_languages");
     if settings.get("portal_languages").is_none() {
-        others = list("supported_languages");
+        others = strings(settings, "supported_languages");
     }
     others.retain(|l| *l != primary);
     others.dedup();
