@@ -190,7 +190,9 @@ pub fn check(
     headers: WidgetHeaders,
     login: Login,
 ) -> Result<WidgetCall, ApiError> {
-    if !state.catalog().fixtures.account.features.help_widget {
+    // One read of the world for the whole check (the catalog, the keys, the directory).
+    let world = state.read();
+    if !world.catalog.fixtures.account.features.help_widget {
         return Err(require_feature(
             "help_widget",
             "the account has no help_widget feature (account.json features.help_widget is false): every widget call is refused",
@@ -211,7 +213,6 @@ pub fn check(
         ));
     }
     let raw_id = headers.widget_id.as_deref().unwrap_or_default();
-    let world = state.read();
     let catalog = world.catalog.clone();
     let id = lenient_id(raw_id);
     let widget = u64::try_from(id).ok().and_then(|id| catalog.widget(id));
