@@ -109,12 +109,8 @@ async fn dispatch(
     let observation = observed.then(|| observe::Observation {
         start,
         method: method.clone(),
-        path: path.to_owned(),
-        query: uri.query().unwrap_or_default().to_owned(),
-        auth: headers.get(observe::WIDGET_AUTH).map(|v| match v.to_str() {
-            Ok(text) => text.to_owned(),
-            Err(_) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
-        }),
+        uri: uri.clone(),
+        auth: headers.get(observe::WIDGET_AUTH).cloned(),
         agent_auth: matches!(room, Room::AgentApi | Room::OtherApi)
             .then(|| headers.get(http::header::AUTHORIZATION))
             .flatten()
