@@ -69,10 +69,6 @@ impl From<&str> for HeaderText {
     }
 }
 
-fn header(headers: &HeaderMap, name: &HeaderName) -> Option<HeaderText> {
-    headers.get(name).map(HeaderText::new)
-}
-
 // Header names as constants: looking a header up by a string parses the name each time.
 const WIDGET_ID: HeaderName = HeaderName::from_static("x-widget-id");
 const CLIENT_ID: HeaderName = HeaderName::from_static("x-client-id");
@@ -81,14 +77,31 @@ const WIDGET_REFERRER: HeaderName = HeaderName::from_static("x-widget-referrer")
 
 impl WidgetHeaders {
     /// The widget headers of a request; missing ones are `None` (the checks say so).
+    ///
+    /// One pass over the request's few headers, comparing names: looking each of the five
+    /// up by name hashed every name byte by byte (1,300 instructions a call, callgrind).
+    /// A header sent twice counts by its first value, as a lookup by name finds it.
     pub fn of(h: &HeaderMap) -> WidgetHeaders {
-        WidgetHeaders {
-            widget_id: header(h, &WIDGET_ID),
-            client_id: header(h, &CLIENT_ID),
-            auth: header(h, &WIDGET_AUTH),
-            accept_language: header(h, &http::header::ACCEPT_LANGUAGE),
-            referrer: header(h, &WIDGET_REFERRER),
+        let mut found = WidgetHeaders::default();
+        for (name, value) in h {
+            let slot = if *name == WIDGET_ID {
+                &mut found.widget_id
+            } else if *name == CLIENT_ID {
+                &mut found.client_id
+            } else if *name == WIDGET_AUTH {
+                &mut found.auth
+            } else if *name == http::header::ACCEPT_LANGUAGE {
+                &mut found.accept_language
+            } else if *name == WIDGET_REFERRER {
+                &mut found.referrer
+            } else {
+                continue;
+            };
+            if slot.is_none() {
+                *slot = Some(HeaderText::new(value));
+            }
         }
+        found
     }
 }
 
@@ -190,7 +203,9 @@ pub fn check(
     headers: WidgetHeaders,
     login: Login,
 ) -> Result<WidgetCall, ApiError> {
-    if !state.catalog().fixtures.account.features.help_widget {
+    // One read of the world for the whole check (the catalog, the keys, the directory).
+    let world = state.read();
+    if !world.catalog.fixtures.account.features.help_widget {
         return Err(require_feature(
             "help_widget",
             "the account has no help_widget feature (account.json features.help_widget is false): every widget call is refused",
@@ -211,7 +226,6 @@ pub fn check(
         ));
     }
     let raw_id = headers.widget_id.as_deref().unwrap_or_default();
-    let world = state.read();
     let catalog = world.catalog.clone();
     let id = lenient_id(raw_id);
     let widget = u64::try_from(id).ok().and_then(|id| catalog.widget(id));
@@ -391,6 +405,30 @@ mod tests {
             lenient_id(&"9".repeat(40)),
             "9".repeat(30).parse::<i128>().unwrap()
         );
+    }
+
+    #[test]
+    fn widget_headers_are_read_as_a_lookup_by_name_reads_them() {
+        let mut h = HeaderMap::new();
+        h.insert("user-agent", HeaderValue::from_static("test"));
+        h.insert("x-widget-id", HeaderValue::from_static("12000000025"));
+        h.append("x-client-id", HeaderValue::from_static("first"));
+        h.append("x-client-id", HeaderValue::from_static("second"));
+        h.insert("accept-language", HeaderValue::from_static("fr"));
+        let read = WidgetHeaders::of(&h);
+        for (ours, name) in [
+            (&read.widget_id, "x-widget-id"),
+            (&read.client_id, "x-client-id"),
+            (&read.auth, "x-widget-auth"),
+            (&read.accept_language, "accept-language"),
+            (&read.referrer, "x-widget-referrer"),
+        ] {
+            assert_eq!(
+                ours.as_deref(),
+                h.get(name).map(|v| v.to_str().unwrap()),
+                "{name}"
+            );
+        }
     }
 
     #[test]

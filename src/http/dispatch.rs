@@ -1,16 +1,15 @@
-//! The dispatch: one warp filter takes every request apart, the route table
+//! The dispatch: [`handle`] takes every request apart, the route table
 //! ([`super::routes`]) picks its handler, and the answer gets its room's conventions on the
-//! way out; [`recover`] is the one place warp's own rejections become answers.
+//! way out. Tests also send requests through warp's test client ([`app`]), where
+//! `recover` is the one place warp's own rejections would become answers.
 
+#[cfg(test)]
 use std::convert::Infallible;
 use std::time::Instant;
 
 use http::header::{HeaderName, HeaderValue};
 use http::{HeaderMap, Method, StatusCode};
-use warp::filters::BoxedFilter;
-use warp::path::FullPath;
 use warp::reply::Response;
-use warp::{Filter, Rejection};
 
 use super::error::ApiError;
 use super::reply;
@@ -25,8 +24,23 @@ const CORS_METHODS: &str = "GET, POST, PUT, DELETE, OPTIONS";
 /// How long a browser may cache a preflight answer.
 const CORS_MAX_AGE: &str = "86400";
 
-/// Everything freshmock serves, as one warp filter.
-pub fn app(state: AppState) -> BoxedFilter<(Response,)> {
+/// Serves one request as it came from hyper: its parts are taken by value (nothing is
+/// copied) and go straight to [`dispatch`]. No warp filter runs on the way: the filter chain
+/// and its copy of every request's headers were a share of each request's cost, and no
+/// filter ever rejected anything.
+pub async fn handle(state: AppState, request: http::Request<hyper::body::Incoming>) -> Response {
+    let (parts, body) = request.into_parts();
+    let body = request::incoming_stream(body, state.timeouts().idle);
+    dispatch(state, parts.method, parts.uri, parts.headers, body).await
+}
+
+/// Everything freshmock serves, as one warp filter, for warp's test requests: the same
+/// [`dispatch`] as [`handle`], with warp's rejections (there are none) answered by
+/// [`recover`].
+#[cfg(test)]
+pub fn app(state: AppState) -> warp::filters::BoxedFilter<(Response,)> {
+    use warp::path::FullPath;
+    use warp::Filter;
     warp::method()
         .and(warp::path::full())
         .and(
@@ -40,8 +54,13 @@ pub fn app(state: AppState) -> BoxedFilter<(Response,)> {
         .then(
             move |method: Method, path: FullPath, query: Option<String>, headers, body| {
                 let state = state.clone();
-                let body = request::body_stream(body, state.timeouts().idle);
-                async move { dispatch(state, method, path, query, headers, body).await }
+                let body = request::body_stream(Box::pin(body), state.timeouts().idle);
+                let target = match query {
+                    Some(query) => format!("{}?{query}", path.as_str()),
+                    None => path.as_str().to_owned(),
+                };
+                let uri = target.parse::<http::Uri>().unwrap_or_default();
+                async move { dispatch(state, method, uri, headers, body).await }
             },
         )
         .recover(recover)
@@ -53,8 +72,7 @@ pub fn app(state: AppState) -> BoxedFilter<(Response,)> {
 async fn dispatch(
     state: AppState,
     method: Method,
-    path: FullPath,
-    query: Option<String>,
+    uri: http::Uri,
     headers: HeaderMap,
     body: request::BodyStream,
 ) -> Response {
@@ -63,9 +81,10 @@ async fn dispatch(
     if let Err(err) = guard::host(&state, &headers) {
         return err.into_response();
     }
-    let room = Room::of(path.as_str());
+    let path = uri.path();
+    let room = Room::of(path);
     let control = room == Room::Control;
-    let found = routes::find(&method, path.as_str());
+    let found = routes::find(&method, path);
     let route = match &found {
         Found::Route(route, _) => Some(*route),
         _ => None,
@@ -83,19 +102,15 @@ async fn dispatch(
     // Faults and the log are for what a page does, never for the controls.
     let observed = !control;
     let fault = if observed && throttled.is_none() {
-        state.faults().take(method.as_str(), path.as_str())
+        state.faults().take(method.as_str(), path)
     } else {
         None
     };
     let observation = observed.then(|| observe::Observation {
         start,
         method: method.clone(),
-        path: path.as_str().to_owned(),
-        query: query.clone().unwrap_or_default(),
-        auth: headers.get(observe::WIDGET_AUTH).map(|v| match v.to_str() {
-            Ok(text) => text.to_owned(),
-            Err(_) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
-        }),
+        uri: uri.clone(),
+        auth: headers.get(observe::WIDGET_AUTH).cloned(),
         agent_auth: matches!(room, Room::AgentApi | Room::OtherApi)
             .then(|| headers.get(http::header::AUTHORIZATION))
             .flatten()
@@ -109,7 +124,7 @@ async fn dispatch(
     let answer = match faulted {
         Some(response) => response,
         None => {
-            let req = Req::new(state.clone(), method, path, query, headers, body);
+            let req = Req::new(state.clone(), method, uri, headers, body);
             answer(req, found, room).await
         }
     };
@@ -372,7 +387,8 @@ mod request_id {
 /// The one place warp's own rejections become answers. The dispatch filter rejects nothing
 /// by itself, so this is the safety net: every rejection warp has a name for is a client's
 /// mistake and a 4xx with a reason; anything else is a bug, and says so.
-async fn recover(rejection: Rejection) -> Result<Response, Infallible> {
+#[cfg(test)]
+async fn recover(rejection: warp::Rejection) -> Result<Response, Infallible> {
     use warp::reject;
     let client = |status: StatusCode, code: &'static str, reason: String| {
         ApiError::request(status, code, reason)

@@ -95,6 +95,11 @@ fn bare_host(host: &str) -> &str {
 /// `localhost` and its subdomains (browsers resolve them to loopback themselves, so no DNS
 /// answer can rebind them), 127.0.0.0/8, and ::1 (also IPv4-mapped); in any case.
 fn is_loopback_name(name: &str) -> bool {
+    // What nearly every request says, known without parsing an address (every request
+    // comes here; parsing 127.0.0.1 took a few hundred instructions).
+    if name == "127.0.0.1" {
+        return true;
+    }
     const SUFFIX: &str = ".localhost";
     let subdomain = name.len() > SUFFIX.len()
         && name.is_char_boundary(name.len() - SUFFIX.len())

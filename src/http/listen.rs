@@ -24,7 +24,6 @@ use std::time::Duration;
 use futures_util::task::AtomicWaker;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
-use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
@@ -45,7 +44,6 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
     let timeouts = state.timeouts();
-    let filter = super::dispatch::app(state);
     let connections = Arc::new(Connections::new(connection_cap(raise_fd_limit())));
     // Every connection's task holds a sender: the channel closes when the last one ends.
     let (alive, mut all_ended) = mpsc::channel::<()>(1);
@@ -81,8 +79,8 @@ pub async fn serve(
         }
         let _ = stream.set_nodelay(true);
         let connection = connections.add();
-        let service = Counted {
-            inner: TowerToHyperService::new(warp::service(filter.clone())),
+        let service = Served {
+            state: state.clone(),
             connection: connection.clone(),
         };
         let connections = connections.clone();
@@ -394,11 +392,10 @@ impl Drop for HeaderSleep {
     }
 }
 
-/// A service that counts its requests in flight on the connection (see
-/// [`Connection::busy`]).
-#[derive(Clone)]
-struct Counted<S> {
-    inner: S,
+/// The connection's service: each request goes to [`super::dispatch::handle`], counted in
+/// flight on the connection (see [`Connection::busy`]) until its answer is ready.
+struct Served {
+    state: AppState,
     connection: Arc<Connection>,
 }
 
@@ -411,23 +408,20 @@ impl Drop for InFlight {
     }
 }
 
-impl<S, R> hyper::service::Service<R> for Counted<S>
-where
-    S: hyper::service::Service<R>,
-    S::Future: Send + 'static,
-{
-    type Response = S::Response;
-    type Error = S::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<S::Response, S::Error>> + Send>>;
+impl hyper::service::Service<http::Request<hyper::body::Incoming>> for Served {
+    type Response = warp::reply::Response;
+    type Error = std::convert::Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send>>;
 
-    fn call(&self, request: R) -> Self::Future {
+    fn call(&self, request: http::Request<hyper::body::Incoming>) -> Self::Future {
         self.connection.busy.fetch_add(1, Ordering::Relaxed);
         let in_flight = InFlight(self.connection.clone());
-        let answer = self.inner.call(request);
+        let state = self.state.clone();
+        // One allocation per request: the answer's future, with the count inside it.
         Box::pin(async move {
-            let answer = answer.await;
+            let answer = super::dispatch::handle(state, request).await;
             drop(in_flight);
-            answer
+            Ok(answer)
         })
     }
 }

@@ -14,7 +14,7 @@ use crate::http::error::REASON_HEADER;
 use crate::http::reply::{empty, json_bytes_response};
 use crate::state::events::Event;
 use crate::state::faults::FaultSpec;
-use crate::state::request_log::Recorded;
+use crate::state::request_log::{Recorded, Texts};
 use crate::state::AppState;
 
 /// The header the log reads the customer's token from.
@@ -25,9 +25,11 @@ pub const WIDGET_AUTH: HeaderName = HeaderName::from_static("x-widget-auth");
 pub struct Observation {
     pub start: Instant,
     pub method: Method,
-    pub path: String,
-    pub query: String,
-    pub auth: Option<String>,
+    /// The request's target (a clone shares its bytes): the log copies its path and query
+    /// once the answer is known.
+    pub uri: http::Uri,
+    /// The `X-Widget-Auth` header, shared the same way.
+    pub auth: Option<HeaderValue>,
     /// An agent API call's `Authorization` header, to name the agent in the log.
     pub agent_auth: Option<String>,
     /// The route's name in the table, when a route took the request.
@@ -80,7 +82,14 @@ pub async fn apply(spec: FaultSpec) -> Option<Response> {
 
 /// Logs an answered request (and shows it to those listening).
 pub fn record(state: &AppState, seen: Observation, response: Response) -> Response {
-    let auth = seen.auth.filter(|a| !a.trim().is_empty());
+    let auth = seen
+        .auth
+        .as_ref()
+        .map(|v| match v.to_str() {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(v.as_bytes()),
+        })
+        .filter(|a| !a.trim().is_empty());
     let verdict = match (&auth, response.extensions().get::<TokenRefused>()) {
         (None, _) => "none",
         (Some(_), Some(_)) => "refused",
@@ -100,29 +109,48 @@ pub fn record(state: &AppState, seen: Observation, response: Response) -> Respon
             .ok()
             .map(|user| user.email)
     });
-    let recorded = Recorded {
-        at_ms: state.clock().now_ms(),
-        method: seen.method,
-        path: seen.path,
-        query: seen.query,
-        route: seen.route,
-        status: if dropped {
-            0
-        } else {
-            response.status().as_u16()
-        },
-        duration_us: seen.start.elapsed().as_micros() as u64,
+    let texts = Texts {
+        path: seen.uri.path(),
+        query: seen.uri.query().unwrap_or_default(),
         auth,
-        token: verdict,
-        reason,
-        agent,
+    };
+    let status = if dropped {
+        0
+    } else {
+        response.status().as_u16()
+    };
+    let at_ms = state.clock().now_ms();
+    let duration_us = seen.start.elapsed().as_micros() as u64;
+    let rest = |recorded: &mut Recorded| {
+        recorded.at_ms = at_ms;
+        recorded.method = seen.method;
+        recorded.route = seen.route;
+        recorded.status = status;
+        recorded.duration_us = duration_us;
+        recorded.token = verdict;
+        recorded.reason = reason;
+        recorded.agent = agent;
     };
     // Shown only to those listening: nobody listens most of the time.
     if state.events().is_listened() {
+        let mut recorded = Recorded {
+            at_ms,
+            method: Method::GET,
+            path: texts.path.to_owned(),
+            query: texts.query.to_owned(),
+            route: None,
+            status,
+            duration_us,
+            auth: texts.auth.map(std::borrow::Cow::into_owned),
+            token: verdict,
+            reason: None,
+            agent: None,
+        };
+        rest(&mut recorded);
         let entry = state.requests().push_shown(recorded);
         state.events().publish(Event::Request(Box::new(entry)));
     } else {
-        state.requests().push(recorded);
+        state.requests().push_texts(texts, rest);
     }
     response
 }

@@ -9,9 +9,8 @@ use std::time::Duration;
 use bytes::{Buf, Bytes};
 use futures_util::{Stream, StreamExt, TryStreamExt};
 use http::header::{HeaderName, CONTENT_LENGTH, CONTENT_TYPE};
-use http::{HeaderMap, Method, StatusCode};
+use http::{HeaderMap, Method, StatusCode, Uri};
 use serde::de::DeserializeOwned;
-use warp::path::FullPath;
 
 use super::error::{ApiError, FieldError};
 use crate::state::AppState;
@@ -25,35 +24,72 @@ pub type Captures = Vec<(usize, usize)>;
 /// A request body as a stream of chunks, never collected unless a caller decides to.
 pub type BodyStream = Pin<Box<dyn Stream<Item = Result<Bytes, std::io::Error>> + Send>>;
 
-/// The body as a [`BodyStream`] (warp's chunks as `Bytes`, errors as I/O errors for multer),
+/// The body as a [`BodyStream`] (chunks as `Bytes`, errors as I/O errors for multer),
 /// failing with [`std::io::ErrorKind::TimedOut`] when the client sends nothing for `idle`
 /// while a handler waits for it (the idle timeout of a stalled upload: the connection itself
 /// is not timed out while its answer is being worked on).
-pub fn body_stream<S, B>(stream: S, idle: Duration) -> BodyStream
+pub fn body_stream<S, B, E>(stream: S, idle: Duration) -> BodyStream
 where
-    S: Stream<Item = Result<B, warp::Error>> + Send + 'static,
+    S: Stream<Item = Result<B, E>> + Send + Unpin + 'static,
     B: Buf,
+    E: Into<Box<dyn std::error::Error + Send + Sync>> + 'static,
 {
     Box::pin(Stalls {
-        inner: Box::pin(
-            stream
-                .map_ok(|mut buf| buf.copy_to_bytes(buf.remaining()))
-                .map_err(std::io::Error::other),
-        ),
+        inner: stream
+            .map_ok(|mut buf| buf.copy_to_bytes(buf.remaining()))
+            .map_err(std::io::Error::other),
         idle,
         timer: None,
     })
 }
 
+/// A hyper body as a [`BodyStream`] (see [`body_stream`]). Most requests are GETs without
+/// a body: theirs is an empty stream, which takes no allocation.
+pub fn incoming_stream(body: hyper::body::Incoming, idle: Duration) -> BodyStream {
+    use hyper::body::Body;
+    if body.is_end_stream() {
+        return Box::pin(futures_util::stream::empty());
+    }
+    body_stream(DataFrames(body), idle)
+}
+
+/// A hyper body's data frames, as a stream (trailers are skipped, as warp did).
+struct DataFrames(hyper::body::Incoming);
+
+impl Stream for DataFrames {
+    type Item = Result<Bytes, hyper::Error>;
+
+    fn poll_next(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        use hyper::body::Body;
+        use std::task::Poll;
+        loop {
+            return match std::task::ready!(Pin::new(&mut self.0).poll_frame(cx)) {
+                Some(Ok(frame)) => match frame.into_data() {
+                    Ok(data) => Poll::Ready(Some(Ok(data))),
+                    Err(_) => continue,
+                },
+                Some(Err(err)) => Poll::Ready(Some(Err(err))),
+                None => Poll::Ready(None),
+            };
+        }
+    }
+}
+
 /// A body stream that gives up when no chunk comes for `idle`.
-struct Stalls {
-    inner: BodyStream,
+struct Stalls<S> {
+    inner: S,
     idle: Duration,
     /// Armed on the first wait only: most bodies are empty or arrive whole.
     timer: Option<Pin<Box<tokio::time::Sleep>>>,
 }
 
-impl Stream for Stalls {
+impl<S> Stream for Stalls<S>
+where
+    S: Stream<Item = Result<Bytes, std::io::Error>> + Unpin,
+{
     type Item = Result<Bytes, std::io::Error>;
 
     fn poll_next(
@@ -61,7 +97,7 @@ impl Stream for Stalls {
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Option<Self::Item>> {
         use std::task::Poll;
-        match self.inner.as_mut().poll_next(cx) {
+        match Pin::new(&mut self.inner).poll_next(cx) {
             Poll::Ready(item) => {
                 self.timer = None;
                 Poll::Ready(item)
@@ -94,8 +130,8 @@ pub const MAX_CONTROL_BODY: usize = 64 * 1024;
 pub struct Req {
     pub state: AppState,
     pub method: Method,
-    path: FullPath,
-    query: Option<String>,
+    /// The request target: its path and query are read from it, not copied.
+    uri: Uri,
     pub headers: HeaderMap,
     captures: Captures,
     body: Option<BodyStream>,
@@ -105,8 +141,8 @@ impl std::fmt::Debug for Req {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Req")
             .field("method", &self.method)
-            .field("path", &self.path.as_str())
-            .field("query", &self.query)
+            .field("path", &self.path())
+            .field("query", &self.uri.query())
             .finish_non_exhaustive()
     }
 }
@@ -116,16 +152,14 @@ impl Req {
     pub fn new(
         state: AppState,
         method: Method,
-        path: FullPath,
-        query: Option<String>,
+        uri: Uri,
         headers: HeaderMap,
         body: BodyStream,
     ) -> Req {
         Req {
             state,
             method,
-            path,
-            query,
+            uri,
             headers,
             captures: Captures::new(),
             body: Some(body),
@@ -139,18 +173,18 @@ impl Req {
     }
 
     pub fn path(&self) -> &str {
-        self.path.as_str()
+        self.uri.path()
     }
 
     /// The raw query string, empty when there is none.
     pub fn query(&self) -> &str {
-        self.query.as_deref().unwrap_or_default()
+        self.uri.query().unwrap_or_default()
     }
 
     /// The `i`th capture of the route's pattern, percent-decoded.
     pub fn capture(&self, i: usize) -> String {
         let (from, to) = self.captures.get(i).copied().unwrap_or((0, 0));
-        percent_decode(&self.path.as_str()[from..to])
+        percent_decode(&self.path()[from..to])
     }
 
     /// How many parts the route's pattern captured.

@@ -59,6 +59,46 @@ pub struct Recorded {
     pub agent: Option<String>,
 }
 
+/// The texts of a request to log, as the request has them (see [`RequestLog::push_texts`]).
+#[derive(Debug, Clone)]
+pub struct Texts<'a> {
+    pub path: &'a str,
+    pub query: &'a str,
+    /// The `X-Widget-Auth` header, if any and not blank.
+    pub auth: Option<std::borrow::Cow<'a, str>>,
+}
+
+impl Recorded {
+    /// An entry with nothing in it, for [`RequestLog::push_texts`] to fill.
+    fn empty() -> Recorded {
+        Recorded {
+            at_ms: 0,
+            method: Method::GET,
+            path: String::new(),
+            query: String::new(),
+            route: None,
+            status: 0,
+            duration_us: 0,
+            auth: None,
+            token: "none",
+            reason: None,
+            agent: None,
+        }
+    }
+}
+
+/// `text` in `buffer` when it fits there without wasting much of it (the log's budget counts
+/// the texts, so a large buffer kept for a short text would hold memory it does not
+/// count), in a new string otherwise.
+fn refill(mut buffer: String, text: &str) -> String {
+    if buffer.capacity() < text.len() || buffer.capacity() > (2 * text.len()).max(64) {
+        return text.to_owned();
+    }
+    buffer.clear();
+    buffer.push_str(text);
+    buffer
+}
+
 /// A [`Recorded`] request with its long texts shortened, as the log holds it.
 #[derive(Debug, Clone)]
 struct Kept {
@@ -327,6 +367,40 @@ impl RequestLog {
         self.keep(Kept::new(entry))
     }
 
+    /// [`RequestLog::push`] of a request whose texts are borrowed, `rest` filling in the
+    /// other fields: the texts are copied into the buffers of the entry pushed out, once
+    /// the log is full (as it is after its first thousand requests), so that logging a
+    /// request usually allocates and frees nothing. (Copying the texts into new strings,
+    /// and freeing those of the entry forgotten, were six calls to the allocator on every
+    /// request.)
+    pub fn push_texts(&self, texts: Texts<'_>, rest: impl FnOnce(&mut Recorded)) -> u64 {
+        let recycled = if self.capacity > 0 {
+            let mut ring = self.lock();
+            if ring.entries.len() >= self.capacity {
+                ring.entries.pop_front().map(|(_, old)| {
+                    ring.bytes -= old.cost;
+                    old.recorded
+                })
+            } else {
+                None
+            }
+        } else {
+            None
+        };
+        // Only the old entry's buffers are kept: everything else starts afresh.
+        let old = recycled.unwrap_or_else(Recorded::empty);
+        let mut recorded = Recorded {
+            path: refill(old.path, texts.path),
+            query: refill(old.query, texts.query),
+            auth: texts
+                .auth
+                .map(|auth| refill(old.auth.unwrap_or_default(), &auth)),
+            ..Recorded::empty()
+        };
+        rest(&mut recorded);
+        self.keep(Kept::new(recorded))
+    }
+
     fn keep(&self, kept: Kept) -> u64 {
         let mut ring = self.lock();
         ring.last_id += 1;
@@ -430,6 +504,41 @@ mod tests {
         assert_eq!(all.len(), 3);
         assert_eq!(all[0].path, "/7");
         assert_eq!(all[2].id, 10);
+    }
+
+    #[test]
+    fn a_full_log_shows_each_new_request_as_it_was_sent() {
+        let log = RequestLog::new(2);
+        let long = "t".repeat(MAX_TOKEN + 1);
+        let sent = [
+            ("/a", "x=1", Some("aaaa.bbbb.cccc")),
+            ("/bb", "", None),
+            ("/ccc/long", "term=password&page=2", Some("dd.ee.ff")),
+            ("/d", "q", None),
+            (&*format!("/{}", "p".repeat(2000)), "", Some(long.as_str())),
+            ("/e", "y=2", Some("gg.hh.ii")),
+        ];
+        for (i, (path, query, auth)) in sent.iter().enumerate() {
+            let texts = Texts {
+                path,
+                query,
+                auth: auth.map(Into::into),
+            };
+            log.push_texts(texts, |r| {
+                r.status = 200 + i as u16;
+                r.duration_us = 1;
+            });
+            let last = log.list(&LogFilter::default()).pop().unwrap();
+            let mut expected = entry(path);
+            expected.query = (*query).to_owned();
+            expected.auth = auth.map(str::to_owned);
+            expected.status = 200 + i as u16;
+            let expected = Kept::new(expected).shown(last.id);
+            assert_eq!(last, expected, "request {i}");
+        }
+        assert_eq!(log.len(), 2);
+        let budget: usize = log.lock().entries.iter().map(|(_, k)| k.cost).sum();
+        assert_eq!(log.bytes(), budget);
     }
 
     #[test]
