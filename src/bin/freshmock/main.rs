@@ -48,11 +48,15 @@ fn main() -> ExitCode {
 }
 
 fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
-    tracing_subscriber::fmt()
-        .with_target(false)
-        .with_writer(std::io::stderr)
-        .finish()
+    // The filter is the only one: `fmt()`'s own subscriber would also hold everything
+    // below INFO back.
+    tracing_subscriber::registry()
         .with(log_filter(std::env::var("FRESHMOCK_LOG").ok().as_deref()))
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_target(false)
+                .with_writer(std::io::stderr),
+        )
         .init();
     let state = AppState::new(args.config()?)?;
     // Refused before binding when the address says so already (a name is checked once
