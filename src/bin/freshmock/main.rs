@@ -14,7 +14,9 @@ use cli::{Cli, Command, ExplainArgs, GenerateArgs, HealthArgs, ImportArgs, Serve
 use freshmock::{tokens, AppState};
 use serde_json::json;
 use tokio::net::TcpListener;
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::filter::Targets;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -46,13 +48,15 @@ fn main() -> ExitCode {
 }
 
 fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_env("FRESHMOCK_LOG")
-                .unwrap_or_else(|_| EnvFilter::new("freshmock=info")),
+    // The filter is the only one: `fmt()`'s own subscriber would also hold everything
+    // below INFO back.
+    tracing_subscriber::registry()
+        .with(log_filter(std::env::var("FRESHMOCK_LOG").ok().as_deref()))
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_target(false)
+                .with_writer(std::io::stderr),
         )
-        .with_target(false)
-        .with_writer(std::io::stderr)
         .init();
     let state = AppState::new(args.config()?)?;
     // Refused before binding when the address says so already (a name is checked once
@@ -95,6 +99,24 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         }
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// What `FRESHMOCK_LOG` lets through: comma-separated `LEVEL` or `TARGET=LEVEL` directives
+/// (`warn`, `freshmock=debug`, `freshmock=debug,tantivy=info`; the longest matching target
+/// wins), `freshmock=info` when it is unset or does not parse. The forms `RUST_LOG`-style
+/// env filters know beyond these (spans, fields, regular expressions) do not parse, and
+/// give the default: the env filter that read them was 0.1 MB of the binary.
+fn log_filter(var: Option<&str>) -> Targets {
+    let default = || Targets::new().with_target("freshmock", tracing::Level::INFO);
+    let Some(var) = var else {
+        return default();
+    };
+    // Empty directives are skipped, as the env filter did; none at all logs nothing.
+    let directives: Vec<&str> = var.split(',').filter(|d| !d.is_empty()).collect();
+    if directives.is_empty() {
+        return Targets::new();
+    }
+    directives.join(",").parse().unwrap_or_else(|_| default())
 }
 
 /// Ctrl-C, or SIGTERM (what a container runtime or a test harness sends to stop a server).
@@ -258,4 +280,39 @@ fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::log_filter;
+    use tracing::Level;
+
+    #[test]
+    fn the_log_shows_freshmock_info_unless_freshmock_log_says_otherwise() {
+        for unset_or_unreadable in [None, Some("freshmock=loud"), Some("a=b=c")] {
+            let filter = log_filter(unset_or_unreadable);
+            assert!(filter.would_enable("freshmock", &Level::INFO));
+            assert!(filter.would_enable("freshmock::http", &Level::WARN));
+            assert!(!filter.would_enable("freshmock", &Level::DEBUG));
+            assert!(!filter.would_enable("tantivy", &Level::ERROR));
+        }
+    }
+
+    #[test]
+    fn freshmock_log_takes_a_level_or_target_levels() {
+        let warn = log_filter(Some("warn"));
+        assert!(warn.would_enable("freshmock", &Level::WARN));
+        assert!(warn.would_enable("tantivy", &Level::ERROR));
+        assert!(!warn.would_enable("freshmock", &Level::INFO));
+
+        let debug = log_filter(Some("freshmock=debug,,tantivy=error"));
+        assert!(debug.would_enable("freshmock::state", &Level::DEBUG));
+        assert!(debug.would_enable("tantivy", &Level::ERROR));
+        assert!(!debug.would_enable("tantivy", &Level::WARN));
+        assert!(!debug.would_enable("hyper", &Level::ERROR));
+
+        let off = log_filter(Some("off"));
+        assert!(!off.would_enable("freshmock", &Level::ERROR));
+        assert!(!log_filter(Some(",")).would_enable("freshmock", &Level::ERROR));
+    }
 }
