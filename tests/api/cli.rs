@@ -547,3 +547,56 @@ async fn watch_reloads_an_edited_fixture_folder_and_keeps_the_old_set_on_a_bad_e
         Some("How to reset your password (edited)")
     );
 }
+
+/// The server's log (standard error) from its start until it says it is listening.
+fn log_at_start(log: Option<&str>) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("stderr");
+    let mut command = command();
+    command.args(["serve", "--port", "0"]);
+    if let Some(log) = log {
+        command.env("FRESHMOCK_LOG", log);
+    }
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&file).unwrap())
+        .spawn()
+        .unwrap();
+    // The "listening" line on standard output comes after everything logged at start.
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    assert!(line.contains("listening"), "{line}");
+    let _ = child.kill();
+    let _ = child.wait();
+    std::fs::read_to_string(&file).unwrap()
+}
+
+#[test]
+fn freshmock_log_sets_what_the_server_logs() {
+    let default = log_at_start(None);
+    assert!(
+        default.contains("INFO") && default.contains("freshmock listening"),
+        "{default}"
+    );
+    assert!(!default.contains("DEBUG"), "{default}");
+
+    let debug = log_at_start(Some("freshmock=debug"));
+    assert!(debug.contains("DEBUG"), "{debug}");
+
+    let quiet = log_at_start(Some("warn"));
+    assert!(!quiet.contains("INFO"), "{quiet}");
+}
+
+#[test]
+fn a_freshmock_log_it_cannot_read_is_named_and_the_default_used() {
+    let log = log_at_start(Some("freshmock[span{field=1}]=debug"));
+    assert!(
+        log.contains("FRESHMOCK_LOG=\"freshmock[span{field=1}]=debug\" is not understood"),
+        "{log}"
+    );
+    assert!(log.contains("INFO") && !log.contains("DEBUG"), "{log}");
+}

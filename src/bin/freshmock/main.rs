@@ -103,7 +103,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
 
 /// What `FRESHMOCK_LOG` lets through: comma-separated `LEVEL` or `TARGET=LEVEL` directives
 /// (`warn`, `freshmock=debug`, `freshmock=debug,tantivy=info`; the longest matching target
-/// wins), `freshmock=info` when it is unset or does not parse. The forms `RUST_LOG`-style
+/// wins), `freshmock=info` when it is unset or does not parse (with a line saying so). The forms `RUST_LOG`-style
 /// env filters know beyond these (spans, fields, regular expressions) do not parse, and
 /// give the default: the env filter that read them was 0.1 MB of the binary.
 fn log_filter(var: Option<&str>) -> Targets {
@@ -116,7 +116,11 @@ fn log_filter(var: Option<&str>) -> Targets {
     if directives.is_empty() {
         return Targets::new();
     }
-    directives.join(",").parse().unwrap_or_else(|_| default())
+    directives.join(",").parse().unwrap_or_else(|err| {
+        // Said before the log exists, so that a filter that hides everything is noticed.
+        eprintln!("freshmock: FRESHMOCK_LOG={var:?} is not understood ({err}); logging freshmock=info (directives: LEVEL or TARGET=LEVEL, comma-separated)");
+        default()
+    })
 }
 
 /// Ctrl-C, or SIGTERM (what a container runtime or a test harness sends to stop a server).
