@@ -30,8 +30,11 @@ echo "dist: building the static binary (release, --target $TARGET, crt-static)" 
 # getrandom (tantivy's uuids, freshmock's secrets) finds the getrandom syscall through a
 # dynamic lookup that fails in a static binary, and would fall back to /dev/urandom, which
 # an empty root does not have: linux_getrandom calls it directly (glibc 2.25+, Linux 3.17+).
+# Linked at a fixed address (relocation-model=static: a static executable, not a static
+# PIE), as the dynamic build is (build.rs): no relocation records in the file, and none for
+# the loader to apply at every start.
 CARGO_PROFILE_RELEASE_LTO=fat CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
-  CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS="-C target-feature=+crt-static --cfg getrandom_backend=\"linux_getrandom\"" \
+  CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS="-C target-feature=+crt-static -C relocation-model=static --cfg getrandom_backend=\"linux_getrandom\"" \
   cargo build --release --locked --quiet --target "$TARGET" --bin freshmock
 # The image's folders (Containerfile): dist/root/tmp becomes /tmp, dist/empty /data.
 mkdir -p dist/empty dist/root/tmp
