@@ -17,7 +17,7 @@ use crate::domain::html;
 use crate::domain::language::{Lang, Languages};
 use crate::domain::people::{Role, User};
 use crate::domain::search::{IndexCache, Origin, SearchError, SearchIndex, SearchQuery};
-use crate::domain::solutions::Change;
+use crate::domain::solutions::{Change, Whereabouts};
 
 mod indexing;
 mod lookups;
@@ -157,10 +157,21 @@ impl Catalog {
     pub fn edited(&self, changes: &[Change]) -> Result<(Catalog, Vec<Id>), SearchError> {
         self.wait_indexed()?;
         let mut fixtures = (*self.fixtures).clone();
-        let mut touched: Vec<Id> = changes
-            .iter()
-            .flat_map(|change| change.apply(&mut fixtures))
-            .collect();
+        // Each article where the lookups say it is (or nowhere), unless a change before
+        // in this edit put it somewhere: only `Change::Article` brings an article in.
+        let mut placed: Vec<Id> = Vec::new();
+        let mut touched: Vec<Id> = Vec::new();
+        for change in changes {
+            let whereabouts = |id: Id| match self.lookups.get(id) {
+                _ if placed.contains(&id) => Whereabouts::Unknown,
+                Some((ci, fi, ai)) => Whereabouts::At(ci, fi, ai),
+                None => Whereabouts::Nowhere,
+            };
+            touched.extend(change.apply_knowing(&mut fixtures, &whereabouts));
+            if let Change::Article { article, .. } = change {
+                placed.push(article.id);
+            }
+        }
         touched.sort_unstable();
         touched.dedup();
         let lookups = self.lookups.patched(&self.fixtures, &fixtures);
@@ -264,7 +275,7 @@ impl Catalog {
 
     /// How many articles there are.
     pub fn article_count(&self) -> usize {
-        self.lookups.positions.len()
+        self.lookups.len()
     }
 
     /// A category by id.
@@ -484,7 +495,7 @@ impl Catalog {
     }
 
     pub fn article(&self, id: Id) -> Option<ArticleRef<'_>> {
-        let &(ci, fi, ai) = self.lookups.positions.get(&id)?;
+        let (ci, fi, ai) = self.lookups.get(id)?;
         let category = &self.fixtures.solutions[ci];
         let folder = &category.folders[fi];
         Some(ArticleRef {
@@ -678,9 +689,7 @@ impl Catalog {
                 // have moved, so the top of the rest plus those is enough to rank.
                 let mut candidates: Vec<(u64, Id)> = self
                     .lookups
-                    .by_hits
-                    .iter()
-                    .copied()
+                    .most_viewed()
                     .filter(|(_, id)| !live_hits.contains_key(id) && visible(id))
                     .take(TOP_SUGGESTIONS)
                     .chain(

@@ -11,6 +11,6 @@ mod change;
 pub mod edit;
 pub mod rules;
 
-pub use change::{Change, Kind};
+pub use change::{Change, Kind, Whereabouts};
 pub use edit::{ArticleEdit, CategoryEdit, FolderEdit, NameEdit};
 pub use rules::{Access, Refusal, TranslationCall};
