@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use super::loader;
 use super::world::catalog_record;
 use super::{AppState, EditError};
 use crate::domain::catalog::Catalog;
@@ -28,9 +29,15 @@ impl AppState {
         by: String,
         edit: impl FnOnce(&Catalog, &mut Id) -> Result<(Vec<Change>, T), E> + Send + 'static,
     ) -> Result<(Arc<Catalog>, T), EditError<E>> {
+        // On the editor thread, not the blocking pool (see `loader`): the memory an edit
+        // frees is reused by the next one instead of kept in a pool thread's arena.
+        let state = self.clone();
         let (catalog, value, changes) = self
-            .blocking(move |state| state.edit_catalog_now(edit))
-            .await?;
+            .inner
+            .editor
+            .run(move || state.edit_catalog_now(edit))
+            .await
+            .unwrap_or_else(|loader::JobPanicked| panic!("an edit of the catalog panicked"))?;
         for change in &changes {
             let (kind, id, doc) = change.record();
             self.events().publish(Event::Knowledge {

@@ -19,7 +19,7 @@
 //!   `counters`: hits and votes.
 //! - `secret`: the widget secret and token checks; `clock`: the server's time;
 //!   `serving`: what the HTTP side asks (events, request log, faults, perimeter, limits).
-//! - Beside `AppState`: `store` (SQLite), `loader` (the fixture-loading thread),
+//! - Beside `AppState`: `store` (SQLite), `loader` (the fixture-loading and editing threads),
 //!   `events`, `request_log`, `faults`, `rate`.
 
 mod agent;
@@ -88,6 +88,8 @@ struct Inner {
     rate: RateLimit,
     /// Where fixture sets are parsed, validated and indexed, one at a time.
     loader: loader::Loader,
+    /// Where the agent API's edits of the catalog are made (see [`loader`] for why a thread).
+    editor: loader::Loader,
     /// Held by each edit of the catalog, and by what replaces it (reset, new fixtures, a
     /// restored state): one edit at a time, each made from the catalog the last one left.
     edits: Mutex<()>,
@@ -171,7 +173,8 @@ impl AppState {
                 timeouts: config.timeouts,
                 insecure_control: config.insecure_control,
                 rate: RateLimit::new(config.rate_limit),
-                loader: loader::Loader::default(),
+                loader: loader::Loader::fixtures(),
+                editor: loader::Loader::edits(),
                 answers: Answers::default(),
             }),
         })
