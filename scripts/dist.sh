@@ -23,10 +23,12 @@ case "${1:-}" in
 esac
 
 TARGET=x86_64-unknown-linux-gnu
-MAX_MB=22
+MAX_MB=19
 echo "dist: building the static binary (release, --target $TARGET, crt-static)" >&2
 # Whole-program optimisation for this build only (a slow link, no use for the bench's or the
-# tests' builds): 30.6 MB becomes 24.2 before the symbols go, 21.5 MB after.
+# tests' builds): 30.6 MB becomes 24.2 before the symbols go, 21.5 MB after; 18.9 MB since
+# tokens are signed with hmac alone, the log filter needs no regular expressions and the
+# binary is linked at a fixed address.
 # getrandom (tantivy's uuids, freshmock's secrets) finds the getrandom syscall through a
 # dynamic lookup that fails in a static binary, and would fall back to /dev/urandom, which
 # an empty root does not have: linux_getrandom calls it directly (glibc 2.25+, Linux 3.17+).
