@@ -386,7 +386,23 @@ fn hmac_algorithm(name: &str) -> Option<Algorithm> {
 }
 
 fn signed_with(key: &str, alg: Algorithm, signing_input: &str, signature: &[u8]) -> bool {
-    hmac(key.as_bytes(), alg, signing_input).is_some_and(|expected| expected == signature)
+    verified(key.as_bytes(), alg, signing_input, signature)
+}
+
+/// Whether `signature` is `input`'s HMAC under `key`, compared in constant time (hmac's
+/// `verify_slice`), so the time a refusal takes says nothing of how much of it was right.
+fn verified(key: &[u8], alg: Algorithm, input: &str, signature: &[u8]) -> bool {
+    fn verify<M: Mac + hmac::digest::KeyInit>(key: &[u8], input: &str, signature: &[u8]) -> bool {
+        <M as hmac::digest::KeyInit>::new_from_slice(key).is_ok_and(|mut mac| {
+            mac.update(input.as_bytes());
+            mac.verify_slice(signature).is_ok()
+        })
+    }
+    match alg {
+        Algorithm::HS256 => verify::<Hmac<Sha256>>(key, input, signature),
+        Algorithm::HS384 => verify::<Hmac<Sha384>>(key, input, signature),
+        Algorithm::HS512 => verify::<Hmac<Sha512>>(key, input, signature),
+    }
 }
 
 fn hmac(key: &[u8], alg: Algorithm, input: &str) -> Option<Vec<u8>> {
@@ -590,7 +606,7 @@ fn signature_reason(
                 .collect()
         })
         .flatten();
-    if hex_decoded.is_some_and(|k| hmac(&k, alg, input).is_some_and(|s| s == signature)) {
+    if hex_decoded.is_some_and(|k| verified(&k, alg, input, signature)) {
         return format!(
             "signed with {alg_name} by the hex-decoded secret; Freshdesk uses the {} characters of the secret as text, not the bytes they encode",
             secret.len()
