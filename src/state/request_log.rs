@@ -362,12 +362,14 @@ impl RequestLog {
         self.ring.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Records a request, giving it the next id, which it returns.
+    /// Records a whole entry, giving it the next id, which it returns: for the tests of the
+    /// log's bounds. The server logs through [`RequestLog::push_texts`], the only way in.
+    #[cfg(test)]
     pub fn push(&self, entry: Recorded) -> u64 {
         self.keep(Kept::new(entry))
     }
 
-    /// [`RequestLog::push`] of a request whose texts are borrowed, `rest` filling in the
+    /// Records a request whose texts are borrowed, giving it the next id, which it returns: `rest` filling in the
     /// other fields: the texts are copied into the buffers of the entry pushed out, once
     /// the log is full (as it is after its first thousand requests), so that logging a
     /// request usually allocates and frees nothing. (Copying the texts into new strings,
