@@ -6,22 +6,22 @@ export declare class AppClock {
     url?: string;
     /** Sent as a bearer token; default $FRESHMOCK_CONTROL_TOKEN. */
     controlToken?: string;
-    /** Without the event stream, how long a reading is used (ms, default 1000). */
-    ttlMs?: number;
   });
   readonly url: string;
   /** Whether it follows a freshmock server. */
   readonly following: boolean;
-  /** Now, in milliseconds since the epoch. */
+  /** Now, in milliseconds since the epoch: one request to freshmock's clock, so a change the
+   * widget has heard of is never missed. */
   now(): Promise<number>;
   /** Now, in whole Unix seconds (what iat and exp hold). */
   seconds(): Promise<number>;
   date(): Promise<Date>;
-  /** The last known time without asking (real time before the first reading). */
+  /** The last reading moved on by real time, without asking (real time before the first
+   * reading); it misses clock changes made since. */
   cached(): number;
-  /** Reads the server's clock now and follows its changes. */
+  /** Reads the server's clock now. */
   sync(): Promise<void>;
-  /** Stops following the server. */
+  /** Nothing to stop (no connection is held between readings). */
   close(): void;
 }
 /** The app's clock: freshmock's time when FRESHMOCK_URL is set, else real time. */

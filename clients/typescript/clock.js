@@ -6,30 +6,29 @@
 //   const now = await appClock.seconds();            // freshmock's time when FRESHMOCK_URL is set
 //   jwt.sign({ name, email, iat: now, exp: now + 3600 }, secret, { noTimestamp: true });
 //
-// It reads FRESHMOCK_URL's clock once, then follows its changes through the server's event
-// stream (GET /_freshmock/widget/sync, the one the fake widget listens to): a call costs no
-// request while the stream is up. Without the stream it asks again after `ttlMs`. Without
-// FRESHMOCK_URL it is the real clock, so the same code runs in production.
+// Each reading asks FRESHMOCK_URL (GET /_freshmock/clock, one local request). It does not
+// follow the server's event stream instead: after a clock jump the widget hears of it on its
+// own stream and calls the app's token endpoint at once, and that call can reach the app
+// before the app's copy of the event does, so a pushed clock would sign the renewal by the time
+// before the jump, now and then (a flaky test). A reading made after the widget heard of the
+// change is always the changed time. Without FRESHMOCK_URL it is the real clock, so the same
+// code runs in production.
 
 /** A clock that reads freshmock's time at `url` (default $FRESHMOCK_URL; none: real time). */
 export class AppClock {
   constructor(options = {}) {
     this.url = (options.url ?? process.env.FRESHMOCK_URL ?? '').replace(/\/+$/, '');
     this.controlToken = options.controlToken ?? process.env.FRESHMOCK_CONTROL_TOKEN;
-    this.ttlMs = options.ttlMs ?? 1000;
     this.base = null; // { now_ms, frozen, at } at the last reading
-    this.live = false;
-    this.stream = null;
-    this.reading = null;
   }
 
   /** Whether this clock follows a freshmock server (FRESHMOCK_URL set). */
   get following() { return !!this.url; }
 
-  /** Now in milliseconds since the epoch, by freshmock's clock. */
+  /** Now in milliseconds since the epoch, by freshmock's clock (read from the server). */
   async now() {
     if (!this.url) return Date.now();
-    if (!this.base || (!this.live && performance.now() - this.base.at > this.ttlMs)) await this.sync();
+    await this.sync();
     return this.cached();
   }
 
@@ -39,70 +38,27 @@ export class AppClock {
   /** A Date of now. */
   async date() { return new Date(await this.now()); }
 
-  /** The last known time, without asking: real time until the first sync. */
+  /** The last reading, moved on by real time since (unless frozen), without asking: real time
+   * before the first reading. It misses a clock change made since that reading. */
   cached() {
     const b = this.base;
     if (!this.url || !b) return Date.now();
     return b.frozen ? b.now_ms : b.now_ms + Math.round(performance.now() - b.at);
   }
 
-  /** Reads the server's clock now, and starts following its changes. */
+  /** Reads the server's clock now. Each call makes its own request: a reading already under
+   * way may have been answered before the change this caller has heard of. */
   async sync() {
-    this.reading ??= (async () => {
-      try {
-        const res = await fetch(`${this.url}/_freshmock/clock`, { headers: this.headers() });
-        if (!res.ok) throw new Error(`GET ${this.url}/_freshmock/clock answered ${res.status}`);
-        this.set(await res.json());
-        this.follow();
-      } finally {
-        this.reading = null;
-      }
-    })();
-    return this.reading;
-  }
-
-  set(c) {
+    const res = await fetch(`${this.url}/_freshmock/clock`, { headers: this.headers() });
+    if (!res.ok) throw new Error(`GET ${this.url}/_freshmock/clock answered ${res.status}`);
+    const c = await res.json();
     if (c && typeof c.now_ms === 'number') this.base = { now_ms: c.now_ms, frozen: !!c.frozen, at: performance.now() };
   }
 
   headers() { return this.controlToken ? { Authorization: `Bearer ${this.controlToken}` } : {}; }
 
-  /** Listens to the server's clock, reset and fixtures events (once). */
-  follow() {
-    if (this.stream) return;
-    const controller = new AbortController();
-    this.stream = controller;
-    (async () => {
-      try {
-        const res = await fetch(`${this.url}/_freshmock/widget/sync`, { headers: { Accept: 'text/event-stream' }, signal: controller.signal });
-        if (!res.ok || !res.body) return;
-        this.live = true;
-        const decoder = new TextDecoder();
-        let buffer = '';
-        for await (const chunk of res.body) {
-          buffer += decoder.decode(chunk, { stream: true }).replace(/\r\n/g, '\n');
-          let end;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const event = /^event:\s*(.*)$/m.exec(block)?.[1];
-            const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
-            if (event === 'clock') {
-              try { this.set(JSON.parse(data)); } catch { this.live = false; }
-            } else if (event === 'reset' || event === 'fixtures') {
-              // A reset restores the starting clock: read it again.
-              this.sync().catch(() => { this.live = false; });
-            }
-          }
-        }
-      } catch { /* stopped, or the server went away */ }
-      this.live = false;
-      this.stream = null;
-    })();
-  }
-
-  /** Stops following the server (for a clean exit in tests). */
-  close() { this.stream?.abort(); this.stream = null; this.live = false; }
+  /** Nothing to stop: the clock holds no connection open between readings. */
+  close() {}
 }
 
 /** The app's clock: freshmock's time when FRESHMOCK_URL is set, else real time. */

@@ -24,7 +24,7 @@ import { appClock, AppClock } from '../clock.js';
 
 async function clockAndVerify(fm: Freshmock): Promise<void> {
   const now: number = await appClock.seconds();
-  const ms: number = new AppClock({ url: fm.url, ttlMs: 500 }).cached();
+  const ms: number = new AppClock({ url: fm.url, controlToken: 'sesame' }).cached();
   const refused = await fm.refusedRequests({ since: 3 });
   await fm.verify({ path: '/api/widget/bootstrap', token: 'refused', count: 0 });
   await fm.expectNoRefusedTokens();

@@ -108,9 +108,6 @@ def test_a_backend_on_the_app_clock_follows_freshmock_and_real_time_does_not(fre
     secret = freshmock.secret()["secret"]
     before = clock.now()
     freshmock.advance_clock(by="2h")
-    deadline = time.monotonic() + 5
-    while clock.now() < before + 7200 and time.monotonic() < deadline:
-        time.sleep(0.02)  # the clock event reaches the app clock's stream
     assert clock.now() >= before + 7200
     ok = backend_token(ALICE, "Alice Anders", secret)
     assert GLOBEX in freshmock_widget.ids(freshmock_widget.search("password", token=ok))
