@@ -60,13 +60,15 @@ fn main() -> ExitCode {
 /// By default glibc gives each thread that allocates an arena of its own and keeps what is
 /// freed there. The search index's edits are written by a thread tantivy starts for each
 /// commit, whose working set (a 4 MB term table and nine 1 MB pages, for a one-article
-/// segment) stayed in that thread's arena: at 100,000 articles the server was 6–22 MB
+/// segment) stayed in that thread's arena: at 100,000 articles the server was 6–32 MB
 /// larger after 20 publishes (how much depended on the arena glibc handed out), and
 /// other threads' arenas held ~15 MB more while serving. In one arena what one thread
-/// frees is reused by the next: 20 publishes +0.8 MB, serving RSS 340 MB instead of 354,
-/// 13 page faults for the 20 publishes instead of 2,000–5,000, start-up and search CPU
-/// the same within this machine's noise. Returning the memory instead (a lower
-/// `mmap_threshold`) costs each edit ~2,000 page faults and ~8 ms of CPU.
+/// frees is reused by the next: 20 publishes +0.8 MB, serving RSS 340 MB instead of 348–362,
+/// 13 page faults for the 20 publishes instead of 1,400–5,000, the same start-up time.
+/// Its price is the one arena's lock: ~8% more CPU per never-repeated search at 32
+/// connections (636 µs against 588), 0–4% at 4. Returning the memory instead (a lower
+/// `mmap_threshold`) costs each edit ~2,000 page faults and ~8 ms of CPU; two arenas or
+/// more leave the edits' working set to chance again (+1 to +30 MB).
 const MALLOC_TUNABLES: &str = "glibc.malloc.arena_max=1";
 
 /// Starts this program again with [`MALLOC_TUNABLES`], before any thread: glibc reads its
