@@ -9,7 +9,9 @@ use freshmock::tokens::mint_for;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::support::{command, get_json, spawn_command, Api, Process, ALICE, NOW, SECRET, WIDGET};
+use crate::support::{
+    binary, command, get_json, spawn_command, Api, Process, ALICE, NOW, SECRET, WIDGET,
+};
 
 /// `--now` for every command: the same instant the test servers are frozen at.
 const NOW_ARG: &str = "2026-01-01T00:00:00Z";
@@ -429,6 +431,37 @@ fn version_names_the_commit_it_was_built_from() {
             "freshmock {} (commit {expected})",
             env!("CARGO_PKG_VERSION")
         )
+    );
+}
+
+/// A server on a fixture folder runs with one malloc arena (the memory an edit's index
+/// segment frees is reused, not kept per thread: see `MALLOC_TUNABLES` in the binary);
+/// tunables the caller set are left as they are.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[test]
+fn a_server_on_a_fixture_folder_runs_with_one_malloc_arena_unless_told_otherwise() {
+    let copy = FixtureCopy::new("one-arena");
+    let tunables_of_a_server = |given: Option<&str>| {
+        let mut command = binary(&["--fixtures", copy.path()]);
+        match given {
+            Some(tunables) => command.env("GLIBC_TUNABLES", tunables),
+            None => command.env_remove("GLIBC_TUNABLES"),
+        };
+        // Serving ("listening on" printed): the program as it runs, after any new start.
+        let server = spawn_command(command);
+        let environ = std::fs::read(format!("/proc/{}/environ", server.child.id())).unwrap();
+        String::from_utf8_lossy(&environ)
+            .split('\0')
+            .find_map(|v| v.strip_prefix("GLIBC_TUNABLES=").map(str::to_owned))
+    };
+
+    assert_eq!(
+        tunables_of_a_server(None).as_deref(),
+        Some("glibc.malloc.arena_max=1")
+    );
+    assert_eq!(
+        tunables_of_a_server(Some("glibc.malloc.arena_max=4")).as_deref(),
+        Some("glibc.malloc.arena_max=4")
     );
 }
 
