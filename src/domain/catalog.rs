@@ -777,7 +777,7 @@ fn canonical_times(fixtures: &mut FixtureSet) {
     for category in &mut fixtures.solutions {
         for folder in &mut category.folders {
             for article in Arc::make_mut(&mut folder.articles) {
-                for translation in article.translations.values_mut() {
+                for translation in Arc::make_mut(article).translations.values_mut() {
                     canonical(&mut translation.modified_at);
                 }
             }
@@ -793,7 +793,7 @@ fn sanitise_descriptions(fixtures: &mut FixtureSet) {
     for category in &mut fixtures.solutions {
         for folder in &mut category.folders {
             for article in Arc::make_mut(&mut folder.articles) {
-                for translation in article.translations.values_mut() {
+                for translation in Arc::make_mut(article).translations.values_mut() {
                     sanitise_body(&mut translation.description);
                 }
             }

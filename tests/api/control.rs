@@ -58,11 +58,11 @@ async fn health_reports_ready_with_the_indexed_fixtures() {
 fn large_set(extra: u64) -> freshmock::FixtureSet {
     let mut set = bundled();
     let folder = &mut set.solutions[0].folders[0];
-    let template = folder.articles[0].clone();
+    let template = (*folder.articles[0]).clone();
     for i in 0..extra {
         let mut article = template.clone();
         article.id = 9_000_000 + i;
-        std::sync::Arc::make_mut(&mut folder.articles).push(article);
+        std::sync::Arc::make_mut(&mut folder.articles).push(std::sync::Arc::new(article));
     }
     set
 }

@@ -102,11 +102,13 @@ async fn remembered_answers_follow_every_change_of_state() {
 
     // New fixtures: the new titles, not the remembered ones.
     let mut set = bundled();
-    std::sync::Arc::make_mut(&mut set.solutions[0].folders[0].articles)[0]
-        .translations
-        .get_mut("en")
-        .unwrap()
-        .title = "How to reset a forgotten password".into();
+    std::sync::Arc::make_mut(
+        &mut std::sync::Arc::make_mut(&mut set.solutions[0].folders[0].articles)[0],
+    )
+    .translations
+    .get_mut("en")
+    .unwrap()
+    .title = "How to reset a forgotten password".into();
     server
         .control(Method::PUT, "fixtures", set.to_document())
         .await;

@@ -568,7 +568,7 @@ async fn an_article_title_with_markup_shows_as_text() {
     let mut fixtures = FixtureSet::bundled().unwrap();
     let folder = &mut fixtures.solutions[0].folders[0];
     folder.name = format!("{pwn}Account");
-    std::sync::Arc::make_mut(&mut folder.articles)[0]
+    std::sync::Arc::make_mut(&mut std::sync::Arc::make_mut(&mut folder.articles)[0])
         .translations
         .get_mut("en")
         .unwrap()

@@ -209,9 +209,9 @@ impl Change {
                 match found {
                     // Back where it was, when it stays in its folder.
                     Some(((c, f, ai), _)) if (c, f) == (ci, fi) => {
-                        articles.insert(ai.min(articles.len()), article.clone())
+                        articles.insert(ai.min(articles.len()), Arc::new(article.clone()))
                     }
-                    _ => articles.push(article.clone()),
+                    _ => articles.push(Arc::new(article.clone())),
                 }
                 vec![article.id]
             }
@@ -268,7 +268,7 @@ fn take_article(
     set: &mut FixtureSet,
     id: Id,
     whereabouts: Whereabouts,
-) -> Option<((usize, usize, usize), Article)> {
+) -> Option<((usize, usize, usize), Arc<Article>)> {
     match whereabouts {
         Whereabouts::Nowhere => return None,
         Whereabouts::At(ci, fi, ai) => {

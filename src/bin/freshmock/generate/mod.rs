@@ -385,7 +385,8 @@ fn articles(categories: &mut [Category], n: usize, langs: &[Lang], rng: &mut Rng
         let category = i % categories.len();
         let folder = folder_index(rng);
         let article = article(FIRST_ARTICLE_ID + i as Id, langs, &mut attachment_id, rng);
-        std::sync::Arc::make_mut(&mut categories[category].folders[folder].articles).push(article);
+        std::sync::Arc::make_mut(&mut categories[category].folders[folder].articles)
+            .push(std::sync::Arc::new(article));
     }
 }
 

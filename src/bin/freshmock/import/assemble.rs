@@ -280,7 +280,7 @@ impl Kb<'_> {
             created_at: opt_text(base, "created_at"),
             updated_at: opt_text(base, "updated_at"),
             translations: self.names(&raw.translations),
-            articles: articles.into(),
+            articles: std::sync::Arc::new(articles.into_iter().map(std::sync::Arc::new).collect()),
         }
     }
 

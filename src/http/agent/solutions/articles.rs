@@ -36,6 +36,7 @@ pub async fn list_articles(req: Req) -> Answer {
         .articles
         .iter()
         .filter(|a| a.translations.contains_key(code))
+        .map(|a| &**a)
         .collect();
     let (shown, more) = page.slice(&listed);
     let counters = Counters::read(&req.state, shown.iter().map(|a| a.id).collect()).await?;
