@@ -10,15 +10,10 @@
 //! 100,000 articles, 20 publishes on the pool grew the server by 35–50 MB of freed memory
 //! kept in the pool threads' arenas (1.9 MB with a single arena).
 //!
-//! What an edit leaves is then tantivy's: the index writer holds little between commits,
-//! but each commit's segment is written by an indexing thread tantivy starts for it, whose
-//! working set (a 4 MB term table and nine 1 MB arena pages, whatever the edit's size) is
-//! freed when the segment is done and kept in that thread's arena, which the next commit's
-//! thread takes again: ~15 MB once, not per edit (100,000 articles: +6 to +22 MB over the
-//! first 20 publishes, depending on the arena glibc hands out; +40 kB over the next 140).
-//! Dropping the writer when edits stop would give none of it back (the writer dropped
-//! after every commit: +18 to +38 MB over 20 publishes). The binary serves a fixture folder
-//! with one arena (its `MALLOC_TUNABLES`), where it is reused: +0.8 MB.
+//! What an edit leaves after that is the arena of the indexing thread tantivy starts for
+//! each commit (~15 MB once, not per edit); the binary serves a fixture folder with one
+//! arena so that it is reused (see `MALLOC_TUNABLES` in `src/bin/freshmock/main.rs`, with
+//! the figures).
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc::{channel, Sender};

@@ -20,14 +20,6 @@ use tracing_subscriber::util::SubscriberInitExt;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let serving = match &cli.command {
-        None => Some(&cli.serve),
-        Some(Command::Serve(args)) => Some(args),
-        _ => None,
-    };
-    if serving.is_some_and(|args| args.account.fixtures.is_some()) {
-        one_malloc_arena();
-    }
     let result = match cli.command {
         None => serve(cli.serve),
         Some(Command::Serve(args)) => serve(args),
@@ -100,6 +92,10 @@ fn one_malloc_arena() {
 }
 
 fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    // First, while this is the only thread (the parsed command line started none).
+    if args.account.fixtures.is_some() {
+        one_malloc_arena();
+    }
     // The filter is the only one: `fmt()`'s own subscriber would also hold everything
     // below INFO back.
     tracing_subscriber::registry()

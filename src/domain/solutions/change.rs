@@ -208,7 +208,7 @@ impl Change {
                 let articles = Arc::make_mut(&mut set.solutions[ci].folders[fi].articles);
                 match found {
                     // Back where it was, when it stays in its folder.
-                    Some(((c, f, ai), _)) if (c, f) == (ci, fi) => {
+                    Some((c, f, ai)) if (c, f) == (ci, fi) => {
                         articles.insert(ai.min(articles.len()), Arc::new(article.clone()))
                     }
                     _ => articles.push(Arc::new(article.clone())),
@@ -263,12 +263,12 @@ pub enum Whereabouts {
     At(usize, usize, usize),
 }
 
-/// Removes an article, returning where it was.
+/// Removes an article, returning where it was (category, folder, position).
 fn take_article(
     set: &mut FixtureSet,
     id: Id,
     whereabouts: Whereabouts,
-) -> Option<((usize, usize, usize), Arc<Article>)> {
+) -> Option<(usize, usize, usize)> {
     match whereabouts {
         Whereabouts::Nowhere => return None,
         Whereabouts::At(ci, fi, ai) => {
@@ -278,7 +278,8 @@ fn take_article(
                 .and_then(|c| c.folders.get_mut(fi))
                 .filter(|f| f.articles.get(ai).is_some_and(|a| a.id == id));
             if let Some(folder) = folder {
-                return Some(((ci, fi, ai), Arc::make_mut(&mut folder.articles).remove(ai)));
+                Arc::make_mut(&mut folder.articles).remove(ai);
+                return Some((ci, fi, ai));
             }
         }
         Whereabouts::Unknown => {}
@@ -286,7 +287,8 @@ fn take_article(
     for (ci, category) in set.solutions.iter_mut().enumerate() {
         for (fi, folder) in category.folders.iter_mut().enumerate() {
             if let Some(ai) = folder.articles.iter().position(|a| a.id == id) {
-                return Some(((ci, fi, ai), Arc::make_mut(&mut folder.articles).remove(ai)));
+                Arc::make_mut(&mut folder.articles).remove(ai);
+                return Some((ci, fi, ai));
             }
         }
     }
