@@ -60,7 +60,7 @@ fn generated(dir: &Path, articles: usize) -> FixtureSet {
     for company in &mut set.companies {
         company.segments.clear();
     }
-    for contact in &mut set.contacts {
+    for contact in std::sync::Arc::make_mut(&mut set.contacts) {
         contact.segments.clear();
     }
     set
@@ -544,7 +544,7 @@ async fn redaction_leaves_no_name_email_or_phone_of_the_source() {
     succeeded(&output);
 
     let mut personal: Vec<String> = Vec::new();
-    for c in &set.contacts {
+    for c in set.contacts.iter() {
         personal.push(c.name.clone());
         personal.push(c.email.clone());
         personal.extend(c.other_emails.iter().cloned());

@@ -1,7 +1,9 @@
 //! Where each article is and which are most viewed: made once from a fixture set, then
 //! patched for what each edit of the agent API changes.
 
-use std::collections::{HashMap, HashSet};
+// Fx: ids are small integers and the maps are read and patched on every edit, where
+// SipHash was the larger part of patching a folder's places.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
 use crate::domain::fixtures::{FixtureSet, Id};
@@ -62,7 +64,7 @@ impl Eq for ArticleLookups {}
 impl ArticleLookups {
     /// The lookups of a fixture set, made from every article.
     pub(super) fn of(fixtures: &FixtureSet) -> ArticleLookups {
-        let mut positions = HashMap::new();
+        let mut positions = HashMap::default();
         for (ci, category) in fixtures.solutions.iter().enumerate() {
             for (fi, folder) in category.folders.iter().enumerate() {
                 for (ai, article) in folder.articles.iter().enumerate() {
@@ -78,10 +80,10 @@ impl ArticleLookups {
         ArticleLookups {
             count: positions.len(),
             positions: Arc::new(positions),
-            moved: HashMap::new(),
+            moved: HashMap::default(),
             by_hits: Arc::new(by_hits),
             hits_added: Vec::new(),
-            hits_removed: HashSet::new(),
+            hits_removed: HashSet::default(),
         }
     }
 
@@ -173,10 +175,10 @@ impl ArticleLookups {
         }
         let by_hits: Vec<(u64, Id)> = self.most_viewed().collect();
         self.positions = Arc::new(self.whole_positions());
-        self.moved = HashMap::new();
+        self.moved = HashMap::default();
         self.by_hits = Arc::new(by_hits);
         self.hits_added = Vec::new();
-        self.hits_removed = HashSet::new();
+        self.hits_removed = HashSet::default();
         self
     }
 
@@ -209,8 +211,8 @@ impl ArticleLookups {
         }
         // Hits before and after of the articles in the changed folders: an article whose
         // hits and presence are the same keeps its place in `most_viewed`.
-        let mut before: HashMap<Id, u64> = HashMap::new();
-        let mut after: HashMap<Id, u64> = HashMap::new();
+        let mut before: HashMap<Id, u64> = HashMap::default();
+        let mut after: HashMap<Id, u64> = HashMap::default();
         for &(ci, fi) in &changed {
             let articles = &old.solutions[ci].folders[fi].articles;
             for (ai, article) in articles.iter().enumerate() {

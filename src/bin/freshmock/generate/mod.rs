@@ -140,7 +140,7 @@ pub fn generate(options: &Options) -> Result<FixtureSet, GenerateError> {
         widgets: widgets(&solutions),
         companies,
         segments: segments(),
-        contacts,
+        contacts: contacts.into(),
         agents,
         solutions,
         ticket_fields: ticket_fields(&demo, langs),
@@ -238,7 +238,7 @@ fn contacts(
     companies: &[Company],
     rng: &mut Rng,
 ) -> Vec<Contact> {
-    let mut contacts = demo.contacts.clone();
+    let mut contacts = (*demo.contacts).clone();
     for contact in &mut contacts {
         let generated = contact
             .language

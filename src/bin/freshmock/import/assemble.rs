@@ -117,7 +117,7 @@ pub fn assemble(raw: &Raw, plan: &Plan) -> Result<Assembled, String> {
         widgets,
         companies,
         segments,
-        contacts,
+        contacts: contacts.into(),
         agents,
         solutions,
         ticket_fields,
