@@ -128,7 +128,7 @@ async fn get(server: &Process, path: &str, agent: bool) -> (u16, Value) {
     };
     let reply = fetch(request).await;
     let body = serde_json::from_str(&reply.body).unwrap_or(Value::String(reply.body.clone()));
-    (reply.status, body)
+    (reply.status.as_u16(), body)
 }
 
 /// Everything the tests compare between two servers: the fixtures, the knowledge base,
