@@ -99,6 +99,12 @@ impl Catalog {
     pub fn load(mut fixtures: FixtureSet) -> Catalog {
         canonical_times(&mut fixtures);
         sanitise_descriptions(&mut fixtures);
+        Catalog::load_prepared(fixtures)
+    }
+
+    /// [`Catalog::load`] for fixtures it prepared already: the `fixtures` of a catalog
+    /// made by it, kept and read back (the catalog cache, `state::catalog_cache`).
+    pub(crate) fn load_prepared(fixtures: FixtureSet) -> Catalog {
         let documents = documents(&fixtures);
         let search = SearchIndex::pending(&indexed_languages(&fixtures), documents);
         Catalog::with_index(

@@ -40,6 +40,12 @@ pub struct Config {
     /// The fixture folder's stamp, taken before its files were read (see
     /// `index_cache::folder_stamp`): names the set in the index cache without hashing it.
     pub fixtures_stamp: Option<String>,
+    /// The fixtures were read from the catalog cache, as a server prepared them (see
+    /// `state::catalog_cache`): not prepared again, and not kept again.
+    pub prepared: bool,
+    /// With [`Config::prepared`], the data directory's fingerprint of the fixtures' files
+    /// (which the prepared fixtures no longer give), if the cache held it.
+    pub fixtures_fingerprint: Option<String>,
 }
 
 /// How long a connection may take to send a request's headers, and how long it may stay
@@ -67,6 +73,26 @@ impl Config {
     /// its files are read.
     pub fn stamp_fixture_folder(dir: &std::path::Path) -> Option<String> {
         crate::state::index_cache::folder_stamp(dir)
+    }
+
+    /// A fixture folder's set as the catalog cache at `root` keeps it (see
+    /// `state::catalog_cache`), by the folder's stamp taken before (see
+    /// [`Config::stamp_fixture_folder`]), with every other setting at its default; `None`
+    /// when the cache does not hold it whole (the folder's files are then read). With
+    /// `data_dir`, only a kept set that knows its files' fingerprint.
+    pub fn from_catalog_cache(
+        root: &std::path::Path,
+        stamp: &str,
+        data_dir: bool,
+    ) -> Option<Config> {
+        let cached = crate::state::catalog_cache::read(root, stamp, data_dir)?;
+        Some(Config {
+            prepared: true,
+            fixtures_fingerprint: cached.fingerprint,
+            fixtures_stamp: Some(stamp.to_owned()),
+            index_cache: Some(root.to_owned()),
+            ..Config::new(cached.fixtures)
+        })
     }
 
     /// Requests the request log keeps unless told otherwise.
@@ -99,6 +125,8 @@ impl Config {
             rate_limit: None,
             index_cache: None,
             fixtures_stamp: None,
+            prepared: false,
+            fixtures_fingerprint: None,
         }
     }
 }

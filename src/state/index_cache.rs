@@ -141,21 +141,12 @@ impl DiskCache {
     /// The set's directory, and its `set` file's content.
     fn place(&self) -> &(PathBuf, String) {
         self.place.get_or_init(|| {
-            let fingerprint = match &self.set {
+            let name = match &self.set {
                 SetName::Fingerprint(f) => f.clone(),
-                SetName::Stamp(stamp) => format!("folder {stamp}"),
+                SetName::Stamp(stamp) => stamp_name(stamp),
                 SetName::Fixtures(fixtures) => fingerprint(fixtures),
             };
-            let label = format!(
-                "fixtures {fingerprint}\nsource {SOURCE_IDENTITY}\nindex {}\n",
-                crate::domain::search::IDENTITY
-            );
-            let key: String = Sha256::digest(label.as_bytes())
-                .iter()
-                .take(16)
-                .map(|b| format!("{b:02x}"))
-                .collect();
-            (self.root.join(key), label)
+            place_of(&self.root, &name)
         })
     }
 
@@ -192,40 +183,75 @@ impl DiskCache {
         }
     }
 
-    /// Removes the sets used least recently beyond [`KEEP_SETS`], and the temporary
-    /// directories writers that died left in this one.
     fn tidy(&self) {
-        let (mine, _) = self.place();
-        let now = SystemTime::now();
-        let age = |path: &Path| {
-            fs::metadata(path)
-                .and_then(|m| m.modified())
-                .ok()
-                .and_then(|t| now.duration_since(t).ok())
-                .unwrap_or_default()
-        };
-        if let Ok(entries) = fs::read_dir(mine) {
-            for entry in entries.flatten() {
-                let path = entry.path();
-                let name = entry.file_name();
-                if name.to_string_lossy().starts_with(".tmp-") && age(&path) > ABANDONED {
+        tidy(&self.root, &self.place().0);
+    }
+}
+
+/// How a fixture folder's stamp names its set (beside a fingerprint, which names it by
+/// content).
+pub(crate) fn stamp_name(stamp: &str) -> String {
+    format!("folder {stamp}")
+}
+
+/// `ROOT/<key>` for the set this names (a fingerprint, or [`stamp_name`]), and the label
+/// its files carry: the set and the code that made them (the key is a hash of it).
+pub(crate) fn place_of(root: &Path, name: &str) -> (PathBuf, String) {
+    let label = format!(
+        "fixtures {name}\nsource {SOURCE_IDENTITY}\nindex {}\n",
+        crate::domain::search::IDENTITY
+    );
+    let key: String = Sha256::digest(label.as_bytes())
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    (root.join(key), label)
+}
+
+/// Marks a set used now: the last one [`tidy`] removes.
+pub(crate) fn touch(set: &Path) {
+    if let Ok(set) = fs::File::open(set) {
+        let _ = set.set_modified(SystemTime::now());
+    }
+}
+
+/// Removes the sets used least recently beyond [`KEEP_SETS`] (their indexes and their
+/// catalogs, see `catalog_cache`), and what writers that died left in `mine`.
+pub(crate) fn tidy(root: &Path, mine: &Path) {
+    let now = SystemTime::now();
+    let age = |path: &Path| {
+        fs::metadata(path)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| now.duration_since(t).ok())
+            .unwrap_or_default()
+    };
+    if let Ok(entries) = fs::read_dir(mine) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name();
+            if name.to_string_lossy().starts_with(".tmp-") && age(&path) > ABANDONED {
+                if path.is_dir() {
                     let _ = fs::remove_dir_all(path);
+                } else {
+                    let _ = fs::remove_file(path);
                 }
             }
         }
-        let Ok(entries) = fs::read_dir(&self.root) else {
-            return;
-        };
-        let mut sets: Vec<(Duration, PathBuf)> = entries
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.is_dir() && is_key(p) && p != mine)
-            .map(|p| (age(&p), p))
-            .collect();
-        sets.sort();
-        for (_, old) in sets.into_iter().skip(KEEP_SETS - 1) {
-            let _ = fs::remove_dir_all(old);
-        }
+    }
+    let Ok(entries) = fs::read_dir(root) else {
+        return;
+    };
+    let mut sets: Vec<(Duration, PathBuf)> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir() && is_key(p) && p != mine)
+        .map(|p| (age(&p), p))
+        .collect();
+    sets.sort();
+    for (_, old) in sets.into_iter().skip(KEEP_SETS - 1) {
+        let _ = fs::remove_dir_all(old);
     }
 }
 
@@ -267,9 +293,7 @@ impl IndexCache for DiskCache {
             }
         };
         // Used now: the last set the tidying removes.
-        if let Ok(set) = fs::File::open(set_dir) {
-            let _ = set.set_modified(SystemTime::now());
-        }
+        touch(set_dir);
         tracing::debug!(language = %lang, dir = %dir.display(), "search index found in the cache");
         Some(Box::new(CopyOnWrite::new(base)))
     }

@@ -24,6 +24,7 @@
 
 mod agent;
 pub mod answers;
+mod catalog_cache;
 mod clock;
 mod config;
 mod conversations;
@@ -126,11 +127,27 @@ impl AppState {
         }
         let clock = Clock::new(config.clock)?;
         let location = config.data_dir.map_or(Location::Memory, Location::Dir);
-        let fingerprint = location.fingerprint(&config.fixtures);
         let fingerprinted = matches!(location, Location::Dir(_));
+        // Prepared fixtures no longer give their files' fingerprint: the cache kept it (and
+        // is not used for a data directory without it).
+        let fingerprint = match config.fixtures_fingerprint {
+            Some(known) if config.prepared && fingerprinted => known,
+            _ => location.fingerprint(&config.fixtures),
+        };
         // Indexed later, on a thread of its own: the server answers meanwhile.
-        let mut catalog = Catalog::load(config.fixtures).with_indexer(indexer::in_background());
+        let mut catalog = if config.prepared {
+            Catalog::load_prepared(config.fixtures)
+        } else {
+            Catalog::load(config.fixtures)
+        }
+        .with_indexer(indexer::in_background());
+        // The prepared fixtures kept for the next start on this folder, unless they came
+        // from there.
+        let mut keep = None;
         if let Some(root) = config.index_cache {
+            if let (Some(stamp), false) = (&config.fixtures_stamp, config.prepared) {
+                keep = Some((root.clone(), stamp.clone()));
+            }
             catalog = index_cache::for_catalog(
                 catalog,
                 root,
@@ -146,6 +163,14 @@ impl AppState {
             if first.replaced != secret {
                 tracing::info!("the data directory's widget secret (reset through the API) replaces the one configured");
             }
+        }
+        if let Some((root, stamp)) = keep {
+            catalog_cache::keep(
+                root,
+                stamp,
+                catalog.fixtures.clone(),
+                fingerprinted.then(|| fingerprint.clone()),
+            );
         }
         let baseline = Baseline {
             catalog,

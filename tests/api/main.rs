@@ -10,6 +10,7 @@ mod agent_solutions;
 mod agent_tickets;
 mod attachments;
 mod bootstrap;
+mod catalog_cache;
 mod cli;
 mod control;
 mod docs;

@@ -229,6 +229,21 @@ impl ServeArgs {
             (Some(_), Some(dir)) => Config::stamp_fixture_folder(dir),
             _ => None,
         };
+        // A folder's set as the last server on it prepared it, when the cache keeps it.
+        let cached = match (&index_cache, &fixtures_stamp) {
+            (Some(root), Some(stamp)) => {
+                Config::from_catalog_cache(root, stamp, self.data_dir.is_some())
+            }
+            _ => None,
+        };
+        let account = match cached {
+            Some(cached) => Config {
+                secret: self.account.secret.clone(),
+                clock: self.account.now.unwrap_or_default(),
+                ..cached
+            },
+            None => self.account.config()?,
+        };
         Ok(Config {
             data_dir: self.data_dir.clone(),
             captcha: !self.no_captcha,
@@ -244,7 +259,7 @@ impl ServeArgs {
             rate_limit: self.rate_limit,
             index_cache,
             fixtures_stamp,
-            ..self.account.config()?
+            ..account
         })
     }
 
