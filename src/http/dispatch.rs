@@ -128,9 +128,11 @@ async fn dispatch(
             answer(req, found, room).await
         }
     };
+    // A plain JSON answer has no reason header for the log to look up.
+    let plain = reply::is_plain_json(answer.headers());
     let mut response = decorate(room, route.map(|r| r.caller), origin, rate, answer);
     if let Some(observation) = observation {
-        response = observe::record(&state, observation, response);
+        response = observe::record(&state, observation, response, plain);
     }
     response
 }
@@ -243,9 +245,11 @@ impl Room {
 
 /// Headers by room: Freshdesk's on its API paths, CORS on anything a page asked for.
 ///
-/// Every widget call gets eight or nine of them, so their names are constants (a name
-/// made with `from_static` outside a constant is checked on every call), the map grows
-/// once, and the rate figures are made once (see [`count_value`]).
+/// Every widget call gets eight or nine of them. A JSON answer with only its content type
+/// (the usual success) gets a copy of the headers [`Prepared`] once for its kind, with the
+/// request id and rate figures written in place: inserting them one by one hashed each
+/// name, and was a tenth of a remembered search's instructions. Any other answer gets
+/// them inserted ([`dress`]), in the same order, so the bytes are the same either way.
 fn decorate(
     room: Room,
     caller: Option<Caller>,
@@ -253,14 +257,47 @@ fn decorate(
     rate: Option<Rate>,
     mut response: Response,
 ) -> Response {
-    const API_VERSION: HeaderName = HeaderName::from_static("x-freshdesk-api-version");
-    const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-    const RATE_TOTAL: HeaderName = HeaderName::from_static("x-ratelimit-total");
-    const RATE_REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
-    const RATE_USED: HeaderName = HeaderName::from_static("x-ratelimit-used-currentrequest");
-    const EXPOSE: HeaderName = HeaderName::from_static("access-control-expose-headers");
     let not_found = response.status() == StatusCode::NOT_FOUND;
-    let headers = response.headers_mut();
+    let figures = rate.map(|rate| match rate {
+        Rate::Counted { total, remaining } => (total, remaining),
+        Rate::Exceeded { total, .. } => (total, 0),
+    });
+    if reply::is_plain_json(response.headers()) {
+        if let Some(prepared) = Prepared::of(room, caller, origin, not_found, figures.is_some()) {
+            *response.headers_mut() = prepared.filled(figures);
+            return response;
+        }
+    }
+    dress(
+        response.headers_mut(),
+        room,
+        caller,
+        origin,
+        not_found,
+        figures,
+        request_id::next,
+    );
+    response
+}
+
+const API_VERSION: HeaderName = HeaderName::from_static("x-freshdesk-api-version");
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+const RATE_TOTAL: HeaderName = HeaderName::from_static("x-ratelimit-total");
+const RATE_REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
+const RATE_USED: HeaderName = HeaderName::from_static("x-ratelimit-used-currentrequest");
+const EXPOSE: HeaderName = HeaderName::from_static("access-control-expose-headers");
+
+/// Inserts a room's headers (see [`decorate`]); the request id is `request_id`'s, and the
+/// rate figures (total, remaining) are given when the call was counted.
+fn dress(
+    headers: &mut HeaderMap,
+    room: Room,
+    caller: Option<Caller>,
+    origin: bool,
+    not_found: bool,
+    rate: Option<(u32, u32)>,
+    request_id: impl FnOnce() -> HeaderValue,
+) {
     if matches!(room, Room::WidgetApi | Room::AgentApi | Room::OtherApi) {
         headers.reserve(12);
         headers.insert(
@@ -281,13 +318,9 @@ fn decorate(
             };
             headers.insert(API_VERSION, HeaderValue::from_static(requested));
         }
-        headers.insert(REQUEST_ID, request_id::next());
+        headers.insert(REQUEST_ID, request_id());
     }
-    if let Some(rate) = rate {
-        let (total, remaining) = match rate {
-            Rate::Counted { total, remaining } => (total, remaining),
-            Rate::Exceeded { total, .. } => (total, 0),
-        };
+    if let Some((total, remaining)) = rate {
         headers.insert(RATE_TOTAL, count_value(total));
         headers.insert(RATE_REMAINING, count_value(remaining));
         headers.insert(RATE_USED, HeaderValue::from_static("1"));
@@ -308,7 +341,88 @@ fn decorate(
         // Freshdesk's exposed headers (rack-cors), and freshmock's explanation.
         headers.insert(EXPOSE, HeaderValue::from_static(EXPOSED_HEADERS));
     }
-    response
+}
+
+/// The headers of a plain JSON answer of one kind (API room, 404 or not, counted or not,
+/// which CORS headers) after [`dress`], made once, with where the request id and the rate
+/// figures sit in them.
+struct Prepared {
+    headers: HeaderMap,
+    request_id: usize,
+    rate_total: usize,
+    rate_remaining: usize,
+}
+
+/// Kinds of answer [`Prepared`]: three API rooms, 404 or not, counted or not, three CORS
+/// cases.
+const KINDS: usize = 3 * 2 * 2 * 3;
+
+impl Prepared {
+    /// The prepared headers of this kind of answer, when it is an API room's.
+    fn of(
+        room: Room,
+        caller: Option<Caller>,
+        origin: bool,
+        not_found: bool,
+        counted: bool,
+    ) -> Option<&'static Prepared> {
+        static MADE: [std::sync::OnceLock<Prepared>; KINDS] =
+            [const { std::sync::OnceLock::new() }; KINDS];
+        let room_index = match room {
+            Room::WidgetApi => 0,
+            Room::AgentApi => 1,
+            Room::OtherApi => 2,
+            Room::Control | Room::Site => return None,
+        };
+        let cors = if caller == Some(Caller::Open) {
+            1
+        } else if origin {
+            2
+        } else {
+            0
+        };
+        let kind =
+            ((room_index * 2 + usize::from(not_found)) * 2 + usize::from(counted)) * 3 + cors;
+        Some(MADE[kind].get_or_init(|| {
+            let mut headers = reply::plain_json_headers();
+            let rate = counted.then_some((0, 0));
+            let placeholder = || HeaderValue::from_static("0");
+            dress(
+                &mut headers,
+                room,
+                caller,
+                origin,
+                not_found,
+                rate,
+                placeholder,
+            );
+            let at =
+                |name: &HeaderName| headers.keys().position(|n| n == name).unwrap_or(usize::MAX);
+            Prepared {
+                request_id: at(&REQUEST_ID),
+                rate_total: at(&RATE_TOTAL),
+                rate_remaining: at(&RATE_REMAINING),
+                headers,
+            }
+        }))
+    }
+
+    /// A copy of the headers with a new request id and these rate figures.
+    fn filled(&self, rate: Option<(u32, u32)>) -> HeaderMap {
+        let mut headers = self.headers.clone();
+        let (total, remaining) = rate.unwrap_or_default();
+        // By position: the map holds one value per name, in the order `dress` inserted.
+        for (at, value) in headers.values_mut().enumerate() {
+            if at == self.request_id {
+                *value = request_id::next();
+            } else if at == self.rate_total {
+                *value = count_value(total);
+            } else if at == self.rate_remaining {
+                *value = count_value(remaining);
+            }
+        }
+        headers
+    }
 }
 
 /// A rate figure as a header value: those up to Freshdesk's limit are made once and shared
@@ -441,6 +555,87 @@ mod tests {
     use super::*;
     use crate::http::error::REASON_HEADER;
     use crate::state::Config;
+
+    /// What a client reads of the headers: names and values in order, the request id
+    /// apart (it differs on every answer).
+    fn shown(headers: &HeaderMap) -> Vec<(String, String)> {
+        headers
+            .iter()
+            .map(|(name, value)| {
+                let value = if *name == REQUEST_ID {
+                    "id".to_owned()
+                } else {
+                    value.to_str().unwrap().to_owned()
+                };
+                (name.as_str().to_owned(), value)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_plain_json_answer_gets_the_same_headers_in_the_same_order_as_any_other() {
+        let rooms = [Room::WidgetApi, Room::AgentApi, Room::OtherApi];
+        let callers = [
+            None,
+            Some(Caller::Widget),
+            Some(Caller::Agent),
+            Some(Caller::Open),
+        ];
+        let rates = [
+            None,
+            Some(Rate::Counted {
+                total: 500,
+                remaining: 499,
+            }),
+            Some(Rate::Counted {
+                total: 700,
+                remaining: 0,
+            }),
+            Some(Rate::Exceeded {
+                total: 500,
+                retry_after: 3,
+            }),
+        ];
+        let mut compared = 0;
+        for room in rooms {
+            for caller in callers {
+                for origin in [false, true] {
+                    for status in [StatusCode::OK, StatusCode::NOT_FOUND] {
+                        for rate in rates {
+                            let answer = || reply::json_bytes_response(status, "[]".into());
+                            let prepared = decorate(room, caller, origin, rate, answer());
+                            let mut dressed = answer();
+                            let figures = rate.map(|rate| match rate {
+                                Rate::Counted { total, remaining } => (total, remaining),
+                                Rate::Exceeded { total, .. } => (total, 0),
+                            });
+                            dress(
+                                dressed.headers_mut(),
+                                room,
+                                caller,
+                                origin,
+                                status == StatusCode::NOT_FOUND,
+                                figures,
+                                request_id::next,
+                            );
+                            assert_eq!(
+                                shown(prepared.headers()),
+                                shown(dressed.headers()),
+                                "{room:?} {caller:?} {origin} {status} {rate:?}"
+                            );
+                            let ids = (
+                                prepared.headers().get(REQUEST_ID).unwrap(),
+                                dressed.headers().get(REQUEST_ID).unwrap(),
+                            );
+                            assert_ne!(ids.0, ids.1);
+                            compared += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(compared, 3 * 4 * 2 * 2 * 4);
+    }
 
     /// A concrete path for a pattern: ids and names filled with values that exist.
     fn sample(pattern: &str) -> String {

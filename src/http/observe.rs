@@ -80,8 +80,10 @@ pub async fn apply(spec: FaultSpec) -> Option<Response> {
     Some(response)
 }
 
-/// Logs an answered request (and shows it to those listening).
-pub fn record(state: &AppState, seen: Observation, response: Response) -> Response {
+/// Logs an answered request (and shows it to those listening). `plain`: the answer was a
+/// JSON body with only its content type before the dispatch dressed it (see
+/// `reply::is_plain_json`), so it has no reason header to look up.
+pub fn record(state: &AppState, seen: Observation, response: Response, plain: bool) -> Response {
     let auth = seen
         .auth
         .as_ref()
@@ -98,6 +100,8 @@ pub fn record(state: &AppState, seen: Observation, response: Response) -> Respon
     let dropped = response.extensions().get::<Dropped>().is_some();
     let reason = if dropped {
         Some("connection dropped by a freshmock fault".to_owned())
+    } else if plain {
+        None
     } else {
         response
             .headers()

@@ -31,12 +31,28 @@ pub fn json_bytes_response(status: StatusCode, body: bytes::Bytes) -> Response {
     *response.status_mut() = status;
     // Room for the headers the dispatch adds to an API answer (eight or nine), so the map
     // is allocated once instead of once here and again, larger, there.
-    *response.headers_mut() = http::HeaderMap::with_capacity(ANSWER_HEADERS);
-    response.headers_mut().insert(
-        http::header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json; charset=utf-8"),
-    );
+    *response.headers_mut() = plain_json_headers();
     response
+}
+
+/// Freshdesk's JSON content type.
+const JSON: &str = "application/json; charset=utf-8";
+
+/// The headers of a JSON answer before the dispatch adds its own: the content type.
+pub fn plain_json_headers() -> http::HeaderMap {
+    let mut headers = http::HeaderMap::with_capacity(ANSWER_HEADERS);
+    headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static(JSON));
+    headers
+}
+
+/// Whether these are [`plain_json_headers`]: nothing added since (read without hashing a
+/// name).
+pub fn is_plain_json(headers: &http::HeaderMap) -> bool {
+    headers.len() == 1
+        && headers
+            .iter()
+            .next()
+            .is_some_and(|(name, value)| name == http::header::CONTENT_TYPE && value == JSON)
 }
 
 /// `200` with a JSON body.

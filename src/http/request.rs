@@ -1,6 +1,7 @@
 //! [`Req`]: what a handler gets: the state, the request's parts, the route's captures, and
 //! the body, read only if the handler asks (with a limit, whatever its framing).
 
+use std::borrow::Cow;
 use std::future::Future;
 use std::pin::Pin;
 use std::str::FromStr;
@@ -277,7 +278,7 @@ impl Req {
     }
 
     /// The query string's parameters.
-    pub fn params(&self) -> Params {
+    pub fn params(&self) -> Params<'_> {
         Params::read(self.query())
     }
 
@@ -391,29 +392,28 @@ fn percent_decode(text: &str) -> String {
 /// space, `%XX` its byte, a malformed escape kept as written, bytes that are not UTF-8
 /// replaced), so a parameter is never silently dropped: each one is either taken or refused
 /// by [`Params::only`].
+///
+/// Names and values borrow the query string unless decoding changed them: a widget search
+/// copied its term and page figures into new strings on every call.
 #[derive(Debug, Clone, Default)]
-pub struct Params(Vec<(String, String)>);
+pub struct Params<'a>(Vec<(Cow<'a, str>, Cow<'a, str>)>);
 
-impl std::ops::Deref for Params {
-    type Target = [(String, String)];
+impl<'a> std::ops::Deref for Params<'a> {
+    type Target = [(Cow<'a, str>, Cow<'a, str>)];
 
     fn deref(&self) -> &Self::Target {
         &self.0
     }
 }
 
-impl Params {
+impl<'a> Params<'a> {
     /// Every parameter of a raw query string.
-    pub fn read(raw: &str) -> Params {
-        Params(
-            form_urlencoded::parse(raw.as_bytes())
-                .into_owned()
-                .collect(),
-        )
+    pub fn read(raw: &'a str) -> Params<'a> {
+        Params(form_urlencoded::parse(raw.as_bytes()).collect())
     }
 
     /// The query string's parameters, refusing any not in `allowed` (`invalid_field`).
-    pub fn parse(raw: &str, allowed: &[&str]) -> Result<Params, ApiError> {
+    pub fn parse(raw: &'a str, allowed: &[&str]) -> Result<Params<'a>, ApiError> {
         let params = Params::read(raw);
         params.only(allowed)?;
         Ok(params)
@@ -425,7 +425,7 @@ impl Params {
         let unexpected: Vec<FieldError> = self
             .0
             .iter()
-            .filter(|(k, _)| !allowed.contains(&k.as_str()))
+            .filter(|(k, _)| !allowed.contains(&k.as_ref()))
             .map(|(k, _)| FieldError::unexpected(k))
             .collect();
         if !unexpected.is_empty() {
@@ -450,7 +450,7 @@ impl Params {
             .iter()
             .rev()
             .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v.as_ref())
     }
 
     /// A positive integer parameter no larger than `max`, or `default` when absent.

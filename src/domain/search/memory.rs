@@ -1,7 +1,9 @@
 //! What one generation of a language's index remembers between searches: each term's BM25
 //! weight and each typed prefix's documents, so that a search whose words were searched
 //! before (on another page, by another caller, as part of a longer query) neither reads
-//! their statistics nor walks the term dictionary again.
+//! their statistics nor walks the term dictionary again; and each searched text's query
+//! and weight, so that a text searched again (another page, another caller) builds no
+//! query tree at all.
 //!
 //! A [`Memory`] belongs to one searcher (one `View` of a language's index, which an edit
 //! replaces whole with a fresh memory), so what it holds never outlives the postings and
@@ -13,7 +15,7 @@ use std::sync::{Arc, RwLock};
 
 use rustc_hash::FxHashMap;
 use tantivy::index::SegmentId;
-use tantivy::query::{Explanation, Scorer, Weight};
+use tantivy::query::{Explanation, Query, Scorer, Weight};
 use tantivy::schema::Field;
 use tantivy::{BitSet, DocId, Score, SeekDangerResult, SegmentReader, Term};
 
@@ -23,6 +25,10 @@ use tantivy::{BitSet, DocId, Score, SeekDangerResult, SegmentReader, Term};
 const MAX_WEIGHTS: usize = 4_000;
 /// Words whose analysis one memory keeps.
 const MAX_WORDS: usize = 20_000;
+/// Texts whose query one memory keeps (a query and its weight take 1–3 kB, the term
+/// weights they share apart); a memory that is full builds the queries of further texts
+/// every time, as without it.
+const MAX_TREES: usize = 1_024;
 /// Bytes of prefix documents one memory keeps (a segment's set of documents takes one bit
 /// per document: 4 kB for 32,000).
 const MAX_PREFIX_BYTES: usize = 4 << 20;
@@ -34,6 +40,46 @@ pub(super) struct Memory {
     weights: RwLock<Weights>,
     prefixes: RwLock<Prefixes>,
     words: RwLock<FxHashMap<Box<str>, Word>>,
+    /// Each text's query: `None` for a text without a searchable word.
+    trees: RwLock<FxHashMap<Box<str>, Option<Arc<Tree>>>>,
+}
+
+/// One text's query, and its weight once a search has made it. The query's parts hold
+/// the memory only weakly, so that a memory holding them is not kept alive by them.
+pub(super) struct Tree {
+    query: Box<dyn Query>,
+    /// BM25's document count the weight was made with, and the weight.
+    weight: RwLock<Option<(u64, Arc<dyn Weight>)>>,
+}
+
+impl Tree {
+    pub(super) fn new(query: Box<dyn Query>) -> Tree {
+        Tree {
+            query,
+            weight: RwLock::new(None),
+        }
+    }
+
+    pub(super) fn query(&self) -> &dyn Query {
+        &*self.query
+    }
+
+    /// The query's weight for a search whose BM25 document count is `docs`, as `make`
+    /// makes it (everything else it reads is fixed for the searcher).
+    pub(super) fn weight(
+        &self,
+        docs: u64,
+        make: impl FnOnce() -> tantivy::Result<Box<dyn Weight>>,
+    ) -> tantivy::Result<Arc<dyn Weight>> {
+        if let Some((made_for, weight)) = &*self.weight.read().unwrap_or_else(|e| e.into_inner()) {
+            if *made_for == docs {
+                return Ok(weight.clone());
+            }
+        }
+        let weight: Arc<dyn Weight> = Arc::from(make()?);
+        *self.weight.write().unwrap_or_else(|e| e.into_inner()) = Some((docs, weight.clone()));
+        Ok(weight)
+    }
 }
 
 /// What a query makes of one word of its text.
@@ -115,6 +161,29 @@ impl Memory {
             words.insert(word.into(), analysed.clone());
         }
         analysed
+    }
+
+    /// The query of `text`, as `build` builds it (`None`: the text has no searchable
+    /// word).
+    pub(super) fn tree(
+        &self,
+        text: &str,
+        build: impl FnOnce() -> Option<Box<dyn Query>>,
+    ) -> Option<Arc<Tree>> {
+        if let Some(known) = self
+            .trees
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(text)
+        {
+            return known.clone();
+        }
+        let tree = build().map(|query| Arc::new(Tree::new(query)));
+        let mut trees = self.trees.write().unwrap_or_else(|e| e.into_inner());
+        if trees.len() < MAX_TREES {
+            trees.insert(text.into(), tree.clone());
+        }
+        tree
     }
 
     /// The documents of one segment holding a term of `field` that starts with `prefix`,
@@ -208,6 +277,44 @@ mod tests {
     use super::super::{IndexEntry, SearchIndex};
     use super::*;
     use crate::domain::language::Lang;
+
+    #[test]
+    fn a_replaced_searchers_memory_is_freed_with_the_queries_it_remembers() {
+        // Its queries hold the memory weakly: were they to hold it, every edit (a new
+        // searcher, a new memory) would leave the old memory and its weights behind.
+        let en = Lang::parse("en").unwrap();
+        let tags = vec!["login".to_owned()];
+        let entries = (0..20).map(|i| IndexEntry {
+            article: i,
+            lang: en,
+            category: 1,
+            published: true,
+            access: vec!["anyone".to_owned()],
+            title: "Reset your password",
+            body: "password help".to_owned(),
+            tags: &tags,
+        });
+        let index = SearchIndex::build(&[en], entries).unwrap();
+        let lang_index = index.langs[&en].get().unwrap().as_ref().unwrap();
+        let searcher = lang_index.reader.searcher();
+        let memory = Memory::new();
+        for text in ["password", "reset passw", "log", "the", "password"] {
+            if let Some(query) = text_query(&lang_index.fields, &memory, text) {
+                let statistics = AllLanguages {
+                    searcher: &searcher,
+                    total_docs: 20,
+                };
+                let top = TopDocs::with_limit(10).order_by_score();
+                searcher
+                    .search_with_statistics_provider(&*query, &top, &statistics)
+                    .unwrap();
+            }
+        }
+        assert_eq!(memory.trees.read().unwrap().len(), 4);
+        let weak = Arc::downgrade(&memory);
+        drop(memory);
+        assert!(weak.upgrade().is_none());
+    }
 
     #[test]
     fn remembered_weights_score_as_new_ones_whatever_the_document_count() {

@@ -1,6 +1,6 @@
 //! The text query: every word must match, the last one also as a prefix while typing.
 
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use tantivy::query::{
     BitSetDocSet, BooleanQuery, BoostQuery, ConstScorer, EnableScoring, Explanation, Occur, Query,
@@ -11,7 +11,7 @@ use tantivy::tokenizer::{SimpleTokenizer, TextAnalyzer, TokenStream, Tokenizer};
 use tantivy::{BitSet, DocId, DocSet, Score, SegmentReader, Term};
 
 use super::documents::LangFields;
-use super::memory::{Memory, SharedWeight, Word};
+use super::memory::{Memory, SharedWeight, Tree, Word};
 use super::union::Union;
 
 /// Title matches weigh more than body matches.
@@ -21,12 +21,50 @@ const TITLE_BOOST: f32 = 2.0;
 /// a prefix of a longer word. `None` when the text has no searchable word. Term weights
 /// and prefix documents are taken from and left in `memory`, which must be the memory of
 /// the searcher the query runs on (see [`Memory`]).
+///
+/// The query is built once per text and kept in `memory` with its weight (see
+/// [`Tree`]): building a never-repeated search's query tree, making its weights and
+/// dropping both again was a fifth of its instructions, and a text comes back with every
+/// other page, page size or caller.
 pub(super) fn text_query(
     fields: &LangFields,
     memory: &Arc<Memory>,
     text: &str,
 ) -> Option<Box<dyn Query>> {
-    text_query_with(fields, memory, text, &|queries| Box::new(Union(queries)))
+    let tree = memory.tree(text, || {
+        text_query_with(fields, memory, text, &|queries| Box::new(Union(queries)))
+    })?;
+    Some(Box::new(TreeQuery(tree)))
+}
+
+/// A text's remembered query: its weight is the one the tree made for the same BM25
+/// document count, else made and kept.
+#[derive(Clone)]
+struct TreeQuery(Arc<Tree>);
+
+impl std::fmt::Debug for TreeQuery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.query().fmt(f)
+    }
+}
+
+impl Query for TreeQuery {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let EnableScoring::Enabled {
+            statistics_provider,
+            ..
+        } = scoring
+        else {
+            return self.0.query().weight(scoring);
+        };
+        let docs = statistics_provider.total_num_docs()?;
+        let weight = self.0.weight(docs, || self.0.query().weight(scoring))?;
+        Ok(Box::new(SharedWeight(weight)))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.0.query().query_terms(visitor);
+    }
 }
 
 /// What the language's analyzers make of one word.
@@ -86,7 +124,7 @@ pub(super) fn text_query_with(
         per_field(&|f| {
             Box::new(RememberedTermQuery {
                 term: Term::from_field_text(f, &word),
-                memory: memory.clone(),
+                memory: Arc::downgrade(memory),
             })
         })
     };
@@ -100,7 +138,7 @@ pub(super) fn text_query_with(
             Box::new(PrefixQuery {
                 field: f,
                 prefix: prefix.as_bytes().into(),
-                memory: memory.clone(),
+                memory: Arc::downgrade(memory),
             })
         })];
         if let Some(word) = last_stemmed {
@@ -119,7 +157,8 @@ pub(super) fn text_query_with(
 #[derive(Debug, Clone)]
 struct RememberedTermQuery {
     term: Term,
-    memory: Arc<Memory>,
+    /// Weak: the memory keeps this query (see [`Tree`]).
+    memory: Weak<Memory>,
 }
 
 impl Query for RememberedTermQuery {
@@ -132,10 +171,11 @@ impl Query for RememberedTermQuery {
         else {
             return query().weight(scoring);
         };
+        let Some(memory) = self.memory.upgrade() else {
+            return query().weight(scoring);
+        };
         let docs = statistics_provider.total_num_docs()?;
-        let weight = self
-            .memory
-            .weight(&self.term, docs, || query().weight(scoring))?;
+        let weight = memory.weight(&self.term, docs, || query().weight(scoring))?;
         Ok(Box::new(SharedWeight(weight)))
     }
 
@@ -153,7 +193,8 @@ impl Query for RememberedTermQuery {
 struct PrefixQuery {
     field: Field,
     prefix: Arc<[u8]>,
-    memory: Arc<Memory>,
+    /// Weak: the memory keeps this query and its weight (see [`Tree`]).
+    memory: Weak<Memory>,
 }
 
 impl Query for PrefixQuery {
@@ -198,11 +239,14 @@ impl PrefixQuery {
 
 impl Weight for PrefixQuery {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let docs =
-            self.memory
-                .prefix_docs(reader.segment_id(), self.field, &self.prefix, || {
+        let docs = match self.memory.upgrade() {
+            Some(memory) => {
+                memory.prefix_docs(reader.segment_id(), self.field, &self.prefix, || {
                     self.read(reader)
-                })?;
+                })?
+            }
+            None => self.read(reader)?,
+        };
         Ok(Box::new(ConstScorer::new(BitSetDocSet::from(docs), boost)))
     }
 

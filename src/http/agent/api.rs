@@ -240,13 +240,13 @@ pub fn search_page<T: Serialize>(page: Page, items: &[T]) -> Answer {
 
 fn next_link(req: &Req, next: usize) -> Option<HeaderValue> {
     let host = req.header(&HOST)?;
-    let mut query: Vec<(String, String)> = req
-        .params()
+    let params = req.params();
+    let mut query: Vec<(&str, String)> = params
         .iter()
         .filter(|(k, _)| k != "page")
-        .cloned()
+        .map(|(k, v)| (k.as_ref(), v.to_string()))
         .collect();
-    query.push(("page".into(), next.to_string()));
+    query.push(("page", next.to_string()));
     let query = serde_urlencoded::to_string(&query).ok()?;
     HeaderValue::from_str(&format!(
         "<http://{host}{}?{query}>; rel=\"next\"",
