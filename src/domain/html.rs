@@ -47,15 +47,50 @@ pub(crate) fn extract(html: &str) -> (String, usize) {
         scan.out.push(' ');
     }
     scan.push_decoded(pos, html.len());
-    // Runs of whitespace become one space, with none at either end.
-    let mut text = String::with_capacity(scan.out.len());
-    for word in scan.out.split_whitespace() {
-        if !text.is_empty() {
-            text.push(' ');
+    (collapse_whitespace(&scan.out), scan.read)
+}
+
+/// `text`'s runs of whitespace (as `char::is_whitespace` has it) as one space, with none at
+/// either end: what joining its `split_whitespace` words with spaces gives, with each byte
+/// looked at once and only the few that can start a non-ASCII space decoded (the index's
+/// text of every article goes through here, and decoding every character was half of the
+/// extraction).
+fn collapse_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let end = text.len();
+    let mut i = 0;
+    loop {
+        while let Some(len) = (i < end).then(|| space_at(text, i)).flatten() {
+            i += len;
         }
-        text.push_str(word);
+        if i == end {
+            return out;
+        }
+        let start = i;
+        // Byte by byte: a space only starts on a character's first byte.
+        while i < end && space_at(text, i).is_none() {
+            i += 1;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&text[start..i]);
     }
-    (text, scan.read)
+}
+
+/// The length of the whitespace character at byte `i` of `text`, if one starts there.
+/// Every non-ASCII one (U+0085, U+00A0, U+1680, U+2000 to U+200A, U+2028, U+2029, U+202F,
+/// U+205F, U+3000) starts with one of four bytes; nothing else is decoded.
+#[inline]
+fn space_at(text: &str, i: usize) -> Option<usize> {
+    match text.as_bytes()[i] {
+        b'\t'..=b'\r' | b' ' => Some(1),
+        0xC2 | 0xE1 | 0xE2 | 0xE3 => {
+            let c = text.get(i..)?.chars().next()?;
+            c.is_whitespace().then(|| c.len_utf8())
+        }
+        _ => None,
+    }
 }
 
 /// The text being extracted, and how many bytes of the input the searches have read.
@@ -68,10 +103,7 @@ struct Scan<'a> {
 impl Scan<'_> {
     /// The position of the first `byte` at or after `from`.
     fn find_byte(&mut self, from: usize, byte: u8) -> Option<usize> {
-        let found = self.html.as_bytes()[from..]
-            .iter()
-            .position(|b| *b == byte)
-            .map(|i| from + i);
+        let found = memchr::memchr(byte, &self.html.as_bytes()[from..]).map(|i| from + i);
         self.read += found.map_or(self.html.len(), |i| i + 1) - from;
         found
     }
@@ -408,6 +440,24 @@ pub(crate) mod tests {
             html in "(<|</|<//|>|p|li|blockquote|blockquotes|h7|é|a b|=|\"| |x){0,30}"
         ) {
             prop_assert_eq!(is_bare_markup(&html), reference_is_bare_markup(&html));
+        }
+    }
+
+    #[test]
+    fn whitespace_in_extracted_text_collapses_as_split_whitespace_has_it() {
+        for text in [
+            "",
+            "   ",
+            "a",
+            " a  b\tc\n\r\x0bd\x0ce ",
+            "x\u{85}y\u{a0}z\u{3000}w\u{2028}v\u{200b}u",
+            "\u{1c}é \u{1f}ü\u{2003}",
+            "  Grüße,  \n\n  Übersicht ",
+            "\u{1680}a\u{2000}b\u{200a}c\u{2029}d\u{202f}e\u{205f}f\u{180e}g\u{feff}",
+            "€‚ƒ…Ââ\u{2030}\u{3001}",
+        ] {
+            let words: Vec<_> = text.split_whitespace().collect();
+            assert_eq!(collapse_whitespace(text), words.join(" "), "{text:?}");
         }
     }
 
