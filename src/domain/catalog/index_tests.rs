@@ -1,7 +1,7 @@
 //! The bundled set's search index, made ahead of time and compiled in: current, and
 //! answering exactly as an index built from the fixtures at start.
 
-use super::indexing::{language_entries, Codes};
+use super::indexing::{language_counts, language_entries, Codes};
 use super::tests::{bundled, first_english};
 use super::*;
 use crate::domain::search::{IndexEntry, Origin};
@@ -110,4 +110,27 @@ fn the_bundled_index_answers_as_one_built_at_start() {
         origins.iter().all(|(_, o)| *o == Origin::Bundled),
         "{origins:?}"
     );
+}
+
+#[test]
+fn each_languages_count_is_the_number_of_documents_it_indexes() {
+    let mut set = bundled();
+    // An article written twice in one language, once under another spelling of its code:
+    // one document, as the entries make it.
+    let article = Arc::make_mut(&mut set.solutions[0].folders[0].articles)
+        .first_mut()
+        .map(Arc::make_mut)
+        .unwrap();
+    let english = article.translations.get("en").cloned().unwrap();
+    article.translations.insert("EN".into(), english);
+    let languages = indexed_languages(&set);
+    let mut codes = Codes::default();
+    let counts = language_counts(&set, &languages, &mut codes);
+    for (&lang, count) in languages.iter().zip(counts) {
+        assert_eq!(
+            count,
+            language_entries(&set, lang, &mut codes).count(),
+            "{lang}"
+        );
+    }
 }

@@ -99,10 +99,40 @@ impl Codes {
 /// [`indexed_languages`] order: one document per translation.
 fn index(fixtures: &FixtureSet, search: &SearchIndex) {
     let mut codes = Codes::default();
-    for lang in indexed_languages(fixtures) {
+    let languages = indexed_languages(fixtures);
+    let counts = language_counts(fixtures, &languages, &mut codes);
+    for (lang, count) in languages.into_iter().zip(counts) {
         // A failure is kept for the searches in that language, which report it.
-        let _ = search.index_language(lang, language_entries(fixtures, lang, &mut codes));
+        let _ = search
+            .index_language_with(lang, count, || language_entries(fixtures, lang, &mut codes));
     }
+}
+
+/// How many documents [`language_entries`] makes in each of `languages` (in that order),
+/// in one walk through the articles: an article counts once in each language one of its
+/// translations is written in.
+pub(super) fn language_counts(
+    fixtures: &FixtureSet,
+    languages: &[Lang],
+    codes: &mut Codes,
+) -> Vec<usize> {
+    let mut counts = vec![0; languages.len()];
+    let mut seen = vec![false; languages.len()];
+    for (_, _, article) in fixtures.articles() {
+        seen.iter_mut().for_each(|s| *s = false);
+        for code in article.translations.keys() {
+            if let Some(i) = codes
+                .lang(code)
+                .and_then(|l| languages.iter().position(|&x| x == l))
+            {
+                seen[i] = true;
+            }
+        }
+        for (count, &seen) in counts.iter_mut().zip(&seen) {
+            *count += usize::from(seen);
+        }
+    }
+    counts
 }
 
 /// The documents of one language, made as they are read. Every translation is found
